@@ -1,0 +1,1 @@
+//! Turns the Harvest spec IR into a typed async Rust client (work in progress).

@@ -1,0 +1,1 @@
+//! A typed async client for the Harvest v2 API (work in progress).

@@ -1,0 +1,1 @@
+//! A stateful, spec-driven imitation of the Harvest v2 API (work in progress).

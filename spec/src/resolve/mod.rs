@@ -1,0 +1,188 @@
+//! Raw documents → IR: names, references and every cross-rule, checked once.
+
+mod api;
+mod fields;
+mod naming;
+mod operations;
+mod records;
+
+use std::collections::BTreeMap;
+
+use crate::diag::{Diagnostics, did_you_mean};
+use crate::ir::{EnumDef, EnumId, EnumValue, Location, ResourceId, Spec, TypeDef, TypeId, TypeOrigin};
+use crate::raw::RawSpec;
+
+pub(crate) use naming::{ident, pascal};
+
+/// What a spec name refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Named {
+    Enum(EnumId),
+    Type(TypeId),
+    Resource(ResourceId),
+}
+
+/// Shared state while resolving.
+pub(crate) struct Resolver<'d> {
+    pub(crate) diags: &'d mut Diagnostics,
+    /// Every enum, type and resource name with what it is and where it was declared.
+    pub(crate) names: BTreeMap<String, (Named, Location)>,
+    pub(crate) enums: Vec<EnumDef>,
+    pub(crate) types: Vec<TypeDef>,
+}
+
+impl Resolver<'_> {
+    /// Looks a name up; reports an unknown one with the closest known name.
+    pub(crate) fn lookup(&mut self, name: &str, loc: &Location, what: &str) -> Option<Named> {
+        if let Some((named, _)) = self.names.get(name) {
+            return Some(*named);
+        }
+        let help = match did_you_mean(name, self.names.keys().map(String::as_str)) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => "declare it under `enums`, `types` or `resources`".to_string(),
+        };
+        self.diags.error_help(loc, format!("unknown {what} `{name}`"), help);
+        None
+    }
+}
+
+/// Resolves the raw documents; `None` when any problem was found.
+pub(crate) fn resolve(raw: RawSpec, first_file: &str, diags: &mut Diagnostics) -> Option<Spec> {
+    let api = api::resolve_api(&raw.apis, diags, first_file);
+    let mut r = Resolver { diags, names: BTreeMap::new(), enums: Vec::new(), types: Vec::new() };
+    register_names(&mut r, &raw);
+    resolve_enums(&mut r, &raw);
+    for t in &raw.types {
+        let rust = naming::rust_name(&t.name.value, &t.name.loc, "type", r.diags);
+        r.types.push(TypeDef {
+            name: t.name.value.clone(),
+            rust,
+            doc: t.doc.clone().unwrap_or_default(),
+            fields: Vec::new(),
+            inputs: Vec::new(),
+            input_rust: None,
+            search: None,
+            origin: TypeOrigin::Declared,
+            location: t.name.loc.clone(),
+        });
+    }
+    let mut resources = records::declare_resources(&mut r, &raw.resources);
+    let mut embeds = Vec::new();
+    for (i, t) in raw.types.iter().enumerate() {
+        let (f, e) = fields::resolve_fields(&mut r, &t.name.value, &t.fields, false);
+        let (inputs, e2) = fields::resolve_fields(&mut r, &t.name.value, &t.inputs, true);
+        r.types[i].fields = f;
+        r.types[i].inputs = inputs;
+        embeds.extend(e);
+        embeds.extend(e2);
+    }
+    for (i, res) in raw.resources.iter().enumerate() {
+        let (f, e) = fields::resolve_fields(&mut r, &res.name.value, &res.fields, false);
+        let (inputs, e2) = fields::resolve_fields(&mut r, &res.name.value, &res.inputs, true);
+        resources[i].fields = f;
+        resources[i].inputs = inputs;
+        embeds.extend(e);
+        embeds.extend(e2);
+    }
+    fields::fill_embeds(&mut r, &resources, embeds);
+    fields::check_ref_sources(&mut r, &resources);
+    for (i, t) in raw.types.iter().enumerate() {
+        if let Some(search) = &t.search {
+            let fields = r.types[i].fields.clone();
+            let resolved = records::resolve_search(&mut r, &t.name.value, &fields, search);
+            r.types[i].search = resolved;
+        }
+    }
+    records::resolve_resource_rules(&mut r, &raw.resources, &mut resources);
+    records::check_search_entities(&mut r, &resources);
+    let (groups, operations) = operations::resolve_operations(&mut r, &raw, &mut resources, &api);
+    let spec = Spec { api, enums: r.enums, types: r.types, resources, groups, operations };
+    check_type_name_collisions(&spec, diags);
+    if diags.is_empty() { Some(spec) } else { None }
+}
+
+fn register_names(r: &mut Resolver<'_>, raw: &RawSpec) {
+    let declared = raw
+        .enums
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (&e.name, Named::Enum(EnumId(i)), "enum"))
+        .chain(raw.types.iter().enumerate().map(|(i, t)| (&t.name, Named::Type(TypeId(i)), "type")))
+        .chain(
+            raw.resources.iter().enumerate().map(|(i, res)| (&res.name, Named::Resource(ResourceId(i)), "resource")),
+        );
+    let mut kinds: BTreeMap<String, &str> = BTreeMap::new();
+    for (name, named, kind) in declared {
+        if let Some((_, first_loc)) = r.names.get(&name.value) {
+            let first_kind = kinds.get(&name.value).copied().unwrap_or("name");
+            r.diags.error_help(
+                &name.loc,
+                format!("{kind} `{}` is declared twice (the {first_kind} at {first_loc})", name.value),
+                "enum, type and resource names share one namespace; rename one",
+            );
+            continue;
+        }
+        kinds.insert(name.value.clone(), kind);
+        r.names.insert(name.value.clone(), (named, name.loc.clone()));
+    }
+}
+
+fn resolve_enums(r: &mut Resolver<'_>, raw: &RawSpec) {
+    for e in &raw.enums {
+        let rust = naming::rust_name(&e.name.value, &e.name.loc, "enum", r.diags);
+        let mut scope = naming::NameScope::default();
+        let mut values = Vec::new();
+        if e.values.is_empty() {
+            r.diags.error_help(&e.name.loc, format!("enum `{}` has no values", e.name.value), "write `values: [a, b]`");
+        }
+        for v in &e.values {
+            let Some(variant) = pascal(&v.value) else {
+                r.diags.error_help(
+                    &v.loc,
+                    format!("enum value `{}` gives no Rust variant name", v.value),
+                    "use a value with at least one letter or digit",
+                );
+                continue;
+            };
+            scope.claim(
+                &variant,
+                &format!("value `{}`", v.value),
+                &v.loc,
+                &format!("enum `{}`", e.name.value),
+                r.diags,
+            );
+            values.push(EnumValue { wire: v.value.clone(), variant });
+        }
+        r.enums.push(EnumDef {
+            name: e.name.value.clone(),
+            rust,
+            doc: e.doc.clone().unwrap_or_default(),
+            values,
+            location: e.name.loc.clone(),
+        });
+    }
+}
+
+/// Every generated type name (enums, value types, resources, request bodies, input structs, groups)
+/// must be unique, because the client puts them in one module.
+fn check_type_name_collisions(spec: &Spec, diags: &mut Diagnostics) {
+    let mut scope = naming::NameScope::default();
+    let module = "the generated models";
+    for e in &spec.enums {
+        scope.claim(&e.rust.pascal, &format!("enum `{}`", e.name), &e.location, module, diags);
+    }
+    for r in &spec.resources {
+        scope.claim(&r.rust.pascal, &format!("resource `{}`", r.name), &r.location, module, diags);
+    }
+    for t in &spec.types {
+        scope.claim(&t.rust.pascal, &format!("type `{}`", t.name), &t.location, module, diags);
+        if let Some(input) = &t.input_rust {
+            scope.claim(input, &format!("the request form of type `{}`", t.name), &t.location, module, diags);
+        }
+    }
+    for op in &spec.operations {
+        if let Some(body) = &op.body {
+            scope.claim(&body.rust, &format!("the body of operation `{}`", op.id), &op.location, module, diags);
+        }
+    }
+}

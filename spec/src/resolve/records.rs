@@ -1,0 +1,247 @@
+//! Resource-level rules: plurals, sort orders, search settings, delete rules.
+
+use std::collections::BTreeMap;
+
+use super::naming::{self, NameScope};
+use super::{Named, Resolver};
+use crate::diag::did_you_mean;
+use crate::ir::{DeleteAction, DeleteRule, Field, Location, Resource, Search, SortKey, TypeRef};
+use crate::raw::{RawResource, RawSearch};
+
+/// Records created per resource when the spec gives no `seed.count`.
+const DEFAULT_SEED_COUNT: u32 = 10;
+
+/// Creates the resources with their names; fields are filled in later.
+pub(crate) fn declare_resources(r: &mut Resolver<'_>, raw: &[RawResource]) -> Vec<Resource> {
+    let mut plurals = NameScope::default();
+    raw.iter()
+        .map(|res| {
+            let rust = naming::rust_name(&res.name.value, &res.name.loc, "resource", r.diags);
+            let plural = match &res.plural {
+                Some(p) => {
+                    if naming::ident(&p.value).as_deref() != Some(p.value.as_str()) {
+                        r.diags.error_help(
+                            &p.loc,
+                            format!("plural `{}` is not a snake_case name", p.value),
+                            "write e.g. `plural: time_entries`",
+                        );
+                    }
+                    p.value.clone()
+                }
+                None => format!("{}s", res.name.value),
+            };
+            let loc = res.plural.as_ref().map(|p| p.loc.clone()).unwrap_or_else(|| res.name.loc.clone());
+            plurals.claim(
+                &plural,
+                &format!("the plural of resource `{}`", res.name.value),
+                &loc,
+                "resource plurals",
+                r.diags,
+            );
+            Resource {
+                name: res.name.value.clone(),
+                rust,
+                plural,
+                doc: res.doc.clone().unwrap_or_default(),
+                singleton: res.singleton,
+                name_from: res.name_from.iter().map(|n| n.value.clone()).collect(),
+                seed_count: res.seed_count.unwrap_or(if res.singleton { 1 } else { DEFAULT_SEED_COUNT }),
+                sort: Vec::new(),
+                fields: Vec::new(),
+                inputs: Vec::new(),
+                search: None,
+                delete_rules: Vec::new(),
+                operations: Vec::new(),
+                location: res.name.loc.clone(),
+            }
+        })
+        .collect()
+}
+
+fn unknown_field(r: &mut Resolver<'_>, holder: &str, fields: &[Field], name: &str, loc: &Location, what: &str) {
+    let help = match did_you_mean(name, fields.iter().map(|f| f.name.as_str())) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None => format!("name one of the fields of `{holder}`"),
+    };
+    r.diags.error_help(loc, format!("{what} names `{name}`, which is not a field of `{holder}`"), help);
+}
+
+/// Resolves a `search` section against the holder's fields.
+pub(crate) fn resolve_search(r: &mut Resolver<'_>, holder: &str, fields: &[Field], raw: &RawSearch) -> Option<Search> {
+    let Some(entity) = &raw.entity else {
+        r.diags.error_help(
+            &raw.loc,
+            format!("`search` of `{holder}` has no `entity`"),
+            "write `entity: time_entries` (the name in POST /v2/{entity}/search)",
+        );
+        return None;
+    };
+    if raw.fields.is_empty() {
+        r.diags.error_help(
+            &raw.loc,
+            format!("`search` of `{holder}` lists no fields"),
+            "list the searchable fields under `fields:`",
+        );
+    }
+    let mut seen = NameScope::default();
+    for f in &raw.fields {
+        seen.claim(
+            &f.value,
+            &format!("search field `{}`", f.value),
+            &f.loc,
+            &format!("the search fields of `{holder}`"),
+            r.diags,
+        );
+        if !fields.iter().any(|field| field.name == f.value) {
+            unknown_field(r, holder, fields, &f.value, &f.loc, "a search field");
+        }
+    }
+    Some(Search { entity: entity.value.clone(), fields: raw.fields.iter().map(|f| f.value.clone()).collect() })
+}
+
+/// `name_from`, `sort`, `search` and `delete` of every resource.
+pub(crate) fn resolve_resource_rules(r: &mut Resolver<'_>, raw: &[RawResource], resources: &mut [Resource]) {
+    for (i, res) in raw.iter().enumerate() {
+        let fields = resources[i].fields.clone();
+        for n in &res.name_from {
+            match fields.iter().find(|f| f.name == n.value) {
+                Some(f) if f.ty == TypeRef::String => {}
+                Some(_) => r.diags.error(&n.loc, format!("`name_from` field `{}` is not a string", n.value)),
+                None => unknown_field(r, &res.name.value, &fields, &n.value, &n.loc, "`name_from`"),
+            }
+        }
+        for key in &res.sort {
+            let (field, descending) = match key.value.split_once(' ') {
+                Some((f, "desc")) => (f, true),
+                Some((f, "asc")) => (f, false),
+                None => (key.value.as_str(), false),
+                Some(_) => {
+                    r.diags.error_help(
+                        &key.loc,
+                        format!("sort key `{}` is not `FIELD`, `FIELD asc` or `FIELD desc`", key.value),
+                        "write e.g. `created_at desc`",
+                    );
+                    continue;
+                }
+            };
+            if !fields.iter().any(|f| f.name == field) {
+                unknown_field(r, &res.name.value, &fields, field, &key.loc, "a sort key");
+            }
+            resources[i].sort.push(SortKey { field: field.to_string(), descending });
+        }
+        if resources[i].sort.is_empty() && fields.iter().any(|f| f.name == "id") {
+            resources[i].sort.push(SortKey { field: "id".into(), descending: true });
+        }
+        if let Some(search) = &res.search {
+            resources[i].search = resolve_search(r, &res.name.value, &fields, search);
+        }
+        if !res.singleton && fields.iter().all(|f| f.name != "id") {
+            r.diags.error_help(
+                &res.name.loc,
+                format!("resource `{}` has no `id` field", res.name.value),
+                "add `id: {type: id}`, or mark it `singleton: true`",
+            );
+        }
+        let rules = resolve_delete_rules(r, res, resources);
+        resources[i].delete_rules = rules;
+    }
+}
+
+fn resolve_delete_rules(r: &mut Resolver<'_>, res: &RawResource, resources: &[Resource]) -> Vec<DeleteRule> {
+    let mut out = Vec::new();
+    for rule in &res.delete {
+        let (Some(when), Some(then)) = (&rule.when, &rule.then) else {
+            r.diags.error_help(
+                &rule.loc,
+                "a delete rule needs `when` and `then`",
+                "write `{when: project.client, then: block, message: ...}`",
+            );
+            continue;
+        };
+        let Some((dep_name, dep_field)) = when.value.split_once('.') else {
+            r.diags.error_help(
+                &when.loc,
+                format!("`when: {}` is not `resource.ref_field`", when.value),
+                "write e.g. `when: project.client`",
+            );
+            continue;
+        };
+        let Some(Named::Resource(dep)) = r.lookup(dep_name, &when.loc, "resource") else { continue };
+        let dependant = &resources[dep.0];
+        let field = match dependant.field(dep_field) {
+            Some(f) => f,
+            None => {
+                unknown_field(r, &dependant.name, &dependant.fields, dep_field, &when.loc, "a delete rule");
+                continue;
+            }
+        };
+        let points_here = match &field.ty {
+            TypeRef::Ref(rt) => resources[rt.target.0].name == res.name.value,
+            _ => field.references.is_some_and(|t| resources[t.0].name == res.name.value),
+        };
+        if !points_here {
+            r.diags.error_help(
+                &when.loc,
+                format!("`{}` does not point at `{}`", when.value, res.name.value),
+                "name a ref field whose target is this resource",
+            );
+        }
+        let action = match (then.value.as_str(), &rule.message) {
+            ("block", Some(message)) => DeleteAction::Block(message.clone()),
+            ("block", None) => {
+                r.diags.error_help(
+                    &then.loc,
+                    "a `block` rule needs the `message` Harvest answers with",
+                    "add `message: \"This client is not removable. ...\"`",
+                );
+                continue;
+            }
+            ("cascade", _) => DeleteAction::Cascade,
+            ("nullify", _) => {
+                if !field.nullable {
+                    r.diags.error_help(
+                        &then.loc,
+                        format!("`nullify` needs `{}` to be nullable", when.value),
+                        "mark the field `nullable: true` or use `cascade`",
+                    );
+                }
+                DeleteAction::Nullify
+            }
+            (other, _) => {
+                r.diags.error_help(
+                    &then.loc,
+                    format!("unknown delete action `{other}`"),
+                    "one of: block, cascade, nullify",
+                );
+                continue;
+            }
+        };
+        out.push(DeleteRule { resource: dep, field: dep_field.to_string(), action });
+    }
+    out
+}
+
+/// Search entity names must be unique across resources and types.
+pub(crate) fn check_search_entities(r: &mut Resolver<'_>, resources: &[Resource]) {
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let owners = resources
+        .iter()
+        .filter_map(|res| res.search.as_ref().map(|s| (s.entity.clone(), res.name.clone(), res.location.clone())))
+        .chain(
+            r.types
+                .iter()
+                .filter_map(|t| t.search.as_ref().map(|s| (s.entity.clone(), t.name.clone(), t.location.clone()))),
+        )
+        .collect::<Vec<_>>();
+    for (entity, owner, loc) in owners {
+        if let Some(first) = seen.get(&entity) {
+            r.diags.error_help(
+                &loc,
+                format!("search entity `{entity}` of `{owner}` is already used by `{first}`"),
+                "give each searchable record its own entity name",
+            );
+        } else {
+            seen.insert(entity, owner);
+        }
+    }
+}

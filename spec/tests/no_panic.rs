@@ -1,0 +1,116 @@
+//! The loader must never panic, whatever it is fed.
+
+use harvest_spec::{Source, harvest_sources, load_sources};
+use proptest::prelude::*;
+use serde_json::{Map, Value};
+
+/// Keys and words of the spec format, so random documents reach deep into the resolver.
+const WORDS: &[&str] = &[
+    "api",
+    "enums",
+    "types",
+    "resources",
+    "groups",
+    "fields",
+    "operations",
+    "type",
+    "ref",
+    "embed",
+    "via",
+    "derive",
+    "match",
+    "input",
+    "required",
+    "optional",
+    "kind",
+    "list",
+    "get",
+    "method",
+    "GET",
+    "path",
+    "/clients/{id}",
+    "params",
+    "self",
+    "status",
+    "pagination",
+    "cursor",
+    "page",
+    "filters",
+    "field",
+    "response",
+    "search",
+    "entity",
+    "delete",
+    "when",
+    "then",
+    "block",
+    "id",
+    "string",
+    "[id]",
+    "client",
+    "project.client",
+    "values",
+    "per_page",
+    "default",
+    "max",
+    "behavior",
+    "name",
+    "plural",
+    "sort",
+    "created_at desc",
+];
+
+fn word() -> impl Strategy<Value = String> {
+    prop::sample::select(WORDS).prop_map(str::to_string)
+}
+
+fn document() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        word().prop_map(Value::String),
+        any::<i64>().prop_map(Value::from),
+        any::<bool>().prop_map(Value::Bool),
+        Just(Value::Null),
+    ];
+    leaf.prop_recursive(6, 64, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::vec((word(), inner), 0..5)
+                .prop_map(|entries| Value::Object(entries.into_iter().collect::<Map<_, _>>())),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn arbitrary_text_never_panics(text in "\\PC{0,200}") {
+        let _ = load_sources(&[Source { name: "random.yaml".into(), text }]);
+    }
+
+    #[test]
+    fn arbitrary_documents_never_panic(doc in document()) {
+        // JSON is valid YAML, so the generated tree can be fed as text.
+        let _ = load_sources(&[Source { name: "random.yaml".into(), text: doc.to_string() }]);
+    }
+
+    #[test]
+    fn mutated_harvest_spec_never_panics(file in 0usize..64, line in 0usize..400, edit in 0u8..4, junk in "[a-z_:{}\\[\\], -]{0,12}") {
+        let mut sources = harvest_sources();
+        let i = file % sources.len().max(1);
+        if let Some(source) = sources.get_mut(i) {
+            let mut lines: Vec<String> = source.text.lines().map(str::to_string).collect();
+            if !lines.is_empty() {
+                let at = line % lines.len();
+                match edit {
+                    0 => { lines.remove(at); }
+                    1 => lines[at].push_str(&junk),
+                    2 => lines.insert(at, junk.clone()),
+                    _ => lines[at] = lines[at].replacen(':', &junk, 1),
+                }
+            }
+            source.text = lines.join("\n");
+        }
+        let _ = load_sources(&sources);
+    }
+}
