@@ -358,6 +358,8 @@ pub struct Field {
     pub nullable: bool,
     /// May be absent from a response.
     pub optional: bool,
+    /// Kept by the server to relate records (a nested record's parent taken from the path); never in responses.
+    pub hidden: bool,
     /// Request rules (read-only when no request accepts it).
     pub input: InputRule,
     /// Wire name of the request field (`client_id` for a ref with `via`; else the name).
@@ -721,7 +723,8 @@ pub struct QueryParam {
 /// A filter on a record field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Filter {
-    /// Dotted field path (`client` compares the ref's id; `external_reference.id`).
+    /// Dotted field path (`client` compares the ref's id; `external_reference.id`; through an
+    /// array, `line_items.project` matches when any element matches).
     pub field: String,
     /// Comparison.
     pub op: FilterOp,

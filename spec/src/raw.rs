@@ -22,12 +22,15 @@ pub(crate) struct RawApi {
     pub(crate) title: Option<String>,
     pub(crate) base_url: Option<String>,
     pub(crate) path_prefixes: Vec<Located<String>>,
-    pub(crate) auth: Vec<(Located<String>, Option<Located<String>>, Option<bool>)>,
+    pub(crate) auth: Vec<AuthEntry>,
     pub(crate) rate_limits: Vec<RawRateLimit>,
     pub(crate) default_per_page: Option<Located<u32>>,
     pub(crate) max_per_page: Option<Located<u32>>,
     pub(crate) errors: Vec<(Located<String>, serde_json::Value)>,
 }
+
+/// One `auth` key with its text value, or its boolean for `user_agent_required`.
+pub(crate) type AuthEntry = (Located<String>, Option<Located<String>>, Option<bool>);
 
 #[derive(Debug)]
 pub(crate) struct RawRateLimit {
@@ -64,6 +67,7 @@ pub(crate) struct RawField {
     pub(crate) references: Option<Located<String>>,
     pub(crate) nullable: bool,
     pub(crate) optional: bool,
+    pub(crate) hidden: bool,
     pub(crate) input: Option<Located<String>>,
     pub(crate) required: bool,
     pub(crate) default: Option<serde_json::Value>,
@@ -171,6 +175,7 @@ const FIELD_KEYS: &[&str] = &[
     "references",
     "nullable",
     "optional",
+    "hidden",
     "input",
     "default",
     "fake",
@@ -219,33 +224,37 @@ pub(crate) fn read_document(r: &mut Reader<'_>, root: &Node, spec: &mut RawSpec)
     }
     for_each_named(r, top.get("enums"), "enums", |r, name, node| {
         let e = r.map(node, &format!("enum `{}`", name.value), ENUM_KEYS)?;
-        Some(spec.enums.push(RawEnum {
+        spec.enums.push(RawEnum {
             name,
             doc: opt_string(r, &e, "doc"),
             values: e.get("values").map(|v| r.strings(v, "enum values")).unwrap_or_default(),
-        }))
+        });
+        Some(())
     });
     for_each_named(r, top.get("types"), "types", |r, name, node| {
         let t = r.map(node, &format!("type `{}`", name.value), TYPE_KEYS)?;
-        Some(spec.types.push(RawType {
+        spec.types.push(RawType {
             doc: opt_string(r, &t, "doc"),
             fields: read_fields(r, t.get("fields"), FIELD_KEYS),
             inputs: read_fields(r, t.get("inputs"), FIELD_KEYS),
             search: t.get("search").and_then(|n| read_search(r, n)),
             name,
-        }))
+        });
+        Some(())
     });
     for_each_named(r, top.get("resources"), "resources", |r, name, node| {
         let res = read_resource(r, name, node)?;
-        Some(spec.resources.push(res))
+        spec.resources.push(res);
+        Some(())
     });
     for_each_named(r, top.get("groups"), "groups", |r, name, node| {
         let g = r.map(node, &format!("group `{}`", name.value), GROUP_KEYS)?;
-        Some(spec.groups.push(RawGroup {
+        spec.groups.push(RawGroup {
             doc: opt_string(r, &g, "doc"),
             operations: read_operations(r, g.get("operations")),
             name,
-        }))
+        });
+        Some(())
     });
 }
 
@@ -374,6 +383,7 @@ fn read_fields(r: &mut Reader<'_>, node: Option<&Node>, allowed: &[&str]) -> Vec
             references: opt_located(r, &m, "references"),
             nullable: opt_bool(r, &m, "nullable"),
             optional: opt_bool(r, &m, "optional"),
+            hidden: opt_bool(r, &m, "hidden"),
             input: opt_located(r, &m, "input"),
             required: opt_bool(r, &m, "required"),
             default: m.get("default").map(Node::to_json),

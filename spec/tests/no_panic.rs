@@ -94,6 +94,12 @@ proptest! {
         let _ = load_sources(&[Source { name: "random.yaml".into(), text: doc.to_string() }]);
     }
 
+}
+
+proptest! {
+    // Each case loads the whole Harvest spec, so fewer cases keep the debug-mode run short.
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
     #[test]
     fn mutated_harvest_spec_never_panics(file in 0usize..64, line in 0usize..400, edit in 0u8..4, junk in "[a-z_:{}\\[\\], -]{0,12}") {
         let mut sources = harvest_sources();

@@ -33,7 +33,7 @@ pub(crate) fn resolve_api(apis: &[Located<RawApi>], diags: &mut Diagnostics, fir
     };
     let title = need(&raw.title, "title", diags);
     let base_url = need(&raw.base_url, "base_url", diags);
-    if !base_url.is_empty() && !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+    if !(base_url.is_empty() || base_url.starts_with("https://") || base_url.starts_with("http://")) {
         diags.error_help(
             loc,
             format!("`base_url` `{base_url}` is not an http(s) URL"),

@@ -194,14 +194,12 @@ pub(crate) fn resolve_fields(
             }
         });
         let fake = f.fake.as_ref().and_then(|h| keyword(r, h, FAKE_HINTS, "fake hint"));
-        if fake == Some(FakeHint::Enum) && !matches!(ty, TypeRef::Enum(_)) {
-            if let Some(h) = &f.fake {
-                r.diags.error_help(
-                    &h.loc,
-                    format!("`fake: enum` on field `{}` that is not an enum", f.name.value),
-                    "pick another hint or give the field an enum type",
-                );
-            }
+        if let Some(h) = f.fake.as_ref().filter(|_| fake == Some(FakeHint::Enum) && !matches!(ty, TypeRef::Enum(_))) {
+            r.diags.error_help(
+                &h.loc,
+                format!("`fake: enum` on field `{}` that is not an enum", f.name.value),
+                "pick another hint or give the field an enum type",
+            );
         }
         if let Some(default) = &f.default {
             check_default(r, f, &ty, default);
@@ -217,6 +215,7 @@ pub(crate) fn resolve_fields(
             ty,
             nullable: f.nullable,
             optional: f.optional,
+            hidden: f.hidden,
             input,
             input_name,
             input_ident,
@@ -289,14 +288,12 @@ fn resolve_ref(
             format!("write `via: {}_id`", f.name.value),
         );
     }
-    if input.is_read_only() && f.via.is_some() && f.input.is_none() {
-        if let Some(via) = &f.via {
-            r.diags.error_help(
-                &via.loc,
-                format!("ref field `{}` has `via` but no `input` rule", f.name.value),
-                "add `input: required` or `input: optional`",
-            );
-        }
+    if let Some(via) = f.via.as_ref().filter(|_| input.is_read_only() && f.input.is_none()) {
+        r.diags.error_help(
+            &via.loc,
+            format!("ref field `{}` has `via` but no `input` rule", f.name.value),
+            "add `input: required` or `input: optional`",
+        );
     }
     let source = if let Some(via) = &f.via {
         let via_ident = ident(&via.value).unwrap_or_default();
@@ -414,6 +411,7 @@ fn synthetic_name(loc: &Location) -> Field {
         ty: TypeRef::String,
         nullable: false,
         optional: false,
+        hidden: false,
         input: InputRule::READ_ONLY,
         input_name: "name".into(),
         input_ident: "name".into(),

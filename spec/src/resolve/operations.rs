@@ -382,7 +382,11 @@ fn field_path_exists(r: &Resolver<'_>, fields: &[Field], path: &str, resources: 
         if parts.peek().is_none() {
             return true;
         }
-        current = match &field.ty {
+        let mut ty = &field.ty;
+        while let TypeRef::Array(inner) = ty {
+            ty = inner;
+        }
+        current = match ty {
             TypeRef::Ref(rt) => &resources[rt.target.0].fields,
             TypeRef::Object(t) => r.types.get(t.0).map(|t| t.fields.as_slice()).unwrap_or(&[]),
             _ => return false,
@@ -556,10 +560,8 @@ fn body_type(r: &mut Resolver<'_>, ty: &TypeRef) -> TypeRef {
     match ty {
         TypeRef::Ref(_) => TypeRef::Id,
         TypeRef::Object(t) => {
-            if let Some(def) = r.types.get_mut(t.0) {
-                if def.input_rust.is_none() {
-                    def.input_rust = Some(format!("{}Input", def.rust.pascal));
-                }
+            if let Some(def) = r.types.get_mut(t.0).filter(|def| def.input_rust.is_none()) {
+                def.input_rust = Some(format!("{}Input", def.rust.pascal));
             }
             TypeRef::Object(*t)
         }
