@@ -1,6 +1,85 @@
 //! Project automation. Run `cargo xtask help` for the commands.
 
-fn main() {
-    eprintln!("usage: cargo xtask <command>\n\ncommands: (none yet)");
-    std::process::exit(2);
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use harvest_codegen::FileState;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  codegen           regenerate generated-client/src/generated/ from spec/harvest
+  codegen --check   exit non-zero, naming each stale file, when the checked-in code differs
+  help              this text";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["codegen"] => codegen(false),
+        ["codegen", "--check"] => codegen(true),
+        ["help"] | ["--help"] | ["-h"] => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn codegen(check: bool) -> ExitCode {
+    let root = workspace_root();
+    let spec = match harvest_spec::load_path(&root.join("spec/harvest")) {
+        Ok(spec) => spec,
+        Err(diags) => {
+            eprintln!("{diags}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let files = match harvest_codegen::generate_sources(&spec) {
+        Ok(files) => files,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let dir = root.join("generated-client/src/generated");
+    let states = match harvest_codegen::sync_dir(&dir, &files, check) {
+        Ok(states) => states,
+        Err(err) => {
+            eprintln!("error: {}: {err}", dir.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut stale = 0;
+    for state in &states {
+        let rel = |p: &Path| p.strip_prefix(&root).unwrap_or(p).display().to_string();
+        match state {
+            FileState::Fresh(_) => {}
+            FileState::Stale(p) => {
+                stale += 1;
+                eprintln!("stale: {} (run `cargo xtask codegen`)", rel(p));
+            }
+            FileState::Extra(p) if check => {
+                stale += 1;
+                eprintln!("stale: {} is no longer generated (run `cargo xtask codegen`)", rel(p));
+            }
+            FileState::Extra(p) => println!("removed {}", rel(p)),
+            FileState::Written(p) => println!("wrote {}", rel(p)),
+        }
+    }
+    if stale > 0 {
+        eprintln!("{stale} generated file(s) out of date");
+        return ExitCode::FAILURE;
+    }
+    if check {
+        println!("generated code is up to date");
+    }
+    ExitCode::SUCCESS
 }

@@ -1,1 +1,108 @@
-//! Generates the Harvest client from a spec file at compile time (work in progress).
+//! Generates the Harvest client from a spec at compile time.
+//!
+//! ```ignore
+//! harvest_codegen_macro::generate_client!("spec/harvest");
+//! ```
+//!
+//! The path is relative to the calling crate's `CARGO_MANIFEST_DIR` (a YAML file or
+//! a directory of them). The expansion is exactly what `cargo xtask codegen` writes
+//! (one `pub mod` per generated file, the same `harvest_codegen::generate` call),
+//! refers to the runtime as `::harvest_client::runtime`, and re-expands when a spec
+//! file changes. Spec problems become `compile_error!`s carrying their file, line
+//! and column.
+
+use std::path::{Path, PathBuf};
+
+use proc_macro::TokenStream;
+use proc_macro2::{Span, TokenStream as TokenStream2};
+use quote::quote;
+
+/// Expands to the generated client modules for the spec at the given path.
+#[proc_macro]
+pub fn generate_client(input: TokenStream) -> TokenStream {
+    expand(input.into()).into()
+}
+
+fn error(message: &str) -> TokenStream2 {
+    quote! { ::core::compile_error!(#message); }
+}
+
+fn expand(input: TokenStream2) -> TokenStream2 {
+    let literal: syn_lite::Lit = match syn_lite::parse(input) {
+        Ok(lit) => lit,
+        Err(message) => return error(&message),
+    };
+    let base = std::env::var("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from("."));
+    let path = base.join(&literal.0);
+    let sources = match harvest_spec::read_path(&path) {
+        Ok(sources) => sources,
+        Err(diags) => return diagnostics(&diags),
+    };
+    // Rebuild tracking: each file is an include_bytes! the compiler watches.
+    let tracked: Vec<TokenStream2> = spec_files(&path)
+        .iter()
+        .map(|p| {
+            let p = p.display().to_string();
+            quote! { const _: &[u8] = include_bytes!(#p); }
+        })
+        .collect();
+    let spec = match harvest_spec::load_sources(&sources) {
+        Ok(spec) => spec,
+        Err(diags) => return diagnostics(&diags),
+    };
+    match harvest_codegen::generate(&spec) {
+        Ok(files) => {
+            let modules = files.module_tokens();
+            quote! { #(#tracked)* #modules }
+        }
+        Err(err) => error(&err.to_string()),
+    }
+}
+
+fn spec_files(path: &Path) -> Vec<PathBuf> {
+    if !path.is_dir() {
+        return vec![path.to_path_buf()];
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+fn diagnostics(diags: &harvest_spec::Diagnostics) -> TokenStream2 {
+    let errors = diags.0.iter().map(|d| {
+        let message = d.to_string();
+        quote! { ::core::compile_error!(#message); }
+    });
+    let _ = Span::call_site();
+    quote! { #(#errors)* }
+}
+
+/// The one argument: a string literal, parsed without pulling in syn.
+mod syn_lite {
+    use proc_macro2::{TokenStream, TokenTree};
+
+    pub struct Lit(pub String);
+
+    pub fn parse(input: TokenStream) -> Result<Lit, String> {
+        let mut tokens = input.into_iter();
+        let usage = "expected one string literal: generate_client!(\"path/to/spec\")";
+        let Some(TokenTree::Literal(lit)) = tokens.next() else { return Err(usage.into()) };
+        if tokens.next().is_some() {
+            return Err(usage.into());
+        }
+        let text = lit.to_string();
+        let inner = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')).ok_or_else(|| usage.to_string())?;
+        if inner.contains('\\') {
+            return Err("the spec path must not contain escapes".into());
+        }
+        Ok(Lit(inner.to_owned()))
+    }
+}
