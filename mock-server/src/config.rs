@@ -1,0 +1,44 @@
+//! Run-time settings of a mock server.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How a mock server is started.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on; port 0 picks a free port.
+    pub addr: SocketAddr,
+    /// Seed of the generated data: the same seed gives byte-identical responses.
+    pub seed: u64,
+    /// Multiplier of every resource's seed count (1.0 = a small agency).
+    pub scale: f64,
+    /// Spec file or directory; the embedded Harvest spec when `None`.
+    pub spec: Option<PathBuf>,
+    /// Accepted tokens; any non-empty token when empty.
+    pub tokens: Vec<String>,
+    /// Whether Harvest's rate limits are enforced.
+    pub rate_limit: bool,
+    /// Delay added to every API response.
+    pub latency: Duration,
+    /// File the state is loaded from and saved to after every write.
+    pub state: Option<PathBuf>,
+    /// Largest accepted request body in bytes; larger is a 413.
+    pub body_limit: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            seed: 42,
+            scale: 1.0,
+            spec: None,
+            tokens: Vec::new(),
+            rate_limit: false,
+            latency: Duration::ZERO,
+            state: None,
+            body_limit: 1024 * 1024,
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! Generic create: validate, fill defaults, resolve refs, run the behaviour,
+//! answer 201 with a `Location`.
+
+use axum::response::Response;
+use harvest_spec::ir::{ParamBinding, PathSegment, RefSource};
+use serde_json::Value;
+
+use super::{Ctx, json, with_location};
+use crate::errors::{ApiError, ApiResult};
+use crate::plan::Plan;
+use crate::store::{Rec, Store, ref_id};
+use crate::values::now;
+
+pub fn create(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Response> {
+    let plan = ctx.plan;
+    let r = ctx.res()?;
+    let res = &plan.spec.resources[r];
+    for pp in &ctx.op.parents {
+        let pid = ctx.params.get(pp.param).copied().ok_or(ApiError::NotFound)?;
+        store.get(pp.target.0, pid).ok_or(ApiError::NotFound)?;
+    }
+    let mut rec: Rec = vec![None; res.fields.len()];
+    let mut problems = crate::validate::apply_body(ctx, store, r, &mut rec, true);
+    for pp in &ctx.op.parents {
+        rec[pp.field_ix] = ctx.params.get(pp.param).map(|p| Value::from(*p));
+    }
+    crate::behaviors::hooks::before_create(ctx, store, r, &mut rec, &mut problems);
+    if !problems.is_empty() {
+        return Err(ApiError::problems(&problems));
+    }
+    let id = if res.singleton { 1 } else { store.alloc(r) };
+    let stamp = now();
+    for (ix, f) in res.fields.iter().enumerate() {
+        if rec[ix].is_some() {
+            continue;
+        }
+        rec[ix] = Some(match f.name.as_str() {
+            "id" => Value::from(id),
+            "created_at" | "updated_at" => Value::String(stamp.clone()),
+            _ if f.default.is_some() => f.default.clone().unwrap_or(Value::Null),
+            _ if f.nullable => Value::Null,
+            _ if f.optional => continue,
+            _ => crate::validate::zero(plan, store, &f.ty, f.fake),
+        });
+    }
+    relink(plan, store, r, &mut rec);
+    store.put(plan, r, id, rec);
+    crate::behaviors::hooks::after_write(ctx, store, r, id, true);
+    let rec = store.get(r, id).ok_or(ApiError::NotFound)?;
+    let body = crate::render::record(plan, store, r, rec);
+    let loc = location(ctx, store, r, id);
+    Ok(with_location(json(ctx.op.status, &body), &loc))
+}
+
+/// Recomputes `derive` and `match` refs from the record's other refs.
+pub fn relink(plan: &Plan, store: &Store, r: usize, rec: &mut Rec) {
+    let info = &plan.res[r];
+    for rf in &info.refs {
+        match &rf.source {
+            RefSource::Derive { through, field } => {
+                let v = info.ix(through).and_then(|tix| {
+                    let tid = ref_id(rec.get(tix))?;
+                    let tr = info.ref_at(tix)?.target.0;
+                    store.field(plan, tr, tid, field).cloned()
+                });
+                rec[rf.ix] = Some(v.unwrap_or(Value::Null));
+            }
+            RefSource::Match(pairs) => {
+                let t = rf.target.0;
+                let mut found: Option<Vec<i64>> = None;
+                for (tf, of) in pairs {
+                    let (Some(tix), Some(oix)) = (plan.res[t].ix(tf), info.ix(of)) else { continue };
+                    let Some(v) = ref_id(rec.get(oix)) else {
+                        found = Some(Vec::new());
+                        continue;
+                    };
+                    let ids = store.referring(t, tix, v);
+                    found = Some(match found {
+                        Some(f) => f.into_iter().filter(|x| ids.contains(x)).collect(),
+                        None => ids,
+                    });
+                }
+                let v = found.and_then(|f| f.first().copied()).map(Value::from).unwrap_or(Value::Null);
+                rec[rf.ix] = Some(v);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `http://host/api/v2/<path of the record's get operation>`.
+fn location(ctx: &Ctx<'_>, store: &Store, r: usize, id: i64) -> String {
+    let plan = ctx.plan;
+    let prefix =
+        plan.spec.api.path_prefixes.iter().find(|p| p.starts_with("/api")).or(plan.spec.api.path_prefixes.first());
+    let prefix = prefix.map(String::as_str).unwrap_or("");
+    let get_op = plan.spec.resources[r].operations.iter().map(|o| plan.spec.operation(*o)).find(|o| {
+        o.kind == harvest_spec::ir::OpKind::Get && o.path_params.iter().any(|p| p.binding == ParamBinding::SelfId)
+    });
+    let path = match get_op {
+        Some(op) => op
+            .path
+            .segments
+            .iter()
+            .map(|s| match s {
+                PathSegment::Literal(l) => l.clone(),
+                PathSegment::Param(i) => match op.path_params.get(*i).map(|p| &p.binding) {
+                    Some(ParamBinding::SelfId) => id.to_string(),
+                    Some(ParamBinding::Parent(f)) => {
+                        store.ref_of(plan, r, id, f).map(|x| x.to_string()).unwrap_or_default()
+                    }
+                    None => String::new(),
+                },
+            })
+            .collect::<Vec<_>>()
+            .join("/"),
+        None => format!("{}/{id}", plan.spec.resources[r].plural),
+    };
+    format!("{}{prefix}/{path}", ctx.origin)
+}

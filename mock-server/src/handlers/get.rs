@@ -1,0 +1,38 @@
+//! Generic get, and the record lookup every single-record handler shares.
+
+use axum::response::Response;
+use harvest_spec::ir::Behavior;
+
+use super::{Ctx, json};
+use crate::errors::{ApiError, ApiResult};
+use crate::store::{Store, ref_id};
+
+/// The id of the record the path selects (404 when it does not exist or has
+/// another parent than the path says).
+pub fn find(ctx: &Ctx<'_>, store: &Store, r: usize) -> ApiResult<i64> {
+    let res = &ctx.plan.spec.resources[r];
+    let id = if ctx.op.behavior == Some(Behavior::CurrentUser) {
+        store.me
+    } else if let Some(p) = ctx.op.self_param {
+        ctx.params.get(p).copied().ok_or(ApiError::NotFound)?
+    } else if res.singleton {
+        store.tables[r].rows.keys().next().copied().ok_or(ApiError::NotFound)?
+    } else {
+        return Err(ApiError::NotFound);
+    };
+    let rec = store.get(r, id).ok_or(ApiError::NotFound)?;
+    for pp in &ctx.op.parents {
+        let want = ctx.params.get(pp.param).copied();
+        if ref_id(rec.get(pp.field_ix)) != want {
+            return Err(ApiError::NotFound);
+        }
+    }
+    Ok(id)
+}
+
+pub fn get(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Response> {
+    let r = ctx.res()?;
+    let id = find(ctx, store, r)?;
+    let rec = store.get(r, id).ok_or(ApiError::NotFound)?;
+    Ok(json(ctx.op.status, &crate::render::record(ctx.plan, store, r, rec)))
+}

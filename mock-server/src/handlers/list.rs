@@ -1,0 +1,170 @@
+//! Generic list: parent scoping, filters, spec sort order, pagination.
+
+use std::cmp::Ordering;
+
+use axum::response::Response;
+use harvest_spec::ir::{Behavior, FilterOp, Pagination};
+use serde_json::Value;
+
+use super::{Ctx, json};
+use crate::errors::{ApiError, ApiResult};
+use crate::pagination::{self, LinkBase, PageReq};
+use crate::plan::{FilterPlan, Plan};
+use crate::store::Store;
+use crate::values::{Bad, coerce};
+
+pub fn list(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Response> {
+    let p = ctx.op.pagination.as_ref().ok_or(ApiError::NotFound)?;
+    let req = pagination::parse(&ctx.query, p)?;
+    if let Some(
+        b @ (Behavior::UserProjectAssignments | Behavior::CurrentUserProjectAssignments | Behavior::TeammatesList),
+    ) = ctx.op.behavior
+    {
+        let (ids, items) = crate::behaviors::actions::behavior_list(ctx, store, b)?;
+        return Ok(page(ctx, p, &req, &ids, |i| items.get(i).cloned().unwrap_or(Value::Null)));
+    }
+    let r = ctx.res()?;
+    let ids = filter_ids(ctx, store, r)?;
+    let ids = sorted_ids(ctx.plan, store, r, ids);
+    Ok(page(ctx, p, &req, &ids, |i| {
+        ids.get(i)
+            .and_then(|id| store.get(r, *id))
+            .map(|rec| crate::render::record(ctx.plan, store, r, rec))
+            .unwrap_or(Value::Null)
+    }))
+}
+
+/// Renders one page of `ids` (`item(i)` renders the i-th) inside the envelope.
+pub fn page(ctx: &Ctx<'_>, p: &Pagination, req: &PageReq, ids: &[i64], item: impl Fn(usize) -> Value) -> Response {
+    let descending = ids.first().zip(ids.last()).is_none_or(|(a, b)| a >= b);
+    let (start, end) = pagination::window(req, ids, descending);
+    let items: Vec<Value> = (start..end).map(item).collect();
+    let filters = ctx
+        .query
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "page" | "per_page" | "cursor" | "ref"))
+        .cloned()
+        .collect();
+    let base = LinkBase { url: format!("{}{}", ctx.origin, ctx.path), filters };
+    json(ctx.op.status, &pagination::envelope(p, req, &base, ids, (start, end), items))
+}
+
+/// Parses the operation's filters from the query; bad values are a 422.
+pub fn parsed_filters<'a>(ctx: &'a Ctx<'_>) -> ApiResult<Vec<(&'a FilterPlan, Value)>> {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    for f in &ctx.op.filters {
+        match ctx.q(&f.name) {
+            None | Some("") if f.required => {
+                problems.push(format!("{} can't be blank", crate::plan::humanize(&f.name)))
+            }
+            None | Some("") => {}
+            Some(raw) => match coerce(ctx.plan, &f.ty, &Value::String(raw.to_string())) {
+                Ok(v) => out.push((f, v)),
+                Err(Bad::Date) => problems.push(format!("{} is not a valid date", crate::plan::humanize(&f.name))),
+                Err(Bad::Invalid) => problems.push(format!("{} is invalid", crate::plan::humanize(&f.name))),
+            },
+        }
+    }
+    if problems.is_empty() { Ok(out) } else { Err(ApiError::problems(&problems)) }
+}
+
+/// Ids of the records of `r` selected by the path parents and filters.
+pub fn filter_ids(ctx: &Ctx<'_>, store: &Store, r: usize) -> ApiResult<Vec<i64>> {
+    let mut scope: Option<Vec<i64>> = None;
+    for pp in &ctx.op.parents {
+        let pid = ctx.params.get(pp.param).copied().ok_or(ApiError::NotFound)?;
+        store.get(pp.target.0, pid).ok_or(ApiError::NotFound)?;
+        scope = Some(store.referring(r, pp.field_ix, pid));
+    }
+    let filters: Vec<_> = parsed_filters(ctx)?.into_iter().filter(|(f, _)| f.top_ix.is_some()).collect();
+    if scope.is_none()
+        && let Some((f, v)) = filters.iter().find(|(f, _)| f.top_is_ref && f.rest.is_empty() && f.op == FilterOp::Eq)
+        && let (Some(ix), Some(id)) = (f.top_ix, v.as_i64())
+    {
+        scope = Some(store.referring(r, ix, id));
+    }
+    let table = &store.tables[r];
+    let keep = |id: &i64| {
+        table.rows.get(id).is_some_and(|rec| {
+            filters.iter().all(|(f, want)| {
+                let Some(ix) = f.top_ix else { return true };
+                let top = rec.get(ix).and_then(Option::as_ref);
+                let mut vals = Vec::new();
+                collect(top, &f.rest, &mut vals);
+                vals.iter().any(|v| compare(v, want, f.op))
+            })
+        })
+    };
+    Ok(match scope {
+        Some(ids) => ids.into_iter().filter(|id| keep(id)).collect(),
+        None => table.rows.keys().copied().filter(|id| keep(id)).collect(),
+    })
+}
+
+fn collect<'v>(v: Option<&'v Value>, rest: &[String], out: &mut Vec<&'v Value>) {
+    let Some(v) = v else { return };
+    match (v, rest.split_first()) {
+        (Value::Array(items), _) => items.iter().for_each(|x| collect(Some(x), rest, out)),
+        (_, None) => out.push(v),
+        (Value::Object(m), Some((head, tail))) => collect(m.get(head.as_str()), tail, out),
+        _ => {}
+    }
+}
+
+fn compare(v: &Value, want: &Value, op: FilterOp) -> bool {
+    let ord = match (v, want) {
+        (Value::String(a), Value::String(b)) if a.len() > b.len() && b.len() == 10 => Some(a[..10].cmp(b.as_str())),
+        _ => cmp_values(v, want),
+    };
+    match (op, ord) {
+        (FilterOp::Eq, Some(o)) => o == Ordering::Equal,
+        (FilterOp::Gte, Some(o)) => o != Ordering::Less,
+        (FilterOp::Lte, Some(o)) => o != Ordering::Greater,
+        (_, None) => false,
+    }
+}
+
+/// Orders two stored values of the same field (null first).
+pub fn cmp_values(a: &Value, b: &Value) -> Option<Ordering> {
+    match (a, b) {
+        (Value::Null, Value::Null) => Some(Ordering::Equal),
+        (Value::Null, _) => Some(Ordering::Less),
+        (_, Value::Null) => Some(Ordering::Greater),
+        (Value::String(x), Value::String(y)) => Some(x.cmp(y)),
+        (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
+        (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64()) {
+            (Some(i), Some(j)) => Some(i.cmp(&j)),
+            _ => x.as_f64().zip(y.as_f64()).and_then(|(i, j)| i.partial_cmp(&j)),
+        },
+        (Value::Number(x), Value::String(y)) => Some(x.to_string().cmp(y)),
+        (Value::String(x), Value::Number(y)) => Some(x.cmp(&y.to_string())),
+        _ => None,
+    }
+}
+
+/// Ids in the resource's default order.
+pub fn sorted_ids(plan: &Plan, store: &Store, r: usize, mut ids: Vec<i64>) -> Vec<i64> {
+    let sort = &plan.res[r].sort;
+    let is_id_desc = sort.len() == 1 && Some(sort[0].0) == plan.res[r].id_ix && sort[0].1;
+    if is_id_desc {
+        ids.sort_unstable_by(|a, b| b.cmp(a));
+        return ids;
+    }
+    let table = &store.tables[r];
+    let null = Value::Null;
+    ids.sort_by(|a, b| {
+        let (ra, rb) = (table.rows.get(a), table.rows.get(b));
+        for (ix, desc) in sort {
+            let va = ra.and_then(|x| x.get(*ix)).and_then(Option::as_ref).unwrap_or(&null);
+            let vb = rb.and_then(|x| x.get(*ix)).and_then(Option::as_ref).unwrap_or(&null);
+            let o = cmp_values(va, vb).unwrap_or(Ordering::Equal);
+            let o = if *desc { o.reverse() } else { o };
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        b.cmp(a)
+    });
+    ids
+}

@@ -1,0 +1,147 @@
+//! Harvest's list envelope: page and cursor pagination with absolute links.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use harvest_spec::ir::{Pagination, PaginationStyle};
+use serde_json::{Map, Value, json};
+
+use crate::errors::{ApiError, ApiResult};
+
+/// What the caller asked for.
+#[derive(Debug, Clone)]
+pub struct PageReq {
+    /// Items per page.
+    pub per_page: usize,
+    /// 1-based page (ignored when a cursor is given).
+    pub page: usize,
+    /// Keyset cursor: continue after this id.
+    pub after: Option<i64>,
+}
+
+/// Reads `per_page`, `page` and `cursor`; bad values are a 422.
+pub fn parse(query: &[(String, String)], p: &Pagination) -> ApiResult<PageReq> {
+    let get = |k: &str| query.iter().rev().find(|(q, _)| q == k).map(|(_, v)| v.as_str());
+    let max = p.per_page.max as usize;
+    let per_page = match get("per_page") {
+        None | Some("") => p.per_page.default as usize,
+        Some(s) => match s.parse::<usize>() {
+            Ok(n) if (1..=max).contains(&n) => n,
+            _ => return Err(ApiError::Unprocessable(format!("per_page must be between 1 and {max}"))),
+        },
+    };
+    let page = match get("page") {
+        None | Some("") => 1,
+        Some(s) => match s.parse::<usize>() {
+            Ok(n) if n >= 1 => n,
+            _ => return Err(ApiError::Unprocessable("page must be a positive integer".into())),
+        },
+    };
+    let after = match get("cursor") {
+        None | Some("") => None,
+        Some(c) => Some(decode_cursor(c).ok_or_else(|| ApiError::Unprocessable("cursor is invalid".into()))?),
+    };
+    Ok(PageReq { per_page, page, after })
+}
+
+/// `{"after":{"id":N}}` in base64.
+pub fn encode_cursor(id: i64) -> String {
+    STANDARD.encode(format!("{{\"after\":{{\"id\":{id}}}}}"))
+}
+
+fn decode_cursor(c: &str) -> Option<i64> {
+    let bytes = STANDARD.decode(c.trim()).ok()?;
+    let v: Value = serde_json::from_slice(&bytes).ok()?;
+    v.get("after")?.get("id")?.as_i64()
+}
+
+/// The slice of `ids` a request selects: (start, end).
+pub fn window(req: &PageReq, ids: &[i64], descending_ids: bool) -> (usize, usize) {
+    let start = match req.after {
+        Some(a) => match ids.iter().position(|x| *x == a) {
+            Some(i) => i + 1,
+            None if descending_ids => ids.iter().position(|x| *x < a).unwrap_or(ids.len()),
+            None => ids.iter().position(|x| *x > a).unwrap_or(ids.len()),
+        },
+        None => (req.page - 1).saturating_mul(req.per_page).min(ids.len()),
+    };
+    (start, (start + req.per_page).min(ids.len()))
+}
+
+/// Where links point: `http://host/v2/clients` plus the caller's filters.
+#[derive(Debug, Clone)]
+pub struct LinkBase {
+    /// Scheme, host and path.
+    pub url: String,
+    /// Query pairs other than paging.
+    pub filters: Vec<(String, String)>,
+}
+
+impl LinkBase {
+    fn link(&self, extra: &[(&str, String)]) -> String {
+        let mut pairs: Vec<(String, String)> = self.filters.clone();
+        pairs.extend(extra.iter().map(|(k, v)| ((*k).to_string(), v.clone())));
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        let q: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+        format!("{}?{q}", self.url)
+    }
+}
+
+/// Builds the envelope in Harvest's key order.
+pub fn envelope(
+    p: &Pagination,
+    req: &PageReq,
+    base: &LinkBase,
+    ids: &[i64],
+    (start, end): (usize, usize),
+    items: Vec<Value>,
+) -> Value {
+    let total = ids.len();
+    let per = req.per_page;
+    let total_pages = total.div_ceil(per).max(1);
+    let pp = per.to_string();
+    let page_link = |n: usize, r: &str| {
+        Value::String(base.link(&[("page", n.to_string()), ("per_page", pp.clone()), ("ref", r.into())]))
+    };
+    let (page, next_page, previous_page, next_link, prev_link);
+    match p.style {
+        PaginationStyle::Page => {
+            let pg = req.page;
+            page = Value::from(pg);
+            next_page = if pg < total_pages { Value::from(pg + 1) } else { Value::Null };
+            previous_page = if pg > 1 { Value::from(pg - 1) } else { Value::Null };
+            next_link = if pg < total_pages { page_link(pg + 1, "next") } else { Value::Null };
+            prev_link = if pg > 1 { page_link(pg - 1, "previous") } else { Value::Null };
+        }
+        PaginationStyle::Cursor => {
+            let more = end < total;
+            let pg = start / per + 1;
+            let first = start == 0;
+            let last = !more;
+            page = if first || last { Value::from(if last { total_pages.max(pg) } else { 1 }) } else { Value::Null };
+            next_page = if first && more { Value::from(2) } else { Value::Null };
+            previous_page = if last && !first { Value::from(pg.max(2) - 1) } else { Value::Null };
+            next_link = match (more, end.checked_sub(1).and_then(|i| ids.get(i))) {
+                (true, Some(id)) => Value::String(base.link(&[
+                    ("cursor", encode_cursor(*id)),
+                    ("per_page", pp.clone()),
+                    ("ref", "next_cursor".into()),
+                ])),
+                _ => Value::Null,
+            };
+            prev_link = if first { Value::Null } else { page_link(pg.max(2) - 1, "previous") };
+        }
+    }
+    let mut out = Map::new();
+    out.insert(p.envelope.clone(), Value::Array(items));
+    out.insert("per_page".into(), Value::from(per));
+    out.insert("total_pages".into(), Value::from(total_pages));
+    out.insert("total_entries".into(), Value::from(total));
+    out.insert("next_page".into(), next_page);
+    out.insert("previous_page".into(), previous_page);
+    out.insert("page".into(), page);
+    out.insert(
+        "links".into(),
+        json!({"first": page_link(1, "first"), "next": next_link, "previous": prev_link, "last": page_link(total_pages, "last")}),
+    );
+    Value::Object(out)
+}

@@ -1,0 +1,186 @@
+//! Everything decided once at start-up from the spec: per-resource field
+//! indexes, per-operation plans and the route table.
+
+mod ops;
+mod routes;
+
+use std::collections::HashMap;
+
+use harvest_spec::Spec;
+use harvest_spec::ir::{RefSource, ResourceId, TypeRef};
+
+pub use ops::{FilterPlan, OpPlan, humanize};
+pub use routes::RouteTable;
+
+use crate::error::Error;
+
+/// A ref field of a resource, precomputed.
+#[derive(Debug, Clone)]
+pub struct RefField {
+    /// Position in the record.
+    pub ix: usize,
+    /// The resource pointed at.
+    pub target: ResourceId,
+    /// How it is set.
+    pub source: RefSource,
+}
+
+/// Field positions and relations of one resource.
+#[derive(Debug, Clone)]
+pub struct ResInfo {
+    /// Field wire name → position in a record.
+    pub index_of: HashMap<String, usize>,
+    /// Position of `id`.
+    pub id_ix: Option<usize>,
+    /// Top-level ref fields (each indexed by the store).
+    pub refs: Vec<RefField>,
+    /// Sort keys: (position, descending).
+    pub sort: Vec<(usize, bool)>,
+    /// Field sets that must be unique together (targets of `match` refs).
+    pub unique_keys: Vec<Vec<usize>>,
+    /// Dependency order position used for seeding.
+    pub seed_rank: usize,
+}
+
+impl ResInfo {
+    /// Position of a field.
+    pub fn ix(&self, name: &str) -> Option<usize> {
+        self.index_of.get(name).copied()
+    }
+
+    /// The ref field at a position.
+    pub fn ref_at(&self, ix: usize) -> Option<&RefField> {
+        self.refs.iter().find(|r| r.ix == ix)
+    }
+}
+
+/// The interpreted spec.
+#[derive(Debug)]
+pub struct Plan {
+    /// The spec itself.
+    pub spec: Spec,
+    /// One entry per resource.
+    pub res: Vec<ResInfo>,
+    /// One entry per operation.
+    pub ops: Vec<OpPlan>,
+    /// Routes per prefix.
+    pub routes: RouteTable,
+    /// Resources in seeding (dependency) order.
+    pub seed_order: Vec<ResourceId>,
+}
+
+impl Plan {
+    /// Builds the plan of a spec.
+    pub fn build(spec: Spec) -> Result<Plan, Error> {
+        let mut res = Vec::with_capacity(spec.resources.len());
+        for r in &spec.resources {
+            let index_of: HashMap<String, usize> =
+                r.fields.iter().enumerate().map(|(i, f)| (f.name.clone(), i)).collect();
+            let refs = r
+                .fields
+                .iter()
+                .enumerate()
+                .filter_map(|(ix, f)| match &f.ty {
+                    TypeRef::Ref(rt) => Some(RefField { ix, target: rt.target, source: rt.source.clone() }),
+                    _ => None,
+                })
+                .collect();
+            let mut sort = Vec::new();
+            for k in &r.sort {
+                let ix = index_of
+                    .get(&k.field)
+                    .copied()
+                    .ok_or_else(|| Error::Plan(format!("sort field {} of {} is not a field", k.field, r.name)))?;
+                sort.push((ix, k.descending));
+            }
+            if let Some(id) = index_of.get("id")
+                && !sort.iter().any(|(i, _)| i == id)
+            {
+                sort.push((*id, true));
+            }
+            let id_ix = index_of.get("id").copied();
+            res.push(ResInfo { index_of, id_ix, refs, sort, unique_keys: Vec::new(), seed_rank: 0 });
+        }
+        // Unique keys: every `match` ref names the target fields that identify one record.
+        for r in &spec.resources {
+            for f in &r.fields {
+                if let TypeRef::Ref(rt) = &f.ty
+                    && let RefSource::Match(pairs) = &rt.source
+                {
+                    let info = &res[rt.target.0];
+                    let key: Option<Vec<usize>> = pairs.iter().map(|(t, _)| info.ix(t)).collect();
+                    if let Some(key) = key
+                        && !res[rt.target.0].unique_keys.contains(&key)
+                    {
+                        res[rt.target.0].unique_keys.push(key);
+                    }
+                }
+            }
+        }
+        let seed_order = seed_order(&spec);
+        for (rank, id) in seed_order.iter().enumerate() {
+            res[id.0].seed_rank = rank;
+        }
+        let mut ops = Vec::with_capacity(spec.operations.len());
+        for (i, op) in spec.operations.iter().enumerate() {
+            ops.push(ops::plan_op(&spec, &res, i, op)?);
+        }
+        let routes = RouteTable::build(&spec);
+        Ok(Plan { spec, res, ops, routes, seed_order })
+    }
+}
+
+/// Resources ordered so that every ref target comes before its holders
+/// (cycles are broken at the first nullable ref found).
+fn seed_order(spec: &Spec) -> Vec<ResourceId> {
+    fn deps(spec: &Spec, r: usize) -> Vec<(usize, bool)> {
+        let mut out = Vec::new();
+        for f in &spec.resources[r].fields {
+            collect_refs(spec, &f.ty, f.nullable, &mut out, 0);
+        }
+        out
+    }
+    fn collect_refs(spec: &Spec, ty: &TypeRef, nullable: bool, out: &mut Vec<(usize, bool)>, depth: u32) {
+        if depth > 4 {
+            return;
+        }
+        match ty {
+            TypeRef::Ref(rt) => out.push((rt.target.0, nullable)),
+            TypeRef::Array(inner) => collect_refs(spec, inner, nullable, out, depth + 1),
+            TypeRef::Object(t) => {
+                for f in &spec.type_def(*t).fields {
+                    collect_refs(spec, &f.ty, nullable || f.nullable, out, depth + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    let n = spec.resources.len();
+    let mut state = vec![0u8; n];
+    let mut order = Vec::with_capacity(n);
+    fn visit(spec: &Spec, r: usize, state: &mut Vec<u8>, order: &mut Vec<ResourceId>) {
+        if state[r] != 0 {
+            return;
+        }
+        state[r] = 1;
+        let mut ds = deps(spec, r);
+        // Array-of-id references (role.user_ids) are dependencies too.
+        for f in &spec.resources[r].fields {
+            if let Some(t) = f.references {
+                ds.push((t.0, true));
+            }
+        }
+        for (d, _nullable) in ds {
+            if d != r && state[d] == 0 {
+                visit(spec, d, state, order);
+            }
+        }
+        state[r] = 2;
+        order.push(ResourceId(r));
+    }
+    // Visit non-nullable dependencies first by ordering roots by declaration.
+    for r in 0..n {
+        visit(spec, r, &mut state, &mut order);
+    }
+    order
+}

@@ -1,0 +1,149 @@
+//! Fake values for one field, from its hint, its type or its name.
+
+use chrono::{DateTime, Duration, Utc};
+use fake::Fake;
+use fake::faker::address::en::{CityName, StateAbbr, StreetName, ZipCode};
+use fake::faker::company::en::{Buzzword, CompanyName};
+use fake::faker::internet::en::SafeEmail;
+use fake::faker::job::en::Title;
+use fake::faker::lorem::en::{Paragraph, Sentence, Word};
+use fake::faker::name::en::{FirstName, LastName};
+use fake::faker::phone_number::en::PhoneNumber;
+use harvest_spec::ir::{FakeHint, TypeRef};
+use rand::Rng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+use serde_json::Value;
+
+use crate::plan::Plan;
+use crate::values::{dec, fmt_datetime};
+
+/// The last instant of the seeded window (fixed, so a seed always gives the same data).
+pub fn anchor() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_767_225_600, 0).unwrap_or_default() // 2026-01-01T00:00:00Z
+}
+
+/// Days covered by seeded dates.
+pub const WINDOW_DAYS: i64 = 365;
+
+const CURRENCIES: &[&str] = &["USD", "USD", "USD", "EUR", "GBP", "CAD", "AUD"];
+const TIMEZONES: &[&str] = &[
+    "Eastern Time (US & Canada)",
+    "Central Time (US & Canada)",
+    "Pacific Time (US & Canada)",
+    "London",
+    "Berlin",
+    "Sydney",
+];
+
+/// A date in the window.
+pub fn recent_date(rng: &mut ChaCha8Rng) -> String {
+    let d = anchor() - Duration::days(rng.gen_range(1..=WINDOW_DAYS));
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// A timestamp in the window.
+pub fn recent_datetime(rng: &mut ChaCha8Rng) -> DateTime<Utc> {
+    anchor() - Duration::seconds(rng.gen_range(3600..WINDOW_DAYS * 86400))
+}
+
+fn title_case(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// A value for a hint.
+pub fn hinted(plan: &Plan, hint: FakeHint, ty: &TypeRef, rng: &mut ChaCha8Rng, counter: u64) -> Value {
+    let s = |x: String| Value::String(x);
+    match hint {
+        FakeHint::CompanyName => s(CompanyName().fake_with_rng(rng)),
+        FakeHint::PersonFirstName => s(FirstName().fake_with_rng(rng)),
+        FakeHint::PersonLastName => s(LastName().fake_with_rng(rng)),
+        FakeHint::Email => s(SafeEmail().fake_with_rng(rng)),
+        FakeHint::Phone => s(PhoneNumber().fake_with_rng(rng)),
+        FakeHint::Address => {
+            let street: String = StreetName().fake_with_rng(rng);
+            let city: String = CityName().fake_with_rng(rng);
+            let st: String = StateAbbr().fake_with_rng(rng);
+            let zip: String = ZipCode().fake_with_rng(rng);
+            s(format!("{} {street}\n{city}, {st} {zip}", rng.gen_range(1..999)))
+        }
+        FakeHint::CurrencyCode => s(CURRENCIES.choose(rng).copied().unwrap_or("USD").to_string()),
+        FakeHint::Timezone => s(TIMEZONES.choose(rng).copied().unwrap_or("London").to_string()),
+        FakeHint::Url => {
+            let w: String = Word().fake_with_rng(rng);
+            s(format!("https://{w}.example.com/{}", rng.gen_range(1000..99999)))
+        }
+        FakeHint::Hex32 => s((0..32).map(|_| char::from(b"0123456789abcdef"[rng.gen_range(0..16)])).collect()),
+        FakeHint::Word => {
+            let w: String = Buzzword().fake_with_rng(rng);
+            s(title_case(&w))
+        }
+        FakeHint::Sentence => s(Sentence(3..8).fake_with_rng(rng)),
+        FakeHint::Paragraph => s(Paragraph(1..3).fake_with_rng(rng)),
+        FakeHint::JobTitle => s(Title().fake_with_rng(rng)),
+        FakeHint::ProjectCode => {
+            let a = char::from(b'A' + rng.gen_range(0..26));
+            let b = char::from(b'A' + rng.gen_range(0..26));
+            s(format!("{a}{b}-{:03}", rng.gen_range(1..999)))
+        }
+        FakeHint::InvoiceNumber => s(format!("{}", 1000 + counter)),
+        FakeHint::Hours => dec(f64::from(rng.gen_range(1..=32)) * 0.25),
+        FakeHint::Money => dec(f64::from(rng.gen_range(1000..500_000)) / 100.0),
+        FakeHint::Rate => dec(f64::from(rng.gen_range(10..=50) * 5)),
+        FakeHint::Percentage => dec(f64::from(rng.gen_range(0..=25))),
+        FakeHint::RecentDate => s(recent_date(rng)),
+        FakeHint::RecentDatetime => s(fmt_datetime(recent_datetime(rng))),
+        FakeHint::WeeklyCapacity => Value::from([126_000, 144_000, 108_000][rng.gen_range(0..3)]),
+        FakeHint::BooleanMostlyTrue => Value::Bool(rng.gen_bool(0.85)),
+        FakeHint::BooleanMostlyFalse => Value::Bool(rng.gen_bool(0.15)),
+        FakeHint::Enum => by_type(plan, ty, rng),
+    }
+}
+
+/// A value from the type alone.
+pub fn by_type(plan: &Plan, ty: &TypeRef, rng: &mut ChaCha8Rng) -> Value {
+    match ty {
+        TypeRef::Id => Value::from(rng.gen_range(1..1_000_000i64)),
+        TypeRef::Integer => Value::from(rng.gen_range(0..100)),
+        TypeRef::Decimal => dec(f64::from(rng.gen_range(0..10_000)) / 100.0),
+        TypeRef::Boolean => Value::Bool(rng.gen_bool(0.5)),
+        TypeRef::String => {
+            let w: String = Word().fake_with_rng(rng);
+            Value::String(w)
+        }
+        TypeRef::Date => Value::String(recent_date(rng)),
+        TypeRef::DateTime => Value::String(fmt_datetime(recent_datetime(rng))),
+        TypeRef::Time => Value::String(format!("{}:00am", rng.gen_range(7..12))),
+        TypeRef::Enum(e) => {
+            let vals = &plan.spec.enum_def(*e).values;
+            vals.choose(rng).map(|v| Value::String(v.wire.clone())).unwrap_or(Value::Null)
+        }
+        TypeRef::Array(inner) => match inner.as_ref() {
+            TypeRef::Enum(_) => Value::Array(vec![by_type(plan, inner, rng)]),
+            _ => Value::Array(Vec::new()),
+        },
+        TypeRef::Json | TypeRef::Object(_) | TypeRef::Ref(_) => Value::Null,
+    }
+}
+
+/// Values some well-known unhinted fields take.
+pub fn by_name(name: &str) -> Option<Value> {
+    let s = |x: &str| Some(Value::String(x.to_string()));
+    match name {
+        "date_format" => s("%Y-%m-%d"),
+        "plan_type" => s("simple-v4"),
+        "decimal_symbol" => s("."),
+        "thousands_separator" => s(","),
+        "color_scheme" => s("orange"),
+        "file_name" => s("receipt.pdf"),
+        "content_type" => s("application/pdf"),
+        "service" => s("example.com"),
+        "is_active" => Some(Value::Bool(true)),
+        "locked_reason" | "transaction_id" | "timer_started_at" | "started_time" | "ended_time" => Some(Value::Null),
+        _ => None,
+    }
+}

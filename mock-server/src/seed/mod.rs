@@ -1,0 +1,221 @@
+//! Deterministic seeding: every resource in dependency order, relations
+//! consistent, one random stream per resource derived from the seed.
+
+mod fake;
+mod fixups;
+
+use std::collections::HashSet;
+
+use chrono::Duration;
+use harvest_spec::ir::{Field, RefSource, Schema, TypeRef};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde_json::{Map, Value};
+
+pub use fake::anchor;
+pub use fixups::{me_name, resource_with};
+
+use crate::plan::Plan;
+use crate::store::{Rec, Store, ref_id};
+use crate::values::fmt_datetime;
+
+/// Builds the seeded store.
+pub fn seed(plan: &Plan, seed: u64, scale: f64) -> Store {
+    let mut g = Gen { plan, store: Store::empty(plan), ids: vec![Vec::new(); plan.spec.resources.len()], counter: 0 };
+    g.store.seed = seed;
+    g.store.scale = scale;
+    for rid in &plan.seed_order {
+        let r = rid.0;
+        let res = &plan.spec.resources[r];
+        let count = if res.singleton {
+            1
+        } else if res.seed_count == 0 {
+            0
+        } else {
+            ((f64::from(res.seed_count) * scale).round() as usize).max(1)
+        };
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ fnv(&res.name));
+        let mut seen: Vec<HashSet<Vec<i64>>> = vec![HashSet::new(); plan.res[r].unique_keys.len()];
+        for _ in 0..count {
+            let id = if res.singleton { 1 } else { g.store.alloc(r) };
+            let mut rec = g.record(r, id, &mut rng);
+            // Keep `match` targets unique (one user assignment per project and user).
+            for _ in 0..12 {
+                let keys: Vec<Vec<i64>> = plan.res[r]
+                    .unique_keys
+                    .iter()
+                    .map(|k| k.iter().map(|ix| ref_id(rec.get(*ix)).unwrap_or(0)).collect())
+                    .collect();
+                if keys.iter().zip(&seen).all(|(k, s)| !s.contains(k)) {
+                    for (k, s) in keys.into_iter().zip(seen.iter_mut()) {
+                        s.insert(k);
+                    }
+                    break;
+                }
+                rec = g.record(r, id, &mut rng);
+            }
+            g.store.put(plan, r, id, rec);
+            g.ids[r].push(id);
+        }
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
+    fixups::apply(plan, &mut g.store, &mut rng);
+    g.store
+}
+
+/// FNV-1a, to derive one stream per resource name.
+fn fnv(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+}
+
+struct Gen<'a> {
+    plan: &'a Plan,
+    store: Store,
+    ids: Vec<Vec<i64>>,
+    counter: u64,
+}
+
+impl Gen<'_> {
+    fn pick(&self, r: usize, rng: &mut ChaCha8Rng) -> Option<i64> {
+        self.ids[r].choose(rng).copied()
+    }
+
+    fn record(&mut self, r: usize, id: i64, rng: &mut ChaCha8Rng) -> Rec {
+        let plan = self.plan;
+        let res = &plan.spec.resources[r];
+        let info = &plan.res[r];
+        let mut rec: Rec = vec![None; res.fields.len()];
+        if let Some(ix) = info.id_ix {
+            rec[ix] = Some(Value::from(id));
+        }
+        // 1. `match` refs pick a target and copy its ref fields into ours.
+        for rf in &info.refs {
+            let RefSource::Match(pairs) = &rf.source else { continue };
+            let t = rf.target.0;
+            let tinfo = &plan.res[t];
+            let mut candidates: Option<Vec<i64>> = None;
+            for (tf, of) in pairs {
+                let (Some(tix), Some(oix)) = (tinfo.ix(tf), info.ix(of)) else { continue };
+                if let Some(v) = ref_id(rec.get(oix)) {
+                    let ids = self.store.referring(t, tix, v);
+                    candidates = Some(match candidates {
+                        Some(c) => c.into_iter().filter(|x| ids.contains(x)).collect(),
+                        None => ids,
+                    });
+                }
+            }
+            let chosen = match candidates {
+                Some(c) => c.choose(rng).copied(),
+                None => self.pick(t, rng),
+            };
+            rec[rf.ix] = Some(chosen.map(Value::from).unwrap_or(Value::Null));
+            if let Some(cid) = chosen {
+                for (tf, of) in pairs {
+                    if let (Some(tix), Some(oix)) = (tinfo.ix(tf), info.ix(of))
+                        && rec[oix].is_none()
+                    {
+                        let v = self.store.get(t, cid).and_then(|x| x.get(tix)).cloned().flatten();
+                        rec[oix] = Some(v.unwrap_or(Value::Null));
+                    }
+                }
+            }
+        }
+        // 2. Input and server refs.
+        for rf in &info.refs {
+            if rec[rf.ix].is_some() || matches!(rf.source, RefSource::Derive { .. } | RefSource::Match(_)) {
+                continue;
+            }
+            let f = &res.fields[rf.ix];
+            let server = matches!(rf.source, RefSource::Server);
+            let v = if f.nullable && ((server && !rng.gen_bool(0.25)) || (!server && rng.gen_bool(0.1))) {
+                None
+            } else {
+                self.pick(rf.target.0, rng)
+            };
+            rec[rf.ix] = Some(v.map(Value::from).unwrap_or(Value::Null));
+        }
+        // 3. Derived refs.
+        for rf in &info.refs {
+            let RefSource::Derive { through, field } = &rf.source else { continue };
+            let v = info.ix(through).and_then(|ix| ref_id(rec.get(ix))).and_then(|tid| {
+                let tr = info.ref_at(info.ix(through)?)?.target.0;
+                let fix = plan.res[tr].ix(field)?;
+                self.store.get(tr, tid)?.get(fix).cloned().flatten()
+            });
+            rec[rf.ix] = Some(v.unwrap_or(Value::Null));
+        }
+        // 4. Everything else.
+        for (ix, f) in res.fields.iter().enumerate() {
+            if rec[ix].is_some() {
+                continue;
+            }
+            rec[ix] = self.field(f, rng);
+        }
+        // 5. Timestamps: created_at <= updated_at <= anchor.
+        if let (Some(c), Some(u)) = (info.ix("created_at"), info.ix("updated_at")) {
+            let created = fake::recent_datetime(rng);
+            let later = created + Duration::seconds(rng.gen_range(0..60 * 86400));
+            let updated = later.min(anchor());
+            rec[c] = Some(Value::String(fmt_datetime(created)));
+            rec[u] = Some(Value::String(fmt_datetime(updated)));
+        }
+        rec
+    }
+
+    fn field(&mut self, f: &Field, rng: &mut ChaCha8Rng) -> Option<Value> {
+        let plan = self.plan;
+        if let Some(v) = fake::by_name(&f.name) {
+            return Some(v);
+        }
+        if f.optional && f.fake.is_none() {
+            return None;
+        }
+        if let Some(t) = f.references {
+            let mut ids: Vec<i64> = (0..rng.gen_range(0..=3)).filter_map(|_| self.pick(t.0, rng)).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            return Some(Value::Array(ids.into_iter().map(Value::from).collect()));
+        }
+        if let Some(h) = f.fake {
+            if f.nullable && rng.gen_bool(0.1) {
+                return Some(Value::Null);
+            }
+            self.counter += 1;
+            return Some(fake::hinted(plan, h, &f.ty, rng, self.counter));
+        }
+        if f.nullable {
+            return Some(Value::Null);
+        }
+        if let Some(d) = &f.default {
+            return Some(d.clone());
+        }
+        Some(match &f.ty {
+            TypeRef::Object(t) => self.object(Schema::Type(*t), rng),
+            TypeRef::Array(inner) => match inner.as_ref() {
+                TypeRef::Object(t) => {
+                    let n = rng.gen_range(1..=3);
+                    Value::Array((0..n).map(|_| self.object(Schema::Type(*t), rng)).collect())
+                }
+                _ => fake::by_type(plan, &f.ty, rng),
+            },
+            TypeRef::Ref(rt) => self.pick(rt.target.0, rng).map(Value::from).unwrap_or(Value::Null),
+            other => fake::by_type(plan, other, rng),
+        })
+    }
+
+    fn object(&mut self, schema: Schema, rng: &mut ChaCha8Rng) -> Value {
+        let mut out = Map::new();
+        for f in self.plan.spec.fields_of(schema) {
+            let v = if f.name == "id" && matches!(f.ty, TypeRef::Id) {
+                Some(Value::from(self.store.alloc_item()))
+            } else {
+                self.field(f, rng)
+            };
+            if let Some(v) = v {
+                out.insert(f.name.clone(), v);
+            }
+        }
+        Value::Object(out)
+    }
+}

@@ -1,0 +1,166 @@
+//! The in-memory store: one table per resource, records in spec field order,
+//! and indexes on every top-level ref field.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::plan::Plan;
+
+/// One record: values in spec field order; `None` = key absent from responses.
+pub type Rec = Vec<Option<Value>>;
+
+/// The id a ref value points at.
+pub fn ref_id(v: Option<&Option<Value>>) -> Option<i64> {
+    v.and_then(|v| v.as_ref()).and_then(Value::as_i64)
+}
+
+/// The records of one resource.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Table {
+    /// Records by id.
+    pub rows: BTreeMap<i64, Rec>,
+    /// Next id to hand out.
+    pub next_id: i64,
+    /// Ref field position → target id → record ids.
+    #[serde(skip)]
+    pub index: HashMap<usize, HashMap<i64, BTreeSet<i64>>>,
+}
+
+/// The whole account.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Store {
+    /// One table per resource, in spec order.
+    pub tables: Vec<Table>,
+    /// Id of the user the token acts as.
+    pub me: i64,
+    /// Teammates per manager.
+    pub teammates: BTreeMap<i64, Vec<i64>>,
+    /// Counter for ids of nested items (line items).
+    pub next_item_id: i64,
+    /// Seed the data was generated from.
+    pub seed: u64,
+    /// Scale the data was generated at.
+    pub scale: f64,
+}
+
+impl Store {
+    /// An empty store with one table per resource.
+    pub fn empty(plan: &Plan) -> Store {
+        let tables = (0..plan.spec.resources.len())
+            .map(|i| Table { next_id: 1_000_000 * (i as i64 + 1) + 1, ..Table::default() })
+            .collect();
+        Store { tables, me: 0, teammates: BTreeMap::new(), next_item_id: 900_000_001, seed: 0, scale: 1.0 }
+    }
+
+    /// Hands out a fresh id of a resource.
+    pub fn alloc(&mut self, r: usize) -> i64 {
+        let t = &mut self.tables[r];
+        let id = t.next_id;
+        t.next_id += 1;
+        id
+    }
+
+    /// Hands out an id for a nested item.
+    pub fn alloc_item(&mut self) -> i64 {
+        let id = self.next_item_id;
+        self.next_item_id += 1;
+        id
+    }
+
+    /// A record.
+    pub fn get(&self, r: usize, id: i64) -> Option<&Rec> {
+        self.tables.get(r).and_then(|t| t.rows.get(&id))
+    }
+
+    /// Inserts or replaces a record, keeping indexes right.
+    pub fn put(&mut self, plan: &Plan, r: usize, id: i64, rec: Rec) {
+        self.unindex(plan, r, id);
+        let t = &mut self.tables[r];
+        for rf in &plan.res[r].refs {
+            if let Some(target) = ref_id(rec.get(rf.ix)) {
+                t.index.entry(rf.ix).or_default().entry(target).or_default().insert(id);
+            }
+        }
+        t.rows.insert(id, rec);
+        if id >= t.next_id {
+            t.next_id = id + 1;
+        }
+    }
+
+    /// Removes a record, keeping indexes right.
+    pub fn remove(&mut self, plan: &Plan, r: usize, id: i64) -> Option<Rec> {
+        self.unindex(plan, r, id);
+        self.tables[r].rows.remove(&id)
+    }
+
+    fn unindex(&mut self, plan: &Plan, r: usize, id: i64) {
+        let t = &mut self.tables[r];
+        let Some(old) = t.rows.get(&id) else { return };
+        for rf in &plan.res[r].refs {
+            if let Some(target) = ref_id(old.get(rf.ix))
+                && let Some(m) = t.index.get_mut(&rf.ix)
+                && let Some(set) = m.get_mut(&target)
+            {
+                set.remove(&id);
+                if set.is_empty() {
+                    m.remove(&target);
+                }
+            }
+        }
+    }
+
+    /// Ids of records of `r` whose ref field `ix` points at `target`.
+    pub fn referring(&self, r: usize, ix: usize, target: i64) -> Vec<i64> {
+        self.tables[r]
+            .index
+            .get(&ix)
+            .and_then(|m| m.get(&target))
+            .map(|s| s.iter().copied().collect())
+            .unwrap_or_default()
+    }
+
+    /// Rebuilds every index (after loading a state file).
+    pub fn reindex(&mut self, plan: &Plan) {
+        for (r, t) in self.tables.iter_mut().enumerate() {
+            t.index.clear();
+            for (id, rec) in &t.rows {
+                for rf in &plan.res[r].refs {
+                    if let Some(target) = ref_id(rec.get(rf.ix)) {
+                        t.index.entry(rf.ix).or_default().entry(target).or_default().insert(*id);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The value of a named field of a record.
+    pub fn field<'a>(&'a self, plan: &Plan, r: usize, id: i64, name: &str) -> Option<&'a Value> {
+        let ix = plan.res[r].ix(name)?;
+        self.get(r, id)?.get(ix)?.as_ref()
+    }
+
+    /// Sets a named field (ignored when the resource has no such field or record).
+    pub fn set(&mut self, plan: &Plan, r: usize, id: i64, name: &str, v: Value) {
+        let Some(ix) = plan.res[r].ix(name) else { return };
+        if plan.res[r].ref_at(ix).is_some() {
+            if let Some(mut rec) = self.tables[r].rows.get(&id).cloned() {
+                rec[ix] = Some(v);
+                self.put(plan, r, id, rec);
+            }
+        } else if let Some(rec) = self.tables[r].rows.get_mut(&id) {
+            rec[ix] = Some(v);
+        }
+    }
+
+    /// The id a named ref field points at.
+    pub fn ref_of(&self, plan: &Plan, r: usize, id: i64, name: &str) -> Option<i64> {
+        self.field(plan, r, id, name).and_then(Value::as_i64)
+    }
+
+    /// A named numeric field.
+    pub fn num(&self, plan: &Plan, r: usize, id: i64, name: &str) -> Option<f64> {
+        self.field(plan, r, id, name).and_then(Value::as_f64)
+    }
+}

@@ -1,0 +1,302 @@
+//! Request bodies: JSON or form-encoded, checked against the operation's body
+//! fields and turned into record values, naming every problem Harvest style.
+
+use axum::http::HeaderMap;
+use harvest_spec::ir::{FakeHint, Presence, Schema, TypeRef};
+use rand::Rng;
+use serde_json::{Map, Value};
+
+use crate::errors::{ApiError, ApiResult};
+use crate::handlers::Ctx;
+use crate::plan::{Plan, humanize};
+use crate::store::{Rec, Store};
+use crate::values::{Bad, coerce, dec, now, today};
+
+/// Parses a JSON or form-encoded body into an object.
+pub fn parse_body(headers: &HeaderMap, bytes: &[u8]) -> ApiResult<Map<String, Value>> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    let ct = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+    if ct.starts_with("application/x-www-form-urlencoded") {
+        return Ok(parse_form(bytes));
+    }
+    if ct.starts_with("multipart/") {
+        return Err(ApiError::Unprocessable("multipart bodies are not supported by the mock".into()));
+    }
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Err(ApiError::BadRequest("The request body must be a JSON object".into())),
+        Err(e) if ct.contains("json") || ct.is_empty() && bytes.first() == Some(&b'{') => {
+            Err(ApiError::BadRequest(format!("Malformed JSON in request body: {e}")))
+        }
+        Err(_) => Ok(parse_form(bytes)),
+    }
+}
+
+/// `a=1&b[]=x&c[0][k]=v` → `{"a":"1","b":["x"],"c":[{"k":"v"}]}`.
+fn parse_form(bytes: &[u8]) -> Map<String, Value> {
+    let mut root = Value::Object(Map::new());
+    for (k, v) in form_urlencoded::parse(bytes) {
+        let mut keys: Vec<String> = Vec::new();
+        let (head, tail) =
+            k.split_once('[').map(|(h, t)| (h.to_string(), format!("[{t}"))).unwrap_or((k.to_string(), String::new()));
+        keys.push(head);
+        for part in tail.split('[').skip(1) {
+            keys.push(part.trim_end_matches(']').to_string());
+        }
+        insert_path(&mut root, &keys, Value::String(v.into_owned()));
+    }
+    match root {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}
+
+fn insert_path(node: &mut Value, keys: &[String], v: Value) {
+    let Some((k, rest)) = keys.split_first() else { return };
+    if k.is_empty() || k.parse::<usize>().is_ok() {
+        if !node.is_array() {
+            *node = Value::Array(Vec::new());
+        }
+        let Value::Array(a) = node else { return };
+        let i = k.parse::<usize>().unwrap_or(a.len()).min(a.len());
+        if rest.is_empty() {
+            a.push(v);
+            return;
+        }
+        if i == a.len() {
+            a.push(Value::Object(Map::new()));
+        }
+        insert_path(&mut a[i], rest, v);
+    } else {
+        if !node.is_object() {
+            *node = Value::Object(Map::new());
+        }
+        let Value::Object(m) = node else { return };
+        if rest.is_empty() {
+            m.insert(k.clone(), v);
+        } else {
+            insert_path(m.entry(k.clone()).or_insert(Value::Null), rest, v);
+        }
+    }
+}
+
+fn bad(label: &str, b: Bad) -> String {
+    match b {
+        Bad::Date => format!("{label} is not a valid date"),
+        Bad::Invalid => format!("{label} is invalid"),
+    }
+}
+
+/// Applies the body fields of the operation to a record; `create` fills defaults.
+pub fn apply_body(ctx: &Ctx<'_>, store: &mut Store, r: usize, rec: &mut Rec, create: bool) -> Vec<String> {
+    let plan = ctx.plan;
+    let mut problems = Vec::new();
+    for b in &ctx.op.body {
+        let Some(ix) = b.target_ix else { continue };
+        let f = &plan.spec.resources[r].fields[ix];
+        match ctx.body.get(&b.name) {
+            None => {
+                if create && b.required {
+                    problems.push(format!("{} can't be blank", b.label));
+                } else if create && let Some(d) = &b.default {
+                    rec[ix] = Some(d.clone());
+                }
+            }
+            Some(Value::Null) => {
+                if b.nullable || f.nullable {
+                    rec[ix] = Some(Value::Null);
+                } else {
+                    problems.push(format!("{} can't be blank", b.label));
+                }
+            }
+            Some(Value::String(s)) if s.is_empty() && b.required && !matches!(f.ty, TypeRef::String) => {
+                problems.push(format!("{} can't be blank", b.label));
+            }
+            Some(v) => {
+                let ty = b.field_ty.as_ref().unwrap_or(&b.ty);
+                match ty {
+                    TypeRef::Object(t) => {
+                        let old = rec[ix].as_ref().and_then(Value::as_object).cloned();
+                        match v.as_object() {
+                            Some(m) => {
+                                let built = object(plan, store, *t, m, old.as_ref(), true, &b.label, &mut problems);
+                                rec[ix] = Some(built);
+                            }
+                            None => problems.push(format!("{} is invalid", b.label)),
+                        }
+                    }
+                    TypeRef::Array(inner) if matches!(inner.as_ref(), TypeRef::Object(_)) => {
+                        let TypeRef::Object(t) = inner.as_ref() else { continue };
+                        let old = if create {
+                            Vec::new()
+                        } else {
+                            rec[ix].as_ref().and_then(Value::as_array).cloned().unwrap_or_default()
+                        };
+                        match merge_items(plan, store, *t, v, old, &b.label, &mut problems) {
+                            Some(items) => rec[ix] = Some(Value::Array(items)),
+                            None => problems.push(format!("{} is invalid", b.label)),
+                        }
+                    }
+                    _ => match coerce(plan, ty, v) {
+                        Ok(val) => {
+                            if let (Some(t), Some(id)) = (b.ref_target, val.as_i64())
+                                && store.get(t.0, id).is_none()
+                            {
+                                problems.push(format!("{} must exist", b.label));
+                                continue;
+                            }
+                            if let Some(t) = f.references
+                                && let Some(ids) = val.as_array()
+                                && ids.iter().any(|x| x.as_i64().is_none_or(|id| store.get(t.0, id).is_none()))
+                            {
+                                problems.push(format!("{} is invalid", b.label));
+                                continue;
+                            }
+                            rec[ix] = Some(val);
+                        }
+                        Err(e) => problems.push(bad(&b.label, e)),
+                    },
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// Line items on update: with `id` they change, without one they are added, `_destroy` removes.
+fn merge_items(
+    plan: &Plan,
+    store: &mut Store,
+    t: harvest_spec::ir::TypeId,
+    v: &Value,
+    mut items: Vec<Value>,
+    label: &str,
+    problems: &mut Vec<String>,
+) -> Option<Vec<Value>> {
+    let input: Vec<&Map<String, Value>> = match v {
+        Value::Array(a) => a.iter().map(Value::as_object).collect::<Option<Vec<_>>>()?,
+        Value::Object(m) => m.values().map(Value::as_object).collect::<Option<Vec<_>>>()?,
+        _ => return None,
+    };
+    for m in input {
+        let id = m.get("id").and_then(|x| crate::values::num(Some(x))).map(|x| x as i64);
+        let destroy = m.get("_destroy").is_some_and(|x| x == &Value::Bool(true) || x == "true" || x == "1");
+        match id {
+            Some(id) => {
+                let Some(pos) = items.iter().position(|it| it.get("id").and_then(Value::as_i64) == Some(id)) else {
+                    problems.push(format!("{label} is invalid"));
+                    continue;
+                };
+                if destroy {
+                    items.remove(pos);
+                } else {
+                    let old = items[pos].as_object().cloned();
+                    items[pos] = object(plan, store, t, m, old.as_ref(), false, label, problems);
+                }
+            }
+            None if destroy => {}
+            None => items.push(object(plan, store, t, m, None, true, label, problems)),
+        }
+    }
+    Some(items)
+}
+
+/// Builds a stored value object from input, keeping `old` values not sent.
+#[allow(clippy::too_many_arguments)]
+pub fn object(
+    plan: &Plan,
+    store: &mut Store,
+    t: harvest_spec::ir::TypeId,
+    input: &Map<String, Value>,
+    old: Option<&Map<String, Value>>,
+    create: bool,
+    label: &str,
+    problems: &mut Vec<String>,
+) -> Value {
+    let mut out = Map::new();
+    for f in &plan.spec.type_def(t).fields {
+        let allowed = if create && old.is_none() {
+            f.input.create != Presence::Absent
+        } else {
+            f.input.update || f.input.create != Presence::Absent
+        };
+        let flabel = format!("{label} {}", humanize(&f.name).to_lowercase());
+        let sent = if allowed { input.get(&f.input_name).or_else(|| input.get(&f.name)) } else { None };
+        let value = match sent {
+            Some(Value::Null) if f.nullable => Some(Value::Null),
+            Some(v) => match coerce(plan, &f.ty, v) {
+                Ok(val) => {
+                    if let (TypeRef::Ref(rt), Some(id)) = (&f.ty, val.as_i64())
+                        && store.get(rt.target.0, id).is_none()
+                    {
+                        problems.push(format!("{flabel} must exist"));
+                    }
+                    Some(val)
+                }
+                Err(e) => {
+                    problems.push(bad(&flabel, e));
+                    None
+                }
+            },
+            None => None,
+        };
+        let v = match (value, old.and_then(|o| o.get(&f.name))) {
+            (Some(v), _) => v,
+            (None, Some(o)) => o.clone(),
+            (None, None) => {
+                if create && old.is_none() && f.input.create == Presence::Required {
+                    problems.push(format!("{flabel} can't be blank"));
+                }
+                if f.name == "id" && matches!(f.ty, TypeRef::Id) {
+                    Value::from(store.alloc_item())
+                } else if let Some(d) = &f.default {
+                    d.clone()
+                } else if f.nullable || f.optional {
+                    Value::Null
+                } else {
+                    zero(plan, store, &f.ty, f.fake)
+                }
+            }
+        };
+        out.insert(f.name.clone(), v);
+    }
+    Value::Object(out)
+}
+
+/// The value a field gets on create when nothing else sets it.
+pub fn zero(plan: &Plan, store: &Store, ty: &TypeRef, hint: Option<FakeHint>) -> Value {
+    match (ty, hint) {
+        (TypeRef::String, Some(FakeHint::Hex32)) => {
+            let mut rng = rand::thread_rng();
+            Value::String((0..32).map(|_| char::from(b"0123456789abcdef"[rng.gen_range(0..16)])).collect())
+        }
+        (TypeRef::String, Some(FakeHint::InvoiceNumber)) => {
+            Value::String(format!("{}", rand::thread_rng().gen_range(10_000..99_999)))
+        }
+        (TypeRef::Decimal, _) => dec(0.0),
+        (TypeRef::Integer, _) => Value::from(0),
+        (TypeRef::Boolean, _) => Value::Bool(false),
+        (TypeRef::String | TypeRef::Time, _) => Value::String(String::new()),
+        (TypeRef::Array(_), _) => Value::Array(Vec::new()),
+        (TypeRef::Date, _) => Value::String(today()),
+        (TypeRef::DateTime, _) => Value::String(now()),
+        (TypeRef::Enum(e), _) => {
+            plan.spec.enum_def(*e).values.first().map(|v| Value::String(v.wire.clone())).unwrap_or(Value::Null)
+        }
+        (TypeRef::Ref(rt), _)
+            if crate::seed::resource_with(plan, harvest_spec::ir::Behavior::CurrentUser) == Some(rt.target.0) =>
+        {
+            Value::from(store.me)
+        }
+        (TypeRef::Object(t), _) => {
+            let mut m = Map::new();
+            for f in plan.spec.fields_of(Schema::Type(*t)) {
+                m.insert(f.name.clone(), if f.nullable { Value::Null } else { zero(plan, store, &f.ty, f.fake) });
+            }
+            Value::Object(m)
+        }
+        _ => Value::Null,
+    }
+}

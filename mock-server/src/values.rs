@@ -1,0 +1,129 @@
+//! Wire formats: dates, timestamps, decimals and coercion of request values.
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use harvest_spec::ir::TypeRef;
+use serde_json::Value;
+
+use crate::plan::Plan;
+
+/// The current time in Harvest's format.
+pub fn now() -> String {
+    fmt_datetime(Utc::now())
+}
+
+/// Today's date in Harvest's format.
+pub fn today() -> String {
+    Utc::now().date_naive().format("%Y-%m-%d").to_string()
+}
+
+/// A timestamp in Harvest's format.
+pub fn fmt_datetime(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// Parses `YYYY-MM-DD` or `YYYYMMDD`.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().or_else(|| NaiveDate::parse_from_str(s, "%Y%m%d").ok())
+}
+
+/// Parses an ISO 8601 timestamp (or a date, taken as midnight UTC).
+pub fn parse_datetime(s: &str) -> Option<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S") {
+        return Some(t.and_utc());
+    }
+    parse_date(s).and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc())
+}
+
+/// Rounds money and hours to two decimals.
+pub fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// A decimal as a JSON number.
+pub fn dec(x: f64) -> Value {
+    serde_json::Number::from_f64(round2(x)).map(Value::Number).unwrap_or(Value::Null)
+}
+
+/// A JSON value read as a number (numbers or numeric strings).
+pub fn num(v: Option<&Value>) -> Option<f64> {
+    match v? {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Why a value does not fit its type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bad {
+    /// Not a valid date.
+    Date,
+    /// Anything else.
+    Invalid,
+}
+
+/// Coerces a request value (JSON or form text) to a field type.
+pub fn coerce(plan: &Plan, ty: &TypeRef, v: &Value) -> Result<Value, Bad> {
+    match ty {
+        TypeRef::Id | TypeRef::Integer => match v {
+            Value::Number(n) if n.is_i64() => Ok(v.clone()),
+            Value::Number(n) => {
+                n.as_f64().filter(|f| f.fract() == 0.0).map(|f| Value::from(f as i64)).ok_or(Bad::Invalid)
+            }
+            Value::String(s) => s.trim().parse::<i64>().map(Value::from).map_err(|_| Bad::Invalid),
+            _ => Err(Bad::Invalid),
+        },
+        TypeRef::Decimal => match v {
+            Value::Number(n) => n.as_f64().map(dec).ok_or(Bad::Invalid),
+            Value::String(s) => s.trim().parse::<f64>().map(dec).map_err(|_| Bad::Invalid),
+            _ => Err(Bad::Invalid),
+        },
+        TypeRef::Boolean => match v {
+            Value::Bool(_) => Ok(v.clone()),
+            Value::String(s) if s == "true" || s == "1" => Ok(Value::Bool(true)),
+            Value::String(s) if s == "false" || s == "0" => Ok(Value::Bool(false)),
+            Value::Number(n) if n.as_i64() == Some(1) => Ok(Value::Bool(true)),
+            Value::Number(n) if n.as_i64() == Some(0) => Ok(Value::Bool(false)),
+            _ => Err(Bad::Invalid),
+        },
+        TypeRef::String | TypeRef::Time => match v {
+            Value::String(_) => Ok(v.clone()),
+            Value::Number(n) => Ok(Value::String(n.to_string())),
+            _ => Err(Bad::Invalid),
+        },
+        TypeRef::Date => match v.as_str().and_then(parse_date) {
+            Some(d) => Ok(Value::String(d.format("%Y-%m-%d").to_string())),
+            None => Err(Bad::Date),
+        },
+        TypeRef::DateTime => match v.as_str().and_then(parse_datetime) {
+            Some(t) => Ok(Value::String(fmt_datetime(t))),
+            None => Err(Bad::Invalid),
+        },
+        TypeRef::Enum(e) => {
+            let s = v.as_str().ok_or(Bad::Invalid)?;
+            if plan.spec.enum_def(*e).values.iter().any(|x| x.wire == s) { Ok(v.clone()) } else { Err(Bad::Invalid) }
+        }
+        TypeRef::Json => Ok(v.clone()),
+        TypeRef::Ref(_) => coerce(plan, &TypeRef::Id, v),
+        TypeRef::Object(_) => {
+            if v.is_object() {
+                Ok(v.clone())
+            } else {
+                Err(Bad::Invalid)
+            }
+        }
+        TypeRef::Array(inner) => {
+            let items: Vec<Value> = match v {
+                Value::Array(a) => a.clone(),
+                // Form bodies: `roles[]=a&roles[]=b` arrive as arrays, a lone value as one item.
+                Value::String(s) if s.is_empty() => Vec::new(),
+                other if !matches!(inner.as_ref(), TypeRef::Object(_)) => vec![other.clone()],
+                _ => return Err(Bad::Invalid),
+            };
+            items.iter().map(|x| coerce(plan, inner, x)).collect::<Result<Vec<_>, _>>().map(Value::Array)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! Shared helpers: an in-process app over the spec and a request helper.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use harvest_mock::{AppState, Config};
+use serde_json::Value;
+use tower::ServiceExt;
+
+/// The spec tests run against: the embedded one when it loads, else the fixture copy.
+pub fn spec_path() -> Option<PathBuf> {
+    if harvest_spec::harvest().is_ok() {
+        None
+    } else {
+        Some(PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/harvest")))
+    }
+}
+
+pub fn config() -> Config {
+    Config { spec: spec_path(), seed: 7, ..Config::default() }
+}
+
+pub fn state() -> AppState {
+    AppState::new(config()).expect("state")
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub text: String,
+}
+
+impl Resp {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or(Value::Null)
+    }
+}
+
+pub async fn send(state: &AppState, req: Request<Body>) -> Resp {
+    let app = harvest_mock::router(state.clone());
+    let resp = app.oneshot(req).await.expect("infallible");
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap_or_default();
+    Resp { status, headers, text: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+pub fn req(method: &str, uri: &str, body: Option<&Value>) -> Request<Body> {
+    let b = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("host", "mock.test")
+        .header("authorization", "Bearer tok")
+        .header("harvest-account-id", "123")
+        .header("user-agent", "tests (dev@example.com)");
+    match body {
+        Some(v) => b.header("content-type", "application/json").body(Body::from(v.to_string())).unwrap(),
+        None => b.body(Body::empty()).unwrap(),
+    }
+}
+
+pub async fn call(state: &AppState, method: &str, uri: &str, body: Option<&Value>) -> Resp {
+    send(state, req(method, uri, body)).await
+}
