@@ -14,49 +14,58 @@
 use std::path::{Path, PathBuf};
 
 use proc_macro::TokenStream;
-use proc_macro2::{Span, TokenStream as TokenStream2};
+use proc_macro2::TokenStream as TokenStream2;
 use quote::quote;
 
 /// Expands to the generated client modules for the spec at the given path.
 #[proc_macro]
 pub fn generate_client(input: TokenStream) -> TokenStream {
-    expand(input.into()).into()
+    match load(input.into()) {
+        Ok((tracked, files)) => {
+            let modules = files.module_tokens();
+            quote! { #tracked #modules }.into()
+        }
+        Err(errors) => errors.into(),
+    }
+}
+
+/// Expands to a `&str` of the files `cargo xtask codegen` would write for the spec,
+/// each preceded by a `==> name <==` line: the text the macro path renders, for tests
+/// that compare it with the checked-in files.
+#[proc_macro]
+pub fn generate_client_source(input: TokenStream) -> TokenStream {
+    match load(input.into()) {
+        Ok((tracked, files)) => match harvest_codegen::render(&files) {
+            Ok(rendered) => {
+                let text: String = rendered.iter().map(|(name, text)| format!("==> {name} <==\n{text}")).collect();
+                quote! { { #tracked #text } }.into()
+            }
+            Err(err) => error(&err.to_string()).into(),
+        },
+        Err(errors) => errors.into(),
+    }
 }
 
 fn error(message: &str) -> TokenStream2 {
     quote! { ::core::compile_error!(#message); }
 }
 
-fn expand(input: TokenStream2) -> TokenStream2 {
-    let literal: syn_lite::Lit = match syn_lite::parse(input) {
-        Ok(lit) => lit,
-        Err(message) => return error(&message),
-    };
+fn load(input: TokenStream2) -> Result<(TokenStream2, harvest_codegen::GeneratedFiles), TokenStream2> {
+    let literal = syn_lite::parse(input).map_err(|message| error(&message))?;
     let base = std::env::var("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from("."));
     let path = base.join(&literal.0);
-    let sources = match harvest_spec::read_path(&path) {
-        Ok(sources) => sources,
-        Err(diags) => return diagnostics(&diags),
-    };
-    // Rebuild tracking: each file is an include_bytes! the compiler watches.
-    let tracked: Vec<TokenStream2> = spec_files(&path)
+    let sources = harvest_spec::read_path(&path).map_err(|diags| diagnostics(&diags))?;
+    // Rebuild tracking: each spec file is an include_bytes! the compiler watches.
+    let tracked: TokenStream2 = spec_files(&path)
         .iter()
         .map(|p| {
             let p = p.display().to_string();
             quote! { const _: &[u8] = include_bytes!(#p); }
         })
         .collect();
-    let spec = match harvest_spec::load_sources(&sources) {
-        Ok(spec) => spec,
-        Err(diags) => return diagnostics(&diags),
-    };
-    match harvest_codegen::generate(&spec) {
-        Ok(files) => {
-            let modules = files.module_tokens();
-            quote! { #(#tracked)* #modules }
-        }
-        Err(err) => error(&err.to_string()),
-    }
+    let spec = harvest_spec::load_sources(&sources).map_err(|diags| diagnostics(&diags))?;
+    let files = harvest_codegen::generate(&spec).map_err(|err| error(&err.to_string()))?;
+    Ok((tracked, files))
 }
 
 fn spec_files(path: &Path) -> Vec<PathBuf> {
@@ -81,7 +90,6 @@ fn diagnostics(diags: &harvest_spec::Diagnostics) -> TokenStream2 {
         let message = d.to_string();
         quote! { ::core::compile_error!(#message); }
     });
-    let _ = Span::call_site();
     quote! { #(#errors)* }
 }
 
