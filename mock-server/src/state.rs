@@ -77,4 +77,11 @@ impl AppState {
     pub fn spec(&self) -> &harvest_spec::Spec {
         &self.inner.plan.spec
     }
+
+    /// A stored field value (refs as their id), for tests and tools.
+    pub fn field(&self, resource: &str, id: i64, name: &str) -> Option<serde_json::Value> {
+        let r = self.inner.plan.spec.resource_named(resource)?;
+        let store = self.inner.store.read().ok()?;
+        store.field(&self.inner.plan, r.0, id, name).cloned()
+    }
 }

@@ -68,6 +68,11 @@ pub fn behavior_list(ctx: &Ctx<'_>, store: &Store, b: Behavior) -> ApiResult<(Ve
 /// copied, derived refs followed, arrays of a resource's plural filled from
 /// the records that share the project.
 fn copy_fields(ctx: &Ctx<'_>, store: &Store, schema: Schema, r: usize, id: i64) -> Value {
+    render::object(ctx.plan, store, schema, &raw_fields(ctx, store, schema, r, id), 0)
+}
+
+/// The stored (unrendered) form of [`copy_fields`].
+fn raw_fields(ctx: &Ctx<'_>, store: &Store, schema: Schema, r: usize, id: i64) -> Value {
     let plan = ctx.plan;
     let mut m = Map::new();
     for f in plan.spec.fields_of(schema) {
@@ -92,7 +97,7 @@ fn copy_fields(ctx: &Ctx<'_>, store: &Store, schema: Schema, r: usize, id: i64) 
                             _ => Vec::new(),
                         };
                         kids.sort_unstable();
-                        Value::Array(kids.iter().map(|k| copy_fields(ctx, store, Schema::Type(*t), tr, *k)).collect())
+                        Value::Array(kids.iter().map(|k| raw_fields(ctx, store, Schema::Type(*t), tr, *k)).collect())
                     }
                     _ => store.field(plan, r, id, &f.name).cloned().unwrap_or(Value::Array(Vec::new())),
                 }
@@ -101,7 +106,7 @@ fn copy_fields(ctx: &Ctx<'_>, store: &Store, schema: Schema, r: usize, id: i64) 
         };
         m.insert(f.name.clone(), v);
     }
-    render::object(plan, store, schema, &Value::Object(m), 0)
+    Value::Object(m)
 }
 
 /// Read-only actions (`GET /invoices/{id}/messages/new`).

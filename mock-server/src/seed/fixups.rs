@@ -41,6 +41,13 @@ pub fn apply(plan: &Plan, store: &mut Store, rng: &mut ChaCha8Rng) {
             }
         }
     }
+    // The singleton account: its domain follows its address.
+    if let Some(c) = plan.spec.resources.iter().position(|r| r.singleton)
+        && let Some(uri) = store.field(plan, c, 1, "base_uri").and_then(Value::as_str).map(str::to_string)
+    {
+        let host = uri.trim_start_matches("https://").split('/').next().unwrap_or_default().to_string();
+        store.set(plan, c, 1, "full_domain", Value::String(host));
+    }
     for b in [Behavior::InvoiceTotals, Behavior::EstimateTotals] {
         if let Some(r) = resource_with(plan, b) {
             let ids: Vec<i64> = store.tables[r].rows.keys().copied().collect();
