@@ -91,10 +91,36 @@ fn bad(label: &str, b: Bad) -> String {
 
 /// Applies the body fields of the operation to a record; `create` fills defaults.
 pub fn apply_body(ctx: &Ctx<'_>, store: &mut Store, r: usize, rec: &mut Rec, create: bool) -> Vec<String> {
-    let plan = ctx.plan;
+    // Rails validates `belongs_to` associations first: ref problems lead the message.
+    let mut ref_problems = Vec::new();
     let mut problems = Vec::new();
     for b in &ctx.op.body {
         let Some(ix) = b.target_ix else { continue };
+        if b.ref_target.is_some() {
+            let mut mine = Vec::new();
+            apply_one(ctx, store, r, rec, create, b, ix, &mut mine);
+            ref_problems.extend(mine);
+        } else {
+            apply_one(ctx, store, r, rec, create, b, ix, &mut problems);
+        }
+    }
+    ref_problems.extend(problems);
+    ref_problems
+}
+
+#[allow(clippy::too_many_arguments)]
+fn apply_one(
+    ctx: &Ctx<'_>,
+    store: &mut Store,
+    r: usize,
+    rec: &mut Rec,
+    create: bool,
+    b: &crate::plan::BodyPlan,
+    ix: usize,
+    problems: &mut Vec<String>,
+) {
+    let plan = ctx.plan;
+    {
         let f = &plan.spec.resources[r].fields[ix];
         match ctx.body.get(&b.name) {
             None => {
@@ -121,20 +147,20 @@ pub fn apply_body(ctx: &Ctx<'_>, store: &mut Store, r: usize, rec: &mut Rec, cre
                         let old = rec[ix].as_ref().and_then(Value::as_object).cloned();
                         match v.as_object() {
                             Some(m) => {
-                                let built = object(plan, store, *t, m, old.as_ref(), true, &b.label, &mut problems);
+                                let built = object(plan, store, *t, m, old.as_ref(), true, &b.label, problems);
                                 rec[ix] = Some(built);
                             }
                             None => problems.push(format!("{} is invalid", b.label)),
                         }
                     }
                     TypeRef::Array(inner) if matches!(inner.as_ref(), TypeRef::Object(_)) => {
-                        let TypeRef::Object(t) = inner.as_ref() else { continue };
+                        let TypeRef::Object(t) = inner.as_ref() else { return };
                         let old = if create {
                             Vec::new()
                         } else {
                             rec[ix].as_ref().and_then(Value::as_array).cloned().unwrap_or_default()
                         };
-                        match merge_items(plan, store, *t, v, old, &b.label, &mut problems) {
+                        match merge_items(plan, store, *t, v, old, &b.label, problems) {
                             Some(items) => rec[ix] = Some(Value::Array(items)),
                             None => problems.push(format!("{} is invalid", b.label)),
                         }
@@ -145,14 +171,14 @@ pub fn apply_body(ctx: &Ctx<'_>, store: &mut Store, r: usize, rec: &mut Rec, cre
                                 && store.get(t.0, id).is_none()
                             {
                                 problems.push(format!("{} must exist", b.label));
-                                continue;
+                                return;
                             }
                             if let Some(t) = f.references
                                 && let Some(ids) = val.as_array()
                                 && ids.iter().any(|x| x.as_i64().is_none_or(|id| store.get(t.0, id).is_none()))
                             {
                                 problems.push(format!("{} is invalid", b.label));
-                                continue;
+                                return;
                             }
                             rec[ix] = Some(val);
                         }
@@ -162,7 +188,6 @@ pub fn apply_body(ctx: &Ctx<'_>, store: &mut Store, r: usize, rec: &mut Rec, cre
             }
         }
     }
-    problems
 }
 
 /// Line items on update: with `id` they change, without one they are added, `_destroy` removes.

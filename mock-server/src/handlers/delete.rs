@@ -17,9 +17,9 @@ pub fn delete(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Response> {
     let r = ctx.res()?;
     let id = super::get::find(ctx, store, r)?;
     crate::behaviors::hooks::before_delete(ctx, store, r, id)?;
-    let doomed = doomed(plan, store, r, id);
-    // Block rules: a dependant that is not deleted along with the record.
-    for &(dr, did) in &doomed {
+    let (order, doomed) = doomed(plan, store, r, id);
+    // Block rules, the record's own first: a dependant that is not deleted along with it.
+    for &(dr, did) in &order {
         for rule in &plan.spec.resources[dr].delete_rules {
             let DeleteAction::Block(message) = &rule.action else { continue };
             let Some(ix) = plan.res[rule.resource.0].ix(&rule.field) else { continue };
@@ -55,22 +55,24 @@ pub fn delete(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Response> {
 }
 
 /// The record and everything its cascade rules delete with it.
-fn doomed(plan: &Plan, store: &Store, r: usize, id: i64) -> BTreeSet<(usize, i64)> {
+fn doomed(plan: &Plan, store: &Store, r: usize, id: i64) -> (Vec<(usize, i64)>, BTreeSet<(usize, i64)>) {
     let mut out = BTreeSet::new();
-    let mut todo = vec![(r, id)];
-    while let Some((cr, cid)) = todo.pop() {
+    let mut order = Vec::new();
+    let mut todo = std::collections::VecDeque::from([(r, id)]);
+    while let Some((cr, cid)) = todo.pop_front() {
         if !out.insert((cr, cid)) {
             continue;
         }
+        order.push((cr, cid));
         for rule in &plan.spec.resources[cr].delete_rules {
             if rule.action != DeleteAction::Cascade {
                 continue;
             }
             let Some(ix) = plan.res[rule.resource.0].ix(&rule.field) else { continue };
             for x in store.referring(rule.resource.0, ix, cid) {
-                todo.push((rule.resource.0, x));
+                todo.push_back((rule.resource.0, x));
             }
         }
     }
-    out
+    (order, out)
 }

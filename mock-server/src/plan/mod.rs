@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use harvest_spec::Spec;
 use harvest_spec::ir::{RefSource, ResourceId, TypeRef};
 
-pub use ops::{FilterPlan, OpPlan, humanize};
+pub use ops::{BodyPlan, FilterPlan, OpPlan, humanize};
 pub use routes::RouteTable;
 
 use crate::error::Error;

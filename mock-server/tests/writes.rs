@@ -1,0 +1,260 @@
+//! Create, update and delete: statuses, bodies, validation messages, delete rules.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::Request;
+use common::*;
+use serde_json::json;
+
+#[tokio::test]
+async fn create_answers_201_with_location_and_defaults() {
+    let s = state();
+    let r = call(
+        &s,
+        "POST",
+        "/v2/clients",
+        Some(&json!({"name": "Acme", "id": 5, "statement_key": "ignored", "bogus": 1})),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let v = r.json();
+    let id = v["id"].as_i64().unwrap();
+    assert_ne!(id, 5);
+    assert_eq!(r.headers["location"], format!("http://mock.test/api/v2/clients/{id}").as_str());
+    assert_eq!(v["is_active"], true);
+    assert_eq!(v["statement_key"].as_str().unwrap().len(), 32);
+    assert_eq!(call(&s, "GET", &format!("/v2/clients/{id}"), None).await.json(), v);
+    // Project with only the required fields gets Harvest's defaults and the client embed.
+    let p = call(&s, "POST", "/v2/projects", Some(&json!({"client_id": id, "name": "E-Corp"}))).await;
+    assert_eq!(p.status, 201, "{}", p.text);
+    let p = p.json();
+    assert_eq!(
+        (p["is_billable"].clone(), p["bill_by"].clone(), p["budget_by"].clone()),
+        (json!(true), json!("none"), json!("none"))
+    );
+    assert_eq!(p["over_budget_notification_percentage"], 80.0);
+    assert_eq!(p["client"], json!({"id": id, "name": "Acme", "currency": v["currency"]}));
+}
+
+#[tokio::test]
+async fn form_bodies_are_accepted() {
+    let s = state();
+    let req = Request::post("/v2/users")
+        .header("authorization", "Bearer t")
+        .header("harvest-account-id", "1")
+        .header("user-agent", "t")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from("first_name=Ada&last_name=Lovelace&email=ada%40example.com&is_contractor=true&roles[]=Math&weekly_capacity=3600"))
+        .unwrap();
+    let r = send(&s, req).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let v = r.json();
+    assert_eq!(v["is_contractor"], true);
+    assert_eq!(v["roles"], json!(["Math"]));
+    assert_eq!(v["weekly_capacity"], 3600);
+    assert_eq!(v["access_roles"], json!(["member"]));
+}
+
+#[tokio::test]
+async fn validation_names_every_problem_and_changes_nothing() {
+    let s = state();
+    let before = s.count("time_entry");
+    let r = call(&s, "POST", "/v2/time_entries", Some(&json!({}))).await;
+    assert_eq!(r.status, 422);
+    assert_eq!(r.text, r#"{"message":"Project can't be blank, Task can't be blank, Spent date can't be blank"}"#);
+    let r = call(
+        &s,
+        "POST",
+        "/v2/time_entries",
+        Some(&json!({"project_id": 1, "task_id": s.ids("task")[0], "spent_date": "nope"})),
+    )
+    .await;
+    assert_eq!(r.status, 422);
+    assert_eq!(r.text, r#"{"message":"Project must exist, Spent date is not a valid date"}"#);
+    assert_eq!(s.count("time_entry"), before);
+    let r = call(
+        &s,
+        "POST",
+        "/v2/projects",
+        Some(&json!({"client_id": s.ids("client")[0], "name": "x", "bill_by": "Sometimes"})),
+    )
+    .await;
+    assert_eq!(r.text, r#"{"message":"Bill by is invalid"}"#);
+    // Malformed JSON.
+    let req = Request::post("/v2/clients")
+        .header("authorization", "Bearer t")
+        .header("harvest-account-id", "1")
+        .header("user-agent", "t")
+        .header("content-type", "application/json")
+        .body(Body::from("{\"name\": "))
+        .unwrap();
+    let r = send(&s, req).await;
+    assert_eq!(r.status, 400);
+    assert!(r.json()["message"].as_str().unwrap().starts_with("Malformed JSON"));
+    // Oversized body.
+    let big = "x".repeat(2 * 1024 * 1024);
+    let r = call(&s, "POST", "/v2/clients", Some(&json!({"name": big}))).await;
+    assert_eq!(r.status, 413);
+}
+
+#[tokio::test]
+async fn time_entry_create_resolves_relations() {
+    let s = state();
+    let ta = s.ids("task_assignment")[0];
+    let project = s.field("task_assignment", ta, "project").unwrap();
+    let task = s.field("task_assignment", ta, "task").unwrap();
+    let r = call(
+        &s,
+        "POST",
+        "/v2/time_entries",
+        Some(&json!({"project_id": project, "task_id": task, "spent_date": "2025-06-02", "hours": 1.5})),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let v = r.json();
+    assert_eq!(v["task_assignment"]["id"], ta);
+    assert_eq!(v["project"]["id"], project);
+    assert_eq!(v["is_running"], false);
+    assert_eq!(v["hours"], 1.5);
+    let me = call(&s, "GET", "/v2/users/me", None).await.json();
+    assert_eq!(v["user"]["id"], me["id"]);
+    let client = s.field("project", project.as_i64().unwrap(), "client").unwrap();
+    assert_eq!(v["client"]["id"], client);
+    // Without hours: a running timer.
+    let r = call(
+        &s,
+        "POST",
+        "/v2/time_entries",
+        Some(&json!({"project_id": project, "task_id": task, "spent_date": "2025-06-02"})),
+    )
+    .await;
+    let t = r.json();
+    assert_eq!((t["is_running"].clone(), t["hours"].clone()), (json!(true), json!(0.0)));
+    assert!(t["timer_started_at"].is_string());
+}
+
+#[tokio::test]
+async fn update_is_partial_and_advances_updated_at() {
+    let s = state();
+    let id = s.ids("client")[0];
+    let before = call(&s, "GET", &format!("/v2/clients/{id}"), None).await.json();
+    let r = call(
+        &s,
+        "PATCH",
+        &format!("/api/v2/clients/{id}"),
+        Some(&json!({"name": "Renamed", "created_at": "2000-01-01T00:00:00Z"})),
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    let v = r.json();
+    assert_eq!(v["name"], "Renamed");
+    assert_eq!(v["created_at"], before["created_at"]);
+    assert_eq!(v["address"], before["address"]);
+    assert!(v["updated_at"].as_str() > before["updated_at"].as_str());
+    let again = call(&s, "PATCH", &format!("/v2/clients/{id}"), Some(&json!({"name": "Again"}))).await.json();
+    assert!(again["updated_at"].as_str() > v["updated_at"].as_str());
+    // Embeds follow the renamed target.
+    let p = call(&s, "GET", &format!("/v2/projects?client_id={id}"), None).await.json();
+    for proj in p["projects"].as_array().unwrap() {
+        assert_eq!(proj["client"]["name"], "Again");
+    }
+    assert_eq!(call(&s, "PATCH", "/v2/clients/1", Some(&json!({"name": "x"}))).await.status, 404);
+    // Company singleton update.
+    let c = call(&s, "PATCH", "/v2/company", Some(&json!({"weekly_capacity": 100, "name": "ignored"}))).await.json();
+    assert_eq!(c["weekly_capacity"], 100);
+    assert_ne!(c["name"], "ignored");
+}
+
+#[tokio::test]
+async fn invoice_line_items_through_patch() {
+    let s = state();
+    let client = s.ids("client")[0];
+    let r = call(&s, "POST", "/v2/invoices", Some(&json!({"client_id": client, "tax": 10.0, "discount": 5.0,
+        "line_items": [{"kind": "Service", "unit_price": 100.0, "quantity": 2, "taxed": true}, {"kind": "Product", "unit_price": 50.0}]}))).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let inv = r.json();
+    // subtotal 250, tax 10% of 200 = 20, discount 5% of 250 = 12.5
+    assert_eq!(
+        (inv["amount"].clone(), inv["due_amount"].clone(), inv["state"].clone()),
+        (json!(257.5), json!(257.5), json!("draft"))
+    );
+    let id = inv["id"].as_i64().unwrap();
+    let first = inv["line_items"][0]["id"].clone();
+    let second = inv["line_items"][1]["id"].clone();
+    let r = call(
+        &s,
+        "PATCH",
+        &format!("/v2/invoices/{id}"),
+        Some(&json!({"line_items": [
+        {"id": first, "unit_price": 10.0}, {"id": second, "_destroy": true}, {"kind": "Service", "unit_price": 1.0}]})),
+    )
+    .await;
+    let v = r.json();
+    let items = v["line_items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["amount"], 20.0);
+    assert_eq!(items[0]["kind"], "Service");
+    assert_eq!(v["amount"], 21.0 + 2.0 - 1.05);
+}
+
+#[tokio::test]
+async fn delete_rules_block_cascade_and_nullify() {
+    let s = state();
+    // A client with projects is blocked.
+    let project = s.ids("project")[0];
+    let client = s.field("project", project, "client").unwrap().as_i64().unwrap();
+    let r = call(&s, "DELETE", &format!("/v2/clients/{client}"), None).await;
+    assert_eq!(r.status, 422);
+    assert_eq!(r.text, r#"{"message":"This client is not removable. It still has projects and/or invoices."}"#);
+    assert!(call(&s, "GET", &format!("/v2/clients/{client}"), None).await.status == 200);
+    // A task with time entries is blocked.
+    let te = s.ids("time_entry")[0];
+    let task = s.field("time_entry", te, "task").unwrap().as_i64().unwrap();
+    let r = call(&s, "DELETE", &format!("/v2/tasks/{task}"), None).await;
+    assert_eq!(r.text, r#"{"message":"This task is not removable. It still has time entries."}"#);
+    // Deleting a project cascades to its time entries and returns the project.
+    let entries =
+        call(&s, "GET", &format!("/v2/time_entries?project_id={project}"), None).await.json()["total_entries"]
+            .as_i64()
+            .unwrap();
+    assert!(entries > 0);
+    let before = s.count("time_entry");
+    let r = call(&s, "DELETE", &format!("/v2/projects/{project}"), None).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json()["id"], project);
+    assert_eq!(s.count("time_entry") as i64, before as i64 - entries);
+    assert_eq!(call(&s, "GET", &format!("/v2/projects/{project}"), None).await.status, 404);
+    // Deleting an invoice nullifies the billed time entries.
+    let billed = call(&s, "GET", "/v2/time_entries?is_billed=true&per_page=1", None).await.json();
+    let e = &billed["time_entries"][0];
+    let inv = e["invoice"]["id"].as_i64().unwrap();
+    assert_eq!(call(&s, "DELETE", &format!("/v2/invoices/{inv}"), None).await.status, 200);
+    let after = call(&s, "GET", &format!("/v2/time_entries/{}", e["id"]), None).await.json();
+    assert!(after["invoice"].is_null());
+    assert_eq!(after["is_billed"], false);
+    // A contact goes; the second delete is a 404.
+    let c = s.ids("contact")[0];
+    assert_eq!(call(&s, "DELETE", &format!("/v2/contacts/{c}"), None).await.status, 200);
+    assert_eq!(call(&s, "DELETE", &format!("/v2/contacts/{c}"), None).await.status, 404);
+}
+
+#[tokio::test]
+async fn concurrent_creates_never_share_an_id() {
+    let s = state();
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move {
+            call(&s, "POST", "/v2/tasks", Some(&json!({"name": format!("t{i}")}))).await.json()["id"].as_i64().unwrap()
+        }));
+    }
+    let mut ids = Vec::new();
+    for t in tasks {
+        ids.push(t.await.unwrap());
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 40);
+}
