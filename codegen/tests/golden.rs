@@ -1,0 +1,96 @@
+//! Golden tests: each fixture spec in `tests/specs/` generates exactly the checked-in
+//! files in `tests/golden/<name>/` (compiled by `harvest-client`'s `goldens` test).
+//! Run with `UPDATE_GOLDEN=1` to rewrite them after an intended change.
+
+use std::path::Path;
+
+use harvest_codegen::FileState;
+
+fn check(name: &str) -> Result<(), String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let spec = harvest_spec::load_path(&root.join(format!("specs/{name}.yaml"))).map_err(|d| d.to_string())?;
+    let files = harvest_codegen::generate_sources(&spec).map_err(|e| e.to_string())?;
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let states =
+        harvest_codegen::sync_dir(&root.join("golden").join(name), &files, !update).map_err(|e| e.to_string())?;
+    let stale: Vec<_> = states.iter().filter(|s| matches!(s, FileState::Stale(_) | FileState::Extra(_))).collect();
+    if stale.is_empty() || update {
+        Ok(())
+    } else {
+        Err(format!("golden output differs (UPDATE_GOLDEN=1 to accept): {stale:?}"))
+    }
+}
+
+#[test]
+fn nullable_optional() -> Result<(), String> {
+    check("nullable_optional")
+}
+
+#[test]
+fn open_enums() -> Result<(), String> {
+    check("open_enums")
+}
+
+#[test]
+fn keywords() -> Result<(), String> {
+    check("keywords")
+}
+
+#[test]
+fn nested() -> Result<(), String> {
+    check("nested")
+}
+
+#[test]
+fn pagination() -> Result<(), String> {
+    check("pagination")
+}
+
+#[test]
+fn the_harvest_spec_generates() -> Result<(), String> {
+    let spec = harvest_spec::harvest().map_err(|d| d.to_string())?;
+    let files = harvest_codegen::generate_sources(&spec).map_err(|e| e.to_string())?;
+    assert_eq!(files.len(), 3);
+    Ok(())
+}
+
+#[test]
+fn bad_names_are_errors_not_panics() {
+    for bad in ["", "1abc", "a-b", "type", "r#self", "r#", "é", "_"] {
+        assert!(harvest_codegen::parse_ident(bad).is_err(), "{bad:?} should be rejected");
+    }
+    for good in ["a", "r#type", "TimeEntry", "_x1"] {
+        assert!(harvest_codegen::parse_ident(good).is_ok(), "{good:?} should be accepted");
+    }
+}
+
+#[test]
+fn an_ir_with_unusable_names_yields_an_error() -> Result<(), String> {
+    let mut spec = harvest_spec::load_path(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/specs/open_enums.yaml"))
+        .map_err(|d| d.to_string())?;
+    if let Some(e) = spec.enums.first_mut() {
+        e.rust.pascal = "not an ident".into();
+    }
+    assert!(harvest_codegen::generate(&spec).is_err());
+    if let Some(e) = spec.enums.first_mut() {
+        e.rust.pascal = "Light".into();
+        if let Some(v) = e.values.first_mut() {
+            v.variant = "Other".into();
+        }
+        if let Some(v) = e.values.get_mut(1) {
+            v.variant = "Unknown".into();
+        }
+    }
+    let err = harvest_codegen::generate(&spec).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(err.contains("both `Other` and `Unknown`"), "{err}");
+    if let Some(op) = spec.operations.first_mut() {
+        op.path.segments.push(harvest_spec::ir::PathSegment::Param(99));
+    }
+    if let Some(e) = spec.enums.first_mut() {
+        if let Some(v) = e.values.first_mut() {
+            v.variant = "Red".into();
+        }
+    }
+    assert!(harvest_codegen::generate(&spec).is_err());
+    Ok(())
+}
