@@ -55,7 +55,10 @@ pub fn delete(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Response> {
 }
 
 /// The record and everything its cascade rules delete with it.
-fn doomed(plan: &Plan, store: &Store, r: usize, id: i64) -> (Vec<(usize, i64)>, BTreeSet<(usize, i64)>) {
+/// A record of a resource: (resource index, id).
+type Key = (usize, i64);
+
+fn doomed(plan: &Plan, store: &Store, r: usize, id: i64) -> (Vec<Key>, BTreeSet<Key>) {
     let mut out = BTreeSet::new();
     let mut order = Vec::new();
     let mut todo = std::collections::VecDeque::from([(r, id)]);
