@@ -86,10 +86,8 @@ fn an_ir_with_unusable_names_yields_an_error() -> Result<(), String> {
     if let Some(op) = spec.operations.first_mut() {
         op.path.segments.push(harvest_spec::ir::PathSegment::Param(99));
     }
-    if let Some(e) = spec.enums.first_mut() {
-        if let Some(v) = e.values.first_mut() {
-            v.variant = "Red".into();
-        }
+    if let Some(v) = spec.enums.first_mut().and_then(|e| e.values.first_mut()) {
+        v.variant = "Red".into();
     }
     assert!(harvest_codegen::generate(&spec).is_err());
     Ok(())
