@@ -102,7 +102,7 @@ pub fn before_create(ctx: &Ctx<'_>, store: &Store, r: usize, rec: &mut Rec, prob
             }
             if let (Some(e), Some((pr, pid))) = (event.and_then(Value::as_str), parent(ctx)) {
                 let state = store.field(plan, pr, pid, "state").and_then(Value::as_str).unwrap_or("");
-                if transition(e, state).is_none() {
+                if transition(ctx.op.behavior == Some(Behavior::InvoiceMessage), e, state).is_none() {
                     problems.push(format!("Event type {e} is not allowed while the state is {state}"));
                 }
             }
@@ -147,38 +147,23 @@ pub fn before_create(ctx: &Ctx<'_>, store: &Store, r: usize, rec: &mut Rec, prob
     }
 }
 
-/// The state an event moves a document to (`None`: not allowed from `state`).
-fn transition(event: &str, state: &str) -> Option<&'static str> {
-    Some(match (event, state) {
-        ("send", "draft" | "open" | "sent") => {
-            if state == "sent" {
-                "sent"
-            } else {
-                "open"
-            }
-        }
-        ("send", "") => "open",
-        ("close", "open" | "draft") => "closed",
-        ("re-open", "closed") => "open",
-        ("re-open", "accepted" | "declined") => "sent",
-        ("draft", "open") => "draft",
-        ("accept", "sent" | "draft") => "accepted",
-        ("decline", "sent" | "draft") => "declined",
-        ("view" | "invoice", s) => return Some(leak(s)),
+/// The state an event moves an invoice (`invoice`) or an estimate to;
+/// `None` when the event is not allowed from `state`; the same state when it changes nothing.
+fn transition(invoice: bool, event: &str, state: &str) -> Option<String> {
+    let next = match (invoice, event, state) {
+        (true, "send", "draft" | "open") => "open",
+        (true, "close", "draft" | "open") => "closed",
+        (true, "re-open", "closed") => "open",
+        (true, "draft", "open") => "draft",
+        (false, "send", "draft" | "sent") => "sent",
+        (false, "accept", "draft" | "sent") => "accepted",
+        (false, "decline", "draft" | "sent") => "declined",
+        (false, "re-open", "accepted" | "declined") => "sent",
+        (false, "view" | "invoice", s) => s,
+        (_, "send", s) => s,
         _ => return None,
-    })
-}
-
-fn leak(s: &str) -> &'static str {
-    match s {
-        "draft" => "draft",
-        "sent" => "sent",
-        "accepted" => "accepted",
-        "declined" => "declined",
-        "open" => "open",
-        "paid" => "paid",
-        _ => "closed",
-    }
+    };
+    Some(next.to_string())
 }
 
 pub fn before_update(ctx: &Ctx<'_>, _store: &Store, r: usize, _id: i64, rec: &mut Rec, _problems: &mut [String]) {
@@ -207,7 +192,8 @@ pub fn after_write(ctx: &Ctx<'_>, store: &mut Store, r: usize, id: i64, created:
             let state = store.field(plan, pr, pid, "state").and_then(Value::as_str).unwrap_or("").to_string();
             let event = store.field(plan, r, id, "event_type").and_then(Value::as_str).map(str::to_string);
             let event = event.unwrap_or_else(|| "send".into());
-            let Some(next) = transition(&event, &state) else { return };
+            let Some(next) = transition(b == Behavior::InvoiceMessage, &event, &state) else { return };
+            let next = next.as_str();
             if next == state {
                 return;
             }
@@ -227,7 +213,6 @@ pub fn after_write(ctx: &Ctx<'_>, store: &mut Store, r: usize, id: i64, created:
                 }
             }
             store.set(plan, pr, pid, "updated_at", stamp);
-            let _ = b;
         }
         Some(Behavior::InvoicePaymentCreate) => {
             if let Some((pr, pid)) = parent(ctx) {
