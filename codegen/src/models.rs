@@ -146,7 +146,8 @@ fn record(
 ) -> Result<TokenStream, Error> {
     let d = or_default(text, format!("The `{name}` record."));
     let mut out = Vec::new();
-    for f in fields {
+    // Hidden fields relate records inside the server and never appear in responses.
+    for f in fields.iter().filter(|f| !f.hidden) {
         let fid = ident(&f.ident, &f.location)?;
         let ty = types.rust(&f.ty, Side::Response, &f.location)?;
         let ren = rename(&f.name, &f.ident);

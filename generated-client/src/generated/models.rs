@@ -2311,8 +2311,6 @@ impl rt::Record for User {
 pub struct BillableRate {
     /// `id`.
     pub id: i64,
-    /// Owning user, taken from the path.
-    pub user: BillableRateUser,
     /// Rate per hour.
     pub amount: rt::Decimal,
     /// First day the rate applies; omitted on create it replaces the whole history.
@@ -2338,8 +2336,6 @@ impl rt::Record for BillableRate {
 pub struct CostRate {
     /// `id`.
     pub id: i64,
-    /// Owning user, taken from the path.
-    pub user: CostRateUser,
     /// Cost per hour.
     pub amount: rt::Decimal,
     /// First day the rate applies; omitted on create it replaces the whole history.
@@ -2823,8 +2819,6 @@ impl rt::Record for Invoice {
 pub struct InvoiceMessage {
     /// `id`.
     pub id: i64,
-    /// The invoice, taken from the path.
-    pub invoice: InvoiceMessageInvoice,
     /// Who wrote the message.
     pub sent_by: String,
     /// `sent_by_email`.
@@ -2872,8 +2866,6 @@ impl rt::Record for InvoiceMessage {
 pub struct InvoicePayment {
     /// `id`.
     pub id: i64,
-    /// The invoice, taken from the path.
-    pub invoice: InvoicePaymentInvoice,
     /// `amount`.
     pub amount: rt::Decimal,
     /// When the payment was made; send this or paid_date.
@@ -2995,8 +2987,6 @@ impl rt::Record for Estimate {
 pub struct EstimateMessage {
     /// `id`.
     pub id: i64,
-    /// The estimate, taken from the path.
-    pub estimate: EstimateMessageEstimate,
     /// Who wrote the message.
     pub sent_by: String,
     /// `sent_by_email`.
