@@ -300,6 +300,14 @@ pub fn zero(plan: &Plan, store: &Store, ty: &TypeRef, hint: Option<FakeHint>) ->
         (TypeRef::String, Some(FakeHint::InvoiceNumber)) => {
             Value::String(format!("{}", rand::thread_rng().gen_range(10_000..99_999)))
         }
+        (TypeRef::String, Some(FakeHint::CurrencyCode)) => plan
+            .spec
+            .resources
+            .iter()
+            .position(|r| r.singleton)
+            .and_then(|c| store.tables[c].rows.keys().next().and_then(|k| store.field(plan, c, *k, "currency")))
+            .cloned()
+            .unwrap_or_else(|| Value::String("USD".into())),
         (TypeRef::Decimal, _) => dec(0.0),
         (TypeRef::Integer, _) => Value::from(0),
         (TypeRef::Boolean, _) => Value::Bool(false),

@@ -20,6 +20,7 @@ pub fn ref_id(v: Option<&Option<Value>>) -> Option<i64> {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Table {
     /// Records by id.
+    #[serde(with = "rows_serde")]
     pub rows: BTreeMap<i64, Rec>,
     /// Next id to hand out.
     pub next_id: i64,
@@ -162,5 +163,33 @@ impl Store {
     /// A named numeric field.
     pub fn num(&self, plan: &Plan, r: usize, id: i64, name: &str) -> Option<f64> {
         self.field(plan, r, id, name).and_then(Value::as_f64)
+    }
+}
+
+/// Saved records keep "absent" apart from `null` (a marker string stands for absent).
+mod rows_serde {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use serde_json::Value;
+
+    use super::Rec;
+
+    const ABSENT: &str = "\u{0}absent";
+
+    pub fn serialize<S: Serializer>(rows: &BTreeMap<i64, Rec>, s: S) -> Result<S::Ok, S::Error> {
+        let out: BTreeMap<i64, Vec<Value>> = rows
+            .iter()
+            .map(|(k, r)| (*k, r.iter().map(|v| v.clone().unwrap_or_else(|| Value::String(ABSENT.into()))).collect()))
+            .collect();
+        out.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<i64, Rec>, D::Error> {
+        let raw: BTreeMap<i64, Vec<Value>> = BTreeMap::deserialize(d)?;
+        Ok(raw
+            .into_iter()
+            .map(|(k, r)| (k, r.into_iter().map(|v| if v.as_str() == Some(ABSENT) { None } else { Some(v) }).collect()))
+            .collect())
     }
 }
