@@ -12,6 +12,7 @@
 //! `ListClientsRequest`). No input makes the generator panic: problems come back as
 //! [`Error`] values.
 
+mod docs;
 mod models;
 mod names;
 mod operations;
@@ -20,6 +21,7 @@ use harvest_spec::Spec;
 use harvest_spec::ir::Location;
 use proc_macro2::TokenStream;
 
+pub use docs::{doc_sources, markdown, openapi};
 pub use names::parse_ident;
 
 /// The first line of every generated file.
@@ -139,7 +141,7 @@ pub enum FileState {
     Fresh(std::path::PathBuf),
     /// The file differs from (or is missing compared to) the generated text.
     Stale(std::path::PathBuf),
-    /// A `.rs` file in the directory that the generator no longer produces.
+    /// A file in the directory, of a kind the generator writes there, that it no longer produces.
     Extra(std::path::PathBuf),
     /// The file was (re)written.
     Written(std::path::PathBuf),
@@ -148,7 +150,8 @@ pub enum FileState {
 /// Compares (`check`) or writes the rendered `files` into `dir`.
 ///
 /// With `check`, nothing is written and every differing, missing or extra file is
-/// reported; without it, differing files are written and extra `.rs` files removed.
+/// reported; without it, differing files are written and extra files of the same
+/// extensions removed.
 pub fn sync_dir(dir: &std::path::Path, files: &[(String, String)], check: bool) -> std::io::Result<Vec<FileState>> {
     let mut states = Vec::new();
     if !check {
@@ -170,7 +173,10 @@ pub fn sync_dir(dir: &std::path::Path, files: &[(String, String)], check: bool) 
         let mut extra: Vec<_> = entries
             .filter_map(Result::ok)
             .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+            .filter(|p| {
+                let ext = p.extension().and_then(|x| x.to_str()).unwrap_or_default();
+                files.iter().any(|(n, _)| n.rsplit('.').next() == Some(ext))
+            })
             .filter(|p| !files.iter().any(|(n, _)| p.file_name().is_some_and(|f| f == n.as_str())))
             .collect();
         extra.sort();

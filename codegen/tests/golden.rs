@@ -92,3 +92,27 @@ fn an_ir_with_unusable_names_yields_an_error() -> Result<(), String> {
     assert!(harvest_codegen::generate(&spec).is_err());
     Ok(())
 }
+
+#[test]
+fn openapi_lists_every_operation_once() -> Result<(), String> {
+    let spec = harvest_spec::harvest().map_err(|d| d.to_string())?;
+    let doc = harvest_codegen::openapi(&spec).map_err(|e| e.to_string())?;
+    assert_eq!(doc["openapi"], "3.1.0");
+    let mut ids: Vec<String> = doc["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|paths| paths.values())
+        .filter_map(|item| item.as_object())
+        .flat_map(|item| item.values())
+        .filter_map(|op| op["operationId"].as_str().map(str::to_owned))
+        .collect();
+    ids.sort();
+    let mut expected: Vec<String> = spec.operations.iter().map(|o| o.id.clone()).collect();
+    expected.sort();
+    assert_eq!(ids, expected);
+    let md = harvest_codegen::markdown(&spec);
+    for op in &spec.operations {
+        assert!(md.contains(&format!("### `{}`", op.id)), "{} missing from the reference", op.id);
+    }
+    Ok(())
+}

@@ -8,7 +8,8 @@ use harvest_codegen::FileState;
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  codegen           regenerate generated-client/src/generated/ from spec/harvest
+  codegen           regenerate generated-client/src/generated/ (Rust) and
+                    generated-client/api/ (openapi.json, operations.md) from spec/harvest
   codegen --check   exit non-zero, naming each stale file, when the checked-in code differs
   help              this text";
 
@@ -42,21 +43,28 @@ fn codegen(check: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let files = match harvest_codegen::generate_sources(&spec) {
-        Ok(files) => files,
-        Err(err) => {
-            eprintln!("error: {err}");
-            return ExitCode::FAILURE;
+    let outputs = [
+        ("generated-client/src/generated", harvest_codegen::generate_sources(&spec)),
+        ("generated-client/api", harvest_codegen::doc_sources(&spec)),
+    ];
+    let mut states = Vec::new();
+    for (dir, files) in outputs {
+        let files = match files {
+            Ok(files) => files,
+            Err(err) => {
+                eprintln!("error: {err}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let dir = root.join(dir);
+        match harvest_codegen::sync_dir(&dir, &files, check) {
+            Ok(s) => states.extend(s),
+            Err(err) => {
+                eprintln!("error: {}: {err}", dir.display());
+                return ExitCode::FAILURE;
+            }
         }
-    };
-    let dir = root.join("generated-client/src/generated");
-    let states = match harvest_codegen::sync_dir(&dir, &files, check) {
-        Ok(states) => states,
-        Err(err) => {
-            eprintln!("error: {}: {err}", dir.display());
-            return ExitCode::FAILURE;
-        }
-    };
+    }
     let mut stale = 0;
     for state in &states {
         let rel = |p: &Path| p.strip_prefix(&root).unwrap_or(p).display().to_string();
