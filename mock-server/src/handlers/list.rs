@@ -10,7 +10,9 @@ use super::{Ctx, json};
 use crate::errors::{ApiError, ApiResult};
 use crate::pagination::{self, LinkBase, PageReq};
 use crate::plan::{FilterPlan, Plan};
-use crate::store::Store;
+use std::sync::Arc;
+
+use crate::store::{Order, Store};
 use crate::values::{Bad, coerce};
 
 pub fn list(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Response> {
@@ -25,7 +27,6 @@ pub fn list(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Response> {
     }
     let r = ctx.res()?;
     let ids = filter_ids(ctx, store, r)?;
-    let ids = sorted_ids(ctx.plan, store, r, ids);
     Ok(page(ctx, p, &req, &ids, |i| {
         ids.get(i)
             .and_then(|id| store.get(r, *id))
@@ -69,7 +70,7 @@ pub fn parsed_filters<'a>(ctx: &'a Ctx<'_>) -> ApiResult<Vec<(&'a FilterPlan, Va
     if problems.is_empty() { Ok(out) } else { Err(ApiError::problems(&problems)) }
 }
 
-/// Ids of the records of `r` selected by the path parents and filters.
+/// Ids of the records of `r` selected by the path parents and filters, in list order.
 pub fn filter_ids(ctx: &Ctx<'_>, store: &Store, r: usize) -> ApiResult<Vec<i64>> {
     let mut scope: Option<Vec<i64>> = None;
     for pp in &ctx.op.parents {
@@ -96,10 +97,28 @@ pub fn filter_ids(ctx: &Ctx<'_>, store: &Store, r: usize) -> ApiResult<Vec<i64>>
             })
         })
     };
+    let order = order(ctx.plan, store, r);
     Ok(match scope {
-        Some(ids) => ids.into_iter().filter(|id| keep(id)).collect(),
-        None => table.rows.keys().copied().filter(|id| keep(id)).collect(),
+        Some(mut ids) => {
+            ids.retain(|id| keep(id));
+            ids.sort_by_key(|id| order.pos.get(id).copied().unwrap_or(usize::MAX));
+            ids
+        }
+        None if filters.is_empty() => order.ids.clone(),
+        None => order.ids.iter().copied().filter(|id| keep(id)).collect(),
     })
+}
+
+/// The table's ids in list order (cached until the next write).
+pub fn order(plan: &Plan, store: &Store, r: usize) -> Arc<Order> {
+    store.tables[r]
+        .order
+        .get_or_init(|| {
+            let ids = sorted_ids(plan, store, r, store.tables[r].rows.keys().copied().collect());
+            let pos = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+            Arc::new(Order { ids, pos })
+        })
+        .clone()
 }
 
 fn collect<'v>(v: Option<&'v Value>, rest: &[String], out: &mut Vec<&'v Value>) {

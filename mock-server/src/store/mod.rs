@@ -2,6 +2,7 @@
 //! and indexes on every top-level ref field.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -27,6 +28,18 @@ pub struct Table {
     /// Ref field position → target id → record ids.
     #[serde(skip)]
     pub index: HashMap<usize, HashMap<i64, BTreeSet<i64>>>,
+    /// Ids in the resource's default list order, built on first use after a write.
+    #[serde(skip)]
+    pub order: OnceLock<Arc<Order>>,
+}
+
+/// A table's ids in list order, with each id's position.
+#[derive(Debug, Clone, Default)]
+pub struct Order {
+    /// Ids in order.
+    pub ids: Vec<i64>,
+    /// Id → position in `ids`.
+    pub pos: HashMap<i64, usize>,
 }
 
 /// The whole account.
@@ -85,6 +98,7 @@ impl Store {
             }
         }
         t.rows.insert(id, rec);
+        t.order = OnceLock::new();
         if id >= t.next_id {
             t.next_id = id + 1;
         }
@@ -93,6 +107,7 @@ impl Store {
     /// Removes a record, keeping indexes right.
     pub fn remove(&mut self, plan: &Plan, r: usize, id: i64) -> Option<Rec> {
         self.unindex(plan, r, id);
+        self.tables[r].order = OnceLock::new();
         self.tables[r].rows.remove(&id)
     }
 
@@ -152,6 +167,9 @@ impl Store {
             }
         } else if let Some(rec) = self.tables[r].rows.get_mut(&id) {
             rec[ix] = Some(v);
+            if plan.res[r].sort.iter().any(|(s, _)| *s == ix) {
+                self.tables[r].order = OnceLock::new();
+            }
         }
     }
 
