@@ -124,3 +124,53 @@ async fn raw_calls_and_auth_errors() -> TestResult {
     server.shutdown().await;
     Ok(())
 }
+
+fn first<T>(page: harvest_client::Page<T>) -> Result<T, &'static str> {
+    page.items.into_iter().next().ok_or("empty list")
+}
+
+#[tokio::test]
+async fn every_read_operation_with_arguments_decodes() -> TestResult {
+    let (server, c) = start().await?;
+    let user: harvest_client::models::User = first(c.users().list().per_page(1).send().await?)?;
+    c.users().get(user.id).send().await?;
+    let _: Vec<_> = c.users().project_assignments(user.id).stream().try_collect().await?;
+    let _: Vec<_> = c.users().my_project_assignments().stream().try_collect().await?;
+    c.users().teammates(user.id).send().await?;
+    let _: Vec<_> = c.billable_rates().list(user.id).stream().try_collect().await?;
+    let _: Vec<_> = c.cost_rates().list(user.id).stream().try_collect().await?;
+    let project: harvest_client::models::Project = first(c.projects().list().per_page(1).send().await?)?;
+    c.projects().get(project.id).send().await?;
+    let _: Vec<_> = c.user_assignments().list_for_project(project.id).stream().try_collect().await?;
+    let tas: Vec<_> = c.task_assignments().list_for_project(project.id).stream().try_collect().await?;
+    if let Some(ta) = tas.first() {
+        c.task_assignments().get(project.id, ta.id).send().await?;
+    }
+    let invoice: harvest_client::models::Invoice = first(c.invoices().list().per_page(1).send().await?)?;
+    c.invoices().get(invoice.id).send().await?;
+    let _: Vec<_> = c.invoice_messages().list(invoice.id).stream().try_collect().await?;
+    let _: Vec<_> = c.invoice_payments().list(invoice.id).stream().try_collect().await?;
+    c.invoice_messages().template(invoice.id).send().await?;
+    let estimate: harvest_client::models::Estimate = first(c.estimates().list().per_page(1).send().await?)?;
+    let _: Vec<_> = c.estimate_messages().list(estimate.id).stream().try_collect().await?;
+    let entry: harvest_client::models::TimeEntry =
+        first(c.time_entries().list().is_running(false).per_page(1).send().await?)?;
+    let restarted = c.time_entries().restart(entry.id).send().await?;
+    assert!(restarted.is_running);
+    let stopped = c.time_entries().stop(entry.id).send().await?;
+    assert!(!stopped.is_running);
+    let from = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).ok_or("date")?;
+    let to = chrono::NaiveDate::from_ymd_opt(2025, 12, 31).ok_or("date")?;
+    let r = c.reports();
+    r.time_clients(from, to).stream().try_collect::<Vec<_>>().await?;
+    r.time_projects(from, to).stream().try_collect::<Vec<_>>().await?;
+    r.time_tasks(from, to).stream().try_collect::<Vec<_>>().await?;
+    r.time_team(from, to).stream().try_collect::<Vec<_>>().await?;
+    r.expense_clients(from, to).stream().try_collect::<Vec<_>>().await?;
+    r.expense_projects(from, to).stream().try_collect::<Vec<_>>().await?;
+    r.expense_categories(from, to).stream().try_collect::<Vec<_>>().await?;
+    r.expense_team(from, to).stream().try_collect::<Vec<_>>().await?;
+    r.uninvoiced(from, to).stream().try_collect::<Vec<_>>().await?;
+    server.shutdown().await;
+    Ok(())
+}
