@@ -1,7 +1,7 @@
 //! `models.rs`: enums, value types, embeds, resources, input structs and request bodies.
 
 use harvest_spec::Spec;
-use harvest_spec::ir::{Body, EnumDef, Field, Location, TypeDef, TypeRef};
+use harvest_spec::ir::{Body, EnumDef, Field, Location, Operation, TypeDef, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -30,7 +30,7 @@ pub(crate) fn emit(spec: &Spec) -> Result<TokenStream, Error> {
     }
     for op in &spec.operations {
         if let Some(body) = &op.body {
-            items.push(body_struct(&types, body, &op.id, &op.location)?);
+            items.push(body_struct(&types, body, op)?);
         }
     }
     Ok(quote! {
@@ -292,8 +292,17 @@ fn input_struct(types: &Types<'_>, t: &TypeDef, input: &str) -> Result<TokenStre
     })
 }
 
-fn body_struct(types: &Types<'_>, body: &Body, op_id: &str, at: &Location) -> Result<TokenStream, Error> {
+fn body_struct(types: &Types<'_>, body: &Body, op: &Operation) -> Result<TokenStream, Error> {
+    let (op_id, at) = (&op.id, &op.location);
     let name = ident(&body.rust, at)?;
+    // A body field without its own doc takes the doc of the record field it sets.
+    let target_doc = |target: &Option<String>| -> String {
+        let resource = op.resource.and_then(|r| types.spec.resources.get(r.0));
+        match (resource, target) {
+            (Some(r), Some(t)) => r.field(t).map(|f| f.doc.trim().to_string()).unwrap_or_default(),
+            _ => String::new(),
+        }
+    };
     let mut decls = Vec::new();
     let mut args = Vec::new();
     let mut inits = Vec::new();
@@ -302,7 +311,16 @@ fn body_struct(types: &Types<'_>, body: &Body, op_id: &str, at: &Location) -> Re
         let fid = ident(&f.ident, at)?;
         let rust = types.rust(&f.ty, Side::Request, at)?;
         let ren = rename(&f.name, &f.ident);
-        let d = if f.doc.trim().is_empty() { doc(&format!("`{}`.", f.name)) } else { doc(&f.doc) };
+        let d = match (f.doc.trim(), target_doc(&f.target)) {
+            ("", t) if t.is_empty() => match &f.target {
+                Some(target) if target != &f.name && f.ty == TypeRef::Id => {
+                    doc(&format!("Id of the `{target}` to link."))
+                }
+                _ => doc(&format!("`{}`.", f.name)),
+            },
+            ("", t) => doc(&t),
+            (own, _) => doc(own),
+        };
         let is_string = matches!(f.ty, TypeRef::String | TypeRef::Time);
         if f.required {
             let (decl_ty, arg, init) = match (f.nullable, is_string) {
@@ -332,6 +350,7 @@ fn body_struct(types: &Types<'_>, body: &Body, op_id: &str, at: &Location) -> Re
     } else {
         doc("A body with the required fields; the others are left out until set.")
     };
+    let many = if args.len() > 7 { quote!(#[allow(clippy::too_many_arguments)]) } else { TokenStream::new() };
     let default_impl = if args.is_empty() {
         quote! {
             impl ::std::default::Default for #name {
@@ -353,7 +372,7 @@ fn body_struct(types: &Types<'_>, body: &Body, op_id: &str, at: &Location) -> Re
         #default_impl
         impl #name {
             #new_doc
-            #[allow(clippy::too_many_arguments)]
+            #many
             pub fn new(#(#args),*) -> Self {
                 Self { #(#inits)* }
             }

@@ -3080,7 +3080,6 @@ impl ::std::default::Default for UpdateCompanyBody {
 }
 impl UpdateCompanyBody {
     /// An empty body: nothing is sent until a setter is called.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             wants_timestamp_timers: ::std::default::Default::default(),
@@ -3141,7 +3140,6 @@ pub struct CreateUserBody {
 }
 impl CreateUserBody {
     /// A body with the required fields; the others are left out until set.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         first_name: impl ::std::convert::Into<String>,
         last_name: impl ::std::convert::Into<String>,
@@ -3266,7 +3264,6 @@ impl ::std::default::Default for UpdateUserBody {
 }
 impl UpdateUserBody {
     /// An empty body: nothing is sent until a setter is called.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             first_name: ::std::default::Default::default(),
@@ -3347,7 +3344,6 @@ pub struct UpdateUserAssignedTeammatesBody {
 }
 impl UpdateUserAssignedTeammatesBody {
     /// A body with the required fields; the others are left out until set.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(teammate_ids: ::std::vec::Vec<i64>) -> Self {
         Self { teammate_ids }
     }
@@ -3364,7 +3360,6 @@ pub struct CreateBillableRateBody {
 }
 impl CreateBillableRateBody {
     /// A body with the required fields; the others are left out until set.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(amount: rt::Decimal) -> Self {
         Self {
             amount,
@@ -3391,7 +3386,6 @@ pub struct CreateCostRateBody {
 }
 impl CreateCostRateBody {
     /// A body with the required fields; the others are left out until set.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(amount: rt::Decimal) -> Self {
         Self {
             amount,
@@ -3424,7 +3418,6 @@ pub struct CreateClientBody {
 }
 impl CreateClientBody {
     /// A body with the required fields; the others are left out until set.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(name: impl ::std::convert::Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -3478,7 +3471,6 @@ impl ::std::default::Default for UpdateClientBody {
 }
 impl UpdateClientBody {
     /// An empty body: nothing is sent until a setter is called.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             name: ::std::default::Default::default(),
@@ -3517,7 +3509,7 @@ impl UpdateClientBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client::runtime::serde")]
 pub struct CreateContactBody {
-    /// `client_id`.
+    /// Id of the `client` to link.
     pub client_id: i64,
     /// `title`.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
@@ -3542,7 +3534,6 @@ pub struct CreateContactBody {
 }
 impl CreateContactBody {
     /// A body with the required fields; the others are left out until set.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(client_id: i64, first_name: impl ::std::convert::Into<String>) -> Self {
         Self {
             client_id,
@@ -3605,7 +3596,7 @@ impl CreateContactBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client::runtime::serde")]
 pub struct UpdateContactBody {
-    /// `client_id`.
+    /// Id of the `client` to link.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: ::std::option::Option<i64>,
     /// `title`.
@@ -3637,7 +3628,6 @@ impl ::std::default::Default for UpdateContactBody {
 }
 impl UpdateContactBody {
     /// An empty body: nothing is sent until a setter is called.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             client_id: ::std::default::Default::default(),
@@ -3650,7 +3640,7 @@ impl UpdateContactBody {
             fax: ::std::default::Default::default(),
         }
     }
-    /// `client_id`.
+    /// Id of the `client` to link.
     pub fn client_id(mut self, value: i64) -> Self {
         self.client_id = Some(value);
         self
@@ -3710,7 +3700,7 @@ impl UpdateContactBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client::runtime::serde")]
 pub struct CreateProjectBody {
-    /// `client_id`.
+    /// Id of the `client` to link.
     pub client_id: i64,
     /// `name`.
     pub name: String,
@@ -3771,7 +3761,6 @@ pub struct CreateProjectBody {
 }
 impl CreateProjectBody {
     /// A body with the required fields; the others are left out until set.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(client_id: i64, name: impl ::std::convert::Into<String>) -> Self {
         Self {
             client_id,
@@ -3913,7 +3902,7 @@ impl CreateProjectBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client::runtime::serde")]
 pub struct UpdateProjectBody {
-    /// `client_id`.
+    /// Id of the `client` to link.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: ::std::option::Option<i64>,
     /// `name`.
@@ -3981,7 +3970,6 @@ impl ::std::default::Default for UpdateProjectBody {
 }
 impl UpdateProjectBody {
     /// An empty body: nothing is sent until a setter is called.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             client_id: ::std::default::Default::default(),
@@ -4006,7 +3994,7 @@ impl UpdateProjectBody {
             ends_on: ::std::default::Default::default(),
         }
     }
-    /// `client_id`.
+    /// Id of the `client` to link.
     pub fn client_id(mut self, value: i64) -> Self {
         self.client_id = Some(value);
         self
@@ -4133,7 +4121,7 @@ impl UpdateProjectBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client::runtime::serde")]
 pub struct CreateUserAssignmentBody {
-    /// `user_id`.
+    /// Id of the `user` to link.
     pub user_id: i64,
     /// `is_active`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4153,7 +4141,6 @@ pub struct CreateUserAssignmentBody {
 }
 impl CreateUserAssignmentBody {
     /// A body with the required fields; the others are left out until set.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(user_id: i64) -> Self {
         Self {
             user_id,
@@ -4221,7 +4208,6 @@ impl ::std::default::Default for UpdateUserAssignmentBody {
 }
 impl UpdateUserAssignmentBody {
     /// An empty body: nothing is sent until a setter is called.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             is_active: ::std::default::Default::default(),
@@ -4265,7 +4251,7 @@ impl UpdateUserAssignmentBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client::runtime::serde")]
 pub struct CreateTaskAssignmentBody {
-    /// `task_id`.
+    /// Id of the `task` to link.
     pub task_id: i64,
     /// `is_active`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4282,7 +4268,6 @@ pub struct CreateTaskAssignmentBody {
 }
 impl CreateTaskAssignmentBody {
     /// A body with the required fields; the others are left out until set.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(task_id: i64) -> Self {
         Self {
             task_id,
@@ -4341,7 +4326,6 @@ impl ::std::default::Default for UpdateTaskAssignmentBody {
 }
 impl UpdateTaskAssignmentBody {
     /// An empty body: nothing is sent until a setter is called.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             is_active: ::std::default::Default::default(),
@@ -4396,7 +4380,6 @@ pub struct CreateTaskBody {
 }
 impl CreateTaskBody {
     /// A body with the required fields; the others are left out until set.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(name: impl ::std::convert::Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -4459,7 +4442,6 @@ impl ::std::default::Default for UpdateTaskBody {
 }
 impl UpdateTaskBody {
     /// An empty body: nothing is sent until a setter is called.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             name: ::std::default::Default::default(),
@@ -4509,9 +4491,9 @@ pub struct CreateTimeEntryBody {
     /// Who tracked the time; the authenticated user when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: ::std::option::Option<i64>,
-    /// `project_id`.
+    /// Id of the `project` to link.
     pub project_id: i64,
-    /// `task_id`.
+    /// Id of the `task` to link.
     pub task_id: i64,
     /// Link to the item in another tool the time was tracked from.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
@@ -4531,7 +4513,6 @@ pub struct CreateTimeEntryBody {
 }
 impl CreateTimeEntryBody {
     /// A body with the required fields; the others are left out until set.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(spent_date: rt::Date, project_id: i64, task_id: i64) -> Self {
         Self {
             spent_date,
@@ -4603,10 +4584,10 @@ pub struct UpdateTimeEntryBody {
     /// Day the time counts for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spent_date: ::std::option::Option<rt::Date>,
-    /// `project_id`.
+    /// Id of the `project` to link.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: ::std::option::Option<i64>,
-    /// `task_id`.
+    /// Id of the `task` to link.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_id: ::std::option::Option<i64>,
     /// Link to the item in another tool the time was tracked from.
@@ -4632,7 +4613,6 @@ impl ::std::default::Default for UpdateTimeEntryBody {
 }
 impl UpdateTimeEntryBody {
     /// An empty body: nothing is sent until a setter is called.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             spent_date: ::std::default::Default::default(),
@@ -4650,12 +4630,12 @@ impl UpdateTimeEntryBody {
         self.spent_date = Some(value);
         self
     }
-    /// `project_id`.
+    /// Id of the `project` to link.
     pub fn project_id(mut self, value: i64) -> Self {
         self.project_id = Some(value);
         self
     }
-    /// `task_id`.
+    /// Id of the `task` to link.
     pub fn task_id(mut self, value: i64) -> Self {
         self.task_id = Some(value);
         self
@@ -4710,9 +4690,9 @@ impl UpdateTimeEntryBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client::runtime::serde")]
 pub struct CreateExpenseBody {
-    /// `project_id`.
+    /// Id of the `project` to link.
     pub project_id: i64,
-    /// `expense_category_id`.
+    /// Id of the `expense_category` to link.
     pub expense_category_id: i64,
     /// Who spent the money; the authenticated user when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4734,7 +4714,6 @@ pub struct CreateExpenseBody {
 }
 impl CreateExpenseBody {
     /// A body with the required fields; the others are left out until set.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(project_id: i64, expense_category_id: i64, spent_date: rt::Date) -> Self {
         Self {
             project_id,
@@ -4784,10 +4763,10 @@ impl CreateExpenseBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client::runtime::serde")]
 pub struct UpdateExpenseBody {
-    /// `project_id`.
+    /// Id of the `project` to link.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: ::std::option::Option<i64>,
-    /// `expense_category_id`.
+    /// Id of the `expense_category` to link.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expense_category_id: ::std::option::Option<i64>,
     /// `notes`.
@@ -4816,7 +4795,6 @@ impl ::std::default::Default for UpdateExpenseBody {
 }
 impl UpdateExpenseBody {
     /// An empty body: nothing is sent until a setter is called.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             project_id: ::std::default::Default::default(),
@@ -4829,12 +4807,12 @@ impl UpdateExpenseBody {
             delete_receipt: ::std::default::Default::default(),
         }
     }
-    /// `project_id`.
+    /// Id of the `project` to link.
     pub fn project_id(mut self, value: i64) -> Self {
         self.project_id = Some(value);
         self
     }
-    /// `expense_category_id`.
+    /// Id of the `expense_category` to link.
     pub fn expense_category_id(mut self, value: i64) -> Self {
         self.expense_category_id = Some(value);
         self
@@ -4895,7 +4873,6 @@ pub struct CreateExpenseCategoryBody {
 }
 impl CreateExpenseCategoryBody {
     /// A body with the required fields; the others are left out until set.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(name: impl ::std::convert::Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -4951,7 +4928,6 @@ impl ::std::default::Default for UpdateExpenseCategoryBody {
 }
 impl UpdateExpenseCategoryBody {
     /// An empty body: nothing is sent until a setter is called.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             name: ::std::default::Default::default(),
@@ -4992,7 +4968,7 @@ impl UpdateExpenseCategoryBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client::runtime::serde")]
 pub struct CreateInvoiceBody {
-    /// `client_id`.
+    /// Id of the `client` to link.
     pub client_id: i64,
     /// On update, lines with an id change, lines without one are added, and _destroy removes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5045,7 +5021,6 @@ pub struct CreateInvoiceBody {
 }
 impl CreateInvoiceBody {
     /// A body with the required fields; the others are left out until set.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(client_id: i64) -> Self {
         Self {
             client_id,
@@ -5175,7 +5150,7 @@ impl CreateInvoiceBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client::runtime::serde")]
 pub struct UpdateInvoiceBody {
-    /// `client_id`.
+    /// Id of the `client` to link.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: ::std::option::Option<i64>,
     /// On update, lines with an id change, lines without one are added, and _destroy removes.
@@ -5231,7 +5206,6 @@ impl ::std::default::Default for UpdateInvoiceBody {
 }
 impl UpdateInvoiceBody {
     /// An empty body: nothing is sent until a setter is called.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             client_id: ::std::default::Default::default(),
@@ -5252,7 +5226,7 @@ impl UpdateInvoiceBody {
             retainer_id: ::std::default::Default::default(),
         }
     }
-    /// `client_id`.
+    /// Id of the `client` to link.
     pub fn client_id(mut self, value: i64) -> Self {
         self.client_id = Some(value);
         self
@@ -5392,7 +5366,6 @@ impl ::std::default::Default for CreateInvoiceMessageBody {
 }
 impl CreateInvoiceMessageBody {
     /// An empty body: nothing is sent until a setter is called.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             recipients: ::std::default::Default::default(),
@@ -5482,7 +5455,6 @@ pub struct CreateInvoicePaymentBody {
 }
 impl CreateInvoicePaymentBody {
     /// A body with the required fields; the others are left out until set.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(amount: rt::Decimal) -> Self {
         Self {
             amount,
@@ -5527,7 +5499,6 @@ pub struct CreateInvoiceItemCategoryBody {
 }
 impl CreateInvoiceItemCategoryBody {
     /// A body with the required fields; the others are left out until set.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(name: impl ::std::convert::Into<String>) -> Self {
         Self { name: name.into() }
     }
@@ -5547,7 +5518,6 @@ impl ::std::default::Default for UpdateInvoiceItemCategoryBody {
 }
 impl UpdateInvoiceItemCategoryBody {
     /// An empty body: nothing is sent until a setter is called.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             name: ::std::default::Default::default(),
@@ -5563,7 +5533,7 @@ impl UpdateInvoiceItemCategoryBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client::runtime::serde")]
 pub struct CreateEstimateBody {
-    /// `client_id`.
+    /// Id of the `client` to link.
     pub client_id: i64,
     /// On update, lines with an id change and lines without one are added.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5598,7 +5568,6 @@ pub struct CreateEstimateBody {
 }
 impl CreateEstimateBody {
     /// A body with the required fields; the others are left out until set.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(client_id: i64) -> Self {
         Self {
             client_id,
@@ -5692,7 +5661,7 @@ impl CreateEstimateBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client::runtime::serde")]
 pub struct UpdateEstimateBody {
-    /// `client_id`.
+    /// Id of the `client` to link.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: ::std::option::Option<i64>,
     /// On update, lines with an id change and lines without one are added.
@@ -5733,7 +5702,6 @@ impl ::std::default::Default for UpdateEstimateBody {
 }
 impl UpdateEstimateBody {
     /// An empty body: nothing is sent until a setter is called.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             client_id: ::std::default::Default::default(),
@@ -5749,7 +5717,7 @@ impl UpdateEstimateBody {
             issue_date: ::std::default::Default::default(),
         }
     }
-    /// `client_id`.
+    /// Id of the `client` to link.
     pub fn client_id(mut self, value: i64) -> Self {
         self.client_id = Some(value);
         self
@@ -5855,7 +5823,6 @@ impl ::std::default::Default for CreateEstimateMessageBody {
 }
 impl CreateEstimateMessageBody {
     /// An empty body: nothing is sent until a setter is called.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             recipients: ::std::default::Default::default(),
@@ -5915,7 +5882,6 @@ pub struct CreateEstimateItemCategoryBody {
 }
 impl CreateEstimateItemCategoryBody {
     /// A body with the required fields; the others are left out until set.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(name: impl ::std::convert::Into<String>) -> Self {
         Self { name: name.into() }
     }
@@ -5935,7 +5901,6 @@ impl ::std::default::Default for UpdateEstimateItemCategoryBody {
 }
 impl UpdateEstimateItemCategoryBody {
     /// An empty body: nothing is sent until a setter is called.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             name: ::std::default::Default::default(),
@@ -5959,7 +5924,6 @@ pub struct CreateRoleBody {
 }
 impl CreateRoleBody {
     /// A body with the required fields; the others are left out until set.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(name: impl ::std::convert::Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -5990,7 +5954,6 @@ impl ::std::default::Default for UpdateRoleBody {
 }
 impl UpdateRoleBody {
     /// An empty body: nothing is sent until a setter is called.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             name: ::std::default::Default::default(),

@@ -37,7 +37,6 @@ pub struct CreateItemBody {
 }
 impl CreateItemBody {
     /// A body with the required fields; the others are left out until set.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(r#type: impl ::std::convert::Into<String>) -> Self {
         Self {
             r#type: r#type.into(),

@@ -76,7 +76,6 @@ pub struct CreateMemberBody {
 }
 impl CreateMemberBody {
     /// A body with the required fields; the others are left out until set.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(role: impl ::std::convert::Into<String>) -> Self {
         Self { role: role.into() }
     }
@@ -96,7 +95,6 @@ impl ::std::default::Default for UpdateMemberBody {
 }
 impl UpdateMemberBody {
     /// An empty body: nothing is sent until a setter is called.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             role: ::std::default::Default::default(),

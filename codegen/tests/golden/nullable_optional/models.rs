@@ -50,7 +50,6 @@ pub struct CreateNoteBody {
 }
 impl CreateNoteBody {
     /// A body with the required fields; the others are left out until set.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(text: impl ::std::convert::Into<String>) -> Self {
         Self {
             text: text.into(),
@@ -106,7 +105,6 @@ impl ::std::default::Default for UpdateNoteBody {
 }
 impl UpdateNoteBody {
     /// An empty body: nothing is sent until a setter is called.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
             text: ::std::default::Default::default(),
