@@ -114,3 +114,37 @@ mod syn_lite {
         Ok(Lit(inner.to_owned()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spec_problems_become_located_compile_errors() {
+        let Err(errors) = load(quote!("tests/specs/bad.yaml")) else { panic!("a broken spec must not load") };
+        let text = errors.to_string();
+        assert!(text.contains("compile_error"), "{text}");
+        assert!(text.contains("bad.yaml:7:"), "{text}");
+    }
+
+    #[test]
+    fn a_missing_spec_is_a_compile_error() {
+        let Err(errors) = load(quote!("tests/specs/missing")) else { panic!("a missing spec must not load") };
+        assert!(errors.to_string().contains("cannot read the spec"));
+    }
+
+    #[test]
+    fn the_argument_must_be_one_string_literal() {
+        for input in [quote!(), quote!(42), quote!("a", "b")] {
+            let Err(errors) = load(input) else { panic!("bad input accepted") };
+            assert!(errors.to_string().contains("expected one string literal"));
+        }
+    }
+
+    #[test]
+    fn the_harvest_spec_expands() {
+        let Ok((tracked, files)) = load(quote!("../../spec/harvest")) else { panic!("the Harvest spec must load") };
+        assert!(tracked.to_string().contains("include_bytes"));
+        assert!(files.module_tokens().to_string().contains("pub mod operations"));
+    }
+}
