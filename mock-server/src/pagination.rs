@@ -32,7 +32,7 @@ pub fn parse(query: &[(String, String)], p: &Pagination) -> ApiResult<PageReq> {
     let page = match get("page") {
         None | Some("") => 1,
         Some(s) => match s.parse::<usize>() {
-            Ok(n) if n >= 1 => n,
+            Ok(n) if (1..=1_000_000_000).contains(&n) => n,
             _ => return Err(ApiError::Unprocessable("page must be a positive integer".into())),
         },
     };

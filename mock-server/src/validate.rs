@@ -45,6 +45,9 @@ fn parse_form(bytes: &[u8]) -> Map<String, Value> {
         for part in tail.split('[').skip(1) {
             keys.push(part.trim_end_matches(']').to_string());
         }
+        if keys.len() > 16 {
+            continue;
+        }
         insert_path(&mut root, &keys, Value::String(v.into_owned()));
     }
     match root {

@@ -243,3 +243,36 @@ async fn reports_follow_the_data() {
         ]
     );
 }
+
+#[tokio::test]
+async fn invoices_import_uninvoiced_time_and_expenses() {
+    let s = state();
+    let report = call(&s, "GET", "/v2/reports/uninvoiced?from=20250101&to=20251231", None).await.json();
+    let row = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["uninvoiced_hours"].as_f64().unwrap() > 0.0)
+        .unwrap()
+        .clone();
+    let pid = row["project_id"].as_i64().unwrap();
+    let client = row["client_id"].as_i64().unwrap();
+    let body = json!({"client_id": client, "line_items_import": {"project_ids": [pid],
+        "time": {"summary_type": "project", "from": "2025-01-01", "to": "2025-12-31"},
+        "expenses": {"summary_type": "project", "from": "2025-01-01", "to": "2025-12-31"}}});
+    let r = call(&s, "POST", "/v2/invoices", Some(&body)).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let inv = r.json();
+    let lines = inv["line_items"].as_array().unwrap();
+    assert!(!lines.is_empty());
+    assert_eq!(lines[0]["quantity"], row["uninvoiced_hours"]);
+    assert_eq!(lines[0]["project"]["id"], pid);
+    let after = call(&s, "GET", "/v2/reports/uninvoiced?from=20250101&to=20251231", None).await.json();
+    let still = after["results"].as_array().unwrap().iter().find(|r| r["project_id"] == pid);
+    assert!(still.is_none_or(|r| r["uninvoiced_hours"] == 0.0), "{still:?}");
+    let billed =
+        call(&s, "GET", &format!("/v2/time_entries?project_id={pid}&is_billed=true&per_page=2000"), None).await.json();
+    assert!(billed["time_entries"].as_array().unwrap().iter().any(|e| e["invoice"]["id"] == inv["id"]));
+    let bad = call(&s, "POST", "/v2/invoices", Some(&json!({"client_id": client, "line_items_import": {}}))).await;
+    assert_eq!(bad.text, r#"{"message":"Line items import project ids can't be blank"}"#);
+}

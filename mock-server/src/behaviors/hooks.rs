@@ -38,8 +38,8 @@ fn span(start: &str, end: &str) -> Option<f64> {
             _ => (t.clone(), None),
         };
         let (h, m) = body.split_once(':').unwrap_or((body.as_str(), "0"));
-        let mut h: i64 = h.trim().parse().ok()?;
-        let m: i64 = m.trim().parse().ok()?;
+        let mut h: i64 = h.trim().parse().ok().filter(|h| (0..=48).contains(h))?;
+        let m: i64 = m.trim().parse().ok().filter(|m| (0..60).contains(m))?;
         match pm {
             Some(true) if h < 12 => h += 12,
             Some(false) if h == 12 => h = 0,
@@ -133,7 +133,12 @@ pub fn before_create(ctx: &Ctx<'_>, store: &Store, r: usize, rec: &mut Rec, prob
                 problems.push("Start date can't be in the future".into());
             }
         }
-        Some(Behavior::InvoiceTotals | Behavior::EstimateTotals) => {
+        Some(b @ (Behavior::InvoiceTotals | Behavior::EstimateTotals)) => {
+            if b == Behavior::InvoiceTotals
+                && let Some(imp) = ctx.body.get("line_items_import")
+            {
+                super::import::check(plan, store, imp, problems);
+            }
             if let (Some(c), Some(cr)) =
                 (get(plan, r, rec, "client").and_then(Value::as_i64), plan.spec.resource_named("client"))
                 && ctx.body.get("currency").is_none()
@@ -185,7 +190,12 @@ pub fn before_update(ctx: &Ctx<'_>, _store: &Store, r: usize, _id: i64, rec: &mu
 pub fn after_write(ctx: &Ctx<'_>, store: &mut Store, r: usize, id: i64, created: bool) {
     let plan = ctx.plan;
     match ctx.op.behavior {
-        Some(Behavior::InvoiceTotals) => totals(plan, store, r, id, true),
+        Some(Behavior::InvoiceTotals) => {
+            if created && let Some(imp) = ctx.body.get("line_items_import").and_then(Value::as_object) {
+                super::import::import_lines(plan, store, r, id, imp);
+            }
+            totals(plan, store, r, id, true)
+        }
         Some(Behavior::EstimateTotals) => totals(plan, store, r, id, false),
         Some(b @ (Behavior::InvoiceMessage | Behavior::EstimateMessage)) if created => {
             let Some((pr, pid)) = parent(ctx) else { return };

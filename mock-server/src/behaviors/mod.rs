@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod hooks;
+pub mod import;
 pub mod reports;
 
 use std::collections::BTreeMap;

@@ -26,8 +26,17 @@ pub fn list(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Response> {
         return Ok(page(ctx, p, &req, &ids, |i| items.get(i).cloned().unwrap_or(Value::Null)));
     }
     let r = ctx.res()?;
-    let ids = filter_ids(ctx, store, r)?;
-    Ok(page(ctx, p, &req, &ids, |i| {
+    // Unfiltered lists page straight over the cached order: O(per_page) per request.
+    let unfiltered = ctx.op.parents.is_empty() && parsed_filters(ctx)?.iter().all(|(f, _)| f.top_ix.is_none());
+    let (cached, filtered);
+    let ids: &[i64] = if unfiltered {
+        cached = order(ctx.plan, store, r);
+        &cached.ids
+    } else {
+        filtered = filter_ids(ctx, store, r)?;
+        &filtered
+    };
+    Ok(page(ctx, p, &req, ids, |i| {
         ids.get(i)
             .and_then(|id| store.get(r, *id))
             .map(|rec| crate::render::record(ctx.plan, store, r, rec))
@@ -133,7 +142,9 @@ fn collect<'v>(v: Option<&'v Value>, rest: &[String], out: &mut Vec<&'v Value>) 
 
 fn compare(v: &Value, want: &Value, op: FilterOp) -> bool {
     let ord = match (v, want) {
-        (Value::String(a), Value::String(b)) if a.len() > b.len() && b.len() == 10 => Some(a[..10].cmp(b.as_str())),
+        (Value::String(a), Value::String(b)) if a.len() > b.len() && b.len() == 10 => {
+            a.get(..10).map(|p| p.cmp(b.as_str()))
+        }
         _ => cmp_values(v, want),
     };
     match (op, ord) {

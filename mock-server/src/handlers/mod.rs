@@ -85,6 +85,7 @@ pub async fn api(State(state): State<AppState>, req: Request) -> Response {
             Err(e) => e.respond(&inner.plan.spec.api.errors),
         }
     };
+    tracing::debug!(%method, %path, status = resp.status().as_u16(), "request");
     if let Ok(mut j) = inner.journal.lock() {
         j.push(Entry { method, path, query, status: resp.status().as_u16() });
     }

@@ -1,0 +1,94 @@
+//! `line_items_import` on invoice create: uninvoiced billable time and
+//! expenses of the given projects become line items and are marked billed.
+
+use serde_json::{Map, Value, json};
+
+use crate::plan::Plan;
+use crate::render::display_name;
+use crate::store::Store;
+use crate::values::{dec, parse_date, round2};
+
+fn ids(imp: &Value) -> Option<Vec<i64>> {
+    imp.get("project_ids")?.as_array()?.iter().map(|v| crate::values::num(Some(v)).map(|x| x as i64)).collect()
+}
+
+/// Validates the import instructions.
+pub fn check(plan: &Plan, store: &Store, imp: &Value, problems: &mut Vec<String>) {
+    let Some(p) = plan.spec.resource_named("project") else { return };
+    match ids(imp) {
+        Some(list) if !list.is_empty() => {
+            if list.iter().any(|id| store.get(p.0, *id).is_none()) {
+                problems.push("Line items import project ids is invalid".into());
+            }
+        }
+        _ => problems.push("Line items import project ids can't be blank".into()),
+    }
+}
+
+fn range(part: Option<&Map<String, Value>>) -> (String, String) {
+    let d = |k: &str| {
+        part.and_then(|m| m.get(k))
+            .and_then(Value::as_str)
+            .and_then(parse_date)
+            .map(|d| d.format("%Y-%m-%d").to_string())
+    };
+    (d("from").unwrap_or_default(), d("to").unwrap_or_else(|| "9999-12-31".into()))
+}
+
+/// Adds one line per project for its time and one for its expenses.
+pub fn import_lines(plan: &Plan, store: &mut Store, inv_r: usize, inv: i64, imp: &Map<String, Value>) {
+    let Some(projects) = ids(&Value::Object(imp.clone())) else { return };
+    let Some(pr) = plan.spec.resource_named("project").map(|x| x.0) else { return };
+    let te = crate::seed::resource_with(plan, harvest_spec::ir::Behavior::TimeEntryTimer);
+    let ex = plan.spec.resource_named("expense").map(|x| x.0);
+    let mut items = match store.field(plan, inv_r, inv, "line_items") {
+        Some(Value::Array(a)) => a.clone(),
+        _ => Vec::new(),
+    };
+    for pid in projects {
+        let name = display_name(plan, store, pr, pid);
+        for (src, part, kind) in [(te, "time", "Service"), (ex, "expenses", "Product")] {
+            let (Some(src), Some(part)) = (src, imp.get(part).and_then(Value::as_object)) else { continue };
+            let (from, to) = range(Some(part));
+            let Some(pix) = plan.res[src].ix("project") else { continue };
+            let mut qty = 0.0;
+            let mut amount = 0.0;
+            let mut billed = Vec::new();
+            for id in store.referring(src, pix, pid) {
+                let date = store.field(plan, src, id, "spent_date").and_then(Value::as_str).unwrap_or("").to_string();
+                let billable = store.field(plan, src, id, "billable") == Some(&Value::Bool(true));
+                let done = store.field(plan, src, id, "is_billed") == Some(&Value::Bool(true));
+                if !billable || done || date < from || date > to {
+                    continue;
+                }
+                if src == ex.unwrap_or(usize::MAX) {
+                    qty = 1.0;
+                    amount += store.num(plan, src, id, "total_cost").unwrap_or(0.0);
+                } else {
+                    let h = store.num(plan, src, id, "hours").unwrap_or(0.0);
+                    qty += h;
+                    amount += h * store.num(plan, src, id, "billable_rate").unwrap_or(0.0);
+                }
+                billed.push(id);
+            }
+            if billed.is_empty() {
+                continue;
+            }
+            let unit = if qty > 0.0 { round2(amount / qty) } else { 0.0 };
+            items.push(json!({"id": store.alloc_item(), "project": pid, "kind": kind, "description": name,
+                "quantity": dec(qty), "unit_price": dec(unit), "amount": dec(amount), "taxed": false, "taxed2": false}));
+            let field = plan.res[src]
+                .refs
+                .iter()
+                .find(|rf| rf.target.0 == inv_r)
+                .map(|rf| plan.spec.resources[src].fields[rf.ix].name.clone());
+            for id in billed {
+                if let Some(f) = &field {
+                    store.set(plan, src, id, f, Value::from(inv));
+                }
+                store.set(plan, src, id, "is_billed", Value::Bool(true));
+            }
+        }
+    }
+    store.set(plan, inv_r, inv, "line_items", Value::Array(items));
+}
