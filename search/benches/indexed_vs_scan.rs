@@ -2,11 +2,12 @@
 //! `project.id` versus the same request over a source without indexes (a full
 //! scan), measured in the same run. Run with `cargo bench -p harvest-search`.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use harvest_search::{FieldType, Schema, Source, parse_request, search};
+use harvest_search::{FieldType, Rec, Schema, Source, parse_request, search};
 use serde_json::{Value, json};
 
 const RECORDS: usize = 1_000_000;
@@ -18,14 +19,14 @@ struct Entries {
 }
 
 impl Source for Entries {
-    fn scan(&self) -> Box<dyn Iterator<Item = &Value> + '_> {
-        Box::new(self.records.iter())
+    fn scan(&self) -> Box<dyn Iterator<Item = Rec<'_>> + '_> {
+        Box::new(self.records.iter().map(Cow::Borrowed))
     }
 
-    fn lookup_eq(&self, path: &str, value: &Value) -> Option<Vec<&Value>> {
+    fn lookup_eq(&self, path: &str, value: &Value) -> Option<Vec<Rec<'_>>> {
         let index = self.by_project.as_ref().filter(|_| path == "project.id")?;
         let rows = index.get(&value.as_i64()?).map(Vec::as_slice).unwrap_or(&[]);
-        Some(rows.iter().map(|i| &self.records[*i]).collect())
+        Some(rows.iter().map(|i| Cow::Borrowed(&self.records[*i])).collect())
     }
 }
 

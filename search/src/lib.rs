@@ -14,7 +14,7 @@ pub mod schema;
 pub mod text;
 
 pub use query::{Condition, Direction, Request, parse_request};
-pub use run::{Page, Source, search};
+pub use run::{Page, Rec, Source, search};
 pub use schema::{FieldType, Schema};
 
 /// A request the search refuses (HTTP 400), with where in the body the problem is.

@@ -1,6 +1,7 @@
 //! Running a request: pick candidates (through indexes when the filter allows), filter,
 //! sort, continue after the cursor, cut to the limit and project fields.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::HashSet;
 use std::time::Instant;
@@ -13,21 +14,24 @@ use crate::eval::{compare, lookup};
 use crate::query::{CompareOp, Condition, Direction, Request};
 use crate::schema::Schema;
 
+/// A record as a source hands it out: borrowed when stored as JSON, owned when rendered on demand.
+pub type Rec<'a> = Cow<'a, Value>;
+
 /// Where the records come from.
 pub trait Source {
     /// Every record, in any order.
-    fn scan(&self) -> Box<dyn Iterator<Item = &Value> + '_>;
+    fn scan(&self) -> Box<dyn Iterator<Item = Rec<'_>> + '_>;
 
     /// The records whose field at `path` equals `value`, when an index can answer; `None` otherwise.
-    fn lookup_eq(&self, path: &str, value: &Value) -> Option<Vec<&Value>> {
+    fn lookup_eq(&self, path: &str, value: &Value) -> Option<Vec<Rec<'_>>> {
         let _ = (path, value);
         None
     }
 }
 
 impl Source for &[Value] {
-    fn scan(&self) -> Box<dyn Iterator<Item = &Value> + '_> {
-        Box::new(self.iter())
+    fn scan(&self) -> Box<dyn Iterator<Item = Rec<'_>> + '_> {
+        Box::new(self.iter().map(Cow::Borrowed))
     }
 }
 
@@ -52,7 +56,7 @@ impl Page {
 }
 
 /// Candidate records for a condition from indexes, or `None` when some part needs a full scan.
-fn candidates<'a>(cond: &Condition, source: &'a dyn Source) -> Option<Vec<&'a Value>> {
+fn candidates<'a>(cond: &Condition, source: &'a dyn Source) -> Option<Vec<Rec<'a>>> {
     match cond {
         Condition::Compare { op: CompareOp::Eq, path, value } if !value.is_null() => source.lookup_eq(path, value),
         Condition::In { path, values } => {
@@ -70,9 +74,18 @@ fn candidates<'a>(cond: &Condition, source: &'a dyn Source) -> Option<Vec<&'a Va
     }
 }
 
-fn union(lists: Vec<Vec<&Value>>) -> Vec<&Value> {
+/// Merges candidate lists, keeping each record once (by its tie-breaker key).
+fn union(lists: Vec<Vec<Rec<'_>>>) -> Vec<Rec<'_>> {
     let mut seen = HashSet::new();
-    lists.into_iter().flatten().filter(|v| seen.insert(std::ptr::from_ref(*v))).collect()
+    lists.into_iter().flatten().filter(|v| seen.insert(tie_breaker(v).to_string())).collect()
+}
+
+/// A value unique to the record: its id, else its whole JSON.
+fn tie_breaker(record: &Value) -> Value {
+    match record.get("id") {
+        Some(id) if !id.is_null() => id.clone(),
+        _ => Value::String(record.to_string()),
+    }
 }
 
 /// Orders sort-key values: by value, nulls after everything.
@@ -151,18 +164,18 @@ pub fn search(request: &Request, schema: &Schema, source: &dyn Source) -> Result
     if after.as_ref().is_some_and(|a| a.len() != request.sort.len() + 1) {
         return Err(QueryError { path: "cursor".into(), message: "the cursor belongs to a different sort".into() });
     }
-    let pool: Box<dyn Iterator<Item = &Value>> = match request.filter.as_ref().and_then(|f| candidates(f, source)) {
+    let pool: Box<dyn Iterator<Item = Rec<'_>>> = match request.filter.as_ref().and_then(|f| candidates(f, source)) {
         Some(list) => Box::new(list.into_iter()),
         None => source.scan(),
     };
     let mut examined = 0;
-    let mut matched: Vec<(Vec<Value>, &Value)> = pool
+    let mut matched: Vec<(Vec<Value>, Rec<'_>)> = pool
         .inspect(|_| examined += 1)
         .filter(|r| request.filter.as_ref().is_none_or(|f| f.matches(r)))
-        .map(|r| (sort_key(r, &request.sort), r))
+        .map(|r| (sort_key(&r, &request.sort), r))
         .filter(|(key, _)| after.as_ref().is_none_or(|a| keys_cmp(key, a, &request.sort) == Ordering::Greater))
         .collect();
-    let cmp = |a: &(Vec<Value>, &Value), b: &(Vec<Value>, &Value)| keys_cmp(&a.0, &b.0, &request.sort);
+    let cmp = |a: &(Vec<Value>, Rec<'_>), b: &(Vec<Value>, Rec<'_>)| keys_cmp(&a.0, &b.0, &request.sort);
     let limit = request.limit;
     if matched.len() > limit + 1 {
         matched.select_nth_unstable_by(limit, cmp);
@@ -178,7 +191,7 @@ pub fn search(request: &Request, schema: &Schema, source: &dyn Source) -> Result
     };
     let default_fields: Vec<String> = schema.fields.keys().cloned().collect();
     let fields = request.fields.as_ref().unwrap_or(&default_fields);
-    let data = matched.into_iter().map(|(_, r)| project(r, fields)).collect();
+    let data = matched.into_iter().map(|(_, r)| project(&r, fields)).collect();
     let took_ms = started.elapsed().as_secs_f64() * 1000.0;
     Ok((Page { data, has_more, cursor, examined }, took_ms))
 }

@@ -1,8 +1,9 @@
 //! Search semantics as properties over random records and random filter trees.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use harvest_search::{FieldType, Schema, Source, parse_request, search};
+use harvest_search::{FieldType, Rec, Schema, Source, parse_request, search};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -186,16 +187,16 @@ struct Indexed {
 }
 
 impl Source for Indexed {
-    fn scan(&self) -> Box<dyn Iterator<Item = &Value> + '_> {
-        Box::new(self.records.iter())
+    fn scan(&self) -> Box<dyn Iterator<Item = Rec<'_>> + '_> {
+        Box::new(self.records.iter().map(Cow::Borrowed))
     }
 
-    fn lookup_eq(&self, path: &str, value: &Value) -> Option<Vec<&Value>> {
+    fn lookup_eq(&self, path: &str, value: &Value) -> Option<Vec<Rec<'_>>> {
         if path != "client.id" {
             return None;
         }
         let rows = self.by_client.get(&value.as_i64()?).map(Vec::as_slice).unwrap_or(&[]);
-        Some(rows.iter().map(|i| &self.records[*i]).collect())
+        Some(rows.iter().map(|i| Cow::Borrowed(&self.records[*i])).collect())
     }
 }
 
