@@ -174,3 +174,38 @@ async fn every_read_operation_with_arguments_decodes() -> TestResult {
     server.shutdown().await;
     Ok(())
 }
+
+#[tokio::test]
+async fn injected_429_503_and_dropped_connections_are_retried() -> TestResult {
+    let (server, _) = start().await?;
+    let c = Client::builder()
+        .base_url(format!("{}/v2", server.base_url()))
+        .token("test-token")
+        .account_id(1)
+        .user_agent("harvest-client tests (dev@example.com)")
+        .backoff(Duration::from_millis(5), Duration::from_millis(50))
+        .max_retries(3)
+        .build()?;
+    let admin = format!("{}/__admin/faults", server.base_url());
+    for fault in [
+        serde_json::json!({"path_prefix": "/v2/clients", "status": 429, "body": "{\"message\":\"slow\"}", "count": 1}),
+        serde_json::json!({"path_prefix": "/v2/clients", "status": 503, "count": 1}),
+        serde_json::json!({"path_prefix": "/v2/clients", "drop_connection": true, "count": 1}),
+    ] {
+        c.raw(Method::POST, admin.clone()).json(&fault).send().await?;
+    }
+    let page = c.clients().list().send().await?;
+    assert!(!page.items.is_empty());
+    // A POST is not retried: the injected 503 comes back.
+    c.raw(Method::POST, admin.clone())
+        .json(&serde_json::json!({"path_prefix": "/v2/clients", "method": "POST", "status": 503, "count": 1}))
+        .send()
+        .await?;
+    let Err(err) = c.clients().create(CreateClientBody::new("Nope")).send().await else {
+        return Err("expected the injected 503".into());
+    };
+    assert_eq!(err.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+    assert!(err.is_retryable());
+    server.shutdown().await;
+    Ok(())
+}
