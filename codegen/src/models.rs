@@ -35,7 +35,6 @@ pub(crate) fn emit(spec: &Spec) -> Result<TokenStream, Error> {
     }
     Ok(quote! {
         //! Records, value types, enums and request bodies of the API.
-        #![allow(clippy::all, clippy::pedantic, deprecated)]
         use ::harvest_client::runtime as rt;
         #(#items)*
     })

@@ -46,7 +46,6 @@ pub(crate) fn emit(spec: &Spec) -> Result<TokenStream, Error> {
     }
     Ok(quote! {
         //! The client: one accessor per resource group, one request builder per operation.
-        #![allow(clippy::all, clippy::pedantic)]
         use ::harvest_client::runtime as rt;
         use super::models;
 
@@ -292,6 +291,12 @@ fn operation(types: &Types<'_>, op: &Operation) -> Result<(TokenStream, TokenStr
         fmt.push('/');
     }
     let http_method = method_tokens(op.method);
+    let path_expr = if fmt_args.is_empty() {
+        let literal = fmt.replace("{{", "{").replace("}}", "}");
+        quote!(#literal.to_owned())
+    } else {
+        quote!(format!(#fmt #(, #fmt_args)*))
+    };
     let idempotent = op.method.is_idempotent();
 
     let (ret, decode) = match &op.response {
@@ -363,7 +368,7 @@ fn operation(types: &Types<'_>, op: &Operation) -> Result<(TokenStream, TokenStr
                 self
             }
             fn request(&self) -> ::std::result::Result<rt::Request, rt::Error> {
-                let mut req = rt::Request::new(#http_method, format!(#fmt #(, #fmt_args)*), #idempotent);
+                let mut req = rt::Request::new(#http_method, #path_expr, #idempotent);
                 #(#query_push)*
                 #body_ty
                 req.options(self.rt_opts.clone());
