@@ -142,8 +142,10 @@ pub fn rebill(plan: &Plan, store: &mut Store, r: usize, ix: usize, inv: usize) {
             }
         }
         let is_billed = !new.is_null();
-        let name = plan.spec.resources[r].fields[ix].name.clone();
-        store.set(plan, r, id, &name, new);
+        if billed {
+            let name = plan.spec.resources[r].fields[ix].name.clone();
+            store.set(plan, r, id, &name, new);
+        }
         store.set(plan, r, id, "is_billed", Value::Bool(is_billed));
         if is_billed {
             store.set(plan, r, id, "is_locked", Value::Bool(true));

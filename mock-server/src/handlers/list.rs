@@ -114,7 +114,12 @@ pub fn filter_ids(ctx: &Ctx<'_>, store: &Store, r: usize) -> ApiResult<Vec<i64>>
             ids
         }
         None if filters.is_empty() => order.ids.clone(),
-        None => order.ids.iter().copied().filter(|id| keep(id)).collect(),
+        None => {
+            // Scan in id order (sequential), then put the matches in list order.
+            let mut ids: Vec<i64> = table.rows.keys().copied().filter(|id| keep(id)).collect();
+            ids.sort_by_key(|id| order.pos.get(id).copied().unwrap_or(usize::MAX));
+            ids
+        }
     })
 }
 
@@ -183,12 +188,21 @@ pub fn sorted_ids(plan: &Plan, store: &Store, r: usize, mut ids: Vec<i64>) -> Ve
     }
     let table = &store.tables[r];
     let null = Value::Null;
-    ids.sort_by(|a, b| {
-        let (ra, rb) = (table.rows.get(a), table.rows.get(b));
-        for (ix, desc) in sort {
-            let va = ra.and_then(|x| x.get(*ix)).and_then(Option::as_ref).unwrap_or(&null);
-            let vb = rb.and_then(|x| x.get(*ix)).and_then(Option::as_ref).unwrap_or(&null);
-            let o = cmp_values(va, vb).unwrap_or(Ordering::Equal);
+    // Look every sort key up once, then sort.
+    let mut keyed: Vec<(Vec<&Value>, i64)> = ids
+        .iter()
+        .map(|id| {
+            let rec = table.rows.get(id);
+            let keys = sort
+                .iter()
+                .map(|(ix, _)| rec.and_then(|x| x.get(*ix)).and_then(Option::as_ref).unwrap_or(&null))
+                .collect();
+            (keys, *id)
+        })
+        .collect();
+    keyed.sort_by(|(ka, a), (kb, b)| {
+        for (i, (_, desc)) in sort.iter().enumerate() {
+            let o = cmp_values(ka[i], kb[i]).unwrap_or(Ordering::Equal);
             let o = if *desc { o.reverse() } else { o };
             if o != Ordering::Equal {
                 return o;
@@ -196,5 +210,5 @@ pub fn sorted_ids(plan: &Plan, store: &Store, r: usize, mut ids: Vec<i64>) -> Ve
         }
         b.cmp(a)
     });
-    ids
+    keyed.into_iter().map(|(_, id)| id).collect()
 }

@@ -51,8 +51,13 @@ pub fn apply(plan: &Plan, store: &mut Store, rng: &mut ChaCha8Rng) {
     for b in [Behavior::InvoiceTotals, Behavior::EstimateTotals] {
         if let Some(r) = resource_with(plan, b) {
             let ids: Vec<i64> = store.tables[r].rows.keys().copied().collect();
+            let name = &plan.spec.resources[r].name;
+            let cat = plan.spec.resource_named(&format!("{name}_item_category")).map(|c| c.0);
+            let kinds: Vec<String> = cat
+                .map(|c| store.tables[c].rows.keys().map(|k| display_name(plan, store, c, *k)).collect())
+                .unwrap_or_default();
             for id in ids {
-                seed_document(plan, store, r, id, rng);
+                seed_document(plan, store, r, id, &kinds, rng);
                 behaviors::totals(plan, store, r, id, b == Behavior::InvoiceTotals);
             }
         }
@@ -107,12 +112,7 @@ pub fn me_name(plan: &Plan, store: &Store) -> (String, String) {
 
 /// Line items of an invoice or estimate: kinds from the item categories,
 /// projects of the document's client; state timestamps; client currency.
-fn seed_document(plan: &Plan, store: &mut Store, r: usize, id: i64, rng: &mut ChaCha8Rng) {
-    let res = &plan.spec.resources[r];
-    let cat = plan.spec.resource_named(&format!("{}_item_category", res.name)).map(|c| c.0);
-    let kinds: Vec<String> = cat
-        .map(|c| store.tables[c].rows.keys().map(|k| display_name(plan, store, c, *k)).collect())
-        .unwrap_or_default();
+fn seed_document(plan: &Plan, store: &mut Store, r: usize, id: i64, kinds: &[String], rng: &mut ChaCha8Rng) {
     let client = store.ref_of(plan, r, id, "client");
     let project_r = plan.spec.resource_named("project").map(|p| p.0);
     let projects: Vec<i64> = match (client, project_r) {
