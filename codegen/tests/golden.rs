@@ -116,3 +116,34 @@ fn openapi_lists_every_operation_once() -> Result<(), String> {
     }
     Ok(())
 }
+
+#[test]
+fn check_names_stale_missing_and_extra_files() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = std::env::temp_dir().join(format!("harvest-codegen-sync-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let files = vec![("a.rs".to_string(), "// a\n".to_string()), ("b.rs".to_string(), "// b\n".to_string())];
+    // Writing creates both files; checking then finds everything fresh.
+    harvest_codegen::sync_dir(&dir, &files, false)?;
+    assert!(harvest_codegen::sync_dir(&dir, &files, true)?.iter().all(|s| matches!(s, FileState::Fresh(_))));
+    std::fs::write(dir.join("a.rs"), "// edited by hand\n")?;
+    std::fs::remove_file(dir.join("b.rs"))?;
+    std::fs::write(dir.join("old.rs"), "// no longer generated\n")?;
+    std::fs::write(dir.join("notes.txt"), "not ours\n")?;
+    let states = harvest_codegen::sync_dir(&dir, &files, true)?;
+    assert_eq!(
+        states,
+        vec![
+            FileState::Stale(dir.join("a.rs")),
+            FileState::Stale(dir.join("b.rs")),
+            FileState::Extra(dir.join("old.rs"))
+        ]
+    );
+    // Checking wrote nothing.
+    assert_eq!(std::fs::read_to_string(dir.join("a.rs"))?, "// edited by hand\n");
+    // Writing repairs it and removes the extra file, leaving other kinds of files alone.
+    harvest_codegen::sync_dir(&dir, &files, false)?;
+    assert!(harvest_codegen::sync_dir(&dir, &files, true)?.iter().all(|s| matches!(s, FileState::Fresh(_))));
+    assert!(dir.join("notes.txt").exists());
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}
