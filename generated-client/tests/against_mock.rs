@@ -209,3 +209,29 @@ async fn injected_429_503_and_dropped_connections_are_retried() -> TestResult {
     server.shutdown().await;
     Ok(())
 }
+
+#[tokio::test]
+async fn per_request_timeout_overrides_the_client_default() -> TestResult {
+    let (server, _) = start().await?;
+    let c = Client::builder()
+        .base_url(format!("{}/v2", server.base_url()))
+        .token("test-token")
+        .account_id(1)
+        .user_agent("harvest-client tests (dev@example.com)")
+        .max_retries(0)
+        .build()?;
+    let admin = format!("{}/__admin/faults", server.base_url());
+    c.raw(Method::POST, admin)
+        .json(&serde_json::json!({"path_prefix": "/v2/roles", "latency_ms": 1000}))
+        .send()
+        .await?;
+    let Err(err) = c.roles().list().timeout(Duration::from_millis(100)).send().await else {
+        return Err("expected a timeout".into());
+    };
+    assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+    assert!(err.is_retryable());
+    // Without the override the slow answer arrives.
+    c.roles().list().send().await?;
+    server.shutdown().await;
+    Ok(())
+}
