@@ -37,10 +37,7 @@ fn type_schema(spec: &Spec, ty: &TypeRef, request: bool) -> Value {
                 reference(name)
             })
             .unwrap_or_else(|| json!({})),
-        TypeRef::Ref(r) if request => {
-            let _ = r;
-            json!({"type": "integer", "format": "int64"})
-        }
+        TypeRef::Ref(_) if request => json!({"type": "integer", "format": "int64"}),
         TypeRef::Ref(r) => spec.types.get(r.embed.0).map(|t| reference(&t.rust.pascal)).unwrap_or_else(|| json!({})),
         TypeRef::Array(inner) => json!({"type": "array", "items": type_schema(spec, inner, request)}),
     }

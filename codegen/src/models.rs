@@ -1,7 +1,7 @@
 //! `models.rs`: enums, value types, embeds, resources, input structs and request bodies.
 
 use harvest_spec::Spec;
-use harvest_spec::ir::{Body, EnumDef, Field, Location, Operation, TypeDef, TypeRef};
+use harvest_spec::ir::{Body, EnumDef, Field, Operation, TypeDef, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -18,15 +18,15 @@ pub(crate) fn emit(spec: &Spec) -> Result<TokenStream, Error> {
     }
     for t in &spec.types {
         let name = ident(&t.rust.pascal, &t.location)?;
-        items.push(record(&types, &name, &t.doc, &t.fields, &t.location)?);
+        items.push(record(&types, &name, &t.doc, &t.fields)?);
         if let Some(input) = &t.input_rust {
             items.push(input_struct(&types, t, input)?);
         }
     }
     for r in &spec.resources {
         let name = ident(&r.rust.pascal, &r.location)?;
-        items.push(record(&types, &name, &r.doc, &r.fields, &r.location)?);
-        items.push(record_impl(&types, &name, &r.fields));
+        items.push(record(&types, &name, &r.doc, &r.fields)?);
+        items.push(record_impl(&name, &r.fields));
     }
     for op in &spec.operations {
         if let Some(body) = &op.body {
@@ -136,13 +136,7 @@ fn field_doc(f: &Field) -> TokenStream {
     doc(&text)
 }
 
-fn record(
-    types: &Types<'_>,
-    name: &proc_macro2::Ident,
-    text: &str,
-    fields: &[Field],
-    at: &Location,
-) -> Result<TokenStream, Error> {
+fn record(types: &Types<'_>, name: &proc_macro2::Ident, text: &str, fields: &[Field]) -> Result<TokenStream, Error> {
     let d = or_default(text, format!("The `{name}` record."));
     let mut out = Vec::new();
     // Hidden fields relate records inside the server and never appear in responses.
@@ -160,7 +154,6 @@ fn record(
         };
         out.push(quote!(#fd #ren #extra pub #fid: #ty,));
     }
-    let _ = at;
     Ok(quote! {
         #d
         #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
@@ -172,8 +165,7 @@ fn record(
 }
 
 /// `impl rt::Record` for resources with a plain `id` and `updated_at` (what `watch` needs).
-fn record_impl(types: &Types<'_>, name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
-    let _ = types;
+fn record_impl(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
     let plain =
         |wire: &str, ty: &TypeRef| fields.iter().find(|f| f.name == wire && &f.ty == ty && !f.nullable && !f.optional);
     let (Some(id), Some(updated)) = (plain("id", &TypeRef::Id), plain("updated_at", &TypeRef::DateTime)) else {
