@@ -44,6 +44,8 @@ pub(crate) fn emit(spec: &Spec) -> Result<TokenStream, Error> {
         });
         items.push(group_tokens(spec, &types, group, &gtype)?);
     }
+    let base_url = &spec.api.base_url;
+    let builder_doc = doc(&format!("Starts configuring a client for `{base_url}` (the user agent is required)."));
     Ok(quote! {
         //! The client: one accessor per resource group, one request builder per operation.
         use ::harvest_client::runtime as rt;
@@ -58,9 +60,9 @@ pub(crate) fn emit(spec: &Spec) -> Result<TokenStream, Error> {
         }
 
         impl Client {
-            /// Starts configuring a client (the user agent is required).
+            #builder_doc
             pub fn builder() -> rt::ClientBuilder<Self> {
-                rt::ClientBuilder::new()
+                rt::ClientBuilder::new().base_url(#base_url)
             }
             /// The runtime core shared by every request.
             pub fn core(&self) -> &rt::Core {

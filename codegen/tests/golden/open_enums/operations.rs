@@ -11,9 +11,9 @@ pub struct Client {
     core: rt::Core,
 }
 impl Client {
-    /// Starts configuring a client (the user agent is required).
+    /// Starts configuring a client for `https://api.example.test/v2` (the user agent is required).
     pub fn builder() -> rt::ClientBuilder<Self> {
-        rt::ClientBuilder::new()
+        rt::ClientBuilder::new().base_url("https://api.example.test/v2")
     }
     /// The runtime core shared by every request.
     pub fn core(&self) -> &rt::Core {
