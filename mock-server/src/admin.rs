@@ -27,8 +27,17 @@ async fn health(State(s): State<AppState>) -> Json<Value> {
     Json(json!({"status": "ok", "seed": seed, "scale": scale, "operations": s.inner.plan.spec.operations.len()}))
 }
 
-fn replace(s: &AppState, seed: u64, scale: f64) -> Response {
-    let store = crate::seed::seed(&s.inner.plan, seed, scale);
+async fn replace(s: &AppState, seed: u64, scale: f64) -> Response {
+    let st = s.clone();
+    let built = tokio::task::spawn_blocking(move || {
+        let store = crate::seed::seed(&st.inner.plan, seed, scale);
+        crate::handlers::warm(&st.inner.plan, &store);
+        store
+    })
+    .await;
+    let Ok(store) = built else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "seeding failed").into_response();
+    };
     if let Some(p) = &s.inner.config.state
         && let Err(e) = crate::persist::save(&store, p)
     {
@@ -46,7 +55,7 @@ fn replace(s: &AppState, seed: u64, scale: f64) -> Response {
 async fn reset(State(s): State<AppState>) -> Response {
     let (seed, scale) =
         s.inner.store.read().map(|st| (st.seed, st.scale)).unwrap_or((s.inner.config.seed, s.inner.config.scale));
-    replace(&s, seed, scale)
+    replace(&s, seed, scale).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -61,7 +70,7 @@ async fn reseed(State(s): State<AppState>, body: Option<Json<SeedBody>>) -> Resp
     if !(scale.is_finite() && scale > 0.0) {
         return (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({"message": "scale must be positive"}))).into_response();
     }
-    replace(&s, body.seed.unwrap_or(s.inner.config.seed), scale)
+    replace(&s, body.seed.unwrap_or(s.inner.config.seed), scale).await
 }
 
 async fn requests(State(s): State<AppState>) -> Json<Value> {

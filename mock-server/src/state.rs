@@ -47,6 +47,7 @@ impl AppState {
             Some(path) if path.exists() => crate::persist::load(&plan, path)?,
             _ => crate::seed::seed(&plan, config.seed, config.scale),
         };
+        crate::handlers::warm(&plan, &store);
         let rng = ChaCha8Rng::seed_from_u64(config.seed);
         Ok(AppState {
             inner: Arc::new(Inner {

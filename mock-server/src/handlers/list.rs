@@ -123,6 +123,13 @@ pub fn filter_ids(ctx: &Ctx<'_>, store: &Store, r: usize) -> ApiResult<Vec<i64>>
     })
 }
 
+/// Builds every table's list order ahead of the first request.
+pub fn warm(plan: &Plan, store: &Store) {
+    for r in 0..store.tables.len() {
+        order(plan, store, r);
+    }
+}
+
 /// The table's ids in list order (cached until the next write).
 pub fn order(plan: &Plan, store: &Store, r: usize) -> Arc<Order> {
     store.tables[r]

@@ -16,6 +16,8 @@ use axum::response::{IntoResponse, Response};
 use harvest_spec::ir::{Method, OpKind};
 use serde_json::{Map, Value};
 
+pub use list::warm;
+
 use crate::errors::{ApiError, ApiResult};
 use crate::journal::Entry;
 use crate::plan::{OpPlan, Plan};
