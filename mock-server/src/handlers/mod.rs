@@ -123,7 +123,7 @@ async fn handle(state: &AppState, req: Request) -> ApiResult<Response> {
     let method = match req.method().as_str() {
         "GET" | "HEAD" => Method::Get,
         "POST" => Method::Post,
-        "PATCH" | "PUT" => Method::Patch,
+        "PATCH" => Method::Patch,
         "DELETE" => Method::Delete,
         _ => return Err(ApiError::NotFound),
     };
