@@ -12,6 +12,9 @@ pub fn record(plan: &Plan, store: &Store, r: usize, rec: &Rec) -> Value {
     let fields = &plan.spec.resources[r].fields;
     let mut out = Map::new();
     for (f, v) in fields.iter().zip(rec) {
+        if f.hidden {
+            continue;
+        }
         if let Some(v) = v {
             out.insert(f.name.clone(), value(plan, store, &f.ty, v, 0));
         }
@@ -24,7 +27,7 @@ pub fn object(plan: &Plan, store: &Store, schema: Schema, v: &Value, depth: u32)
     let fields = plan.spec.fields_of(schema);
     let Some(map) = v.as_object() else { return Value::Null };
     let mut out = Map::new();
-    for f in fields {
+    for f in fields.iter().filter(|f| !f.hidden) {
         match map.get(&f.name) {
             Some(x) => {
                 out.insert(f.name.clone(), value(plan, store, &f.ty, x, depth + 1));

@@ -154,6 +154,7 @@ fn collect<'v>(v: Option<&'v Value>, rest: &[String], out: &mut Vec<&'v Value>) 
 
 fn compare(v: &Value, want: &Value, op: FilterOp) -> bool {
     let ord = match (v, want) {
+        (Value::Null, _) => return false,
         (Value::String(a), Value::String(b)) if a.len() > b.len() && b.len() == 10 => {
             a.get(..10).map(|p| p.cmp(b.as_str()))
         }
