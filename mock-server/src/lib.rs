@@ -16,6 +16,7 @@
 mod admin;
 mod auth;
 mod behaviors;
+mod body;
 mod config;
 mod error;
 mod errors;

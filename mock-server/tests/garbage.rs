@@ -69,7 +69,10 @@ async fn garbage_is_refused_politely() {
         .header("harvest-account-id", "1")
         .header("user-agent", "t")
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(axum::body::Body::from(format!("client_id=1&line_items{}=x&line_items[99999999999][kind]=a&[]=&a[b][]=", "[0]".repeat(5000))))
+        .body(axum::body::Body::from(format!(
+            "client_id=1&line_items{}=x&line_items[99999999999][kind]=a&[]=&a[b][]=",
+            "[0]".repeat(5000)
+        )))
         .unwrap();
     assert!(send(&s, req).await.status.as_u16() < 500);
     // Still healthy afterwards.

@@ -127,7 +127,8 @@ fn shape(path: &str) -> String {
 async fn every_endpoint_of_the_reference_list_is_an_operation() {
     let s = state();
     let spec = s.spec().clone();
-    let tsv = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/tests/data/endpoints.tsv")).unwrap();
+    let tsv =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/tests/data/endpoints.tsv")).unwrap();
     let mut n = 0;
     for line in tsv.lines().skip(1).filter(|l| !l.trim().is_empty()) {
         let cols: Vec<&str> = line.split('\t').collect();

@@ -130,7 +130,7 @@ async fn handle(state: &AppState, req: Request) -> ApiResult<Response> {
     let m = plan.routes.find(method, &rest).ok_or(ApiError::NotFound)?;
     let op = &plan.ops[m.op.0];
     let bytes = axum::body::to_bytes(req.into_body(), inner.config.body_limit).await.map_err(|_| ApiError::TooLarge)?;
-    let body = crate::validate::parse_body(&headers, &bytes)?;
+    let body = crate::body::parse_body(&headers, &bytes)?;
     let origin = format!("http://{}", headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost"));
     let ctx = Ctx { plan, op, params: m.params, query, body, origin, path };
     let write = !matches!(op.kind, OpKind::List | OpKind::Get | OpKind::Report) && method != Method::Get;
