@@ -76,3 +76,22 @@ pub fn apply(faults: &mut Vec<Fault>, method: &str, path: &str, rng: &mut impl R
     faults.retain(|f| f.count != Some(0));
     eff
 }
+
+/// Per-request overrides: `Prefer: code=503`, `X-Mock-Delay: 300ms`, `X-Mock-Fault: reset`.
+pub fn from_headers(headers: &axum::http::HeaderMap) -> Effect {
+    let get = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).map(str::trim);
+    let mut eff = Effect::default();
+    if let Some(code) = get("prefer")
+        .and_then(|p| p.split(',').find_map(|part| part.trim().strip_prefix("code=")))
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|c| (100..=599).contains(c))
+    {
+        eff.status = Some((code, String::new()));
+    }
+    if let Some(d) = get("x-mock-delay") {
+        let ms = d.strip_suffix("ms").unwrap_or(d).trim();
+        eff.latency_ms = ms.parse::<u64>().unwrap_or(0).min(60_000);
+    }
+    eff.drop = get("x-mock-fault").is_some_and(|f| f.eq_ignore_ascii_case("reset"));
+    eff
+}

@@ -143,3 +143,27 @@ async fn latency_setting_delays_answers() {
     call(&s, "GET", "/v2/company", None).await;
     assert!(t.elapsed() >= Duration::from_millis(120));
 }
+
+#[tokio::test]
+async fn per_request_fault_headers() {
+    let s = state();
+    let with = |k: &str, v: &str| {
+        axum::http::Request::get("/v2/clients")
+            .header("authorization", "Bearer t")
+            .header("harvest-account-id", "1")
+            .header("user-agent", "t")
+            .header(k, v)
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    let r = send(&s, with("Prefer", "code=429")).await;
+    assert_eq!(r.status, 429);
+    assert_eq!(r.headers["retry-after"], "15");
+    let r = send(&s, with("prefer", "code=404")).await;
+    assert_eq!(r.text, s.spec().api.errors.not_found);
+    assert_eq!(send(&s, with("Prefer", "code=503")).await.status, 503);
+    let t = Instant::now();
+    assert_eq!(send(&s, with("X-Mock-Delay", "120ms")).await.status, 200);
+    assert!(t.elapsed() >= Duration::from_millis(120));
+    assert_eq!(send(&s, with("Prefer", "code=abc")).await.status, 200);
+}

@@ -72,6 +72,12 @@ pub async fn api(State(state): State<AppState>, req: Request) -> Response {
         (Ok(mut f), Ok(mut rng)) => crate::faults::apply(&mut f, &method, &path, &mut *rng),
         _ => crate::faults::Effect::default(),
     };
+    let forced = crate::faults::from_headers(req.headers());
+    let effect = crate::faults::Effect {
+        latency_ms: effect.latency_ms + forced.latency_ms,
+        status: forced.status.or(effect.status),
+        drop: effect.drop || forced.drop,
+    };
     let delay = inner.config.latency + Duration::from_millis(effect.latency_ms);
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
@@ -79,8 +85,7 @@ pub async fn api(State(state): State<AppState>, req: Request) -> Response {
     let resp = if effect.drop {
         dropped()
     } else if let Some((status, body)) = effect.status {
-        let s = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (s, body).into_response()
+        forced_response(&inner.plan.spec.api.errors, status, body)
     } else {
         match handle(&state, req).await {
             Ok(r) => r,
@@ -92,6 +97,27 @@ pub async fn api(State(state): State<AppState>, req: Request) -> Response {
         j.push(Entry { method, path, query, status: resp.status().as_u16() });
     }
     resp
+}
+
+/// The answer of an injected status: Harvest's own body for the statuses it has one for.
+fn forced_response(bodies: &harvest_spec::ir::ErrorBodies, status: u16, body: String) -> Response {
+    if body.is_empty() {
+        let known = match status {
+            400 => Some(ApiError::MissingUserAgent),
+            401 => Some(ApiError::Unauthorized),
+            404 => Some(ApiError::NotFound),
+            429 => Some(ApiError::RateLimited(u64::from(bodies.retry_after_seconds))),
+            _ => None,
+        };
+        if let Some(e) = known {
+            return e.respond(bodies);
+        }
+        if status == 403 {
+            return json(403, &serde_json::from_str(&bodies.forbidden).unwrap_or(Value::Null));
+        }
+    }
+    let s = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (s, body).into_response()
 }
 
 /// A response whose body fails, so the connection is cut mid-answer.
