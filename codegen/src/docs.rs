@@ -33,7 +33,10 @@ fn type_schema(spec: &Spec, ty: &TypeRef, request: bool) -> Value {
             .types
             .get(id.0)
             .map(|t| {
-                let name = if request { t.input_rust.as_ref().unwrap_or(&t.rust.pascal) } else { &t.rust.pascal };
+                let name = match (request, &t.input_rust) {
+                    (true, Some(input)) => input,
+                    _ => &t.rust.pascal,
+                };
                 reference(name)
             })
             .unwrap_or_else(|| json!({})),

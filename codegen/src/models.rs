@@ -46,20 +46,16 @@ fn or_default(text: &str, fallback: String) -> TokenStream {
 
 fn enum_def(e: &EnumDef) -> Result<TokenStream, Error> {
     let name = ident(&e.rust.pascal, &e.location)?;
-    let has = |v: &str| e.values.iter().any(|x| x.variant == v);
-    let other = match (has("Other"), has("Unknown")) {
-        (false, _) => ident("Other", &e.location)?,
-        (true, false) => ident("Unknown", &e.location)?,
-        (true, true) => {
-            return Err(Error::spec(
-                &e.location,
-                format!(
-                    "enum `{}` has both `Other` and `Unknown` values; one name is needed for unknown values",
-                    e.name
-                ),
-            ));
-        }
-    };
+    if e.values.iter().any(|v| v.variant == e.unknown_variant) {
+        return Err(Error::spec(
+            &e.location,
+            format!(
+                "enum `{}`: the variant for unknown values, `{}`, is also a listed value",
+                e.name, e.unknown_variant
+            ),
+        ));
+    }
+    let other = ident(&e.unknown_variant, &e.location)?;
     let mut variants = Vec::new();
     let mut to_str = Vec::new();
     let mut from_str = Vec::new();

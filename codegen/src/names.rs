@@ -72,11 +72,15 @@ impl Types<'_> {
             }
             TypeRef::Object(id) => {
                 let t = self.spec.types.get(id.0).ok_or_else(|| Error::spec(at, "reference to a missing type"))?;
-                let name = match side {
-                    Side::Response => &t.rust.pascal,
-                    // IR gap: nested request-only types may have no input struct; their
-                    // record struct (which serializes) stands in.
-                    Side::Request => t.input_rust.as_ref().unwrap_or(&t.rust.pascal),
+                let name = match (side, &t.input_rust) {
+                    (Side::Request, Some(input)) => input,
+                    (Side::Request, None) => {
+                        return Err(Error::spec(
+                            &t.location,
+                            format!("type `{}` is used in a request but has no request form", t.name),
+                        ));
+                    }
+                    (Side::Response, _) => &t.rust.pascal,
                 };
                 let name = ident(name, &t.location)?;
                 quote!(#prefix #name)

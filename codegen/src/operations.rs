@@ -165,12 +165,7 @@ fn watch_method(spec: &Spec, types: &Types<'_>, group: &Group) -> Result<Option<
 }
 
 fn builder_name(op: &Operation) -> Result<Ident, Error> {
-    let mut chars = op.id.chars();
-    let pascal: String = match chars.next() {
-        Some(c) => c.to_ascii_uppercase().to_string() + chars.as_str(),
-        None => String::new(),
-    };
-    ident(&format!("{pascal}Request"), &op.location)
+    ident(&op.request_rust, &op.location)
 }
 
 fn method_tokens(m: Method) -> TokenStream {
@@ -299,7 +294,7 @@ fn operation(types: &Types<'_>, op: &Operation) -> Result<(TokenStream, TokenStr
     } else {
         quote!(format!(#fmt #(, #fmt_args)*))
     };
-    let idempotent = op.method.is_idempotent();
+    let idempotent = op.idempotent;
 
     let (ret, decode) = match &op.response {
         Response::None => (quote!(()), quote! { let _ = response; Ok(()) }),

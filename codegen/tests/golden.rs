@@ -74,15 +74,13 @@ fn an_ir_with_unusable_names_yields_an_error() -> Result<(), String> {
     assert!(harvest_codegen::generate(&spec).is_err());
     if let Some(e) = spec.enums.first_mut() {
         e.rust.pascal = "Light".into();
+        e.unknown_variant = "Other".into();
         if let Some(v) = e.values.first_mut() {
             v.variant = "Other".into();
         }
-        if let Some(v) = e.values.get_mut(1) {
-            v.variant = "Unknown".into();
-        }
     }
     let err = harvest_codegen::generate(&spec).err().map(|e| e.to_string()).unwrap_or_default();
-    assert!(err.contains("both `Other` and `Unknown`"), "{err}");
+    assert!(err.contains("the variant for unknown values, `Other`, is also a listed value"), "{err}");
     if let Some(op) = spec.operations.first_mut() {
         op.path.segments.push(harvest_spec::ir::PathSegment::Param(99));
     }

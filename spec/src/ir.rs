@@ -43,6 +43,8 @@ pub struct Group {
     pub resource: Option<ResourceId>,
     /// Its operations in declaration order.
     pub operations: Vec<OperationId>,
+    /// Declaration site (the resource or the group).
+    pub location: Location,
 }
 
 /// A record shape: a stored resource or a value type.
@@ -180,6 +182,8 @@ pub struct EnumDef {
     pub doc: String,
     /// Known values in declaration order.
     pub values: Vec<EnumValue>,
+    /// Rust variant that keeps a value the spec does not list (`Other`, or `Unknown` if `other` is a value).
+    pub unknown_variant: String,
     /// Declaration site.
     pub location: Location,
 }
@@ -796,6 +800,10 @@ pub struct Operation {
     pub id: String,
     /// Method name inside its group (`list`, `list_for_project`).
     pub ident: String,
+    /// Rust name of the client's request builder (`ListClientsRequest`).
+    pub request_rust: String,
+    /// Whether repeating the request is safe, so clients may retry it unasked.
+    pub idempotent: bool,
     /// The client group it belongs to.
     pub group: GroupId,
     /// The resource whose records it works on, if any (reports have none).

@@ -1486,10 +1486,10 @@ pub struct InvoiceLineItemsImportInput {
     pub project_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     /// How to import time; leave out to import no time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time: ::std::option::Option<InvoiceTimeImport>,
+    pub time: ::std::option::Option<InvoiceTimeImportInput>,
     /// How to import expenses; leave out to import none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expenses: ::std::option::Option<InvoiceExpenseImport>,
+    pub expenses: ::std::option::Option<InvoiceExpenseImportInput>,
 }
 impl InvoiceLineItemsImportInput {
     /// An empty value: nothing is sent until a setter is called.
@@ -1502,12 +1502,12 @@ impl InvoiceLineItemsImportInput {
         self
     }
     /// How to import time; leave out to import no time.
-    pub fn time(mut self, value: InvoiceTimeImport) -> Self {
+    pub fn time(mut self, value: InvoiceTimeImportInput) -> Self {
         self.time = Some(value);
         self
     }
     /// How to import expenses; leave out to import none.
-    pub fn expenses(mut self, value: InvoiceExpenseImport) -> Self {
+    pub fn expenses(mut self, value: InvoiceExpenseImportInput) -> Self {
         self.expenses = Some(value);
         self
     }
@@ -1523,6 +1523,41 @@ pub struct InvoiceTimeImport {
     /// Last day of time to import.
     pub to: rt::Date,
 }
+/// Request form of [`InvoiceTimeImport`]: every field is optional and left out unless set.
+#[derive(Debug, Clone, Default, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "::harvest_client::runtime::serde")]
+pub struct InvoiceTimeImportInput {
+    /// How hours are grouped into lines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary_type: ::std::option::Option<InvoiceTimeSummaryType>,
+    /// First day of time to import; all uninvoiced time when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: ::std::option::Option<rt::Date>,
+    /// Last day of time to import.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: ::std::option::Option<rt::Date>,
+}
+impl InvoiceTimeImportInput {
+    /// An empty value: nothing is sent until a setter is called.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// How hours are grouped into lines.
+    pub fn summary_type(mut self, value: InvoiceTimeSummaryType) -> Self {
+        self.summary_type = Some(value);
+        self
+    }
+    /// First day of time to import; all uninvoiced time when omitted.
+    pub fn from(mut self, value: rt::Date) -> Self {
+        self.from = Some(value);
+        self
+    }
+    /// Last day of time to import.
+    pub fn to(mut self, value: rt::Date) -> Self {
+        self.to = Some(value);
+        self
+    }
+}
 /// Request-only settings for importing expenses into an invoice.
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client::runtime::serde")]
@@ -1535,6 +1570,49 @@ pub struct InvoiceExpenseImport {
     pub to: rt::Date,
     /// Whether receipts are attached to the invoice PDF.
     pub attach_receipt: bool,
+}
+/// Request form of [`InvoiceExpenseImport`]: every field is optional and left out unless set.
+#[derive(Debug, Clone, Default, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "::harvest_client::runtime::serde")]
+pub struct InvoiceExpenseImportInput {
+    /// How expenses are grouped into lines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary_type: ::std::option::Option<InvoiceExpenseSummaryType>,
+    /// First day of expenses to import; all uninvoiced expenses when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: ::std::option::Option<rt::Date>,
+    /// Last day of expenses to import.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: ::std::option::Option<rt::Date>,
+    /// Whether receipts are attached to the invoice PDF.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attach_receipt: ::std::option::Option<bool>,
+}
+impl InvoiceExpenseImportInput {
+    /// An empty value: nothing is sent until a setter is called.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// How expenses are grouped into lines.
+    pub fn summary_type(mut self, value: InvoiceExpenseSummaryType) -> Self {
+        self.summary_type = Some(value);
+        self
+    }
+    /// First day of expenses to import; all uninvoiced expenses when omitted.
+    pub fn from(mut self, value: rt::Date) -> Self {
+        self.from = Some(value);
+        self
+    }
+    /// Last day of expenses to import.
+    pub fn to(mut self, value: rt::Date) -> Self {
+        self.to = Some(value);
+        self
+    }
+    /// Whether receipts are attached to the invoice PDF.
+    pub fn attach_receipt(mut self, value: bool) -> Self {
+        self.attach_receipt = Some(value);
+        self
+    }
 }
 /// One line of an estimate.
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]

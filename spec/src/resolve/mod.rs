@@ -153,11 +153,25 @@ fn resolve_enums(r: &mut Resolver<'_>, raw: &RawSpec) {
             );
             values.push(EnumValue { wire: v.value.clone(), variant });
         }
+        let taken = |v: &str| values.iter().any(|x: &EnumValue| x.variant == v);
+        let unknown_variant = match (taken("Other"), taken("Unknown")) {
+            (false, _) => "Other".to_string(),
+            (true, false) => "Unknown".to_string(),
+            (true, true) => {
+                r.diags.error_help(
+                    &e.name.loc,
+                    format!("enum `{}` has values named both `other` and `unknown`", e.name.value),
+                    "the generated enum needs one of those names for values the spec does not list; rename one value",
+                );
+                String::new()
+            }
+        };
         r.enums.push(EnumDef {
             name: e.name.value.clone(),
             rust,
             doc: e.doc.clone().unwrap_or_default(),
             values,
+            unknown_variant,
             location: e.name.loc.clone(),
         });
     }
@@ -184,5 +198,14 @@ fn check_type_name_collisions(spec: &Spec, diags: &mut Diagnostics) {
         if let Some(body) = &op.body {
             scope.claim(&body.rust, &format!("the body of operation `{}`", op.id), &op.location, module, diags);
         }
+    }
+    let mut requests = naming::NameScope::default();
+    for op in &spec.operations {
+        let origin = format!("the request builder of operation `{}`", op.id);
+        requests.claim(&op.request_rust, &origin, &op.location, "the generated operations", diags);
+    }
+    for g in &spec.groups {
+        let origin = format!("the group `{}`", g.name);
+        requests.claim(&g.rust.pascal, &origin, &g.location, "the generated operations", diags);
     }
 }

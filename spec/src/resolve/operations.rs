@@ -63,6 +63,7 @@ pub(crate) fn resolve_operations(
             doc: resources[i].doc.clone(),
             resource: Some(ResourceId(i)),
             operations: Vec::new(),
+            location: res.name.loc.clone(),
         });
         pending.extend(res.operations.iter().map(|op| (op, Owner { group: id, resource: Some(ResourceId(i)) })));
     }
@@ -75,6 +76,7 @@ pub(crate) fn resolve_operations(
             doc: g.doc.clone().unwrap_or_default(),
             resource: None,
             operations: Vec::new(),
+            location: g.name.loc.clone(),
         });
         for op in &g.operations {
             let resource = op.resource.as_ref().and_then(|res| match r.lookup(&res.value, &res.loc, "resource") {
@@ -185,6 +187,13 @@ fn resolve_operation(
             other => kind_name(other).to_string(),
         },
     };
+    let request_rust = match pascal(&id.value) {
+        Some(p) => format!("{p}Request"),
+        None => {
+            r.diags.error(&id.loc, format!("operation `{}` gives no Rust type name for its request builder", id.value));
+            return None;
+        }
+    };
     let response = resolve_response(r, raw, kind, resource, resources)?;
     let record = match &response {
         Response::One(s) | Response::List(s) | Response::BareList { item: s, .. } => Some(*s),
@@ -196,6 +205,8 @@ fn resolve_operation(
     Some(Operation {
         id: id.value.clone(),
         ident: op_ident,
+        request_rust,
+        idempotent: method.is_idempotent(),
         group: owner.group,
         resource,
         kind,
@@ -556,13 +567,22 @@ fn resolve_pagination(
     Some(Pagination { style, per_page: PerPage { default, max }, envelope })
 }
 
+/// Names the request struct of a type used in a body, and of every type its request fields use.
+fn mark_input(r: &mut Resolver<'_>, t: TypeId) {
+    let Some(def) = r.types.get_mut(t.0).filter(|def| def.input_rust.is_none()) else { return };
+    def.input_rust = Some(format!("{}Input", def.rust.pascal));
+    let nested: Vec<TypeRef> =
+        def.fields.iter().filter(|f| !f.input.is_read_only()).chain(&def.inputs).map(|f| f.ty.clone()).collect();
+    for ty in nested {
+        body_type(r, &ty);
+    }
+}
+
 fn body_type(r: &mut Resolver<'_>, ty: &TypeRef) -> TypeRef {
     match ty {
         TypeRef::Ref(_) => TypeRef::Id,
         TypeRef::Object(t) => {
-            if let Some(def) = r.types.get_mut(t.0).filter(|def| def.input_rust.is_none()) {
-                def.input_rust = Some(format!("{}Input", def.rust.pascal));
-            }
+            mark_input(r, *t);
             TypeRef::Object(*t)
         }
         TypeRef::Array(inner) => TypeRef::Array(Box::new(body_type(r, inner))),
