@@ -159,6 +159,13 @@ async fn seeded_relations_are_consistent() {
         assert_eq!(p["name"], e["project"]["name"]);
         assert_eq!(p["client"]["id"], e["client"]["id"]);
         assert!(e["created_at"].as_str() <= e["updated_at"].as_str());
+        assert!(e["created_at"].as_str().unwrap()[..10] >= *e["spent_date"].as_str().unwrap());
+        if e["billable"] == true {
+            assert_eq!(e["task_assignment"]["billable"], true, "{e}");
+            assert!(e["billable_rate"].is_number());
+        } else {
+            assert!(e["billable_rate"].is_null());
+        }
         assert!(!e["user_assignment"]["id"].is_null());
     }
     let v = call(&s, "GET", "/v2/invoices", None).await.json();

@@ -165,6 +165,17 @@ fn time_entry(plan: &Plan, store: &mut Store, r: usize, id: i64, rng: &mut ChaCh
     store.set(plan, r, id, "is_running", Value::Bool(false));
     store.set(plan, r, id, "timer_started_at", Value::Null);
     store.set(plan, r, id, "budgeted", Value::Bool(true));
+    // Billable when the task is billable on a billable project.
+    let flag = |res: &str, field: &str, name: &str| -> Option<bool> {
+        let t = plan.spec.resource_named(res)?.0;
+        let tid = store.ref_of(plan, r, id, field)?;
+        store.field(plan, t, tid, name).and_then(Value::as_bool)
+    };
+    if let (Some(ta), Some(pb)) =
+        (flag("task_assignment", "task_assignment", "billable"), flag("project", "project", "is_billable"))
+    {
+        store.set(plan, r, id, "billable", Value::Bool(ta && pb));
+    }
     let billable = store.field(plan, r, id, "billable").and_then(Value::as_bool).unwrap_or(false);
     if !billable {
         store.set(plan, r, id, "billable_rate", Value::Null);

@@ -154,8 +154,20 @@ impl Gen<'_> {
         }
         // 5. Timestamps: created_at <= updated_at <= anchor.
         if let (Some(c), Some(u)) = (info.ix("created_at"), info.ix("updated_at")) {
-            let created = fake::recent_datetime(rng);
-            let later = created + Duration::seconds(rng.gen_range(0..60 * 86400));
+            // Work is recorded on the day it was done; other records any time in the window.
+            let day = info
+                .ix("spent_date")
+                .and_then(|ix| rec[ix].as_ref())
+                .and_then(Value::as_str)
+                .and_then(crate::values::parse_date)
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|d| d.and_utc());
+            let (created, spread) = match day {
+                Some(d) => (d + Duration::seconds(rng.gen_range(8 * 3600..20 * 3600)), 5 * 86400),
+                None => (fake::recent_datetime(rng), 60 * 86400),
+            };
+            let created = created.min(anchor());
+            let later = created + Duration::seconds(rng.gen_range(0..spread));
             let updated = later.min(anchor());
             rec[c] = Some(Value::String(fmt_datetime(created)));
             rec[u] = Some(Value::String(fmt_datetime(updated)));
