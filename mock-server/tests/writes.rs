@@ -258,3 +258,21 @@ async fn concurrent_creates_never_share_an_id() {
     ids.dedup();
     assert_eq!(ids.len(), 40);
 }
+
+#[tokio::test]
+async fn assignments_are_unique_per_project() {
+    let s = state();
+    let ua = s.ids("user_assignment")[0];
+    let project = s.field("user_assignment", ua, "project").unwrap();
+    let user = s.field("user_assignment", ua, "user").unwrap();
+    let r =
+        call(&s, "POST", &format!("/v2/projects/{project}/user_assignments"), Some(&json!({"user_id": user}))).await;
+    assert_eq!(r.status, 422);
+    assert_eq!(r.text, r#"{"message":"User has already been taken"}"#);
+    let ta = s.ids("task_assignment")[0];
+    let project = s.field("task_assignment", ta, "project").unwrap();
+    let task = s.field("task_assignment", ta, "task").unwrap();
+    let r =
+        call(&s, "POST", &format!("/v2/projects/{project}/task_assignments"), Some(&json!({"task_id": task}))).await;
+    assert_eq!(r.text, r#"{"message":"Task has already been taken"}"#);
+}

@@ -25,6 +25,7 @@ pub fn create(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Response> {
         rec[pp.field_ix] = ctx.params.get(pp.param).map(|p| Value::from(*p));
     }
     crate::behaviors::hooks::before_create(ctx, store, r, &mut rec, &mut problems);
+    problems.extend(duplicates(plan, store, r, &rec));
     if !problems.is_empty() {
         return Err(ApiError::problems(&problems));
     }
@@ -50,6 +51,26 @@ pub fn create(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Response> {
     let body = crate::render::record(plan, store, r, rec);
     let loc = location(ctx, store, r, id);
     Ok(with_location(json(ctx.op.status, &body), &loc))
+}
+
+/// Records that `match` refs must find uniquely (one user assignment per
+/// project and user): a second one is "User has already been taken".
+fn duplicates(plan: &Plan, store: &Store, r: usize, rec: &Rec) -> Vec<String> {
+    let mut out = Vec::new();
+    for key in &plan.res[r].unique_keys {
+        let vals: Option<Vec<i64>> = key.iter().map(|ix| ref_id(rec.get(*ix))).collect();
+        let (Some(vals), Some(&first)) = (vals, key.first()) else { continue };
+        let taken = store.referring(r, first, vals[0]).into_iter().any(|other| {
+            store.get(r, other).is_some_and(|o| key.iter().zip(&vals).all(|(ix, v)| ref_id(o.get(*ix)) == Some(*v)))
+        });
+        if taken && let Some(last) = key.last() {
+            out.push(format!(
+                "{} has already been taken",
+                crate::plan::humanize(&plan.spec.resources[r].fields[*last].name)
+            ));
+        }
+    }
+    out
 }
 
 /// Recomputes `derive` and `match` refs from the record's other refs.
