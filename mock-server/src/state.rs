@@ -10,6 +10,7 @@ use crate::faults::Fault;
 use crate::journal::Journal;
 use crate::plan::Plan;
 use crate::rate_limit::Limiter;
+use crate::search::SearchTable;
 use crate::store::Store;
 
 /// Everything a request handler reads or changes; cheap to clone.
@@ -32,6 +33,7 @@ pub(crate) struct Inner {
     pub faults: Mutex<Vec<Fault>>,
     pub limiter: Mutex<Limiter>,
     pub rng: Mutex<ChaCha8Rng>,
+    pub search: SearchTable,
 }
 
 impl AppState {
@@ -49,6 +51,7 @@ impl AppState {
         };
         crate::handlers::warm(&plan, &store);
         let rng = ChaCha8Rng::seed_from_u64(config.seed);
+        let search = SearchTable::build(&plan);
         Ok(AppState {
             inner: Arc::new(Inner {
                 plan,
@@ -58,6 +61,7 @@ impl AppState {
                 faults: Mutex::new(Vec::new()),
                 limiter: Mutex::new(Limiter::default()),
                 rng: Mutex::new(rng),
+                search,
             }),
         })
     }

@@ -57,12 +57,38 @@ pub fn report(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Response> {
     } else {
         None
     };
-    let in_range = |d: Option<&Value>| match (&range, d.and_then(Value::as_str)) {
+    let fixed_ok = ctx.q("include_fixed_fee") != Some("false");
+    let active = ctx.q("is_active").map(|v| v == "true");
+    let rows = compute(plan, store, b, schema, range.as_ref(), fixed_ok, active)?;
+    let ids: Vec<i64> = (0..rows.len() as i64).collect();
+    Ok(crate::handlers::page_pub(ctx, p, &req, &ids, |i| rows.get(i).cloned().unwrap_or(Value::Null)))
+}
+
+/// The rows of report `b` over the whole data set, for the offline search of report entities.
+pub fn rows_for_search(plan: &Plan, store: &Store, b: B) -> Vec<Value> {
+    let schema = plan.spec.operations.iter().find_map(|op| match (&op.response, op.behavior) {
+        (Shape::List(s), Some(ob)) if ob == b => Some(*s),
+        _ => None,
+    });
+    schema.and_then(|schema| compute(plan, store, b, schema, None, true, None).ok()).unwrap_or_default()
+}
+
+/// Computes the rows of report `b`: `range` limits dates (inclusive, `YYYY-MM-DD`), `fixed_ok`
+/// counts fixed-fee projects' amounts, `active` keeps only projects in that state.
+fn compute(
+    plan: &Plan,
+    store: &Store,
+    b: B,
+    schema: Schema,
+    range: Option<&(String, String)>,
+    fixed_ok: bool,
+    active: Option<bool>,
+) -> ApiResult<Vec<Value>> {
+    let in_range = |d: Option<&Value>| match (range, d.and_then(Value::as_str)) {
         (None, _) => true,
         (Some((f, t)), Some(d)) => d >= f.as_str() && d <= t.as_str(),
         _ => false,
     };
-    let fixed_ok = ctx.q("include_fixed_fee") != Some("false");
     let te = crate::seed::resource_with(plan, B::TimeEntryTimer).ok_or(ApiError::NotFound)?;
     let ex = named(plan, "expense")?;
     let pr = named(plan, "project")?;
@@ -94,7 +120,6 @@ pub fn report(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Response> {
     };
     match b {
         B::ReportUninvoiced | B::ReportProjectBudget => {
-            let active = ctx.q("is_active").map(|v| v == "true");
             for &pid in store.tables[pr].rows.keys() {
                 if active.is_some_and(|a| store.field(plan, pr, pid, "is_active") != Some(&Value::Bool(a))) {
                     continue;
@@ -182,10 +207,7 @@ pub fn report(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Response> {
     } else {
         plan.res[src].ref_at(plan.res[src].ix(key).unwrap_or(0)).map(|rf| rf.target.0).unwrap_or(pr)
     };
-    let rows: Vec<Value> =
-        groups.iter().map(|((gid, cur), s)| row(plan, store, schema, group_res, *gid, cur, s, b)).collect();
-    let ids: Vec<i64> = (0..rows.len() as i64).collect();
-    Ok(crate::handlers::page_pub(ctx, p, &req, &ids, |i| rows.get(i).cloned().unwrap_or(Value::Null)))
+    Ok(groups.iter().map(|((gid, cur), s)| row(plan, store, schema, group_res, *gid, cur, s, b)).collect())
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -153,6 +153,17 @@ async fn handle(state: &AppState, req: Request) -> ApiResult<Response> {
         "DELETE" => Method::Delete,
         _ => return Err(ApiError::NotFound),
     };
+    if let [entity, "search"] = rest.as_slice()
+        && method == Method::Post
+        && inner.search.has(entity)
+    {
+        let bytes =
+            axum::body::to_bytes(req.into_body(), inner.config.body_limit).await.map_err(|_| ApiError::TooLarge)?;
+        let body: Value = serde_json::from_slice(&bytes)
+            .map_err(|e| ApiError::BadRequest(format!("the search body is not valid JSON: {e}")))?;
+        let store = inner.store.read().map_err(|_| ApiError::Unprocessable("store poisoned".into()))?;
+        return inner.search.search(plan, &store, entity, &body);
+    }
     let m = plan.routes.find(method, &rest).ok_or(ApiError::NotFound)?;
     let op = &plan.ops[m.op.0];
     let bytes = axum::body::to_bytes(req.into_body(), inner.config.body_limit).await.map_err(|_| ApiError::TooLarge)?;

@@ -1,0 +1,111 @@
+//! The offline search action, `POST /{entity}/search`, over the live store.
+//!
+//! The search engine (`harvest-search`) checks and runs the request; this
+//! module exposes the store to it: stored records rendered as responses are,
+//! with the store's indexes answering equality on `id` and on ref ids
+//! (`client.id`), so selective filters do not scan every record.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use axum::response::Response;
+use harvest_search::{Rec, Schema, Source};
+use harvest_spec::ir::{Behavior, Response as Shape, Schema as RecordShape};
+use serde_json::Value;
+
+use crate::errors::{ApiError, ApiResult};
+use crate::handlers::json;
+use crate::plan::Plan;
+use crate::render;
+use crate::store::Store;
+
+/// What a search entity reads.
+#[derive(Debug, Clone)]
+enum Target {
+    /// A stored resource.
+    Resource(usize),
+    /// The rows of a report over all the data.
+    Report(Behavior),
+}
+
+/// Every searchable entity of the spec, decided at start-up.
+#[derive(Debug, Default)]
+pub struct SearchTable {
+    entities: BTreeMap<String, (Target, Schema)>,
+}
+
+impl SearchTable {
+    /// The searchable entities of a plan: its resources with `search`, and report rows with `search`.
+    pub fn build(plan: &Plan) -> SearchTable {
+        let mut entities = BTreeMap::new();
+        for (entity, (shape, schema)) in Schema::all_from_spec(&plan.spec) {
+            let target = match shape {
+                RecordShape::Resource(r) => Some(Target::Resource(r.0)),
+                RecordShape::Type(t) => plan.spec.operations.iter().find_map(|op| match (&op.response, op.behavior) {
+                    (Shape::List(RecordShape::Type(rt)), Some(b)) if *rt == t => Some(Target::Report(b)),
+                    _ => None,
+                }),
+            };
+            if let Some(target) = target {
+                entities.insert(entity, (target, schema));
+            }
+        }
+        SearchTable { entities }
+    }
+
+    /// Whether `entity` can be searched.
+    pub fn has(&self, entity: &str) -> bool {
+        self.entities.contains_key(entity)
+    }
+
+    /// Answers one search request.
+    pub fn search(&self, plan: &Plan, store: &Store, entity: &str, body: &Value) -> ApiResult<Response> {
+        let (target, schema) = self.entities.get(entity).ok_or(ApiError::NotFound)?;
+        let request = harvest_search::parse_request(body, schema).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        let (page, took_ms) = match target {
+            Target::Resource(r) => {
+                let source = StoreSource { plan, store, r: *r };
+                harvest_search::search(&request, schema, &source)
+            }
+            Target::Report(behavior) => {
+                let rows = crate::behaviors::reports::rows_for_search(plan, store, *behavior);
+                harvest_search::search(&request, schema, &rows.as_slice())
+            }
+        }
+        .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        Ok(json(200, &page.to_json(took_ms)))
+    }
+}
+
+/// One resource's records, rendered on demand.
+struct StoreSource<'a> {
+    plan: &'a Plan,
+    store: &'a Store,
+    r: usize,
+}
+
+impl StoreSource<'_> {
+    fn render(&self, id: i64) -> Option<Rec<'_>> {
+        let rec = self.store.get(self.r, id)?;
+        Some(Cow::Owned(render::record(self.plan, self.store, self.r, rec)))
+    }
+}
+
+impl Source for StoreSource<'_> {
+    fn scan(&self) -> Box<dyn Iterator<Item = Rec<'_>> + '_> {
+        let table = &self.store.tables[self.r];
+        Box::new(table.rows.values().map(|rec| Cow::Owned(render::record(self.plan, self.store, self.r, rec))))
+    }
+
+    fn lookup_eq(&self, path: &str, value: &Value) -> Option<Vec<Rec<'_>>> {
+        let id = value.as_i64()?;
+        if path == "id" {
+            return Some(self.render(id).into_iter().collect());
+        }
+        let field = path.strip_suffix(".id")?;
+        let info = &self.plan.res[self.r];
+        let ix = info.ix(field).filter(|ix| info.ref_at(*ix).is_some())?;
+        let ids = self.store.tables[self.r].index.get(&ix)?.get(&id).cloned().unwrap_or_default();
+        Some(ids.into_iter().filter_map(|id| self.render(id)).collect())
+    }
+}
