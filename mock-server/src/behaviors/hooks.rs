@@ -3,7 +3,7 @@
 //! `after_*` hook is infallible, so a rejected request changes nothing.
 
 use harvest_spec::ir::Behavior;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::{close_rates, settle, totals};
 use crate::errors::ApiResult;
@@ -247,7 +247,6 @@ pub fn after_write(ctx: &Ctx<'_>, store: &mut Store, r: usize, id: i64, created:
         }
         _ => {}
     }
-    let _ = json!(null);
 }
 
 pub fn before_delete(_ctx: &Ctx<'_>, _store: &Store, _r: usize, _id: i64) -> ApiResult<()> {

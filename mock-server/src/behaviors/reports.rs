@@ -207,11 +207,11 @@ fn compute(
     } else {
         plan.res[src].ref_at(plan.res[src].ix(key).unwrap_or(0)).map(|rf| rf.target.0).unwrap_or(pr)
     };
-    Ok(groups.iter().map(|((gid, cur), s)| row(plan, store, schema, group_res, *gid, cur, s, b)).collect())
+    Ok(groups.iter().map(|((gid, cur), s)| row(plan, store, schema, group_res, *gid, cur, s)).collect())
 }
 
 #[allow(clippy::too_many_arguments)]
-fn row(plan: &Plan, store: &Store, schema: Schema, gr: usize, gid: i64, cur: &str, s: &Sums, b: B) -> Value {
+fn row(plan: &Plan, store: &Store, schema: Schema, gr: usize, gid: i64, cur: &str, s: &Sums) -> Value {
     let mut m = Map::new();
     let budget = store.num(plan, gr, gid, "budget").or_else(|| store.num(plan, gr, gid, "cost_budget"));
     for f in plan.spec.fields_of(schema) {
@@ -248,6 +248,5 @@ fn row(plan: &Plan, store: &Store, schema: Schema, gr: usize, gid: i64, cur: &st
         };
         m.insert(f.name.clone(), v);
     }
-    let _ = b;
     render::object(plan, store, schema, &Value::Object(m), 0)
 }

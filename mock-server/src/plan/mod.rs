@@ -122,8 +122,8 @@ impl Plan {
             res[id.0].seed_rank = rank;
         }
         let mut ops = Vec::with_capacity(spec.operations.len());
-        for (i, op) in spec.operations.iter().enumerate() {
-            ops.push(ops::plan_op(&spec, &res, i, op)?);
+        for op in &spec.operations {
+            ops.push(ops::plan_op(&spec, &res, op)?);
         }
         let routes = RouteTable::build(&spec);
         Ok(Plan { spec, res, ops, routes, seed_order })

@@ -98,7 +98,7 @@ pub fn humanize(name: &str) -> String {
     s
 }
 
-pub(super) fn plan_op(spec: &Spec, res: &[ResInfo], i: usize, op: &Operation) -> Result<OpPlan, Error> {
+pub(super) fn plan_op(spec: &Spec, res: &[ResInfo], op: &Operation) -> Result<OpPlan, Error> {
     let info = op.resource.map(|r| &res[r.0]);
     let resource = op.resource.map(|r| spec.resource(r));
     let mut self_param = None;
@@ -170,7 +170,6 @@ pub(super) fn plan_op(spec: &Spec, res: &[ResInfo], i: usize, op: &Operation) ->
             });
         }
     }
-    let _ = i;
     Ok(OpPlan {
         kind: op.kind,
         resource: op.resource,
