@@ -126,6 +126,8 @@ async fn payments_settle_invoices() {
     .await;
     assert_eq!(p.status, 201, "{}", p.text);
     assert_eq!(p.json()["paid_at"], "2025-06-01T00:00:00Z");
+    let loc = p.headers["location"].to_str().unwrap().to_string();
+    assert_eq!(loc, format!("http://mock.test/api/v2/invoices/{id}/payments/{}", p.json()["id"]));
     let inv = call(&s, "GET", &format!("/v2/invoices/{id}"), None).await.json();
     assert_eq!((inv["due_amount"].clone(), inv["state"].clone()), (json!(60.0), json!("open")));
     let p2 = call(&s, "POST", &format!("/v2/invoices/{id}/payments"), Some(&json!({"amount": 60.0}))).await.json();

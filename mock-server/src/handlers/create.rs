@@ -135,7 +135,23 @@ fn location(ctx: &Ctx<'_>, store: &Store, r: usize, id: i64) -> String {
             })
             .collect::<Vec<_>>()
             .join("/"),
-        None => format!("{}/{id}", plan.spec.resources[r].plural),
+        // No get operation (messages, payments): the collection it was created in.
+        None => {
+            let op = plan.spec.operations.iter().zip(&plan.ops).find(|(_, p)| std::ptr::eq(*p, ctx.op)).map(|(o, _)| o);
+            let base: Vec<String> = op
+                .map(|o| {
+                    o.path
+                        .segments
+                        .iter()
+                        .map(|s| match s {
+                            PathSegment::Literal(l) => l.clone(),
+                            PathSegment::Param(i) => ctx.params.get(*i).map(|v| v.to_string()).unwrap_or_default(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_else(|| vec![plan.spec.resources[r].plural.clone()]);
+            format!("{}/{id}", base.join("/"))
+        }
     };
     format!("{}{prefix}/{path}", ctx.origin)
 }
