@@ -19,6 +19,12 @@ pub fn save(store: &Store, path: &Path) -> Result<(), Error> {
         f.sync_all()?;
     }
     fs::rename(&tmp, path)?;
+    // Make the rename itself durable.
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && let Ok(d) = fs::File::open(dir)
+    {
+        let _ = d.sync_all();
+    }
     Ok(())
 }
 
