@@ -1,25 +1,14 @@
 //! Shared helpers: an in-process app over the spec and a request helper.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::PathBuf;
-
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use harvest_mock::{AppState, Config};
 use serde_json::Value;
 use tower::ServiceExt;
 
-/// The spec tests run against: the embedded one when it loads, else the fixture copy.
-pub fn spec_path() -> Option<PathBuf> {
-    if harvest_spec::harvest().is_ok() {
-        None
-    } else {
-        Some(PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/harvest")))
-    }
-}
-
 pub fn config() -> Config {
-    Config { spec: spec_path(), seed: 7, ..Config::default() }
+    Config { seed: 7, ..Config::default() }
 }
 
 pub fn state() -> AppState {
