@@ -16,6 +16,7 @@ mod docs;
 mod models;
 mod names;
 mod operations;
+mod search;
 
 use harvest_spec::Spec;
 use harvest_spec::ir::Location;

@@ -33,6 +33,7 @@ pub(crate) fn emit(spec: &Spec) -> Result<TokenStream, Error> {
             items.push(body_struct(&types, body, op)?);
         }
     }
+    items.extend(crate::search::models(spec, &types)?);
     Ok(quote! {
         //! Records, value types, enums and request bodies of the API.
         use ::harvest_client::runtime as rt;

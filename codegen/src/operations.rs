@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use harvest_spec::Spec;
-use harvest_spec::ir::{FilterOp, Group, Method, OpKind, Operation, PathSegment, Response, Schema, TypeRef};
+use harvest_spec::ir::{FilterOp, Group, GroupId, Method, OpKind, Operation, PathSegment, Response, Schema, TypeRef};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
@@ -21,7 +21,7 @@ pub(crate) fn emit(spec: &Spec) -> Result<TokenStream, Error> {
     let mut accessors = Vec::new();
     let mut items = Vec::new();
     let mut seen_groups = BTreeSet::new();
-    for group in &spec.groups {
+    for (group_index, group) in spec.groups.iter().enumerate() {
         let at = group_location(spec, group);
         if CLIENT_METHODS.contains(&group.rust.ident.as_str()) || !seen_groups.insert(group.rust.ident.clone()) {
             return Err(Error::spec(
@@ -42,7 +42,7 @@ pub(crate) fn emit(spec: &Spec) -> Result<TokenStream, Error> {
                 #gtype { rt_core: &self.core }
             }
         });
-        items.push(group_tokens(spec, &types, group, &gtype)?);
+        items.push(group_tokens(spec, &types, GroupId(group_index), &gtype)?);
     }
     let base_url = &spec.api.base_url;
     let builder_doc = doc(&format!("Starts configuring a client for `{base_url}` (the user agent is required)."));
@@ -92,7 +92,8 @@ fn group_location(spec: &Spec, group: &Group) -> harvest_spec::ir::Location {
     group.operations.first().and_then(|id| spec.operations.get(id.0)).map(|op| op.location.clone()).unwrap_or_default()
 }
 
-fn group_tokens(spec: &Spec, types: &Types<'_>, group: &Group, gtype: &Ident) -> Result<TokenStream, Error> {
+fn group_tokens(spec: &Spec, types: &Types<'_>, group_id: GroupId, gtype: &Ident) -> Result<TokenStream, Error> {
+    let group = spec.group(group_id);
     let mut methods = Vec::new();
     let mut builders = Vec::new();
     let mut names = BTreeSet::new();
@@ -112,6 +113,7 @@ fn group_tokens(spec: &Spec, types: &Types<'_>, group: &Group, gtype: &Ident) ->
     if let Some(watch) = watch_method(spec, types, group)? {
         methods.push(watch);
     }
+    methods.extend(crate::search::methods(spec, group_id)?);
     let d =
         if group.doc.trim().is_empty() { doc(&format!("The `{}` operations.", group.name)) } else { doc(&group.doc) };
     Ok(quote! {

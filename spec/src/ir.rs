@@ -479,6 +479,31 @@ pub struct Search {
     pub entity: String,
     /// Searchable fields: wire names, each a field of the record.
     pub fields: Vec<String>,
+    /// Every path a query may name: each searchable field, and the scalar sub-fields of
+    /// embedded objects (`project.id`).
+    pub paths: Vec<SearchPath>,
+    /// Rust name of the enum of searchable paths (`TimeEntryField`).
+    pub field_rust: String,
+    /// Rust name of a search result (the searchable fields, each optional) (`TimeEntrySearchHit`).
+    pub hit_rust: String,
+    /// Rust ident of the client method that searches (`search`, or `search_time_projects` in a shared group).
+    pub method_ident: String,
+    /// The client group that exposes the search (the resource's group, or the group of the report
+    /// that lists these rows).
+    pub group: Option<GroupId>,
+}
+
+/// One path a search query may name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchPath {
+    /// Dotted wire path (`project.id`).
+    pub path: String,
+    /// Rust variant name (`ProjectId`).
+    pub variant: String,
+    /// Type of the value at the path.
+    pub ty: TypeRef,
+    /// The top-level searchable field the path starts at (`project`).
+    pub field: String,
 }
 
 /// A rule applied when a record is deleted.

@@ -172,3 +172,23 @@ fn every_id_is_a_64_bit_id() {
 fn loading_twice_gives_identical_ir() {
     assert_eq!(spec(), spec());
 }
+
+#[test]
+fn searches_have_typed_paths_and_a_client_method() {
+    let spec = spec();
+    let te = spec.resource_named("time_entry").map(|id| spec.resource(id)).unwrap_or_else(|| panic!("no time_entry"));
+    let search = te.search.as_ref().unwrap_or_else(|| panic!("time entries are searchable"));
+    assert_eq!((search.field_rust.as_str(), search.hit_rust.as_str()), ("TimeEntryField", "TimeEntrySearchHit"));
+    let project_id = search.paths.iter().find(|p| p.path == "project.id").unwrap_or_else(|| panic!("no project.id"));
+    assert_eq!(
+        (project_id.variant.as_str(), &project_id.ty, project_id.field.as_str()),
+        ("ProjectId", &TypeRef::Id, "project")
+    );
+    assert!(search.paths.iter().all(|p| search.fields.contains(&p.field)), "paths start at searchable fields");
+    let group = search.group.map(|g| spec.group(g).name.clone());
+    assert_eq!((group.as_deref(), search.method_ident.as_str()), (Some("time_entries"), "search"));
+    let rows = spec.types.iter().find_map(|t| t.search.as_ref().filter(|s| s.entity == "time_projects"));
+    let rows = rows.unwrap_or_else(|| panic!("time_projects are searchable"));
+    let group = rows.group.map(|g| spec.group(g).name.clone());
+    assert_eq!((group.as_deref(), rows.method_ident.as_str()), (Some("reports"), "search_time_projects"));
+}

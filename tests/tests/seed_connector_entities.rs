@@ -151,3 +151,41 @@ async fn search_refusals_are_400_with_the_path() -> TestResult {
     assert!(page["meta"]["cursor"].is_string() && page["meta"]["took_ms"].is_number());
     Ok(())
 }
+
+#[tokio::test]
+async fn typed_search_streams_every_page_of_a_combined_filter() -> TestResult {
+    use harvest_client::models::{TimeEntry, TimeEntryField as F};
+    use harvest_client::runtime::{Direction, Filter};
+    let env = start().await?;
+    let all: Vec<TimeEntry> = env.client.time_entries().list().stream().try_collect().await?;
+    let project = all.first().ok_or("no time entries")?.project.id;
+    let mut expected: Vec<i64> =
+        all.iter().filter(|e| e.project.id == project && (e.billable || e.notes.is_none())).map(|e| e.id).collect();
+    expected.sort_unstable();
+    let filter =
+        Filter::eq(F::ProjectId, project).and(Filter::eq(F::Billable, true).or(Filter::eq(F::Notes, Value::Null)));
+    let hits: Vec<_> = env
+        .client
+        .time_entries()
+        .search()
+        .filter(filter)
+        .sort(F::SpentDate, Direction::Desc)
+        .sort(F::Id, Direction::Asc)
+        .limit(7)
+        .stream()
+        .try_collect()
+        .await?;
+    let dates: Vec<_> = hits.iter().map(|h| h.spent_date).collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "sorted by spent_date desc");
+    let mut found: Vec<i64> = hits.iter().filter_map(|h| h.id).collect();
+    found.sort_unstable();
+    assert_eq!(found, expected);
+    let not_billable =
+        env.client.time_entries().search().filter(!Filter::eq(F::Billable, true)).limit(10_000).send().await?;
+    assert_eq!(not_billable.data.len(), all.iter().filter(|e| !e.billable).count());
+    assert!(!not_billable.meta.has_more);
+    let projected = env.client.time_entries().search().fields([F::ProjectName, F::Hours]).limit(1).send().await?;
+    let hit = projected.data.first().ok_or("no hit")?;
+    assert!(hit.project.is_some() && hit.hours.is_some() && hit.id.is_none(), "only the asked fields come back");
+    Ok(())
+}

@@ -6048,3 +6048,1587 @@ impl UpdateRoleBody {
         self
     }
 }
+/// The searchable paths of `company`: a search filter can name nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CompanyField {
+    /// `base_uri`
+    BaseUri,
+    /// `currency`
+    Currency,
+    /// `full_domain`
+    FullDomain,
+    /// `is_active`
+    IsActive,
+    /// `name`
+    Name,
+    /// `plan_type`
+    PlanType,
+    /// `weekly_capacity`
+    WeeklyCapacity,
+}
+impl rt::SearchField for CompanyField {
+    fn path(self) -> &'static str {
+        match self {
+            Self::BaseUri => "base_uri",
+            Self::Currency => "currency",
+            Self::FullDomain => "full_domain",
+            Self::IsActive => "is_active",
+            Self::Name => "name",
+            Self::PlanType => "plan_type",
+            Self::WeeklyCapacity => "weekly_capacity",
+        }
+    }
+    fn field(self) -> &'static str {
+        match self {
+            Self::BaseUri => "base_uri",
+            Self::Currency => "currency",
+            Self::FullDomain => "full_domain",
+            Self::IsActive => "is_active",
+            Self::Name => "name",
+            Self::PlanType => "plan_type",
+            Self::WeeklyCapacity => "weekly_capacity",
+        }
+    }
+}
+/// One `company` search result: the searchable fields the search returned.
+#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "::harvest_client::runtime::serde")]
+pub struct CompanySearchHit {
+    /// `base_uri`, when returned.
+    #[serde(default)]
+    pub base_uri: ::std::option::Option<String>,
+    /// `currency`, when returned.
+    #[serde(default)]
+    pub currency: ::std::option::Option<String>,
+    /// `full_domain`, when returned.
+    #[serde(default)]
+    pub full_domain: ::std::option::Option<String>,
+    /// `is_active`, when returned.
+    #[serde(default)]
+    pub is_active: ::std::option::Option<bool>,
+    /// `name`, when returned.
+    #[serde(default)]
+    pub name: ::std::option::Option<String>,
+    /// `plan_type`, when returned.
+    #[serde(default)]
+    pub plan_type: ::std::option::Option<String>,
+    /// `weekly_capacity`, when returned.
+    #[serde(default)]
+    pub weekly_capacity: ::std::option::Option<i64>,
+}
+/// The searchable paths of `users`: a search filter can name nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UserField {
+    /// `avatar_url`
+    AvatarUrl,
+    /// `cost_rate`
+    CostRate,
+    /// `created_at`
+    CreatedAt,
+    /// `default_hourly_rate`
+    DefaultHourlyRate,
+    /// `email`
+    Email,
+    /// `first_name`
+    FirstName,
+    /// `id`
+    Id,
+    /// `is_active`
+    IsActive,
+    /// `is_contractor`
+    IsContractor,
+    /// `last_name`
+    LastName,
+    /// `roles`
+    Roles,
+    /// `telephone`
+    Telephone,
+    /// `timezone`
+    Timezone,
+    /// `updated_at`
+    UpdatedAt,
+    /// `weekly_capacity`
+    WeeklyCapacity,
+}
+impl rt::SearchField for UserField {
+    fn path(self) -> &'static str {
+        match self {
+            Self::AvatarUrl => "avatar_url",
+            Self::CostRate => "cost_rate",
+            Self::CreatedAt => "created_at",
+            Self::DefaultHourlyRate => "default_hourly_rate",
+            Self::Email => "email",
+            Self::FirstName => "first_name",
+            Self::Id => "id",
+            Self::IsActive => "is_active",
+            Self::IsContractor => "is_contractor",
+            Self::LastName => "last_name",
+            Self::Roles => "roles",
+            Self::Telephone => "telephone",
+            Self::Timezone => "timezone",
+            Self::UpdatedAt => "updated_at",
+            Self::WeeklyCapacity => "weekly_capacity",
+        }
+    }
+    fn field(self) -> &'static str {
+        match self {
+            Self::AvatarUrl => "avatar_url",
+            Self::CostRate => "cost_rate",
+            Self::CreatedAt => "created_at",
+            Self::DefaultHourlyRate => "default_hourly_rate",
+            Self::Email => "email",
+            Self::FirstName => "first_name",
+            Self::Id => "id",
+            Self::IsActive => "is_active",
+            Self::IsContractor => "is_contractor",
+            Self::LastName => "last_name",
+            Self::Roles => "roles",
+            Self::Telephone => "telephone",
+            Self::Timezone => "timezone",
+            Self::UpdatedAt => "updated_at",
+            Self::WeeklyCapacity => "weekly_capacity",
+        }
+    }
+}
+/// One `users` search result: the searchable fields the search returned.
+#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "::harvest_client::runtime::serde")]
+pub struct UserSearchHit {
+    /// `avatar_url`, when returned.
+    #[serde(default)]
+    pub avatar_url: ::std::option::Option<String>,
+    /// `cost_rate`, when returned.
+    #[serde(default)]
+    pub cost_rate: ::std::option::Option<rt::Decimal>,
+    /// `created_at`, when returned.
+    #[serde(default)]
+    pub created_at: ::std::option::Option<rt::DateTime>,
+    /// `default_hourly_rate`, when returned.
+    #[serde(default)]
+    pub default_hourly_rate: ::std::option::Option<rt::Decimal>,
+    /// `email`, when returned.
+    #[serde(default)]
+    pub email: ::std::option::Option<String>,
+    /// `first_name`, when returned.
+    #[serde(default)]
+    pub first_name: ::std::option::Option<String>,
+    /// `id`, when returned.
+    #[serde(default)]
+    pub id: ::std::option::Option<i64>,
+    /// `is_active`, when returned.
+    #[serde(default)]
+    pub is_active: ::std::option::Option<bool>,
+    /// `is_contractor`, when returned.
+    #[serde(default)]
+    pub is_contractor: ::std::option::Option<bool>,
+    /// `last_name`, when returned.
+    #[serde(default)]
+    pub last_name: ::std::option::Option<String>,
+    /// `roles`, when returned.
+    #[serde(default)]
+    pub roles: ::std::option::Option<::std::vec::Vec<String>>,
+    /// `telephone`, when returned.
+    #[serde(default)]
+    pub telephone: ::std::option::Option<String>,
+    /// `timezone`, when returned.
+    #[serde(default)]
+    pub timezone: ::std::option::Option<String>,
+    /// `updated_at`, when returned.
+    #[serde(default)]
+    pub updated_at: ::std::option::Option<rt::DateTime>,
+    /// `weekly_capacity`, when returned.
+    #[serde(default)]
+    pub weekly_capacity: ::std::option::Option<i64>,
+}
+/// The searchable paths of `clients`: a search filter can name nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ClientField {
+    /// `address`
+    Address,
+    /// `created_at`
+    CreatedAt,
+    /// `currency`
+    Currency,
+    /// `id`
+    Id,
+    /// `is_active`
+    IsActive,
+    /// `name`
+    Name,
+    /// `updated_at`
+    UpdatedAt,
+}
+impl rt::SearchField for ClientField {
+    fn path(self) -> &'static str {
+        match self {
+            Self::Address => "address",
+            Self::CreatedAt => "created_at",
+            Self::Currency => "currency",
+            Self::Id => "id",
+            Self::IsActive => "is_active",
+            Self::Name => "name",
+            Self::UpdatedAt => "updated_at",
+        }
+    }
+    fn field(self) -> &'static str {
+        match self {
+            Self::Address => "address",
+            Self::CreatedAt => "created_at",
+            Self::Currency => "currency",
+            Self::Id => "id",
+            Self::IsActive => "is_active",
+            Self::Name => "name",
+            Self::UpdatedAt => "updated_at",
+        }
+    }
+}
+/// One `clients` search result: the searchable fields the search returned.
+#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "::harvest_client::runtime::serde")]
+pub struct ClientSearchHit {
+    /// `address`, when returned.
+    #[serde(default)]
+    pub address: ::std::option::Option<String>,
+    /// `created_at`, when returned.
+    #[serde(default)]
+    pub created_at: ::std::option::Option<rt::DateTime>,
+    /// `currency`, when returned.
+    #[serde(default)]
+    pub currency: ::std::option::Option<String>,
+    /// `id`, when returned.
+    #[serde(default)]
+    pub id: ::std::option::Option<i64>,
+    /// `is_active`, when returned.
+    #[serde(default)]
+    pub is_active: ::std::option::Option<bool>,
+    /// `name`, when returned.
+    #[serde(default)]
+    pub name: ::std::option::Option<String>,
+    /// `updated_at`, when returned.
+    #[serde(default)]
+    pub updated_at: ::std::option::Option<rt::DateTime>,
+}
+/// The searchable paths of `contacts`: a search filter can name nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ContactField {
+    /// `client`
+    Client,
+    /// `client.id`
+    ClientId,
+    /// `client.name`
+    ClientName,
+    /// `created_at`
+    CreatedAt,
+    /// `email`
+    Email,
+    /// `first_name`
+    FirstName,
+    /// `id`
+    Id,
+    /// `last_name`
+    LastName,
+    /// `title`
+    Title,
+    /// `updated_at`
+    UpdatedAt,
+}
+impl rt::SearchField for ContactField {
+    fn path(self) -> &'static str {
+        match self {
+            Self::Client => "client",
+            Self::ClientId => "client.id",
+            Self::ClientName => "client.name",
+            Self::CreatedAt => "created_at",
+            Self::Email => "email",
+            Self::FirstName => "first_name",
+            Self::Id => "id",
+            Self::LastName => "last_name",
+            Self::Title => "title",
+            Self::UpdatedAt => "updated_at",
+        }
+    }
+    fn field(self) -> &'static str {
+        match self {
+            Self::Client => "client",
+            Self::ClientId => "client",
+            Self::ClientName => "client",
+            Self::CreatedAt => "created_at",
+            Self::Email => "email",
+            Self::FirstName => "first_name",
+            Self::Id => "id",
+            Self::LastName => "last_name",
+            Self::Title => "title",
+            Self::UpdatedAt => "updated_at",
+        }
+    }
+}
+/// One `contacts` search result: the searchable fields the search returned.
+#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "::harvest_client::runtime::serde")]
+pub struct ContactSearchHit {
+    /// `client`, when returned.
+    #[serde(default)]
+    pub client: ::std::option::Option<ContactClient>,
+    /// `created_at`, when returned.
+    #[serde(default)]
+    pub created_at: ::std::option::Option<rt::DateTime>,
+    /// `email`, when returned.
+    #[serde(default)]
+    pub email: ::std::option::Option<String>,
+    /// `first_name`, when returned.
+    #[serde(default)]
+    pub first_name: ::std::option::Option<String>,
+    /// `id`, when returned.
+    #[serde(default)]
+    pub id: ::std::option::Option<i64>,
+    /// `last_name`, when returned.
+    #[serde(default)]
+    pub last_name: ::std::option::Option<String>,
+    /// `title`, when returned.
+    #[serde(default)]
+    pub title: ::std::option::Option<String>,
+    /// `updated_at`, when returned.
+    #[serde(default)]
+    pub updated_at: ::std::option::Option<rt::DateTime>,
+}
+/// The searchable paths of `projects`: a search filter can name nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProjectField {
+    /// `budget`
+    Budget,
+    /// `client`
+    Client,
+    /// `client.id`
+    ClientId,
+    /// `client.name`
+    ClientName,
+    /// `client.currency`
+    ClientCurrency,
+    /// `code`
+    Code,
+    /// `created_at`
+    CreatedAt,
+    /// `hourly_rate`
+    HourlyRate,
+    /// `id`
+    Id,
+    /// `is_active`
+    IsActive,
+    /// `is_billable`
+    IsBillable,
+    /// `name`
+    Name,
+    /// `starts_on`
+    StartsOn,
+    /// `updated_at`
+    UpdatedAt,
+}
+impl rt::SearchField for ProjectField {
+    fn path(self) -> &'static str {
+        match self {
+            Self::Budget => "budget",
+            Self::Client => "client",
+            Self::ClientId => "client.id",
+            Self::ClientName => "client.name",
+            Self::ClientCurrency => "client.currency",
+            Self::Code => "code",
+            Self::CreatedAt => "created_at",
+            Self::HourlyRate => "hourly_rate",
+            Self::Id => "id",
+            Self::IsActive => "is_active",
+            Self::IsBillable => "is_billable",
+            Self::Name => "name",
+            Self::StartsOn => "starts_on",
+            Self::UpdatedAt => "updated_at",
+        }
+    }
+    fn field(self) -> &'static str {
+        match self {
+            Self::Budget => "budget",
+            Self::Client => "client",
+            Self::ClientId => "client",
+            Self::ClientName => "client",
+            Self::ClientCurrency => "client",
+            Self::Code => "code",
+            Self::CreatedAt => "created_at",
+            Self::HourlyRate => "hourly_rate",
+            Self::Id => "id",
+            Self::IsActive => "is_active",
+            Self::IsBillable => "is_billable",
+            Self::Name => "name",
+            Self::StartsOn => "starts_on",
+            Self::UpdatedAt => "updated_at",
+        }
+    }
+}
+/// One `projects` search result: the searchable fields the search returned.
+#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "::harvest_client::runtime::serde")]
+pub struct ProjectSearchHit {
+    /// `budget`, when returned.
+    #[serde(default)]
+    pub budget: ::std::option::Option<rt::Decimal>,
+    /// `client`, when returned.
+    #[serde(default)]
+    pub client: ::std::option::Option<ProjectClient>,
+    /// `code`, when returned.
+    #[serde(default)]
+    pub code: ::std::option::Option<String>,
+    /// `created_at`, when returned.
+    #[serde(default)]
+    pub created_at: ::std::option::Option<rt::DateTime>,
+    /// `hourly_rate`, when returned.
+    #[serde(default)]
+    pub hourly_rate: ::std::option::Option<rt::Decimal>,
+    /// `id`, when returned.
+    #[serde(default)]
+    pub id: ::std::option::Option<i64>,
+    /// `is_active`, when returned.
+    #[serde(default)]
+    pub is_active: ::std::option::Option<bool>,
+    /// `is_billable`, when returned.
+    #[serde(default)]
+    pub is_billable: ::std::option::Option<bool>,
+    /// `name`, when returned.
+    #[serde(default)]
+    pub name: ::std::option::Option<String>,
+    /// `starts_on`, when returned.
+    #[serde(default)]
+    pub starts_on: ::std::option::Option<rt::Date>,
+    /// `updated_at`, when returned.
+    #[serde(default)]
+    pub updated_at: ::std::option::Option<rt::DateTime>,
+}
+/// The searchable paths of `user_assignments`: a search filter can name nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UserAssignmentField {
+    /// `budget`
+    Budget,
+    /// `created_at`
+    CreatedAt,
+    /// `hourly_rate`
+    HourlyRate,
+    /// `id`
+    Id,
+    /// `is_active`
+    IsActive,
+    /// `is_project_manager`
+    IsProjectManager,
+    /// `project`
+    Project,
+    /// `project.id`
+    ProjectId,
+    /// `project.name`
+    ProjectName,
+    /// `project.code`
+    ProjectCode,
+    /// `updated_at`
+    UpdatedAt,
+    /// `user`
+    User,
+    /// `user.id`
+    UserId,
+    /// `user.name`
+    UserName,
+}
+impl rt::SearchField for UserAssignmentField {
+    fn path(self) -> &'static str {
+        match self {
+            Self::Budget => "budget",
+            Self::CreatedAt => "created_at",
+            Self::HourlyRate => "hourly_rate",
+            Self::Id => "id",
+            Self::IsActive => "is_active",
+            Self::IsProjectManager => "is_project_manager",
+            Self::Project => "project",
+            Self::ProjectId => "project.id",
+            Self::ProjectName => "project.name",
+            Self::ProjectCode => "project.code",
+            Self::UpdatedAt => "updated_at",
+            Self::User => "user",
+            Self::UserId => "user.id",
+            Self::UserName => "user.name",
+        }
+    }
+    fn field(self) -> &'static str {
+        match self {
+            Self::Budget => "budget",
+            Self::CreatedAt => "created_at",
+            Self::HourlyRate => "hourly_rate",
+            Self::Id => "id",
+            Self::IsActive => "is_active",
+            Self::IsProjectManager => "is_project_manager",
+            Self::Project => "project",
+            Self::ProjectId => "project",
+            Self::ProjectName => "project",
+            Self::ProjectCode => "project",
+            Self::UpdatedAt => "updated_at",
+            Self::User => "user",
+            Self::UserId => "user",
+            Self::UserName => "user",
+        }
+    }
+}
+/// One `user_assignments` search result: the searchable fields the search returned.
+#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "::harvest_client::runtime::serde")]
+pub struct UserAssignmentSearchHit {
+    /// `budget`, when returned.
+    #[serde(default)]
+    pub budget: ::std::option::Option<rt::Decimal>,
+    /// `created_at`, when returned.
+    #[serde(default)]
+    pub created_at: ::std::option::Option<rt::DateTime>,
+    /// `hourly_rate`, when returned.
+    #[serde(default)]
+    pub hourly_rate: ::std::option::Option<rt::Decimal>,
+    /// `id`, when returned.
+    #[serde(default)]
+    pub id: ::std::option::Option<i64>,
+    /// `is_active`, when returned.
+    #[serde(default)]
+    pub is_active: ::std::option::Option<bool>,
+    /// `is_project_manager`, when returned.
+    #[serde(default)]
+    pub is_project_manager: ::std::option::Option<bool>,
+    /// `project`, when returned.
+    #[serde(default)]
+    pub project: ::std::option::Option<UserAssignmentProject>,
+    /// `updated_at`, when returned.
+    #[serde(default)]
+    pub updated_at: ::std::option::Option<rt::DateTime>,
+    /// `user`, when returned.
+    #[serde(default)]
+    pub user: ::std::option::Option<UserAssignmentUser>,
+}
+/// The searchable paths of `task_assignments`: a search filter can name nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TaskAssignmentField {
+    /// `billable`
+    Billable,
+    /// `created_at`
+    CreatedAt,
+    /// `hourly_rate`
+    HourlyRate,
+    /// `id`
+    Id,
+    /// `is_active`
+    IsActive,
+    /// `project`
+    Project,
+    /// `project.id`
+    ProjectId,
+    /// `project.name`
+    ProjectName,
+    /// `project.code`
+    ProjectCode,
+    /// `task`
+    Task,
+    /// `task.id`
+    TaskId,
+    /// `task.name`
+    TaskName,
+    /// `updated_at`
+    UpdatedAt,
+}
+impl rt::SearchField for TaskAssignmentField {
+    fn path(self) -> &'static str {
+        match self {
+            Self::Billable => "billable",
+            Self::CreatedAt => "created_at",
+            Self::HourlyRate => "hourly_rate",
+            Self::Id => "id",
+            Self::IsActive => "is_active",
+            Self::Project => "project",
+            Self::ProjectId => "project.id",
+            Self::ProjectName => "project.name",
+            Self::ProjectCode => "project.code",
+            Self::Task => "task",
+            Self::TaskId => "task.id",
+            Self::TaskName => "task.name",
+            Self::UpdatedAt => "updated_at",
+        }
+    }
+    fn field(self) -> &'static str {
+        match self {
+            Self::Billable => "billable",
+            Self::CreatedAt => "created_at",
+            Self::HourlyRate => "hourly_rate",
+            Self::Id => "id",
+            Self::IsActive => "is_active",
+            Self::Project => "project",
+            Self::ProjectId => "project",
+            Self::ProjectName => "project",
+            Self::ProjectCode => "project",
+            Self::Task => "task",
+            Self::TaskId => "task",
+            Self::TaskName => "task",
+            Self::UpdatedAt => "updated_at",
+        }
+    }
+}
+/// One `task_assignments` search result: the searchable fields the search returned.
+#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "::harvest_client::runtime::serde")]
+pub struct TaskAssignmentSearchHit {
+    /// `billable`, when returned.
+    #[serde(default)]
+    pub billable: ::std::option::Option<bool>,
+    /// `created_at`, when returned.
+    #[serde(default)]
+    pub created_at: ::std::option::Option<rt::DateTime>,
+    /// `hourly_rate`, when returned.
+    #[serde(default)]
+    pub hourly_rate: ::std::option::Option<rt::Decimal>,
+    /// `id`, when returned.
+    #[serde(default)]
+    pub id: ::std::option::Option<i64>,
+    /// `is_active`, when returned.
+    #[serde(default)]
+    pub is_active: ::std::option::Option<bool>,
+    /// `project`, when returned.
+    #[serde(default)]
+    pub project: ::std::option::Option<TaskAssignmentProject>,
+    /// `task`, when returned.
+    #[serde(default)]
+    pub task: ::std::option::Option<TaskAssignmentTask>,
+    /// `updated_at`, when returned.
+    #[serde(default)]
+    pub updated_at: ::std::option::Option<rt::DateTime>,
+}
+/// The searchable paths of `tasks`: a search filter can name nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TaskField {
+    /// `billable_by_default`
+    BillableByDefault,
+    /// `created_at`
+    CreatedAt,
+    /// `default_hourly_rate`
+    DefaultHourlyRate,
+    /// `id`
+    Id,
+    /// `is_active`
+    IsActive,
+    /// `name`
+    Name,
+    /// `updated_at`
+    UpdatedAt,
+}
+impl rt::SearchField for TaskField {
+    fn path(self) -> &'static str {
+        match self {
+            Self::BillableByDefault => "billable_by_default",
+            Self::CreatedAt => "created_at",
+            Self::DefaultHourlyRate => "default_hourly_rate",
+            Self::Id => "id",
+            Self::IsActive => "is_active",
+            Self::Name => "name",
+            Self::UpdatedAt => "updated_at",
+        }
+    }
+    fn field(self) -> &'static str {
+        match self {
+            Self::BillableByDefault => "billable_by_default",
+            Self::CreatedAt => "created_at",
+            Self::DefaultHourlyRate => "default_hourly_rate",
+            Self::Id => "id",
+            Self::IsActive => "is_active",
+            Self::Name => "name",
+            Self::UpdatedAt => "updated_at",
+        }
+    }
+}
+/// One `tasks` search result: the searchable fields the search returned.
+#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "::harvest_client::runtime::serde")]
+pub struct TaskSearchHit {
+    /// `billable_by_default`, when returned.
+    #[serde(default)]
+    pub billable_by_default: ::std::option::Option<bool>,
+    /// `created_at`, when returned.
+    #[serde(default)]
+    pub created_at: ::std::option::Option<rt::DateTime>,
+    /// `default_hourly_rate`, when returned.
+    #[serde(default)]
+    pub default_hourly_rate: ::std::option::Option<rt::Decimal>,
+    /// `id`, when returned.
+    #[serde(default)]
+    pub id: ::std::option::Option<i64>,
+    /// `is_active`, when returned.
+    #[serde(default)]
+    pub is_active: ::std::option::Option<bool>,
+    /// `name`, when returned.
+    #[serde(default)]
+    pub name: ::std::option::Option<String>,
+    /// `updated_at`, when returned.
+    #[serde(default)]
+    pub updated_at: ::std::option::Option<rt::DateTime>,
+}
+/// The searchable paths of `time_entries`: a search filter can name nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TimeEntryField {
+    /// `billable`
+    Billable,
+    /// `client`
+    Client,
+    /// `client.id`
+    ClientId,
+    /// `client.name`
+    ClientName,
+    /// `client.currency`
+    ClientCurrency,
+    /// `created_at`
+    CreatedAt,
+    /// `hours`
+    Hours,
+    /// `id`
+    Id,
+    /// `is_billed`
+    IsBilled,
+    /// `notes`
+    Notes,
+    /// `project`
+    Project,
+    /// `project.id`
+    ProjectId,
+    /// `project.name`
+    ProjectName,
+    /// `project.code`
+    ProjectCode,
+    /// `spent_date`
+    SpentDate,
+    /// `task`
+    Task,
+    /// `task.id`
+    TaskId,
+    /// `task.name`
+    TaskName,
+    /// `updated_at`
+    UpdatedAt,
+    /// `user`
+    User,
+    /// `user.id`
+    UserId,
+    /// `user.name`
+    UserName,
+}
+impl rt::SearchField for TimeEntryField {
+    fn path(self) -> &'static str {
+        match self {
+            Self::Billable => "billable",
+            Self::Client => "client",
+            Self::ClientId => "client.id",
+            Self::ClientName => "client.name",
+            Self::ClientCurrency => "client.currency",
+            Self::CreatedAt => "created_at",
+            Self::Hours => "hours",
+            Self::Id => "id",
+            Self::IsBilled => "is_billed",
+            Self::Notes => "notes",
+            Self::Project => "project",
+            Self::ProjectId => "project.id",
+            Self::ProjectName => "project.name",
+            Self::ProjectCode => "project.code",
+            Self::SpentDate => "spent_date",
+            Self::Task => "task",
+            Self::TaskId => "task.id",
+            Self::TaskName => "task.name",
+            Self::UpdatedAt => "updated_at",
+            Self::User => "user",
+            Self::UserId => "user.id",
+            Self::UserName => "user.name",
+        }
+    }
+    fn field(self) -> &'static str {
+        match self {
+            Self::Billable => "billable",
+            Self::Client => "client",
+            Self::ClientId => "client",
+            Self::ClientName => "client",
+            Self::ClientCurrency => "client",
+            Self::CreatedAt => "created_at",
+            Self::Hours => "hours",
+            Self::Id => "id",
+            Self::IsBilled => "is_billed",
+            Self::Notes => "notes",
+            Self::Project => "project",
+            Self::ProjectId => "project",
+            Self::ProjectName => "project",
+            Self::ProjectCode => "project",
+            Self::SpentDate => "spent_date",
+            Self::Task => "task",
+            Self::TaskId => "task",
+            Self::TaskName => "task",
+            Self::UpdatedAt => "updated_at",
+            Self::User => "user",
+            Self::UserId => "user",
+            Self::UserName => "user",
+        }
+    }
+}
+/// One `time_entries` search result: the searchable fields the search returned.
+#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "::harvest_client::runtime::serde")]
+pub struct TimeEntrySearchHit {
+    /// `billable`, when returned.
+    #[serde(default)]
+    pub billable: ::std::option::Option<bool>,
+    /// `client`, when returned.
+    #[serde(default)]
+    pub client: ::std::option::Option<TimeEntryClient>,
+    /// `created_at`, when returned.
+    #[serde(default)]
+    pub created_at: ::std::option::Option<rt::DateTime>,
+    /// `hours`, when returned.
+    #[serde(default)]
+    pub hours: ::std::option::Option<rt::Decimal>,
+    /// `id`, when returned.
+    #[serde(default)]
+    pub id: ::std::option::Option<i64>,
+    /// `is_billed`, when returned.
+    #[serde(default)]
+    pub is_billed: ::std::option::Option<bool>,
+    /// `notes`, when returned.
+    #[serde(default)]
+    pub notes: ::std::option::Option<String>,
+    /// `project`, when returned.
+    #[serde(default)]
+    pub project: ::std::option::Option<TimeEntryProject>,
+    /// `spent_date`, when returned.
+    #[serde(default)]
+    pub spent_date: ::std::option::Option<rt::Date>,
+    /// `task`, when returned.
+    #[serde(default)]
+    pub task: ::std::option::Option<TimeEntryTask>,
+    /// `updated_at`, when returned.
+    #[serde(default)]
+    pub updated_at: ::std::option::Option<rt::DateTime>,
+    /// `user`, when returned.
+    #[serde(default)]
+    pub user: ::std::option::Option<TimeEntryUser>,
+}
+/// The searchable paths of `expenses`: a search filter can name nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExpenseField {
+    /// `billable`
+    Billable,
+    /// `client`
+    Client,
+    /// `client.id`
+    ClientId,
+    /// `client.name`
+    ClientName,
+    /// `client.currency`
+    ClientCurrency,
+    /// `created_at`
+    CreatedAt,
+    /// `expense_category`
+    ExpenseCategory,
+    /// `expense_category.id`
+    ExpenseCategoryId,
+    /// `expense_category.name`
+    ExpenseCategoryName,
+    /// `expense_category.unit_price`
+    ExpenseCategoryUnitPrice,
+    /// `expense_category.unit_name`
+    ExpenseCategoryUnitName,
+    /// `id`
+    Id,
+    /// `is_billed`
+    IsBilled,
+    /// `notes`
+    Notes,
+    /// `project`
+    Project,
+    /// `project.id`
+    ProjectId,
+    /// `project.name`
+    ProjectName,
+    /// `project.code`
+    ProjectCode,
+    /// `spent_date`
+    SpentDate,
+    /// `total_cost`
+    TotalCost,
+    /// `updated_at`
+    UpdatedAt,
+    /// `user`
+    User,
+    /// `user.id`
+    UserId,
+    /// `user.name`
+    UserName,
+}
+impl rt::SearchField for ExpenseField {
+    fn path(self) -> &'static str {
+        match self {
+            Self::Billable => "billable",
+            Self::Client => "client",
+            Self::ClientId => "client.id",
+            Self::ClientName => "client.name",
+            Self::ClientCurrency => "client.currency",
+            Self::CreatedAt => "created_at",
+            Self::ExpenseCategory => "expense_category",
+            Self::ExpenseCategoryId => "expense_category.id",
+            Self::ExpenseCategoryName => "expense_category.name",
+            Self::ExpenseCategoryUnitPrice => "expense_category.unit_price",
+            Self::ExpenseCategoryUnitName => "expense_category.unit_name",
+            Self::Id => "id",
+            Self::IsBilled => "is_billed",
+            Self::Notes => "notes",
+            Self::Project => "project",
+            Self::ProjectId => "project.id",
+            Self::ProjectName => "project.name",
+            Self::ProjectCode => "project.code",
+            Self::SpentDate => "spent_date",
+            Self::TotalCost => "total_cost",
+            Self::UpdatedAt => "updated_at",
+            Self::User => "user",
+            Self::UserId => "user.id",
+            Self::UserName => "user.name",
+        }
+    }
+    fn field(self) -> &'static str {
+        match self {
+            Self::Billable => "billable",
+            Self::Client => "client",
+            Self::ClientId => "client",
+            Self::ClientName => "client",
+            Self::ClientCurrency => "client",
+            Self::CreatedAt => "created_at",
+            Self::ExpenseCategory => "expense_category",
+            Self::ExpenseCategoryId => "expense_category",
+            Self::ExpenseCategoryName => "expense_category",
+            Self::ExpenseCategoryUnitPrice => "expense_category",
+            Self::ExpenseCategoryUnitName => "expense_category",
+            Self::Id => "id",
+            Self::IsBilled => "is_billed",
+            Self::Notes => "notes",
+            Self::Project => "project",
+            Self::ProjectId => "project",
+            Self::ProjectName => "project",
+            Self::ProjectCode => "project",
+            Self::SpentDate => "spent_date",
+            Self::TotalCost => "total_cost",
+            Self::UpdatedAt => "updated_at",
+            Self::User => "user",
+            Self::UserId => "user",
+            Self::UserName => "user",
+        }
+    }
+}
+/// One `expenses` search result: the searchable fields the search returned.
+#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "::harvest_client::runtime::serde")]
+pub struct ExpenseSearchHit {
+    /// `billable`, when returned.
+    #[serde(default)]
+    pub billable: ::std::option::Option<bool>,
+    /// `client`, when returned.
+    #[serde(default)]
+    pub client: ::std::option::Option<ExpenseClient>,
+    /// `created_at`, when returned.
+    #[serde(default)]
+    pub created_at: ::std::option::Option<rt::DateTime>,
+    /// `expense_category`, when returned.
+    #[serde(default)]
+    pub expense_category: ::std::option::Option<ExpenseExpenseCategory>,
+    /// `id`, when returned.
+    #[serde(default)]
+    pub id: ::std::option::Option<i64>,
+    /// `is_billed`, when returned.
+    #[serde(default)]
+    pub is_billed: ::std::option::Option<bool>,
+    /// `notes`, when returned.
+    #[serde(default)]
+    pub notes: ::std::option::Option<String>,
+    /// `project`, when returned.
+    #[serde(default)]
+    pub project: ::std::option::Option<ExpenseProject>,
+    /// `spent_date`, when returned.
+    #[serde(default)]
+    pub spent_date: ::std::option::Option<rt::Date>,
+    /// `total_cost`, when returned.
+    #[serde(default)]
+    pub total_cost: ::std::option::Option<rt::Decimal>,
+    /// `updated_at`, when returned.
+    #[serde(default)]
+    pub updated_at: ::std::option::Option<rt::DateTime>,
+    /// `user`, when returned.
+    #[serde(default)]
+    pub user: ::std::option::Option<ExpenseUser>,
+}
+/// The searchable paths of `expense_categories`: a search filter can name nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExpenseCategoryField {
+    /// `created_at`
+    CreatedAt,
+    /// `id`
+    Id,
+    /// `is_active`
+    IsActive,
+    /// `name`
+    Name,
+    /// `unit_name`
+    UnitName,
+    /// `unit_price`
+    UnitPrice,
+    /// `updated_at`
+    UpdatedAt,
+}
+impl rt::SearchField for ExpenseCategoryField {
+    fn path(self) -> &'static str {
+        match self {
+            Self::CreatedAt => "created_at",
+            Self::Id => "id",
+            Self::IsActive => "is_active",
+            Self::Name => "name",
+            Self::UnitName => "unit_name",
+            Self::UnitPrice => "unit_price",
+            Self::UpdatedAt => "updated_at",
+        }
+    }
+    fn field(self) -> &'static str {
+        match self {
+            Self::CreatedAt => "created_at",
+            Self::Id => "id",
+            Self::IsActive => "is_active",
+            Self::Name => "name",
+            Self::UnitName => "unit_name",
+            Self::UnitPrice => "unit_price",
+            Self::UpdatedAt => "updated_at",
+        }
+    }
+}
+/// One `expense_categories` search result: the searchable fields the search returned.
+#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "::harvest_client::runtime::serde")]
+pub struct ExpenseCategorySearchHit {
+    /// `created_at`, when returned.
+    #[serde(default)]
+    pub created_at: ::std::option::Option<rt::DateTime>,
+    /// `id`, when returned.
+    #[serde(default)]
+    pub id: ::std::option::Option<i64>,
+    /// `is_active`, when returned.
+    #[serde(default)]
+    pub is_active: ::std::option::Option<bool>,
+    /// `name`, when returned.
+    #[serde(default)]
+    pub name: ::std::option::Option<String>,
+    /// `unit_name`, when returned.
+    #[serde(default)]
+    pub unit_name: ::std::option::Option<String>,
+    /// `unit_price`, when returned.
+    #[serde(default)]
+    pub unit_price: ::std::option::Option<rt::Decimal>,
+    /// `updated_at`, when returned.
+    #[serde(default)]
+    pub updated_at: ::std::option::Option<rt::DateTime>,
+}
+/// The searchable paths of `invoices`: a search filter can name nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InvoiceField {
+    /// `amount`
+    Amount,
+    /// `client`
+    Client,
+    /// `client.id`
+    ClientId,
+    /// `client.name`
+    ClientName,
+    /// `created_at`
+    CreatedAt,
+    /// `currency`
+    Currency,
+    /// `due_amount`
+    DueAmount,
+    /// `due_date`
+    DueDate,
+    /// `id`
+    Id,
+    /// `issue_date`
+    IssueDate,
+    /// `number`
+    Number,
+    /// `state`
+    State,
+    /// `subject`
+    Subject,
+    /// `updated_at`
+    UpdatedAt,
+}
+impl rt::SearchField for InvoiceField {
+    fn path(self) -> &'static str {
+        match self {
+            Self::Amount => "amount",
+            Self::Client => "client",
+            Self::ClientId => "client.id",
+            Self::ClientName => "client.name",
+            Self::CreatedAt => "created_at",
+            Self::Currency => "currency",
+            Self::DueAmount => "due_amount",
+            Self::DueDate => "due_date",
+            Self::Id => "id",
+            Self::IssueDate => "issue_date",
+            Self::Number => "number",
+            Self::State => "state",
+            Self::Subject => "subject",
+            Self::UpdatedAt => "updated_at",
+        }
+    }
+    fn field(self) -> &'static str {
+        match self {
+            Self::Amount => "amount",
+            Self::Client => "client",
+            Self::ClientId => "client",
+            Self::ClientName => "client",
+            Self::CreatedAt => "created_at",
+            Self::Currency => "currency",
+            Self::DueAmount => "due_amount",
+            Self::DueDate => "due_date",
+            Self::Id => "id",
+            Self::IssueDate => "issue_date",
+            Self::Number => "number",
+            Self::State => "state",
+            Self::Subject => "subject",
+            Self::UpdatedAt => "updated_at",
+        }
+    }
+}
+/// One `invoices` search result: the searchable fields the search returned.
+#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "::harvest_client::runtime::serde")]
+pub struct InvoiceSearchHit {
+    /// `amount`, when returned.
+    #[serde(default)]
+    pub amount: ::std::option::Option<rt::Decimal>,
+    /// `client`, when returned.
+    #[serde(default)]
+    pub client: ::std::option::Option<InvoiceClient>,
+    /// `created_at`, when returned.
+    #[serde(default)]
+    pub created_at: ::std::option::Option<rt::DateTime>,
+    /// `currency`, when returned.
+    #[serde(default)]
+    pub currency: ::std::option::Option<String>,
+    /// `due_amount`, when returned.
+    #[serde(default)]
+    pub due_amount: ::std::option::Option<rt::Decimal>,
+    /// `due_date`, when returned.
+    #[serde(default)]
+    pub due_date: ::std::option::Option<rt::Date>,
+    /// `id`, when returned.
+    #[serde(default)]
+    pub id: ::std::option::Option<i64>,
+    /// `issue_date`, when returned.
+    #[serde(default)]
+    pub issue_date: ::std::option::Option<rt::Date>,
+    /// `number`, when returned.
+    #[serde(default)]
+    pub number: ::std::option::Option<String>,
+    /// `state`, when returned.
+    #[serde(default)]
+    pub state: ::std::option::Option<InvoiceState>,
+    /// `subject`, when returned.
+    #[serde(default)]
+    pub subject: ::std::option::Option<String>,
+    /// `updated_at`, when returned.
+    #[serde(default)]
+    pub updated_at: ::std::option::Option<rt::DateTime>,
+}
+/// The searchable paths of `invoice_item_categories`: a search filter can name nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InvoiceItemCategoryField {
+    /// `created_at`
+    CreatedAt,
+    /// `id`
+    Id,
+    /// `name`
+    Name,
+    /// `updated_at`
+    UpdatedAt,
+    /// `use_as_expense`
+    UseAsExpense,
+    /// `use_as_service`
+    UseAsService,
+}
+impl rt::SearchField for InvoiceItemCategoryField {
+    fn path(self) -> &'static str {
+        match self {
+            Self::CreatedAt => "created_at",
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::UpdatedAt => "updated_at",
+            Self::UseAsExpense => "use_as_expense",
+            Self::UseAsService => "use_as_service",
+        }
+    }
+    fn field(self) -> &'static str {
+        match self {
+            Self::CreatedAt => "created_at",
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::UpdatedAt => "updated_at",
+            Self::UseAsExpense => "use_as_expense",
+            Self::UseAsService => "use_as_service",
+        }
+    }
+}
+/// One `invoice_item_categories` search result: the searchable fields the search returned.
+#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "::harvest_client::runtime::serde")]
+pub struct InvoiceItemCategorySearchHit {
+    /// `created_at`, when returned.
+    #[serde(default)]
+    pub created_at: ::std::option::Option<rt::DateTime>,
+    /// `id`, when returned.
+    #[serde(default)]
+    pub id: ::std::option::Option<i64>,
+    /// `name`, when returned.
+    #[serde(default)]
+    pub name: ::std::option::Option<String>,
+    /// `updated_at`, when returned.
+    #[serde(default)]
+    pub updated_at: ::std::option::Option<rt::DateTime>,
+    /// `use_as_expense`, when returned.
+    #[serde(default)]
+    pub use_as_expense: ::std::option::Option<bool>,
+    /// `use_as_service`, when returned.
+    #[serde(default)]
+    pub use_as_service: ::std::option::Option<bool>,
+}
+/// The searchable paths of `estimates`: a search filter can name nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EstimateField {
+    /// `amount`
+    Amount,
+    /// `client`
+    Client,
+    /// `client.id`
+    ClientId,
+    /// `client.name`
+    ClientName,
+    /// `created_at`
+    CreatedAt,
+    /// `currency`
+    Currency,
+    /// `id`
+    Id,
+    /// `issue_date`
+    IssueDate,
+    /// `number`
+    Number,
+    /// `state`
+    State,
+    /// `subject`
+    Subject,
+    /// `updated_at`
+    UpdatedAt,
+}
+impl rt::SearchField for EstimateField {
+    fn path(self) -> &'static str {
+        match self {
+            Self::Amount => "amount",
+            Self::Client => "client",
+            Self::ClientId => "client.id",
+            Self::ClientName => "client.name",
+            Self::CreatedAt => "created_at",
+            Self::Currency => "currency",
+            Self::Id => "id",
+            Self::IssueDate => "issue_date",
+            Self::Number => "number",
+            Self::State => "state",
+            Self::Subject => "subject",
+            Self::UpdatedAt => "updated_at",
+        }
+    }
+    fn field(self) -> &'static str {
+        match self {
+            Self::Amount => "amount",
+            Self::Client => "client",
+            Self::ClientId => "client",
+            Self::ClientName => "client",
+            Self::CreatedAt => "created_at",
+            Self::Currency => "currency",
+            Self::Id => "id",
+            Self::IssueDate => "issue_date",
+            Self::Number => "number",
+            Self::State => "state",
+            Self::Subject => "subject",
+            Self::UpdatedAt => "updated_at",
+        }
+    }
+}
+/// One `estimates` search result: the searchable fields the search returned.
+#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "::harvest_client::runtime::serde")]
+pub struct EstimateSearchHit {
+    /// `amount`, when returned.
+    #[serde(default)]
+    pub amount: ::std::option::Option<rt::Decimal>,
+    /// `client`, when returned.
+    #[serde(default)]
+    pub client: ::std::option::Option<EstimateClient>,
+    /// `created_at`, when returned.
+    #[serde(default)]
+    pub created_at: ::std::option::Option<rt::DateTime>,
+    /// `currency`, when returned.
+    #[serde(default)]
+    pub currency: ::std::option::Option<String>,
+    /// `id`, when returned.
+    #[serde(default)]
+    pub id: ::std::option::Option<i64>,
+    /// `issue_date`, when returned.
+    #[serde(default)]
+    pub issue_date: ::std::option::Option<rt::Date>,
+    /// `number`, when returned.
+    #[serde(default)]
+    pub number: ::std::option::Option<String>,
+    /// `state`, when returned.
+    #[serde(default)]
+    pub state: ::std::option::Option<EstimateState>,
+    /// `subject`, when returned.
+    #[serde(default)]
+    pub subject: ::std::option::Option<String>,
+    /// `updated_at`, when returned.
+    #[serde(default)]
+    pub updated_at: ::std::option::Option<rt::DateTime>,
+}
+/// The searchable paths of `estimate_item_categories`: a search filter can name nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EstimateItemCategoryField {
+    /// `created_at`
+    CreatedAt,
+    /// `id`
+    Id,
+    /// `name`
+    Name,
+    /// `updated_at`
+    UpdatedAt,
+}
+impl rt::SearchField for EstimateItemCategoryField {
+    fn path(self) -> &'static str {
+        match self {
+            Self::CreatedAt => "created_at",
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::UpdatedAt => "updated_at",
+        }
+    }
+    fn field(self) -> &'static str {
+        match self {
+            Self::CreatedAt => "created_at",
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::UpdatedAt => "updated_at",
+        }
+    }
+}
+/// One `estimate_item_categories` search result: the searchable fields the search returned.
+#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "::harvest_client::runtime::serde")]
+pub struct EstimateItemCategorySearchHit {
+    /// `created_at`, when returned.
+    #[serde(default)]
+    pub created_at: ::std::option::Option<rt::DateTime>,
+    /// `id`, when returned.
+    #[serde(default)]
+    pub id: ::std::option::Option<i64>,
+    /// `name`, when returned.
+    #[serde(default)]
+    pub name: ::std::option::Option<String>,
+    /// `updated_at`, when returned.
+    #[serde(default)]
+    pub updated_at: ::std::option::Option<rt::DateTime>,
+}
+/// The searchable paths of `roles`: a search filter can name nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RoleField {
+    /// `created_at`
+    CreatedAt,
+    /// `id`
+    Id,
+    /// `name`
+    Name,
+    /// `updated_at`
+    UpdatedAt,
+    /// `user_ids`
+    UserIds,
+}
+impl rt::SearchField for RoleField {
+    fn path(self) -> &'static str {
+        match self {
+            Self::CreatedAt => "created_at",
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::UpdatedAt => "updated_at",
+            Self::UserIds => "user_ids",
+        }
+    }
+    fn field(self) -> &'static str {
+        match self {
+            Self::CreatedAt => "created_at",
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::UpdatedAt => "updated_at",
+            Self::UserIds => "user_ids",
+        }
+    }
+}
+/// One `roles` search result: the searchable fields the search returned.
+#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "::harvest_client::runtime::serde")]
+pub struct RoleSearchHit {
+    /// `created_at`, when returned.
+    #[serde(default)]
+    pub created_at: ::std::option::Option<rt::DateTime>,
+    /// `id`, when returned.
+    #[serde(default)]
+    pub id: ::std::option::Option<i64>,
+    /// `name`, when returned.
+    #[serde(default)]
+    pub name: ::std::option::Option<String>,
+    /// `updated_at`, when returned.
+    #[serde(default)]
+    pub updated_at: ::std::option::Option<rt::DateTime>,
+    /// `user_ids`, when returned.
+    #[serde(default)]
+    pub user_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+}
+/// The searchable paths of `time_projects`: a search filter can name nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TimeProjectsRowField {
+    /// `billable_amount`
+    BillableAmount,
+    /// `billable_hours`
+    BillableHours,
+    /// `client_id`
+    ClientId,
+    /// `client_name`
+    ClientName,
+    /// `currency`
+    Currency,
+    /// `project_id`
+    ProjectId,
+    /// `project_name`
+    ProjectName,
+    /// `total_hours`
+    TotalHours,
+}
+impl rt::SearchField for TimeProjectsRowField {
+    fn path(self) -> &'static str {
+        match self {
+            Self::BillableAmount => "billable_amount",
+            Self::BillableHours => "billable_hours",
+            Self::ClientId => "client_id",
+            Self::ClientName => "client_name",
+            Self::Currency => "currency",
+            Self::ProjectId => "project_id",
+            Self::ProjectName => "project_name",
+            Self::TotalHours => "total_hours",
+        }
+    }
+    fn field(self) -> &'static str {
+        match self {
+            Self::BillableAmount => "billable_amount",
+            Self::BillableHours => "billable_hours",
+            Self::ClientId => "client_id",
+            Self::ClientName => "client_name",
+            Self::Currency => "currency",
+            Self::ProjectId => "project_id",
+            Self::ProjectName => "project_name",
+            Self::TotalHours => "total_hours",
+        }
+    }
+}
+/// One `time_projects` search result: the searchable fields the search returned.
+#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "::harvest_client::runtime::serde")]
+pub struct TimeProjectsRowSearchHit {
+    /// `billable_amount`, when returned.
+    #[serde(default)]
+    pub billable_amount: ::std::option::Option<rt::Decimal>,
+    /// `billable_hours`, when returned.
+    #[serde(default)]
+    pub billable_hours: ::std::option::Option<rt::Decimal>,
+    /// `client_id`, when returned.
+    #[serde(default)]
+    pub client_id: ::std::option::Option<i64>,
+    /// `client_name`, when returned.
+    #[serde(default)]
+    pub client_name: ::std::option::Option<String>,
+    /// `currency`, when returned.
+    #[serde(default)]
+    pub currency: ::std::option::Option<String>,
+    /// `project_id`, when returned.
+    #[serde(default)]
+    pub project_id: ::std::option::Option<i64>,
+    /// `project_name`, when returned.
+    #[serde(default)]
+    pub project_name: ::std::option::Option<String>,
+    /// `total_hours`, when returned.
+    #[serde(default)]
+    pub total_hours: ::std::option::Option<rt::Decimal>,
+}
+/// The searchable paths of `time_tasks`: a search filter can name nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TimeTasksRowField {
+    /// `billable_amount`
+    BillableAmount,
+    /// `billable_hours`
+    BillableHours,
+    /// `currency`
+    Currency,
+    /// `task_id`
+    TaskId,
+    /// `task_name`
+    TaskName,
+    /// `total_hours`
+    TotalHours,
+}
+impl rt::SearchField for TimeTasksRowField {
+    fn path(self) -> &'static str {
+        match self {
+            Self::BillableAmount => "billable_amount",
+            Self::BillableHours => "billable_hours",
+            Self::Currency => "currency",
+            Self::TaskId => "task_id",
+            Self::TaskName => "task_name",
+            Self::TotalHours => "total_hours",
+        }
+    }
+    fn field(self) -> &'static str {
+        match self {
+            Self::BillableAmount => "billable_amount",
+            Self::BillableHours => "billable_hours",
+            Self::Currency => "currency",
+            Self::TaskId => "task_id",
+            Self::TaskName => "task_name",
+            Self::TotalHours => "total_hours",
+        }
+    }
+}
+/// One `time_tasks` search result: the searchable fields the search returned.
+#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "::harvest_client::runtime::serde")]
+pub struct TimeTasksRowSearchHit {
+    /// `billable_amount`, when returned.
+    #[serde(default)]
+    pub billable_amount: ::std::option::Option<rt::Decimal>,
+    /// `billable_hours`, when returned.
+    #[serde(default)]
+    pub billable_hours: ::std::option::Option<rt::Decimal>,
+    /// `currency`, when returned.
+    #[serde(default)]
+    pub currency: ::std::option::Option<String>,
+    /// `task_id`, when returned.
+    #[serde(default)]
+    pub task_id: ::std::option::Option<i64>,
+    /// `task_name`, when returned.
+    #[serde(default)]
+    pub task_name: ::std::option::Option<String>,
+    /// `total_hours`, when returned.
+    #[serde(default)]
+    pub total_hours: ::std::option::Option<rt::Decimal>,
+}

@@ -162,6 +162,12 @@ impl<'a> Companies<'a> {
             rt_body: body,
         }
     }
+    /// Searches `company` offline (`POST /company/search`): build the query with [`rt::Filter`] over [`models::CompanyField`].
+    pub fn search(
+        &self,
+    ) -> rt::SearchRequest<'a, models::CompanySearchHit, models::CompanyField> {
+        rt::SearchRequest::new(self.rt_core, "/company/search")
+    }
 }
 /// Request builder of `retrieveCompany` (`GET /company`); finish with `.send().await`.
 #[derive(Debug, Clone)]
@@ -360,6 +366,12 @@ impl<'a> Users<'a> {
             "updated_since",
             interval,
         )
+    }
+    /// Searches `users` offline (`POST /users/search`): build the query with [`rt::Filter`] over [`models::UserField`].
+    pub fn search(
+        &self,
+    ) -> rt::SearchRequest<'a, models::UserSearchHit, models::UserField> {
+        rt::SearchRequest::new(self.rt_core, "/users/search")
     }
 }
 /// Request builder of `listUsers` (`GET /users`); finish with `.send().await`.
@@ -1215,6 +1227,12 @@ impl<'a> Clients<'a> {
             interval,
         )
     }
+    /// Searches `clients` offline (`POST /clients/search`): build the query with [`rt::Filter`] over [`models::ClientField`].
+    pub fn search(
+        &self,
+    ) -> rt::SearchRequest<'a, models::ClientSearchHit, models::ClientField> {
+        rt::SearchRequest::new(self.rt_core, "/clients/search")
+    }
 }
 /// Request builder of `listClients` (`GET /clients`); finish with `.send().await`.
 #[derive(Debug, Clone)]
@@ -1491,6 +1509,12 @@ impl<'a> Contacts<'a> {
             "updated_since",
             interval,
         )
+    }
+    /// Searches `contacts` offline (`POST /contacts/search`): build the query with [`rt::Filter`] over [`models::ContactField`].
+    pub fn search(
+        &self,
+    ) -> rt::SearchRequest<'a, models::ContactSearchHit, models::ContactField> {
+        rt::SearchRequest::new(self.rt_core, "/contacts/search")
     }
 }
 /// Request builder of `listContacts` (`GET /contacts`); finish with `.send().await`.
@@ -1769,6 +1793,12 @@ impl<'a> Projects<'a> {
             "updated_since",
             interval,
         )
+    }
+    /// Searches `projects` offline (`POST /projects/search`): build the query with [`rt::Filter`] over [`models::ProjectField`].
+    pub fn search(
+        &self,
+    ) -> rt::SearchRequest<'a, models::ProjectSearchHit, models::ProjectField> {
+        rt::SearchRequest::new(self.rt_core, "/projects/search")
     }
 }
 /// Request builder of `listProjects` (`GET /projects`); finish with `.send().await`.
@@ -2093,6 +2123,16 @@ impl<'a> UserAssignments<'a> {
             "updated_since",
             interval,
         )
+    }
+    /// Searches `user_assignments` offline (`POST /user_assignments/search`): build the query with [`rt::Filter`] over [`models::UserAssignmentField`].
+    pub fn search(
+        &self,
+    ) -> rt::SearchRequest<
+        'a,
+        models::UserAssignmentSearchHit,
+        models::UserAssignmentField,
+    > {
+        rt::SearchRequest::new(self.rt_core, "/user_assignments/search")
     }
 }
 /// Request builder of `listUserAssignments` (`GET /user_assignments`); finish with `.send().await`.
@@ -2518,6 +2558,16 @@ impl<'a> TaskAssignments<'a> {
             interval,
         )
     }
+    /// Searches `task_assignments` offline (`POST /task_assignments/search`): build the query with [`rt::Filter`] over [`models::TaskAssignmentField`].
+    pub fn search(
+        &self,
+    ) -> rt::SearchRequest<
+        'a,
+        models::TaskAssignmentSearchHit,
+        models::TaskAssignmentField,
+    > {
+        rt::SearchRequest::new(self.rt_core, "/task_assignments/search")
+    }
 }
 /// Request builder of `listTaskAssignments` (`GET /task_assignments`); finish with `.send().await`.
 #[derive(Debug, Clone)]
@@ -2888,6 +2938,12 @@ impl<'a> Tasks<'a> {
             interval,
         )
     }
+    /// Searches `tasks` offline (`POST /tasks/search`): build the query with [`rt::Filter`] over [`models::TaskField`].
+    pub fn search(
+        &self,
+    ) -> rt::SearchRequest<'a, models::TaskSearchHit, models::TaskField> {
+        rt::SearchRequest::new(self.rt_core, "/tasks/search")
+    }
 }
 /// Request builder of `listTasks` (`GET /tasks`); finish with `.send().await`.
 #[derive(Debug, Clone)]
@@ -3210,6 +3266,12 @@ impl<'a> TimeEntries<'a> {
             "updated_since",
             interval,
         )
+    }
+    /// Searches `time_entries` offline (`POST /time_entries/search`): build the query with [`rt::Filter`] over [`models::TimeEntryField`].
+    pub fn search(
+        &self,
+    ) -> rt::SearchRequest<'a, models::TimeEntrySearchHit, models::TimeEntryField> {
+        rt::SearchRequest::new(self.rt_core, "/time_entries/search")
     }
 }
 /// Request builder of `listTimeEntries` (`GET /time_entries`); finish with `.send().await`.
@@ -3689,6 +3751,12 @@ impl<'a> Expenses<'a> {
             interval,
         )
     }
+    /// Searches `expenses` offline (`POST /expenses/search`): build the query with [`rt::Filter`] over [`models::ExpenseField`].
+    pub fn search(
+        &self,
+    ) -> rt::SearchRequest<'a, models::ExpenseSearchHit, models::ExpenseField> {
+        rt::SearchRequest::new(self.rt_core, "/expenses/search")
+    }
 }
 /// Request builder of `listExpenses` (`GET /expenses`); finish with `.send().await`.
 #[derive(Debug, Clone)]
@@ -4026,6 +4094,16 @@ impl<'a> ExpenseCategories<'a> {
             interval,
         )
     }
+    /// Searches `expense_categories` offline (`POST /expense_categories/search`): build the query with [`rt::Filter`] over [`models::ExpenseCategoryField`].
+    pub fn search(
+        &self,
+    ) -> rt::SearchRequest<
+        'a,
+        models::ExpenseCategorySearchHit,
+        models::ExpenseCategoryField,
+    > {
+        rt::SearchRequest::new(self.rt_core, "/expense_categories/search")
+    }
 }
 /// Request builder of `listExpenseCategories` (`GET /expense_categories`); finish with `.send().await`.
 #[derive(Debug, Clone)]
@@ -4320,6 +4398,12 @@ impl<'a> Invoices<'a> {
             "updated_since",
             interval,
         )
+    }
+    /// Searches `invoices` offline (`POST /invoices/search`): build the query with [`rt::Filter`] over [`models::InvoiceField`].
+    pub fn search(
+        &self,
+    ) -> rt::SearchRequest<'a, models::InvoiceSearchHit, models::InvoiceField> {
+        rt::SearchRequest::new(self.rt_core, "/invoices/search")
     }
 }
 /// Request builder of `listInvoices` (`GET /invoices`); finish with `.send().await`.
@@ -5082,6 +5166,16 @@ impl<'a> InvoiceItemCategories<'a> {
             interval,
         )
     }
+    /// Searches `invoice_item_categories` offline (`POST /invoice_item_categories/search`): build the query with [`rt::Filter`] over [`models::InvoiceItemCategoryField`].
+    pub fn search(
+        &self,
+    ) -> rt::SearchRequest<
+        'a,
+        models::InvoiceItemCategorySearchHit,
+        models::InvoiceItemCategoryField,
+    > {
+        rt::SearchRequest::new(self.rt_core, "/invoice_item_categories/search")
+    }
 }
 /// Request builder of `listInvoiceItemCategories` (`GET /invoice_item_categories`); finish with `.send().await`.
 #[derive(Debug, Clone)]
@@ -5368,6 +5462,12 @@ impl<'a> Estimates<'a> {
             "updated_since",
             interval,
         )
+    }
+    /// Searches `estimates` offline (`POST /estimates/search`): build the query with [`rt::Filter`] over [`models::EstimateField`].
+    pub fn search(
+        &self,
+    ) -> rt::SearchRequest<'a, models::EstimateSearchHit, models::EstimateField> {
+        rt::SearchRequest::new(self.rt_core, "/estimates/search")
     }
 }
 /// Request builder of `listEstimates` (`GET /estimates`); finish with `.send().await`.
@@ -5870,6 +5970,16 @@ impl<'a> EstimateItemCategories<'a> {
             interval,
         )
     }
+    /// Searches `estimate_item_categories` offline (`POST /estimate_item_categories/search`): build the query with [`rt::Filter`] over [`models::EstimateItemCategoryField`].
+    pub fn search(
+        &self,
+    ) -> rt::SearchRequest<
+        'a,
+        models::EstimateItemCategorySearchHit,
+        models::EstimateItemCategoryField,
+    > {
+        rt::SearchRequest::new(self.rt_core, "/estimate_item_categories/search")
+    }
 }
 /// Request builder of `listEstimateItemCategories` (`GET /estimate_item_categories`); finish with `.send().await`.
 #[derive(Debug, Clone)]
@@ -6141,6 +6251,12 @@ impl<'a> Roles<'a> {
             rt_opts: rt::RequestOptions::default(),
             role_id,
         }
+    }
+    /// Searches `roles` offline (`POST /roles/search`): build the query with [`rt::Filter`] over [`models::RoleField`].
+    pub fn search(
+        &self,
+    ) -> rt::SearchRequest<'a, models::RoleSearchHit, models::RoleField> {
+        rt::SearchRequest::new(self.rt_core, "/roles/search")
     }
 }
 /// Request builder of `listRoles` (`GET /roles`); finish with `.send().await`.
@@ -6483,6 +6599,26 @@ impl<'a> Reports<'a> {
             is_active: None,
             rt_per_page: None,
         }
+    }
+    /// Searches `time_projects` offline (`POST /time_projects/search`): build the query with [`rt::Filter`] over [`models::TimeProjectsRowField`].
+    pub fn search_time_projects(
+        &self,
+    ) -> rt::SearchRequest<
+        'a,
+        models::TimeProjectsRowSearchHit,
+        models::TimeProjectsRowField,
+    > {
+        rt::SearchRequest::new(self.rt_core, "/time_projects/search")
+    }
+    /// Searches `time_tasks` offline (`POST /time_tasks/search`): build the query with [`rt::Filter`] over [`models::TimeTasksRowField`].
+    pub fn search_time_tasks(
+        &self,
+    ) -> rt::SearchRequest<
+        'a,
+        models::TimeTasksRowSearchHit,
+        models::TimeTasksRowField,
+    > {
+        rt::SearchRequest::new(self.rt_core, "/time_tasks/search")
     }
 }
 /// Request builder of `clientsTimeReport` (`GET /reports/time/clients`); finish with `.send().await`.

@@ -9,6 +9,7 @@ mod error;
 mod paginate;
 mod raw;
 mod request;
+mod search;
 mod watch;
 
 pub use client::{ClientBuilder, Core, DEFAULT_BASE_URL, Response};
@@ -17,6 +18,7 @@ pub use error::{ApiErrorBody, Error};
 pub use paginate::{ItemStream, PageStream, items, pages};
 pub use raw::RawRequest;
 pub use request::{Patch, QueryValue, Request, RequestOptions};
+pub use search::{Direction, Filter, SearchField, SearchMeta, SearchPage, SearchRequest};
 pub use watch::{Change, Checkpoint, Record, Watch, WatchStream};
 
 pub use reqwest::Method;

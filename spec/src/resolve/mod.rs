@@ -9,7 +9,9 @@ mod records;
 use std::collections::BTreeMap;
 
 use crate::diag::{Diagnostics, did_you_mean};
-use crate::ir::{EnumDef, EnumId, EnumValue, Location, ResourceId, Spec, TypeDef, TypeId, TypeOrigin};
+use crate::ir::{
+    EnumDef, EnumId, EnumValue, GroupId, Location, ResourceId, Response, Schema, Spec, TypeDef, TypeId, TypeOrigin,
+};
 use crate::raw::RawSpec;
 
 pub(crate) use naming::{ident, pascal};
@@ -96,7 +98,8 @@ pub(crate) fn resolve(raw: RawSpec, first_file: &str, diags: &mut Diagnostics) -
     records::resolve_resource_rules(&mut r, &raw.resources, &mut resources);
     records::check_search_entities(&mut r, &resources);
     let (groups, operations) = operations::resolve_operations(&mut r, &raw, &mut resources, &api);
-    let spec = Spec { api, enums: r.enums, types: r.types, resources, groups, operations };
+    let mut spec = Spec { api, enums: r.enums, types: r.types, resources, groups, operations };
+    place_searches(&mut spec, diags);
     check_type_name_collisions(&spec, diags);
     if diags.is_empty() { Some(spec) } else { None }
 }
@@ -177,6 +180,59 @@ fn resolve_enums(r: &mut Resolver<'_>, raw: &RawSpec) {
     }
 }
 
+/// Puts each search in the client group that exposes it and names its method there.
+fn place_searches(spec: &mut Spec, diags: &mut Diagnostics) {
+    let mut placed: Vec<(GroupId, String, String, Location)> = Vec::new();
+    for (i, res) in spec.resources.iter_mut().enumerate() {
+        let Some(search) = res.search.as_mut() else { continue };
+        search.group = spec.groups.iter().position(|g| g.resource == Some(ResourceId(i))).map(GroupId);
+        search.method_ident = "search".into();
+        placed.push((
+            search.group.unwrap_or(GroupId(usize::MAX)),
+            search.method_ident.clone(),
+            search.entity.clone(),
+            res.location.clone(),
+        ));
+    }
+    for (i, t) in spec.types.iter_mut().enumerate() {
+        let Some(search) = t.search.as_mut() else { continue };
+        let lists_it = |op: &&crate::ir::Operation| op.response == Response::List(Schema::Type(TypeId(i)));
+        search.group = spec.operations.iter().find(lists_it).map(|op| op.group);
+        search.method_ident = ident(&format!("search_{}", search.entity)).unwrap_or_default();
+        placed.push((
+            search.group.unwrap_or(GroupId(usize::MAX)),
+            search.method_ident.clone(),
+            search.entity.clone(),
+            t.location.clone(),
+        ));
+    }
+    let mut scopes: BTreeMap<GroupId, naming::NameScope> = BTreeMap::new();
+    for (group, method, entity, loc) in placed {
+        let Some(g) = spec.groups.get(group.0) else {
+            diags.error_help(
+                &loc,
+                format!("search entity `{entity}` has no client group to expose it"),
+                "give the resource an operation, or list these rows with a report operation",
+            );
+            continue;
+        };
+        let scope = scopes.entry(group).or_insert_with(|| {
+            let mut scope = naming::NameScope::default();
+            for op in g.operations.iter().filter_map(|id| spec.operations.get(id.0)) {
+                scope.claim(
+                    &op.ident,
+                    &format!("operation `{}`", op.id),
+                    &op.location,
+                    "",
+                    &mut Diagnostics::default(),
+                );
+            }
+            scope
+        });
+        scope.claim(&method, &format!("the search of `{entity}`"), &loc, &format!("group `{}`", g.name), diags);
+    }
+}
+
 /// Every generated type name (enums, value types, resources, request bodies, input structs, groups)
 /// must be unique, because the client puts them in one module.
 fn check_type_name_collisions(spec: &Spec, diags: &mut Diagnostics) {
@@ -187,6 +243,15 @@ fn check_type_name_collisions(spec: &Spec, diags: &mut Diagnostics) {
     }
     for r in &spec.resources {
         scope.claim(&r.rust.pascal, &format!("resource `{}`", r.name), &r.location, module, diags);
+    }
+    let searches = spec
+        .resources
+        .iter()
+        .filter_map(|r| r.search.as_ref().map(|s| (s, &r.location)))
+        .chain(spec.types.iter().filter_map(|t| t.search.as_ref().map(|s| (s, &t.location))));
+    for (search, loc) in searches {
+        scope.claim(&search.field_rust, &format!("the search fields of `{}`", search.entity), loc, module, diags);
+        scope.claim(&search.hit_rust, &format!("the search results of `{}`", search.entity), loc, module, diags);
     }
     for t in &spec.types {
         scope.claim(&t.rust.pascal, &format!("type `{}`", t.name), &t.location, module, diags);

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::naming::{self, NameScope};
 use super::{Named, Resolver};
 use crate::diag::did_you_mean;
-use crate::ir::{DeleteAction, DeleteRule, Field, Location, Resource, Search, SortKey, TypeRef};
+use crate::ir::{DeleteAction, DeleteRule, Field, Location, Resource, Search, SearchPath, SortKey, TypeRef};
 use crate::raw::{RawResource, RawSearch};
 
 /// Records created per resource when the spec gives no `seed.count`.
@@ -96,7 +96,42 @@ pub(crate) fn resolve_search(r: &mut Resolver<'_>, holder: &str, fields: &[Field
             unknown_field(r, holder, fields, &f.value, &f.loc, "a search field");
         }
     }
-    Some(Search { entity: entity.value.clone(), fields: raw.fields.iter().map(|f| f.value.clone()).collect() })
+    let holder_pascal = naming::pascal(holder).unwrap_or_default();
+    let mut variants = NameScope::default();
+    let mut paths = Vec::new();
+    for name in &raw.fields {
+        let Some(field) = fields.iter().find(|f| f.name == name.value) else { continue };
+        let mut push = |path: String, ty: TypeRef, r: &mut Resolver<'_>| {
+            let Some(variant) = naming::pascal(&path.replace('.', "_")) else { return };
+            let scope = format!("the search paths of `{holder}`");
+            variants.claim(&variant, &format!("search path `{path}`"), &name.loc, &scope, r.diags);
+            paths.push(SearchPath { path, variant, ty, field: field.name.clone() });
+        };
+        push(field.name.clone(), field.ty.clone(), r);
+        let sub = match &field.ty {
+            TypeRef::Ref(rt) => Some(rt.embed),
+            TypeRef::Object(t) => Some(*t),
+            _ => None,
+        };
+        let sub_fields: Vec<Field> = sub.and_then(|t| r.types.get(t.0)).map(|t| t.fields.clone()).unwrap_or_default();
+        for s in sub_fields.iter().filter(|s| is_scalar(&s.ty) && !s.hidden) {
+            push(format!("{}.{}", field.name, s.name), s.ty.clone(), r);
+        }
+    }
+    Some(Search {
+        entity: entity.value.clone(),
+        fields: raw.fields.iter().map(|f| f.value.clone()).collect(),
+        paths,
+        field_rust: format!("{holder_pascal}Field"),
+        hit_rust: format!("{holder_pascal}SearchHit"),
+        method_ident: String::new(),
+        group: None,
+    })
+}
+
+/// Whether a value of this type is a single comparable value.
+fn is_scalar(ty: &TypeRef) -> bool {
+    !matches!(ty, TypeRef::Ref(_) | TypeRef::Object(_) | TypeRef::Array(_) | TypeRef::Json)
 }
 
 /// `name_from`, `sort`, `search` and `delete` of every resource.
