@@ -102,9 +102,18 @@ async fn validation_names_every_problem_and_changes_nothing() {
 #[tokio::test]
 async fn time_entry_create_resolves_relations() {
     let s = state();
-    let ta = s.ids("task_assignment")[0];
-    let project = s.field("task_assignment", ta, "project").unwrap();
-    let task = s.field("task_assignment", ta, "task").unwrap();
+    // A project the authenticated user is assigned to, and one of its task assignments.
+    let mine = call(&s, "GET", "/v2/users/me/project_assignments", None).await.json();
+    let pa = mine["project_assignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|pa| !pa["task_assignments"].as_array().unwrap().is_empty())
+        .unwrap()
+        .clone();
+    let ta = pa["task_assignments"][0]["id"].as_i64().unwrap();
+    let project = pa["project"]["id"].clone();
+    let task = pa["task_assignments"][0]["task"]["id"].clone();
     let r = call(
         &s,
         "POST",
@@ -275,4 +284,20 @@ async fn assignments_are_unique_per_project() {
     let r =
         call(&s, "POST", &format!("/v2/projects/{project}/task_assignments"), Some(&json!({"task_id": task}))).await;
     assert_eq!(r.text, r#"{"message":"Task has already been taken"}"#);
+}
+
+#[tokio::test]
+async fn time_on_a_project_the_user_is_not_assigned_to_is_refused() {
+    let s = state();
+    let client = call(&s, "POST", "/v2/clients", Some(&json!({"name": "Lonely Co"}))).await.json();
+    let project =
+        call(&s, "POST", "/v2/projects", Some(&json!({"client_id": client["id"], "name": "Nobody's"}))).await.json();
+    let task = call(&s, "POST", "/v2/tasks", Some(&json!({"name": "Orphan task"}))).await.json();
+    let before = call(&s, "GET", "/v2/time_entries?per_page=1", None).await.json()["total_entries"].clone();
+    let body = json!({"project_id": project["id"], "task_id": task["id"], "spent_date": "2026-11-02", "hours": 1.0});
+    let r = call(&s, "POST", "/v2/time_entries", Some(&body)).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert_eq!(r.json(), json!({"message": "User assignment must exist, Task assignment must exist"}));
+    let after = call(&s, "GET", "/v2/time_entries?per_page=1", None).await.json()["total_entries"].clone();
+    assert_eq!(before, after, "nothing was stored");
 }

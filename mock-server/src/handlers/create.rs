@@ -29,14 +29,12 @@ pub fn create(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Response> {
     if !problems.is_empty() {
         return Err(ApiError::problems(&problems));
     }
-    let id = if res.singleton { 1 } else { store.alloc(r) };
     let stamp = now();
     for (ix, f) in res.fields.iter().enumerate() {
-        if rec[ix].is_some() {
+        if rec[ix].is_some() || f.name == "id" {
             continue;
         }
         rec[ix] = Some(match f.name.as_str() {
-            "id" => Value::from(id),
             "created_at" | "updated_at" => Value::String(stamp.clone()),
             _ if f.default.is_some() => f.default.clone().unwrap_or(Value::Null),
             _ if f.nullable => Value::Null,
@@ -44,7 +42,14 @@ pub fn create(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Response> {
             _ => crate::validate::zero(plan, store, &f.ty, f.fake),
         });
     }
-    relink(plan, store, r, &mut rec);
+    let unresolved = relink(plan, store, r, &mut rec);
+    if !unresolved.is_empty() {
+        return Err(ApiError::problems(&unresolved));
+    }
+    let id = if res.singleton { 1 } else { store.alloc(r) };
+    if let Some(ix) = plan.res[r].id_ix {
+        rec[ix] = Some(Value::from(id));
+    }
     store.put(plan, r, id, rec);
     crate::behaviors::hooks::after_write(ctx, store, r, id, true);
     let rec = store.get(r, id).ok_or(ApiError::NotFound)?;
@@ -73,9 +78,12 @@ fn duplicates(plan: &Plan, store: &Store, r: usize, rec: &Rec) -> Vec<String> {
     out
 }
 
-/// Recomputes `derive` and `match` refs from the record's other refs.
-pub fn relink(plan: &Plan, store: &Store, r: usize, rec: &mut Rec) {
+/// Recomputes `derive` and `match` refs from the record's other refs; returns a problem
+/// (`User assignment must exist`) for each one the spec says is never null that finds nothing,
+/// so a record never breaks its own schema (a time entry needs its user's assignment).
+pub fn relink(plan: &Plan, store: &Store, r: usize, rec: &mut Rec) -> Vec<String> {
     let info = &plan.res[r];
+    let fields = &plan.spec.resources[r].fields;
     for rf in &info.refs {
         match &rf.source {
             RefSource::Derive { through, field } => {
@@ -107,6 +115,13 @@ pub fn relink(plan: &Plan, store: &Store, r: usize, rec: &mut Rec) {
             _ => {}
         }
     }
+    info.refs
+        .iter()
+        .filter(|rf| matches!(rf.source, RefSource::Derive { .. } | RefSource::Match(_)))
+        .filter(|rf| rec.get(rf.ix).is_some_and(|v| v.as_ref().is_none_or(Value::is_null)))
+        .filter_map(|rf| fields.get(rf.ix).filter(|f| !f.nullable && !f.optional))
+        .map(|f| format!("{} must exist", crate::plan::humanize(&f.name)))
+        .collect()
 }
 
 /// `http://host/api/v2/<path of the record's get operation>`.

@@ -29,7 +29,10 @@ pub fn update(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Response> {
         }
         rec[ix] = Some(Value::String(stamp));
     }
-    super::create::relink(plan, store, r, &mut rec);
+    let unresolved = super::create::relink(plan, store, r, &mut rec);
+    if !unresolved.is_empty() {
+        return Err(ApiError::problems(&unresolved));
+    }
     store.put(plan, r, id, rec);
     crate::behaviors::hooks::after_write(ctx, store, r, id, false);
     let rec = store.get(r, id).ok_or(ApiError::NotFound)?;
