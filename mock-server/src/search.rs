@@ -2,8 +2,9 @@
 //!
 //! The search engine (`harvest-search`) checks and runs the request; this
 //! module exposes the store to it: stored records rendered as responses are,
-//! with the store's indexes answering equality on `id` and on ref ids
-//! (`client.id`), so selective filters do not scan every record.
+//! with the store's indexes answering equality on `id`, on ref ids
+//! (`client.id`) and on filterable booleans (`is_billed`), so selective
+//! filters do not scan every record.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -98,14 +99,45 @@ impl Source for StoreSource<'_> {
     }
 
     fn lookup_eq(&self, path: &str, value: &Value) -> Option<Vec<Rec<'_>>> {
+        let info = &self.plan.res[self.r];
+        if let Some(b) = value.as_bool() {
+            let ix = info.ix(path).filter(|ix| info.bools.contains(ix))?;
+            let ids = self.store.with_bool(self.r, ix, b);
+            return Some(ids.into_iter().flatten().filter_map(|id| self.render(*id)).collect());
+        }
         let id = value.as_i64()?;
         if path == "id" {
             return Some(self.render(id).into_iter().collect());
         }
         let field = path.strip_suffix(".id")?;
-        let info = &self.plan.res[self.r];
         let ix = info.ix(field).filter(|ix| info.ref_at(*ix).is_some())?;
         let ids = self.store.tables[self.r].index.get(&ix)?.get(&id).cloned().unwrap_or_default();
         Some(ids.into_iter().filter_map(|id| self.render(id)).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AppState, Config};
+
+    #[test]
+    fn ids_ref_ids_and_booleans_are_answered_by_indexes() {
+        let state = AppState::new(Config::default()).unwrap_or_else(|e| panic!("{e}"));
+        let inner = &state.inner;
+        let store = inner.store.read().unwrap_or_else(|e| panic!("{e}"));
+        let r = inner.plan.spec.resource_named("time_entry").map(|id| id.0).unwrap_or_else(|| panic!("no time_entry"));
+        let source = StoreSource { plan: &inner.plan, store: &store, r };
+        let all: Vec<Value> = source.scan().map(|c| c.into_owned()).collect();
+        let billed =
+            source.lookup_eq("is_billed", &Value::Bool(true)).unwrap_or_else(|| panic!("is_billed is not indexed"));
+        assert_eq!(billed.len(), all.iter().filter(|e| e["is_billed"] == Value::Bool(true)).count());
+        assert!(billed.len() < all.len());
+        let project = all[0]["project"]["id"].clone();
+        let on_project =
+            source.lookup_eq("project.id", &project).unwrap_or_else(|| panic!("project.id is not indexed"));
+        assert_eq!(on_project.len(), all.iter().filter(|e| e["project"]["id"] == project).count());
+        assert_eq!(source.lookup_eq("id", &all[0]["id"]).map(|v| v.len()), Some(1));
+        assert!(source.lookup_eq("notes", &Value::String("x".into())).is_none(), "text is not indexed");
     }
 }

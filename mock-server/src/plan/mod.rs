@@ -40,6 +40,8 @@ pub struct ResInfo {
     pub unique_keys: Vec<Vec<usize>>,
     /// Dependency order position used for seeding.
     pub seed_rank: usize,
+    /// Boolean fields a search or a list filter can name, kept indexed by the store.
+    pub bools: Vec<usize>,
 }
 
 impl ResInfo {
@@ -99,7 +101,21 @@ impl Plan {
                 sort.push((*id, true));
             }
             let id_ix = index_of.get("id").copied();
-            res.push(ResInfo { index_of, id_ix, refs, sort, unique_keys: Vec::new(), seed_rank: 0 });
+            let filtered = |name: &str| {
+                r.search.as_ref().is_some_and(|s| s.fields.iter().any(|f| f == name))
+                    || r.operations
+                        .iter()
+                        .filter_map(|o| spec.operations.get(o.0))
+                        .any(|op| op.query.iter().any(|q| q.filter.as_ref().is_some_and(|f| f.field == name)))
+            };
+            let bools = r
+                .fields
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.ty == TypeRef::Boolean && filtered(&f.name))
+                .map(|(ix, _)| ix)
+                .collect();
+            res.push(ResInfo { index_of, id_ix, refs, sort, unique_keys: Vec::new(), seed_rank: 0, bools });
         }
         // Unique keys: every `match` ref names the target fields that identify one record.
         for r in &spec.resources {

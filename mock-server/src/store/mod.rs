@@ -28,6 +28,9 @@ pub struct Table {
     /// Ref field position → target id → record ids.
     #[serde(skip)]
     pub index: HashMap<usize, HashMap<i64, BTreeSet<i64>>>,
+    /// Indexed boolean field position → [ids where false, ids where true].
+    #[serde(skip)]
+    pub bools: HashMap<usize, [BTreeSet<i64>; 2]>,
     /// Ids in the resource's default list order, built on first use after a write.
     #[serde(skip)]
     pub order: OnceLock<Arc<Order>>,
@@ -97,6 +100,11 @@ impl Store {
                 t.index.entry(rf.ix).or_default().entry(target).or_default().insert(id);
             }
         }
+        for &ix in &plan.res[r].bools {
+            if let Some(b) = rec.get(ix).and_then(|v| v.as_ref()).and_then(Value::as_bool) {
+                t.bools.entry(ix).or_default()[usize::from(b)].insert(id);
+            }
+        }
         t.rows.insert(id, rec);
         t.order = OnceLock::new();
         if id >= t.next_id {
@@ -114,6 +122,12 @@ impl Store {
     fn unindex(&mut self, plan: &Plan, r: usize, id: i64) {
         let t = &mut self.tables[r];
         let Some(old) = t.rows.get(&id) else { return };
+        for &ix in &plan.res[r].bools {
+            if let Some(sets) = t.bools.get_mut(&ix) {
+                sets[0].remove(&id);
+                sets[1].remove(&id);
+            }
+        }
         for rf in &plan.res[r].refs {
             if let Some(target) = ref_id(old.get(rf.ix))
                 && let Some(m) = t.index.get_mut(&rf.ix)
@@ -125,6 +139,11 @@ impl Store {
                 }
             }
         }
+    }
+
+    /// Ids of records of `r` whose indexed boolean field `ix` is `value`; `None` when not indexed.
+    pub fn with_bool(&self, r: usize, ix: usize, value: bool) -> Option<&BTreeSet<i64>> {
+        self.tables.get(r)?.bools.get(&ix).map(|sets| &sets[usize::from(value)])
     }
 
     /// Ids of records of `r` whose ref field `ix` points at `target`.
@@ -141,7 +160,13 @@ impl Store {
     pub fn reindex(&mut self, plan: &Plan) {
         for (r, t) in self.tables.iter_mut().enumerate() {
             t.index.clear();
+            t.bools.clear();
             for (id, rec) in &t.rows {
+                for &ix in &plan.res[r].bools {
+                    if let Some(b) = rec.get(ix).and_then(|v| v.as_ref()).and_then(Value::as_bool) {
+                        t.bools.entry(ix).or_default()[usize::from(b)].insert(*id);
+                    }
+                }
                 for rf in &plan.res[r].refs {
                     if let Some(target) = ref_id(rec.get(rf.ix)) {
                         t.index.entry(rf.ix).or_default().entry(target).or_default().insert(*id);
@@ -160,7 +185,7 @@ impl Store {
     /// Sets a named field (ignored when the resource has no such field or record).
     pub fn set(&mut self, plan: &Plan, r: usize, id: i64, name: &str, v: Value) {
         let Some(ix) = plan.res[r].ix(name) else { return };
-        if plan.res[r].ref_at(ix).is_some() {
+        if plan.res[r].ref_at(ix).is_some() || plan.res[r].bools.contains(&ix) {
             if let Some(mut rec) = self.tables[r].rows.get(&id).cloned() {
                 rec[ix] = Some(v);
                 self.put(plan, r, id, rec);
