@@ -68,22 +68,8 @@ const INPUT_RULES: &[(&str, InputRule)] = &[
     ("update", InputRule { create: Presence::Absent, update: true }),
 ];
 
-/// Looks `word` up in a table of spec keywords; reports an unknown one with the choices.
-fn keyword<T: Copy>(r: &mut Resolver<'_>, word: &Located<String>, table: &[(&str, T)], what: &str) -> Option<T> {
-    if let Some((_, v)) = table.iter().find(|(k, _)| *k == word.value) {
-        return Some(*v);
-    }
-    let names: Vec<&str> = table.iter().map(|(k, _)| *k).collect();
-    let help = match did_you_mean(&word.value, names.iter().copied()) {
-        Some(close) => format!("did you mean `{close}`? one of: {}", names.join(", ")),
-        None => format!("one of: {}", names.join(", ")),
-    };
-    r.diags.error_help(&word.loc, format!("unknown {what} `{}`", word.value), help);
-    None
-}
-
 pub(crate) fn parse_input_rule(r: &mut Resolver<'_>, word: &Located<String>) -> Option<InputRule> {
-    keyword(r, word, INPUT_RULES, "input rule")
+    r.keyword(word, INPUT_RULES, "input rule")
 }
 
 /// Resolves a type expression (a name or `[T]`).
@@ -193,7 +179,7 @@ pub(crate) fn resolve_fields(
                 }
             }
         });
-        let fake = f.fake.as_ref().and_then(|h| keyword(r, h, FAKE_HINTS, "fake hint"));
+        let fake = f.fake.as_ref().and_then(|h| r.keyword(h, FAKE_HINTS, "fake hint"));
         if let Some(h) = f.fake.as_ref().filter(|_| fake == Some(FakeHint::Enum) && !matches!(ty, TypeRef::Enum(_))) {
             r.diags.error_help(
                 &h.loc,

@@ -13,6 +13,7 @@ use crate::ir::{
     EnumDef, EnumId, EnumValue, GroupId, Location, ResourceId, Response, Schema, Spec, TypeDef, TypeId, TypeOrigin,
 };
 use crate::raw::RawSpec;
+use crate::read::Located;
 
 pub(crate) use naming::{ident, pascal};
 
@@ -44,6 +45,23 @@ impl Resolver<'_> {
             None => "declare it under `enums`, `types` or `resources`".to_string(),
         };
         self.diags.error_help(loc, format!("unknown {what} `{name}`"), help);
+        None
+    }
+}
+
+impl Resolver<'_> {
+    /// Looks `word` up in a table of spec keywords; reports an unknown one with the closest
+    /// keyword, or all of them.
+    pub(crate) fn keyword<T: Copy>(&mut self, word: &Located<String>, table: &[(&str, T)], what: &str) -> Option<T> {
+        if let Some((_, v)) = table.iter().find(|(k, _)| *k == word.value) {
+            return Some(*v);
+        }
+        let names: Vec<&str> = table.iter().map(|(k, _)| *k).collect();
+        let help = match did_you_mean(&word.value, names.iter().copied()) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!("one of: {}", names.join(", ")),
+        };
+        self.diags.error_help(&word.loc, format!("unknown {what} `{}`", word.value), help);
         None
     }
 }

@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use super::fields::{parse_input_rule, resolve_fields, resolve_type};
 use super::naming::{self, NameScope};
 use super::{Named, Resolver, ident, pascal};
-use crate::diag::did_you_mean;
 use crate::ir::{
     Api, Behavior, Body, BodyField, Field, Filter, FilterOp, Group, GroupId, Location, Method, OpKind, Operation,
     OperationId, Pagination, PaginationStyle, ParamBinding, PathParam, PathSegment, PathTemplate, PerPage, Presence,
@@ -146,7 +145,7 @@ fn resolve_operation(
     let kind_word = need(r, &raw.kind, "kind", "list");
     let method_word = need(r, &raw.method, "method", "GET");
     let path_word = need(r, &raw.path, "path", "/clients");
-    let kind = kind_word.as_ref().and_then(|k| lookup_word(r, k, KINDS, "operation kind"));
+    let kind = kind_word.as_ref().and_then(|k| r.keyword(k, KINDS, "operation kind"));
     let method = method_word.as_ref().and_then(|m| parse_method(r, m));
     let status = match &raw.status {
         Some(s) if (100..=599).contains(&s.value) => u16::try_from(s.value).ok(),
@@ -168,7 +167,7 @@ fn resolve_operation(
         .as_ref()
         .map(|p| resolve_path(r, raw, p, resource, resources))
         .unwrap_or_else(|| (PathTemplate { raw: String::new(), segments: Vec::new() }, Vec::new()));
-    let behavior = raw.behavior.as_ref().and_then(|b| lookup_word(r, b, Behavior::ALL, "behavior"));
+    let behavior = raw.behavior.as_ref().and_then(|b| r.keyword(b, Behavior::ALL, "behavior"));
     let (kind, method, status) = (kind?, method?, status?);
     let op_ident = match &raw.name {
         Some(n) => ident(&n.value).or_else(|| {
@@ -226,19 +225,6 @@ fn resolve_operation(
 
 fn kind_name(kind: OpKind) -> &'static str {
     KINDS.iter().find(|(_, k)| *k == kind).map(|(n, _)| *n).unwrap_or("action")
-}
-
-fn lookup_word<T: Copy>(r: &mut Resolver<'_>, word: &Located<String>, table: &[(&str, T)], what: &str) -> Option<T> {
-    if let Some((_, v)) = table.iter().find(|(k, _)| *k == word.value) {
-        return Some(*v);
-    }
-    let names: Vec<&str> = table.iter().map(|(k, _)| *k).collect();
-    let help = match did_you_mean(&word.value, names.iter().copied()) {
-        Some(close) => format!("did you mean `{close}`?"),
-        None => format!("one of: {}", names.join(", ")),
-    };
-    r.diags.error_help(&word.loc, format!("unknown {what} `{}`", word.value), help);
-    None
 }
 
 fn parse_method(r: &mut Resolver<'_>, word: &Located<String>) -> Option<Method> {
