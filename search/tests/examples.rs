@@ -1,25 +1,10 @@
 //! Each operator's edge cases, and every kind of refused request.
 
-use std::collections::BTreeMap;
+mod common;
 
+use common::schema;
 use harvest_search::{FieldType, Schema, parse_request, search};
 use serde_json::{Value, json};
-
-fn schema() -> Schema {
-    let client = BTreeMap::from([("id".to_string(), FieldType::Integer), ("name".to_string(), FieldType::Text)]);
-    Schema {
-        entity: "time_entries".into(),
-        fields: BTreeMap::from([
-            ("id".to_string(), FieldType::Integer),
-            ("hours".to_string(), FieldType::Number),
-            ("notes".to_string(), FieldType::Text),
-            ("is_billed".to_string(), FieldType::Boolean),
-            ("spent_date".to_string(), FieldType::Date),
-            ("created_at".to_string(), FieldType::DateTime),
-            ("client".to_string(), FieldType::Object(client)),
-        ]),
-    }
-}
 
 fn data() -> Vec<Value> {
     vec![

@@ -1,26 +1,14 @@
 //! Search semantics as properties over random records and random filter trees.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
-use harvest_search::{FieldType, Rec, Schema, Source, parse_request, search};
+mod common;
+
+use common::schema;
+use harvest_search::{Rec, Source, parse_request, search};
 use proptest::prelude::*;
 use serde_json::{Value, json};
-
-fn schema() -> Schema {
-    let client = BTreeMap::from([("id".to_string(), FieldType::Integer), ("name".to_string(), FieldType::Text)]);
-    Schema {
-        entity: "time_entries".into(),
-        fields: BTreeMap::from([
-            ("id".to_string(), FieldType::Integer),
-            ("hours".to_string(), FieldType::Number),
-            ("notes".to_string(), FieldType::Text),
-            ("is_billed".to_string(), FieldType::Boolean),
-            ("spent_date".to_string(), FieldType::Date),
-            ("client".to_string(), FieldType::Object(client)),
-        ]),
-    }
-}
 
 const NOTES: &[&str] =
     &["Design review", "design meeting", "Client call", "bug fixing", "Review of designs", "", "call with team"];
