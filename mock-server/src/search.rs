@@ -25,8 +25,8 @@ use crate::store::Store;
 enum Target {
     /// A stored resource.
     Resource(usize),
-    /// The rows of a report over all the data.
-    Report(Behavior),
+    /// The rows of a report over all the data: the report's behaviour and its row shape.
+    Report(Behavior, RecordShape),
 }
 
 /// Every searchable entity of the spec, decided at start-up.
@@ -43,7 +43,7 @@ impl SearchTable {
             let target = match shape {
                 RecordShape::Resource(r) => Some(Target::Resource(r.0)),
                 RecordShape::Type(t) => plan.spec.operations.iter().find_map(|op| match (&op.response, op.behavior) {
-                    (Shape::List(RecordShape::Type(rt)), Some(b)) if *rt == t => Some(Target::Report(b)),
+                    (Shape::List(RecordShape::Type(rt)), Some(b)) if *rt == t => Some(Target::Report(b, shape)),
                     _ => None,
                 }),
             };
@@ -68,8 +68,8 @@ impl SearchTable {
                 let source = StoreSource { plan, store, r: *r };
                 harvest_search::search(&request, schema, &source)
             }
-            Target::Report(behavior) => {
-                let rows = crate::behaviors::reports::rows_for_search(plan, store, *behavior);
+            Target::Report(behavior, shape) => {
+                let rows = crate::behaviors::reports::rows_for_search(plan, store, *behavior, *shape);
                 harvest_search::search(&request, schema, &rows.as_slice())
             }
         }

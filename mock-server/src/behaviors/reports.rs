@@ -64,13 +64,9 @@ pub fn report(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Response> {
     Ok(crate::handlers::page_pub(ctx, p, &req, &ids, |i| rows.get(i).cloned().unwrap_or(Value::Null)))
 }
 
-/// The rows of report `b` over the whole data set, for the offline search of report entities.
-pub fn rows_for_search(plan: &Plan, store: &Store, b: B) -> Vec<Value> {
-    let schema = plan.spec.operations.iter().find_map(|op| match (&op.response, op.behavior) {
-        (Shape::List(s), Some(ob)) if ob == b => Some(*s),
-        _ => None,
-    });
-    schema.and_then(|schema| compute(plan, store, b, schema, None, true, None).ok()).unwrap_or_default()
+/// The rows (of shape `schema`) of report `b` over the whole data set, for the offline search of report entities.
+pub fn rows_for_search(plan: &Plan, store: &Store, b: B, schema: Schema) -> Vec<Value> {
+    compute(plan, store, b, schema, None, true, None).unwrap_or_default()
 }
 
 /// Computes the rows of report `b`: `range` limits dates (inclusive, `YYYY-MM-DD`), `fixed_ok`

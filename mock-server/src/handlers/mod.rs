@@ -153,20 +153,23 @@ async fn handle(state: &AppState, req: Request) -> ApiResult<Response> {
         "DELETE" => Method::Delete,
         _ => return Err(ApiError::NotFound),
     };
-    if let [entity, "search"] = rest.as_slice()
-        && method == Method::Post
-        && inner.search.has(entity)
-    {
-        let bytes =
-            axum::body::to_bytes(req.into_body(), inner.config.body_limit).await.map_err(|_| ApiError::TooLarge)?;
+    let search_entity = match rest.as_slice() {
+        [entity, "search"] if method == Method::Post && inner.search.has(entity) => Some(*entity),
+        _ => None,
+    };
+    let route = match search_entity {
+        Some(_) => None,
+        None => Some(plan.routes.find(method, &rest).ok_or(ApiError::NotFound)?),
+    };
+    let bytes = axum::body::to_bytes(req.into_body(), inner.config.body_limit).await.map_err(|_| ApiError::TooLarge)?;
+    if let Some(entity) = search_entity {
         let body: Value = serde_json::from_slice(&bytes)
             .map_err(|e| ApiError::BadRequest(format!("the search body is not valid JSON: {e}")))?;
         let store = inner.store.read().map_err(|_| ApiError::Unprocessable("store poisoned".into()))?;
         return inner.search.search(plan, &store, entity, &body);
     }
-    let m = plan.routes.find(method, &rest).ok_or(ApiError::NotFound)?;
+    let m = route.ok_or(ApiError::NotFound)?;
     let op = &plan.ops[m.op.0];
-    let bytes = axum::body::to_bytes(req.into_body(), inner.config.body_limit).await.map_err(|_| ApiError::TooLarge)?;
     let body = crate::body::parse_body(&headers, &bytes)?;
     let origin = format!("http://{}", headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost"));
     let ctx = Ctx { plan, op, params: m.params, query, body, origin, path };
