@@ -51,6 +51,7 @@ mod contract {
     pub mod journal;
     pub mod projects;
     pub mod rates;
+    pub mod report_checks;
     pub mod reports;
     pub mod roles;
     pub mod runner;
