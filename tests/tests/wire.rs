@@ -16,7 +16,9 @@ type Error = Box<dyn std::error::Error + Send + Sync>;
 
 const USER_AGENT: &str = "wire-tests (dev@example.com)";
 
-/// Headers whose value changes from run to run and so are left out of snapshots.
+/// Headers whose value changes from run to run and so are left out of snapshots. Every
+/// other header is kept, so a new one (an `X-RateLimit-*` that real Harvest does not send,
+/// say) shows up as a snapshot change.
 const VOLATILE: &[&str] = &["date"];
 
 /// A mock server and a raw HTTP client for it.
@@ -159,6 +161,9 @@ async fn error_answers() -> Result<(), Error> {
         .header("User-Agent", USER_AGENT)
         .header("Authorization", "Bearer wire-token");
     insta::assert_snapshot!("401_no_account_id", w.send(no_account).await?.text);
+    // Real Harvest answers an unknown route with an HTML page ("HARVEST: Canʼt find page",
+    // text/html; exact bytes unrecorded). The mock keeps its JSON 404 there, so that every
+    // error body stays one of Harvest's JSON shapes, which the bad-input suite relies on.
     insta::assert_snapshot!("404_unknown_route", w.send(w.authed(Method::GET, "/v2/nothing_here")).await?.text);
     insta::assert_snapshot!("404_unknown_id", w.send(w.authed(Method::GET, "/v2/clients/1")).await?.text);
     let oversized = format!(r#"{{"name":"{}"}}"#, "a".repeat(1024 * 1024));
