@@ -180,7 +180,10 @@ async fn handle(state: &AppState, req: Request) -> ApiResult<Response> {
         if let Some(p) = &inner.config.state
             && let Err(e) = crate::persist::save(&store, p)
         {
-            tracing::warn!("could not save state: {e}");
+            tracing::error!("could not save state: {e}");
+            // A 2xx promises the write survives a restart; this one would not.
+            let message = format!("The change could not be saved to the state file: {e}");
+            return Ok(json(500, &serde_json::json!({ "message": message })));
         }
         Ok(resp)
     } else {
