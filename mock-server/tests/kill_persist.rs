@@ -1,0 +1,159 @@
+//! `--state FILE` survives SIGKILL: the real binary is killed in the middle of a
+//! burst of concurrent creates, restarted on the same file, and every create
+//! that was answered with a 2xx before the kill is there. Also: the binary's
+//! default listen address is loopback.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+const WRITERS: usize = 24;
+/// Kill once this many creates were acknowledged (or after `BURST_LIMIT`).
+const ACKED_BEFORE_KILL: usize = 30;
+const BURST_LIMIT: Duration = Duration::from_secs(20);
+const START_LIMIT: Duration = Duration::from_secs(120);
+
+fn command() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_harvest-mock"));
+    for var in ["ADDR", "SEED", "SCALE", "SPEC", "TOKEN", "RATE_LIMIT", "LATENCY", "STATE"] {
+        c.env_remove(format!("HARVEST_MOCK_{var}"));
+    }
+    c.env("NO_COLOR", "1").env("RUST_LOG", "harvest_mock=info");
+    c
+}
+
+/// Starts `harvest-mock serve --state FILE --addr 127.0.0.1:0` and reads the address
+/// it logs ("harvest-mock listening on http://127.0.0.1:PORT ...").
+fn spawn(state: &Path) -> (Child, SocketAddr) {
+    let mut child = command()
+        .args(["serve", "--addr", "127.0.0.1:0", "--state"])
+        .arg(state)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let out = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    // Keeps draining the log so the server never blocks on a full pipe.
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if let Some(rest) = line.split("listening on http://").nth(1) {
+                let addr: String = rest.chars().take_while(|c| !c.is_whitespace()).collect();
+                let _ = tx.send(addr);
+            }
+        }
+    });
+    let addr = rx.recv_timeout(START_LIMIT).expect("the server logs its address");
+    (child, addr.parse().unwrap())
+}
+
+/// One request on a fresh connection: (status, JSON body).
+async fn call(addr: SocketAddr, method: &str, path: &str, body: &str) -> std::io::Result<(u16, Value)> {
+    let mut s = TcpStream::connect(addr).await?;
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nAuthorization: Bearer t\r\n\
+         Harvest-Account-Id: 1\r\nUser-Agent: kill-persist (dev@example.com)\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).await?;
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).await?;
+    let text = String::from_utf8_lossy(&raw);
+    let (head, body) = text.split_once("\r\n\r\n").ok_or_else(|| std::io::Error::other("cut answer"))?;
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    Ok((status, serde_json::from_str(body).unwrap_or(Value::Null)))
+}
+
+/// Acknowledged creates: (id, name).
+type Acked = Arc<Mutex<Vec<(i64, String)>>>;
+
+/// One writer: creates clients until the server stops answering.
+async fn writer(addr: SocketAddr, n: usize, acked: Acked, sent: Arc<AtomicUsize>) {
+    for i in 0.. {
+        let name = format!("burst-{n}-{i}");
+        sent.fetch_add(1, Ordering::SeqCst);
+        match call(addr, "POST", "/v2/clients", &format!(r#"{{"name":"{name}"}}"#)).await {
+            Ok((201, body)) => acked.lock().unwrap().push((body["id"].as_i64().unwrap(), name)),
+            Ok((status, body)) => panic!("create {name}: {status} {body}"),
+            Err(_) => return,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_writes_survive_sigkill() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("account.json");
+    let (mut child, addr) = spawn(&state);
+    let acked: Acked = Arc::default();
+    let sent = Arc::new(AtomicUsize::new(0));
+    let writers: Vec<_> = (0..WRITERS).map(|n| tokio::spawn(writer(addr, n, acked.clone(), sent.clone()))).collect();
+    let started = Instant::now();
+    while acked.lock().unwrap().len() < ACKED_BEFORE_KILL && started.elapsed() < BURST_LIMIT {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    child.kill().unwrap(); // SIGKILL
+    let killed_at = (sent.load(Ordering::SeqCst), acked.lock().unwrap().len());
+    child.wait().unwrap();
+    for w in writers {
+        w.await.unwrap();
+    }
+    let acked = acked.lock().unwrap().clone();
+    assert!(!acked.is_empty(), "no create was acknowledged before the kill");
+    assert!(killed_at.0 > killed_at.1, "the kill came after the burst, not during it: {killed_at:?}");
+
+    let (mut child, addr) = spawn(&state);
+    let (status, list) = call(addr, "GET", "/v2/clients?per_page=2000", "").await.unwrap();
+    assert_eq!(status, 200, "{list}");
+    let names: Vec<&str> = list["clients"].as_array().unwrap().iter().filter_map(|c| c["name"].as_str()).collect();
+    for (id, name) in &acked {
+        let (status, got) = call(addr, "GET", &format!("/v2/clients/{id}"), "").await.unwrap();
+        assert_eq!((status, got["name"].as_str()), (200, Some(name.as_str())), "acknowledged create {id} {name}");
+    }
+    let landed = names.iter().filter(|n| n.starts_with("burst-")).count();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    println!(
+        "{} creates sent, {} acknowledged when killed; after the restart all {} acknowledged are present \
+         ({landed} burst records in total)",
+        killed_at.0,
+        acked.len(),
+        acked.len()
+    );
+}
+
+/// The admin API takes no credentials, so the binary must listen on loopback unless told otherwise.
+#[test]
+fn the_binary_listens_on_loopback_by_default() {
+    let out = command().args(["serve", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    let addr_line = help.lines().skip_while(|l| !l.contains("--addr")).take(3).collect::<Vec<_>>().join(" ");
+    let default = addr_line.split("[default: ").nth(1).and_then(|d| d.split(']').next()).unwrap();
+    let addr: SocketAddr = default.parse().unwrap();
+    assert!(addr.ip().is_loopback(), "--addr defaults to {addr}");
+}
+
+/// A write whose state cannot be saved is not acknowledged: a 2xx promises it survives a kill.
+#[tokio::test]
+async fn a_write_that_cannot_be_saved_is_not_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("account.json");
+    // The save writes `account.tmp` and renames it; a directory there makes every save fail.
+    std::fs::create_dir(dir.path().join("account.tmp")).unwrap();
+    let (mut child, addr) = spawn(&state);
+    let (status, body) = call(addr, "POST", "/v2/clients", r#"{"name":"unsaved"}"#).await.unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(status >= 500, "an unsaved create was acknowledged: {status} {body}");
+    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+}
