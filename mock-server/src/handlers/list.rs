@@ -4,6 +4,7 @@ use std::cmp::Ordering;
 
 use axum::response::Response;
 use harvest_spec::ir::{Behavior, FilterOp, Pagination};
+use serde::Serialize;
 use serde_json::Value;
 
 use super::{Ctx, json};
@@ -12,7 +13,7 @@ use crate::pagination::{self, LinkBase, PageReq};
 use crate::plan::{FilterPlan, Plan};
 use std::sync::Arc;
 
-use crate::store::{Order, Store};
+use crate::store::{Cell, Order, Store, cmp_json};
 use crate::values::{Bad, coerce};
 
 pub fn list(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Response> {
@@ -37,18 +38,26 @@ pub fn list(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Response> {
         &filtered
     };
     Ok(page(ctx, p, &req, ids, |i| {
-        ids.get(i)
-            .and_then(|id| store.get(r, *id))
-            .map(|rec| crate::render::record(ctx.plan, store, r, rec))
-            .unwrap_or(Value::Null)
+        ids.get(i).and_then(|id| store.get(r, *id)).map(|rec| crate::render::RecordView {
+            plan: ctx.plan,
+            store,
+            r,
+            rec,
+        })
     }))
 }
 
 /// Renders one page of `ids` (`item(i)` renders the i-th) inside the envelope.
-pub fn page(ctx: &Ctx<'_>, p: &Pagination, req: &PageReq, ids: &[i64], item: impl Fn(usize) -> Value) -> Response {
+pub fn page<T: Serialize>(
+    ctx: &Ctx<'_>,
+    p: &Pagination,
+    req: &PageReq,
+    ids: &[i64],
+    item: impl Fn(usize) -> T,
+) -> Response {
     let descending = ids.first().zip(ids.last()).is_none_or(|(a, b)| a >= b);
     let (start, end) = pagination::window(req, ids, descending);
-    let items: Vec<Value> = (start..end).map(item).collect();
+    let items: Vec<T> = (start..end).map(item).collect();
     let filters = ctx
         .query
         .iter()
@@ -99,10 +108,15 @@ pub fn filter_ids(ctx: &Ctx<'_>, store: &Store, r: usize) -> ApiResult<Vec<i64>>
         table.rows.get(id).is_some_and(|rec| {
             filters.iter().all(|(f, want)| {
                 let Some(ix) = f.top_ix else { return true };
-                let top = rec.get(ix).and_then(Option::as_ref);
-                let mut vals = Vec::new();
-                collect(top, &f.rest, &mut vals);
-                vals.iter().any(|v| compare(v, want, f.op))
+                match rec.get(ix).and_then(Option::as_ref) {
+                    Some(Cell::Json(top)) => {
+                        let mut vals = Vec::new();
+                        collect(Some(top), &f.rest, &mut vals);
+                        vals.iter().any(|v| compare(v, want, f.op))
+                    }
+                    Some(cell) if f.rest.is_empty() => compare_cell(cell, want, f.op),
+                    _ => false,
+                }
             })
         })
     };
@@ -152,37 +166,36 @@ fn collect<'v>(v: Option<&'v Value>, rest: &[String], out: &mut Vec<&'v Value>) 
     }
 }
 
+/// [`compare`] for a stored scalar.
+fn compare_cell(c: &Cell, want: &Value, op: FilterOp) -> bool {
+    match (c, want) {
+        (Cell::Json(v), _) => compare(v, want, op),
+        (Cell::Str(a), Value::String(b)) if a.len() > b.len() && b.len() == 10 => {
+            holds(op, a.get(..10).map(|p| p.cmp(b.as_str())))
+        }
+        (Cell::Null, _) => false,
+        _ => holds(op, c.cmp_value(want)),
+    }
+}
+
 fn compare(v: &Value, want: &Value, op: FilterOp) -> bool {
     let ord = match (v, want) {
         (Value::Null, _) => return false,
         (Value::String(a), Value::String(b)) if a.len() > b.len() && b.len() == 10 => {
             a.get(..10).map(|p| p.cmp(b.as_str()))
         }
-        _ => cmp_values(v, want),
+        _ => cmp_json(v, want),
     };
+    holds(op, ord)
+}
+
+/// Whether an ordering satisfies a filter operator.
+fn holds(op: FilterOp, ord: Option<Ordering>) -> bool {
     match (op, ord) {
         (FilterOp::Eq, Some(o)) => o == Ordering::Equal,
         (FilterOp::Gte, Some(o)) => o != Ordering::Less,
         (FilterOp::Lte, Some(o)) => o != Ordering::Greater,
         (_, None) => false,
-    }
-}
-
-/// Orders two stored values of the same field (null first).
-pub fn cmp_values(a: &Value, b: &Value) -> Option<Ordering> {
-    match (a, b) {
-        (Value::Null, Value::Null) => Some(Ordering::Equal),
-        (Value::Null, _) => Some(Ordering::Less),
-        (_, Value::Null) => Some(Ordering::Greater),
-        (Value::String(x), Value::String(y)) => Some(x.cmp(y)),
-        (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
-        (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64()) {
-            (Some(i), Some(j)) => Some(i.cmp(&j)),
-            _ => x.as_f64().zip(y.as_f64()).and_then(|(i, j)| i.partial_cmp(&j)),
-        },
-        (Value::Number(x), Value::String(y)) => Some(x.to_string().cmp(y)),
-        (Value::String(x), Value::Number(y)) => Some(x.cmp(&y.to_string())),
-        _ => None,
     }
 }
 
@@ -195,9 +208,9 @@ pub fn sorted_ids(plan: &Plan, store: &Store, r: usize, mut ids: Vec<i64>) -> Ve
         return ids;
     }
     let table = &store.tables[r];
-    let null = Value::Null;
+    let null = Cell::Null;
     // Look every sort key up once, then sort.
-    let mut keyed: Vec<(Vec<&Value>, i64)> = ids
+    let mut keyed: Vec<(Vec<&Cell>, i64)> = ids
         .iter()
         .map(|id| {
             let rec = table.rows.get(id);
@@ -210,7 +223,7 @@ pub fn sorted_ids(plan: &Plan, store: &Store, r: usize, mut ids: Vec<i64>) -> Ve
         .collect();
     keyed.sort_by(|(ka, a), (kb, b)| {
         for (i, (_, desc)) in sort.iter().enumerate() {
-            let o = cmp_values(ka[i], kb[i]).unwrap_or(Ordering::Equal);
+            let o = ka[i].cmp_cell(kb[i]).unwrap_or(Ordering::Equal);
             let o = if *desc { o.reverse() } else { o };
             if o != Ordering::Equal {
                 return o;
