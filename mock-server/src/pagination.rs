@@ -1,5 +1,7 @@
 //! Harvest's list envelope: page and cursor pagination with absolute links.
 
+use std::collections::HashMap;
+
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use harvest_spec::ir::{Pagination, PaginationStyle};
@@ -55,10 +57,15 @@ fn decode_cursor(c: &str) -> Option<i64> {
     v.get("after")?.get("id")?.as_i64()
 }
 
-/// The slice of `ids` a request selects: (start, end).
-pub fn window(req: &PageReq, ids: &[i64], descending_ids: bool) -> (usize, usize) {
+/// The slice of `ids` a request selects: (start, end). `pos` (id → position
+/// in `ids`), when the caller has it, finds a cursor's record without a scan.
+pub fn window(req: &PageReq, ids: &[i64], pos: Option<&HashMap<i64, usize>>, descending_ids: bool) -> (usize, usize) {
+    let found = |a: i64| match pos {
+        Some(pos) => pos.get(&a).copied(),
+        None => ids.iter().position(|x| *x == a),
+    };
     let start = match req.after {
-        Some(a) => match ids.iter().position(|x| *x == a) {
+        Some(a) => match found(a) {
             Some(i) => i + 1,
             None if descending_ids => ids.iter().position(|x| *x < a).unwrap_or(ids.len()),
             None => ids.iter().position(|x| *x > a).unwrap_or(ids.len()),

@@ -156,7 +156,7 @@ pub fn display_name(plan: &Plan, store: &Store, r: usize, id: i64) -> String {
     let Some(rec) = store.get(r, id) else { return String::new() };
     let info = &plan.res[r];
     if let Some(ix) = info.ix("name")
-        && let Some(Some(Cell::Str(s))) = rec.get(ix)
+        && let Some(s) = rec.get(ix).and_then(Option::as_ref).and_then(Cell::as_str)
     {
         return s.to_string();
     }

@@ -1,6 +1,7 @@
 //! Generic list: parent scoping, filters, spec sort order, pagination.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use axum::response::Response;
 use harvest_spec::ir::{Behavior, FilterOp, Pagination};
@@ -24,20 +25,20 @@ pub fn list(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Response> {
     ) = ctx.op.behavior
     {
         let (ids, items) = crate::behaviors::actions::behavior_list(ctx, store, b)?;
-        return Ok(page(ctx, p, &req, &ids, |i| items.get(i).cloned().unwrap_or(Value::Null)));
+        return Ok(page(ctx, p, &req, &ids, None, |i| items.get(i).cloned().unwrap_or(Value::Null)));
     }
     let r = ctx.res()?;
     // Unfiltered lists page straight over the cached order: O(per_page) per request.
     let unfiltered = ctx.op.parents.is_empty() && parsed_filters(ctx)?.iter().all(|(f, _)| f.top_ix.is_none());
     let (cached, filtered);
-    let ids: &[i64] = if unfiltered {
+    let (ids, pos): (&[i64], _) = if unfiltered {
         cached = order(ctx.plan, store, r);
-        &cached.ids
+        (&cached.ids, Some(&cached.pos))
     } else {
         filtered = filter_ids(ctx, store, r)?;
-        &filtered
+        (&filtered, None)
     };
-    Ok(page(ctx, p, &req, ids, |i| {
+    Ok(page(ctx, p, &req, ids, pos, |i| {
         ids.get(i).and_then(|id| store.get(r, *id)).map(|rec| crate::render::RecordView {
             plan: ctx.plan,
             store,
@@ -53,10 +54,11 @@ pub fn page<T: Serialize>(
     p: &Pagination,
     req: &PageReq,
     ids: &[i64],
+    pos: Option<&HashMap<i64, usize>>,
     item: impl Fn(usize) -> T,
 ) -> Response {
     let descending = ids.first().zip(ids.last()).is_none_or(|(a, b)| a >= b);
-    let (start, end) = pagination::window(req, ids, descending);
+    let (start, end) = pagination::window(req, ids, pos, descending);
     let items: Vec<T> = (start..end).map(item).collect();
     let filters = ctx
         .query
@@ -128,13 +130,56 @@ pub fn filter_ids(ctx: &Ctx<'_>, store: &Store, r: usize) -> ApiResult<Vec<i64>>
             ids
         }
         None if filters.is_empty() => order.ids.clone(),
-        None => {
-            // Scan in id order (sequential), then put the matches in list order.
-            let mut ids: Vec<i64> = table.rows.keys().copied().filter(|id| keep(id)).collect();
-            ids.sort_by_key(|id| order.pos.get(id).copied().unwrap_or(usize::MAX));
-            ids
-        }
+        None => match leading_range(ctx, store, r, &order, &filters) {
+            // A range on the leading sort key is a slice of the list order.
+            Some(slice) => slice.iter().copied().filter(|id| keep(id)).collect(),
+            None => {
+                // Scan in id order (sequential), then put the matches in list order.
+                let mut ids: Vec<i64> = table.rows.keys().copied().filter(|id| keep(id)).collect();
+                ids.sort_by_key(|id| order.pos.get(id).copied().unwrap_or(usize::MAX));
+                ids
+            }
+        },
     })
+}
+
+/// The part of the list order that filters on the leading sort key (`from`
+/// and `to` on `spent_date`, say) can match, found by binary search; `None`
+/// when no filter names that key. A superset: callers still apply every filter.
+fn leading_range<'o>(
+    ctx: &Ctx<'_>,
+    store: &Store,
+    r: usize,
+    order: &'o Order,
+    filters: &[(&FilterPlan, Value)],
+) -> Option<&'o [i64]> {
+    let &(key, desc) = ctx.plan.res[r].sort.first()?;
+    let table = &store.tables[r];
+    let ids = &order.ids;
+    let (mut lo, mut hi, mut used) = (0, ids.len(), false);
+    for (f, want) in filters.iter().filter(|(f, _)| f.top_ix == Some(key) && f.rest.is_empty()) {
+        // Missing values sort first and never match.
+        let ord = |id: &i64| {
+            table
+                .rows
+                .get(id)
+                .and_then(|rec| rec.get(key))
+                .and_then(Option::as_ref)
+                .and_then(|c| ord_cell(c, want))
+                .unwrap_or(Ordering::Less)
+        };
+        // In descending order the values above `want` come first, in ascending order those below.
+        let (before, after) =
+            if desc { (Ordering::Greater, Ordering::Less) } else { (Ordering::Less, Ordering::Greater) };
+        if matches!(f.op, FilterOp::Eq) || (f.op == FilterOp::Gte) != desc {
+            lo = lo.max(ids.partition_point(|id| ord(id) == before));
+        }
+        if matches!(f.op, FilterOp::Eq) || (f.op == FilterOp::Gte) == desc {
+            hi = hi.min(ids.partition_point(|id| ord(id) != after));
+        }
+        used = true;
+    }
+    used.then(|| ids.get(lo..hi.max(lo))).flatten()
 }
 
 /// Builds every table's list order ahead of the first request.
@@ -170,11 +215,17 @@ fn collect<'v>(v: Option<&'v Value>, rest: &[String], out: &mut Vec<&'v Value>) 
 fn compare_cell(c: &Cell, want: &Value, op: FilterOp) -> bool {
     match (c, want) {
         (Cell::Json(v), _) => compare(v, want, op),
-        (Cell::Str(a), Value::String(b)) if a.len() > b.len() && b.len() == 10 => {
-            holds(op, a.get(..10).map(|p| p.cmp(b.as_str())))
-        }
         (Cell::Null, _) => false,
-        _ => holds(op, c.cmp_value(want)),
+        _ => holds(op, ord_cell(c, want)),
+    }
+}
+
+/// How a stored scalar compares with a filter value; a timestamp against a
+/// date compares its date part.
+fn ord_cell(c: &Cell, want: &Value) -> Option<Ordering> {
+    match (c.as_str(), want) {
+        (Some(a), Value::String(b)) if b.len() == 10 && a.len() > 10 => a.get(..10).map(|p| p.cmp(b.as_str())),
+        _ => c.cmp_value(want),
     }
 }
 

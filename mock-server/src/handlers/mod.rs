@@ -230,7 +230,7 @@ pub fn page_pub(
     ids: &[i64],
     item: impl Fn(usize) -> Value,
 ) -> Response {
-    list::page(ctx, p, req, ids, item)
+    list::page(ctx, p, req, ids, None, item)
 }
 
 /// Validates the operation's query parameters.

@@ -1,6 +1,7 @@
 //! One stored field value. A `serde_json::Value` costs 80 bytes (with
 //! `preserve_order`) whatever it holds; stored fields are almost always
-//! scalars, so a cell keeps scalars inline in 24 bytes and boxes the rest.
+//! scalars and short strings (dates, states, codes), so a cell keeps those
+//! inline in 16 bytes and puts the rest behind one thin pointer.
 
 use std::cmp::Ordering;
 
@@ -18,8 +19,11 @@ pub enum Cell {
     Int(i64),
     /// Any other number (rendered the way `serde_json` renders an `f64`).
     Float(f64),
-    /// A string.
-    Str(Box<str>),
+    /// A string of at most [`Short::CAPACITY`] bytes, inline.
+    Short(Short),
+    /// A longer string (boxed twice so the pointer, and the cell, stay small).
+    #[allow(clippy::redundant_allocation)]
+    Long(Box<Box<str>>),
     /// Arrays, objects and integers beyond `i64`, kept as JSON.
     Json(Box<Value>),
 }
@@ -44,10 +48,19 @@ impl Cell {
         }
     }
 
+    /// A string cell.
+    pub fn string(s: &str) -> Cell {
+        match Short::new(s) {
+            Some(short) => Cell::Short(short),
+            None => Cell::Long(Box::new(s.into())),
+        }
+    }
+
     /// The string, when the cell holds one.
     pub fn as_str(&self) -> Option<&str> {
         match self {
-            Cell::Str(s) => Some(s),
+            Cell::Short(s) => Some(s.as_str()),
+            Cell::Long(s) => Some(s),
             _ => None,
         }
     }
@@ -82,14 +95,14 @@ impl Cell {
             (Cell::Null, Value::Null) => Some(Ordering::Equal),
             (Cell::Null, _) => Some(Ordering::Less),
             (_, Value::Null) => Some(Ordering::Greater),
-            (Cell::Str(x), Value::String(y)) => Some((**x).cmp(y.as_str())),
+            (Cell::Short(_) | Cell::Long(_), Value::String(y)) => Some(self.as_str()?.cmp(y.as_str())),
             (Cell::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
             (Cell::Int(i), Value::Number(n)) => match n.as_i64() {
                 Some(j) => Some(i.cmp(&j)),
                 None => (*i as f64).partial_cmp(&n.as_f64()?),
             },
             (Cell::Float(f), Value::Number(n)) => f.partial_cmp(&n.as_f64()?),
-            (Cell::Str(x), Value::Number(n)) => Some((**x).cmp(n.to_string().as_str())),
+            (Cell::Short(_) | Cell::Long(_), Value::Number(n)) => Some(self.as_str()?.cmp(n.to_string().as_str())),
             (Cell::Int(_) | Cell::Float(_), Value::String(y)) => Some(self.to_value().to_string().cmp(y)),
             _ => None,
         }
@@ -98,7 +111,9 @@ impl Cell {
     /// Orders two cells of the same field (see [`Cell::cmp_value`]).
     pub fn cmp_cell(&self, other: &Cell) -> Option<Ordering> {
         match (self, other) {
-            (Cell::Str(x), Cell::Str(y)) => Some(x.cmp(y)),
+            (Cell::Short(_) | Cell::Long(_), Cell::Short(_) | Cell::Long(_)) => {
+                Some(self.as_str()?.cmp(other.as_str()?))
+            }
             (Cell::Int(i), Cell::Int(j)) => Some(i.cmp(j)),
             (Cell::Null, Cell::Null) => Some(Ordering::Equal),
             (Cell::Null, _) => Some(Ordering::Less),
@@ -114,7 +129,7 @@ impl Cell {
             Cell::Bool(b) => Value::Bool(*b),
             Cell::Int(i) => Value::from(*i),
             Cell::Float(f) => Number::from_f64(*f).map_or(Value::Null, Value::Number),
-            Cell::Str(s) => Value::String(s.to_string()),
+            Cell::Short(_) | Cell::Long(_) => Value::String(self.as_str().unwrap_or_default().to_string()),
             Cell::Json(v) => (**v).clone(),
         }
     }
@@ -130,7 +145,7 @@ impl From<Value> for Cell {
                 (None, true) => n.as_f64().map_or(Cell::Null, Cell::Float),
                 (None, false) => Cell::Json(Box::new(Value::Number(n))),
             },
-            Value::String(s) => Cell::Str(s.into_boxed_str()),
+            Value::String(s) => Cell::string(&s),
             other => Cell::Json(Box::new(other)),
         }
     }
@@ -141,7 +156,7 @@ impl From<&Value> for Cell {
         match v {
             Value::Null => Cell::Null,
             Value::Bool(b) => Cell::Bool(*b),
-            Value::String(s) => Cell::Str(s.as_str().into()),
+            Value::String(s) => Cell::string(s),
             other => Cell::from(other.clone()),
         }
     }
@@ -161,13 +176,13 @@ impl From<bool> for Cell {
 
 impl From<String> for Cell {
     fn from(s: String) -> Cell {
-        Cell::Str(s.into_boxed_str())
+        Cell::string(&s)
     }
 }
 
 impl From<&str> for Cell {
     fn from(s: &str) -> Cell {
-        Cell::Str(s.into())
+        Cell::string(s)
     }
 }
 
@@ -176,7 +191,7 @@ impl PartialEq<Value> for Cell {
         match (self, other) {
             (Cell::Null, Value::Null) => true,
             (Cell::Bool(a), Value::Bool(b)) => a == b,
-            (Cell::Str(a), Value::String(b)) => **a == **b,
+            (Cell::Short(_) | Cell::Long(_), Value::String(b)) => self.as_str() == Some(b.as_str()),
             (Cell::Int(a), Value::Number(b)) => b.as_i64() == Some(*a),
             (Cell::Float(a), Value::Number(b)) => b.is_f64() && b.as_f64() == Some(*a),
             (Cell::Json(a), b) => **a == *b,
@@ -192,7 +207,7 @@ impl Serialize for Cell {
             Cell::Bool(b) => s.serialize_bool(*b),
             Cell::Int(i) => s.serialize_i64(*i),
             Cell::Float(f) => s.serialize_f64(*f),
-            Cell::Str(x) => s.serialize_str(x),
+            Cell::Short(_) | Cell::Long(_) => s.serialize_str(self.as_str().unwrap_or_default()),
             Cell::Json(v) => v.serialize(s),
         }
     }
@@ -201,6 +216,32 @@ impl Serialize for Cell {
 impl<'de> Deserialize<'de> for Cell {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Cell, D::Error> {
         Value::deserialize(d).map(Cell::from)
+    }
+}
+
+/// A string of up to 14 bytes stored inline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Short {
+    len: u8,
+    bytes: [u8; Short::CAPACITY],
+}
+
+impl Short {
+    /// The longest string kept inline, in bytes.
+    pub const CAPACITY: usize = 14;
+
+    /// `s` inline, when it fits.
+    fn new(s: &str) -> Option<Short> {
+        let len = s.len();
+        let mut bytes = [0; Short::CAPACITY];
+        bytes.get_mut(..len)?.copy_from_slice(s.as_bytes());
+        Some(Short { len: u8::try_from(len).ok()?, bytes })
+    }
+
+    /// The string.
+    fn as_str(&self) -> &str {
+        // Always valid: the bytes were copied from a whole `&str`.
+        std::str::from_utf8(self.bytes.get(..usize::from(self.len)).unwrap_or_default()).unwrap_or_default()
     }
 }
 
@@ -230,7 +271,18 @@ mod tests {
 
     #[test]
     fn a_cell_is_small() {
-        assert_eq!(std::mem::size_of::<Option<Cell>>(), 24);
+        assert_eq!(std::mem::size_of::<Option<Cell>>(), 16);
+    }
+
+    #[test]
+    fn short_strings_stay_inline_and_long_ones_do_not() {
+        assert!(matches!(Cell::from("2025-01-01"), Cell::Short(_)));
+        assert!(matches!(Cell::from("exactly14bytes"), Cell::Short(_)));
+        assert!(matches!(Cell::from("fifteen bytes!!"), Cell::Long(_)));
+        assert!(matches!(Cell::from("ünïcödé"), Cell::Short(_)));
+        for s in ["", "a", "exactly14bytes", "fifteen bytes!!", "2025-07-15T09:55:19Z", "ünïcödé ✓✓"] {
+            assert_eq!(Cell::from(s).as_str(), Some(s));
+        }
     }
 
     #[test]
@@ -243,6 +295,7 @@ mod tests {
             json!(7.25),
             json!(u64::MAX),
             json!("2025-01-01"),
+            json!("2025-07-15T09:55:19Z"),
             json!([1, "a"]),
             json!({"id": 1, "name": "x"}),
         ] {

@@ -241,7 +241,7 @@ mod rows_serde {
     const ABSENT: &str = "\u{0}absent";
 
     pub fn serialize<S: Serializer>(rows: &BTreeMap<i64, Rec>, s: S) -> Result<S::Ok, S::Error> {
-        let absent = Cell::Str(ABSENT.into());
+        let absent = Cell::from(ABSENT);
         let out: BTreeMap<i64, Vec<&Cell>> =
             rows.iter().map(|(k, r)| (*k, r.iter().map(|v| v.as_ref().unwrap_or(&absent)).collect())).collect();
         out.serialize(s)
