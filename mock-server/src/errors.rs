@@ -47,7 +47,13 @@ impl ApiError {
                 }
                 r
             }
-            ApiError::NotFound => json(StatusCode::NOT_FOUND, bodies.not_found.clone()),
+            ApiError::NotFound => {
+                let mut r = json(StatusCode::NOT_FOUND, bodies.not_found.clone());
+                // Recorded real traffic (2024) spells the charset of this answer in upper case.
+                r.headers_mut()
+                    .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=UTF-8"));
+                r
+            }
             ApiError::TooLarge => json(StatusCode::PAYLOAD_TOO_LARGE, message("Request body is too large")),
             ApiError::Unprocessable(m) => json(StatusCode::UNPROCESSABLE_ENTITY, message(m)),
             ApiError::RateLimited(secs) => {

@@ -48,12 +48,19 @@ fn apply_one(
     problems: &mut Vec<String>,
 ) {
     let plan = ctx.plan;
+    // Harvest (Rails) reports a missing date twice: blank, and not a valid date.
+    let blank = |problems: &mut Vec<String>| {
+        problems.push(format!("{} can't be blank", b.label));
+        if matches!(b.field_ty.as_ref().unwrap_or(&b.ty), TypeRef::Date) {
+            problems.push(bad(&b.label, Bad::Date));
+        }
+    };
     {
         let f = &plan.spec.resources[r].fields[ix];
         match ctx.body.get(&b.name) {
             None => {
                 if create && b.required {
-                    problems.push(format!("{} can't be blank", b.label));
+                    blank(problems);
                 } else if create && let Some(d) = &b.default {
                     rec[ix] = Some(Cell::from(d));
                 }
@@ -66,7 +73,7 @@ fn apply_one(
                 }
             }
             Some(Value::String(s)) if s.is_empty() && b.required && !matches!(f.ty, TypeRef::String) => {
-                problems.push(format!("{} can't be blank", b.label));
+                blank(problems);
             }
             Some(v) => {
                 let ty = b.field_ty.as_ref().unwrap_or(&b.ty);

@@ -70,17 +70,24 @@ pub fn coerce(plan: &Plan, ty: &TypeRef, v: &Value) -> Result<Value, Bad> {
     match ty {
         TypeRef::Id | TypeRef::Integer => match v {
             Value::Number(n) if n.is_i64() => Ok(v.clone()),
-            Value::Number(n) => {
-                n.as_f64().filter(|f| f.fract() == 0.0).map(|f| Value::from(f as i64)).ok_or(Bad::Invalid)
-            }
+            // Whole floats only, and only those an i64 holds (`as` would saturate 2^64 silently).
+            Value::Number(n) => n
+                .as_f64()
+                .filter(|f| f.fract() == 0.0 && (i64::MIN as f64..i64::MAX as f64).contains(f))
+                .map(|f| Value::from(f as i64))
+                .ok_or(Bad::Invalid),
             Value::String(s) => s.trim().parse::<i64>().map(Value::from).map_err(|_| Bad::Invalid),
             _ => Err(Bad::Invalid),
         },
+        // `NaN`, `inf` and numbers too large to round would be stored as null.
         TypeRef::Decimal => match v {
-            Value::Number(n) => n.as_f64().map(dec).ok_or(Bad::Invalid),
-            Value::String(s) => s.trim().parse::<f64>().map(dec).map_err(|_| Bad::Invalid),
-            _ => Err(Bad::Invalid),
-        },
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) => s.trim().parse::<f64>().ok(),
+            _ => None,
+        }
+        .map(dec)
+        .filter(Value::is_number)
+        .ok_or(Bad::Invalid),
         TypeRef::Boolean => match v {
             Value::Bool(_) => Ok(v.clone()),
             Value::String(s) if s == "true" || s == "1" => Ok(Value::Bool(true)),

@@ -63,7 +63,10 @@ async fn validation_names_every_problem_and_changes_nothing() {
     let before = s.count("time_entry");
     let r = call(&s, "POST", "/v2/time_entries", Some(&json!({}))).await;
     assert_eq!(r.status, 422);
-    assert_eq!(r.text, r#"{"message":"Project can't be blank, Task can't be blank, Spent date can't be blank"}"#);
+    assert_eq!(
+        r.text,
+        r#"{"message":"Project can't be blank, Task can't be blank, Spent date can't be blank, Spent date is not a valid date"}"#
+    );
     let r = call(
         &s,
         "POST",

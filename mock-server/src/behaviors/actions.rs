@@ -30,6 +30,8 @@ fn item_schema(ctx: &Ctx<'_>) -> Option<Schema> {
 /// Items of lists computed by behaviours, with their ids (for cursors).
 pub fn behavior_list(ctx: &Ctx<'_>, store: &Store, b: Behavior) -> ApiResult<(Vec<i64>, Vec<Value>)> {
     let plan = ctx.plan;
+    // Refuse invalid filter values with a 422, as every other list does.
+    crate::handlers::parsed_filters_pub(ctx)?;
     let u = users(ctx)?;
     let user = if b == Behavior::CurrentUserProjectAssignments { store.me } else { self_id(ctx)? };
     store.get(u, user).ok_or(ApiError::NotFound)?;

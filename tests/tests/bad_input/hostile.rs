@@ -1,0 +1,469 @@
+//! The hostile requests: what is sent to which operation, and what must come back.
+
+use harvest_mock::AppState;
+use harvest_spec::Spec;
+use harvest_spec::ir::{OpKind, TypeRef};
+use proptest::prelude::*;
+use proptest::sample::Index;
+
+use crate::wire::{self, Request};
+
+/// What a hostile request must get.
+#[derive(Debug, Clone, Copy)]
+pub enum Expect {
+    /// Exactly this status.
+    Status(u16),
+    /// Any 4xx.
+    ClientError,
+    /// A 2xx or a 4xx: the request is odd but answerable.
+    NoServerError,
+    /// A 400 from the HTTP layer itself: the request line is not HTTP (raw bytes over 0x7f
+    /// in the target), so no handler runs and the body may be empty.
+    NotHttp,
+}
+
+/// One operation, addressed on existing records.
+#[derive(Debug, Clone)]
+pub struct Op {
+    id: String,
+    method: &'static str,
+    kind: OpKind,
+    /// `/v2/...` with existing ids.
+    path: String,
+    /// Body fields: name, type, whether it sets a record field.
+    fields: Vec<(String, TypeRef, bool)>,
+    /// Query parameters: name, type, required.
+    query: Vec<(String, TypeRef, bool)>,
+    paginated: bool,
+    /// Methods no operation has on this path.
+    other_methods: Vec<&'static str>,
+}
+
+/// Every operation of the served spec.
+pub struct Catalog {
+    spec: Spec,
+    ops: Vec<Op>,
+}
+
+const METHODS: [&str; 4] = ["GET", "POST", "PATCH", "DELETE"];
+const UNKNOWN_METHODS: [&str; 6] = ["PUT", "OPTIONS", "TRACE", "FOO", "PROPFIND", "LINK"];
+
+impl Catalog {
+    /// Reads the operations from the running server's spec, with ids of its records.
+    pub fn new(state: &AppState) -> Catalog {
+        let spec = state.spec().clone();
+        let ops = spec
+            .operations
+            .iter()
+            .map(|op| {
+                let params = harvest_tests::existing_params(state, op).expect("every operation has records");
+                let taken: Vec<&str> =
+                    spec.operations.iter().filter(|o| o.path.raw == op.path.raw).map(|o| o.method.as_str()).collect();
+                Op {
+                    id: op.id.clone(),
+                    method: op.method.as_str(),
+                    kind: op.kind,
+                    path: format!("/v2{}", harvest_tests::op_path(op, &params)),
+                    fields: op
+                        .body
+                        .iter()
+                        .flat_map(|b| &b.fields)
+                        .map(|f| (f.name.clone(), f.ty.clone(), f.target.is_some()))
+                        .collect(),
+                    query: op.query.iter().map(|q| (q.name.clone(), q.ty.clone(), q.required)).collect(),
+                    paginated: op.pagination.is_some(),
+                    other_methods: METHODS
+                        .iter()
+                        .filter(|m| !taken.contains(m))
+                        .chain(&UNKNOWN_METHODS)
+                        .copied()
+                        .collect(),
+                }
+            })
+            .collect();
+        Catalog { spec, ops }
+    }
+
+    fn indexes(&self, keep: impl Fn(&Op) -> bool) -> Vec<usize> {
+        (0..self.ops.len()).filter(|i| keep(&self.ops[*i])).collect()
+    }
+
+    /// A JSON object in the shape of the operation's body (not necessarily acceptable).
+    fn plausible_body(&self, op: &Op) -> String {
+        if op.fields.is_empty() {
+            return r#"{"note":"hostile","n":[1,2,{"k":null}]}"#.into();
+        }
+        let pairs: Vec<String> =
+            op.fields.iter().map(|(name, ty, _)| format!("\"{name}\":{}", self.plausible(ty))).collect();
+        format!("{{{}}}", pairs.join(","))
+    }
+
+    fn plausible(&self, ty: &TypeRef) -> String {
+        match ty {
+            TypeRef::Id | TypeRef::Integer | TypeRef::Ref(_) => "1".into(),
+            TypeRef::Decimal => "1.5".into(),
+            TypeRef::Boolean => "true".into(),
+            TypeRef::String => "\"hostile text\"".into(),
+            TypeRef::Time => "\"9:00am\"".into(),
+            TypeRef::Date => "\"2024-01-02\"".into(),
+            TypeRef::DateTime => "\"2024-01-02T03:04:05Z\"".into(),
+            TypeRef::Json | TypeRef::Object(_) => r#"{"k":[1,"v"]}"#.into(),
+            TypeRef::Enum(e) => format!("\"{}\"", self.spec.enum_def(*e).values.first().map_or("x", |v| &v.wire)),
+            TypeRef::Array(inner) => format!("[{}]", self.plausible(inner)),
+        }
+    }
+
+    /// Every operation with every deterministic attack.
+    pub fn exhaustive(&self) -> Vec<Attack> {
+        let mut out = Vec::new();
+        for op in 0..self.ops.len() {
+            out.push(Attack::Oversized { op, chunked: false });
+            out.push(Attack::Oversized { op, chunked: true });
+            for method in 0..self.ops[op].other_methods.len() {
+                out.push(Attack::Method { op, method });
+            }
+        }
+        for target in 0..TRAVERSALS.len() {
+            for method in 0..3 {
+                out.push(Attack::Traversal { target, method });
+            }
+        }
+        out
+    }
+}
+
+/// One hostile request, as indexes into the catalog and the tables below.
+#[derive(Debug, Clone)]
+pub enum Attack {
+    /// A valid-shaped JSON body cut short.
+    Truncated { op: usize, cut: Index },
+    /// A valid-shaped JSON body with junk inserted.
+    Corrupted { op: usize, at: Index, junk: usize },
+    /// One field with a value of the wrong type (or out of range).
+    WrongType { op: usize, field: Index, value: Index },
+    /// Arrays or objects nested far deeper than any parser allows.
+    Nested { op: usize, depth: usize, in_field: bool },
+    /// A 1 MB string in a field that is not free text.
+    LongString { op: usize, field: Index },
+    /// Invalid UTF-8 inside a JSON string.
+    BadUtf8Body { op: usize, junk: usize },
+    /// Invalid UTF-8 (raw or escaped) in the path.
+    BadUtf8Path { op: usize, junk: usize },
+    /// Noise, then one invalid paging or filter parameter last.
+    BadQuery { op: usize, param: Index, value: Index, noise: Vec<usize> },
+    /// Odd but harmless query noise on a read.
+    OddQuery { op: usize, noise: Vec<usize> },
+    /// A path that tries to climb out of `/v2` into the admin API.
+    Traversal { target: usize, method: usize },
+    /// A body over the 1 MiB limit.
+    Oversized { op: usize, chunked: bool },
+    /// A create with a body that is not JSON, under another content type.
+    ContentType { op: usize, kind: usize },
+    /// A method no operation has on the path.
+    Method { op: usize, method: usize },
+}
+
+const JUNK: [&[u8]; 13] =
+    [b"}", b"{", b"\"", b",", b":", b"]", b"\x00", b"\\", b"tru", b"NaN", b"Infinity", b"'", b"\x01"];
+const BAD_UTF8: [&[u8]; 5] = [b"\xff", b"\xc3\x28", b"\xed\xa0\x80", b"\xf8\x88\x80\x80\x80", b"\x80"];
+const BAD_PATH: [&[u8]; 6] = [b"\xff\xfe", b"%ff%fe", b"%c3%28", b"%00", b"\xc3\x28", b"1%2f2"];
+const NOISE: [&str; 14] = [
+    "=",
+    "&",
+    "==",
+    "=x",
+    "x=",
+    "%",
+    "%zz=%zz",
+    "%ff%fe=%80",
+    "a=1&a=2&a=3",
+    "a[]=1&a[x]=2",
+    ";",
+    "+=+",
+    "%2B=%2B",
+    "per_page=5&per_page=7",
+];
+/// Request targets that climb towards `/__admin`, raw and encoded.
+pub const TRAVERSALS: [&str; 16] = [
+    "/v2/../__admin/reset",
+    "/v2/%2e%2e/__admin/reset",
+    "/v2/%2E%2E/__admin/faults",
+    "/v2/..%2f__admin%2freset",
+    "/v2/%2e%2e%2f__admin%2freset",
+    "/api/v2/../../__admin/seed",
+    "/v2/clients/../../__admin/reset",
+    "/v2/./../__admin/requests",
+    "/v2/..\\__admin\\reset",
+    "/v2/%5c..%5c__admin%5creset",
+    "/v2/clients/..;/..;/__admin/reset",
+    "/v2//..//__admin/faults",
+    "/v2/%252e%252e/__admin/reset",
+    "/v2/..%00/__admin/reset",
+    "/V2/../__ADMIN/reset",
+    "/v2/clients/%2e%2e/%2e%2e/__admin/seed",
+];
+const TRAVERSAL_METHODS: [&str; 3] = ["POST", "DELETE", "GET"];
+const CONTENT_TYPES: [(&str, &[u8]); 6] = [
+    ("text/plain", b"just some words"),
+    ("application/xml", b"<client><name>x</name></client>"),
+    (
+        "multipart/form-data; boundary=XYZ",
+        b"--XYZ\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nx\r\n--XYZ--\r\n",
+    ),
+    ("application/octet-stream", b"\x00\x01\x02\xff\xfe"),
+    ("application/json; charset=utf-16", b"\xff\xfe{\x00\"\x00n\x00\"\x00:\x001\x00}\x00"),
+    ("text/html", b"<p>hello</p>"),
+];
+
+/// Values a field of this type must refuse (raw JSON text).
+fn wrong_values(ty: &TypeRef) -> &'static [&'static str] {
+    match ty {
+        TypeRef::Id | TypeRef::Integer | TypeRef::Ref(_) => &[
+            r#""abc""#,
+            "true",
+            "{}",
+            "[[1]]",
+            "1.5",
+            "18446744073709551616",
+            "-9.3e18",
+            "1e400",
+            r#""1 2""#,
+            r#""１２""#,
+        ],
+        TypeRef::Decimal => {
+            &[r#""abc""#, "true", "{}", "[1]", "1e400", r#""NaN""#, r#""inf""#, r#""-Infinity""#, r#""1e999""#]
+        }
+        TypeRef::Boolean => &[r#""yes""#, "2", "{}", "[]", "-1"],
+        TypeRef::String | TypeRef::Time => &["{}", "[{}]", "true", r#"{"a":[1]}"#],
+        TypeRef::Date => &[r#""2025-13-45""#, "20250101", "true", r#""tomorrow""#, r#""2025-02-30""#],
+        TypeRef::DateTime => &[r#""yesterday""#, "5", r#""2025-01-01T25:00:00Z""#],
+        TypeRef::Enum(_) => &[r#""no_such_value""#, "5", "[]"],
+        TypeRef::Object(_) => &[r#""x""#, "5", "[]", "true"],
+        TypeRef::Array(inner) if matches!(inner.as_ref(), TypeRef::Object(_)) => &[r#""x""#, "5", "[1]", "[[]]"],
+        TypeRef::Array(_) => &["[{}]", r#"{"a":{}}"#, "[[1]]"],
+        TypeRef::Json => &[],
+    }
+}
+
+/// Query values a parameter of this type must refuse.
+fn wrong_query_values(name: &str, ty: &TypeRef) -> &'static [&'static str] {
+    match (name, ty) {
+        ("per_page", _) => {
+            &["-1", "abc", "99999999999999999999", "0", "2001", "-0", "1e3", "1.5", "0x10", "%zz", "%ff"]
+        }
+        ("page", _) => &["0", "-1", "abc", "99999999999999999999", "1.0", "%ff"],
+        ("cursor", _) => &["!!!", "bm90IGpzb24=", "eyJhZnRlciI6eyJpZCI6IngifX0=", "eyJhZnRlciI6e319", "%ff"],
+        (_, TypeRef::Id | TypeRef::Integer | TypeRef::Ref(_)) => &["abc", "1.5", "99999999999999999999", "%ff"],
+        (_, TypeRef::Boolean) => &["maybe", "2", "yes"],
+        (_, TypeRef::Date) => &["2025-13-45", "tomorrow", "2024-02-30"],
+        (_, TypeRef::DateTime) => &["yesterday", "2025-01-01T25:00:00Z"],
+        (_, TypeRef::Enum(_)) => &["no_such_value"],
+        _ => &[],
+    }
+}
+
+fn valid_query_value(ty: &TypeRef) -> &'static str {
+    match ty {
+        TypeRef::Date => "2024-01-01",
+        TypeRef::Boolean => "true",
+        _ => "1",
+    }
+}
+
+fn json_request(op: &Op, body: Vec<u8>) -> Request {
+    wire::api(op.method, &op.path, &body)
+}
+
+impl Attack {
+    /// The request and what it must get; `None` when the generated input happens to be valid.
+    pub fn request(&self, c: &Catalog) -> Option<(Request, Expect)> {
+        let typed = |op: &Op, field: &Index, pick: &dyn Fn(&TypeRef) -> bool| {
+            let fields: Vec<&(String, TypeRef, bool)> =
+                op.fields.iter().filter(|(_, t, set)| *set && pick(t)).collect();
+            (!fields.is_empty()).then(|| fields[field.index(fields.len())].clone())
+        };
+        Some(match self {
+            Attack::Truncated { op, cut } => {
+                let op = &c.ops[*op];
+                let body = c.plausible_body(op).into_bytes();
+                let end = 1 + cut.index(body.len() - 1);
+                (json_request(op, body[..end].to_vec()), Expect::Status(400))
+            }
+            Attack::Corrupted { op, at, junk } => {
+                let op = &c.ops[*op];
+                let mut body = c.plausible_body(op).into_bytes();
+                let at = at.index(body.len() + 1);
+                body.splice(at..at, JUNK[*junk].iter().copied());
+                if serde_json::from_slice::<serde_json::Value>(&body).is_ok_and(|v| v.is_object()) {
+                    return None;
+                }
+                (json_request(op, body), Expect::Status(400))
+            }
+            Attack::WrongType { op, field, value } => {
+                let op = &c.ops[*op];
+                let (name, ty, _) = typed(op, field, &|t| !wrong_values(t).is_empty())?;
+                let values = wrong_values(&ty);
+                let body = format!("{{\"{name}\":{}}}", values[value.index(values.len())]);
+                (json_request(op, body.into_bytes()), Expect::ClientError)
+            }
+            Attack::Nested { op, depth, in_field } => {
+                let op = &c.ops[*op];
+                let (open, close) = if depth % 2 == 0 { ("[", "]") } else { ("{\"a\":", "}") };
+                let deep = format!("{}1{}", open.repeat(*depth), close.repeat(*depth));
+                let key = op.fields.first().map_or("x", |f| f.0.as_str());
+                let body = if *in_field { format!("{{\"{key}\":{deep}}}") } else { deep };
+                (json_request(op, body.into_bytes()), Expect::Status(400))
+            }
+            Attack::LongString { op, field } => {
+                let op = &c.ops[*op];
+                let pick =
+                    |t: &TypeRef| !matches!(t, TypeRef::String | TypeRef::Time | TypeRef::Json | TypeRef::Array(_));
+                let (name, _, _) = typed(op, field, &pick)?;
+                let body = format!("{{\"{name}\":\"{}\"}}", "9".repeat(1_000_000));
+                (json_request(op, body.into_bytes()), Expect::ClientError)
+            }
+            Attack::BadUtf8Body { op, junk } => {
+                let op = &c.ops[*op];
+                let key = op.fields.first().map_or("x", |f| f.0.as_str());
+                let mut body = format!("{{\"{key}\":\"ab").into_bytes();
+                body.extend_from_slice(BAD_UTF8[*junk]);
+                body.extend_from_slice(b"cd\"}");
+                (json_request(op, body), Expect::Status(400))
+            }
+            Attack::BadUtf8Path { op, junk } => {
+                let op = &c.ops[*op];
+                let mut r = json_request(op, Vec::new());
+                let cut = r.target.iter().rposition(|b| *b == b'/').unwrap_or(0);
+                r.target.truncate(cut + 1);
+                r.target.extend_from_slice(BAD_PATH[*junk]);
+                let raw = BAD_PATH[*junk].iter().any(|b| *b > 0x7f);
+                (r, if raw { Expect::NotHttp } else { Expect::ClientError })
+            }
+            Attack::BadQuery { op, param, value, noise } => {
+                let op = &c.ops[*op];
+                let mut candidates: Vec<(String, TypeRef)> = Vec::new();
+                if op.paginated {
+                    candidates.extend(["per_page", "page", "cursor"].map(|p| (p.to_string(), TypeRef::Integer)));
+                }
+                candidates.extend(
+                    op.query
+                        .iter()
+                        .filter(|(n, t, _)| !wrong_query_values(n, t).is_empty())
+                        .map(|(n, t, _)| (n.clone(), t.clone())),
+                );
+                if candidates.is_empty() {
+                    return None;
+                }
+                let (name, ty) = &candidates[param.index(candidates.len())];
+                let values = wrong_query_values(name, ty);
+                let mut pairs: Vec<String> = noise.iter().map(|n| NOISE[*n].to_string()).collect();
+                pairs.extend(
+                    op.query
+                        .iter()
+                        .filter(|q| q.2 && &q.0 != name)
+                        .map(|q| format!("{}={}", q.0, valid_query_value(&q.1))),
+                );
+                pairs.push(format!("{name}={}", values[value.index(values.len())]));
+                let mut r = wire::api_get(&format!("{}?{}", op.path, pairs.join("&")));
+                r.method = op.method.into();
+                // Lists and reports validate their parameters; the one action with query
+                // parameters (the invoice message template) reads its flags leniently.
+                (r, if op.paginated { Expect::Status(422) } else { Expect::NoServerError })
+            }
+            Attack::OddQuery { op, noise } => {
+                let op = &c.ops[*op];
+                let mut pairs: Vec<String> =
+                    op.query.iter().filter(|q| q.2).map(|q| format!("{}={}", q.0, valid_query_value(&q.1))).collect();
+                pairs.extend(noise.iter().map(|n| NOISE[*n].to_string()));
+                (wire::api_get(&format!("{}?{}", op.path, pairs.join("&"))), Expect::NoServerError)
+            }
+            Attack::Traversal { target, method } => {
+                let mut r = wire::api(TRAVERSAL_METHODS[*method], TRAVERSALS[*target], br#"{"seed":7,"scale":0.5}"#);
+                r.target = TRAVERSALS[*target].as_bytes().to_vec();
+                (r, Expect::ClientError)
+            }
+            Attack::Oversized { op, chunked } => {
+                let op = &c.ops[*op];
+                let body = format!("{{\"name\":\"{}\"}}", "a".repeat(1024 * 1024 + 10)).into_bytes();
+                let mut r = json_request(op, body);
+                r.chunked = *chunked;
+                if *chunked {
+                    r.target = format!("/api{}", op.path).into_bytes();
+                }
+                (r, Expect::Status(413))
+            }
+            Attack::ContentType { op, kind } => {
+                let op = &c.ops[*op];
+                let (ct, body) = CONTENT_TYPES[*kind];
+                let mut r = json_request(op, body.to_vec());
+                r.headers.retain(|(k, _)| k != "Content-Type");
+                r.headers.push(("Content-Type".into(), ct.as_bytes().to_vec()));
+                (r, Expect::ClientError)
+            }
+            Attack::Method { op, method } => {
+                let op = &c.ops[*op];
+                let mut r = json_request(op, Vec::new());
+                r.method = op.other_methods[*method].into();
+                (r, Expect::Status(404))
+            }
+        })
+    }
+}
+
+/// The strategy: every kind of attack over the operations it applies to.
+pub fn attacks(c: &Catalog) -> BoxedStrategy<Attack> {
+    let all = c.indexes(|_| true);
+    let with_fields = c.indexes(|o| o.fields.iter().any(|f| f.2));
+    let reads = c.indexes(|o| o.method == "GET" && matches!(o.kind, OpKind::List | OpKind::Report | OpKind::Get));
+    let queried = c.indexes(|o| o.method == "GET" && (o.paginated || !o.query.is_empty()));
+    let creates = c.indexes(|o| o.kind == OpKind::Create);
+    let pick = |v: &Vec<usize>| proptest::sample::select(v.clone());
+    let noise = || proptest::collection::vec(0..NOISE.len(), 0..4);
+    prop_oneof![
+        3 => (pick(&all), any::<Index>()).prop_map(|(op, cut)| Attack::Truncated { op, cut }),
+        3 => (pick(&all), any::<Index>(), 0..JUNK.len()).prop_map(|(op, at, junk)| Attack::Corrupted { op, at, junk }),
+        5 => (pick(&with_fields), any::<Index>(), any::<Index>())
+            .prop_map(|(op, field, value)| Attack::WrongType { op, field, value }),
+        1 => (pick(&all), 129..10_000usize, any::<bool>()).prop_map(|(op, depth, in_field)| Attack::Nested { op, depth, in_field }),
+        1 => (pick(&with_fields), any::<Index>()).prop_map(|(op, field)| Attack::LongString { op, field }),
+        2 => (pick(&all), 0..BAD_UTF8.len()).prop_map(|(op, junk)| Attack::BadUtf8Body { op, junk }),
+        2 => (pick(&all), 0..BAD_PATH.len()).prop_map(|(op, junk)| Attack::BadUtf8Path { op, junk }),
+        4 => (pick(&queried), any::<Index>(), any::<Index>(), noise())
+            .prop_map(|(op, param, value, noise)| Attack::BadQuery { op, param, value, noise }),
+        2 => (pick(&reads), noise()).prop_map(|(op, noise)| Attack::OddQuery { op, noise }),
+        2 => (0..TRAVERSALS.len(), 0..TRAVERSAL_METHODS.len()).prop_map(|(target, method)| Attack::Traversal { target, method }),
+        1 => (pick(&all), any::<bool>()).prop_map(|(op, chunked)| Attack::Oversized { op, chunked }),
+        2 => (pick(&creates), 0..CONTENT_TYPES.len()).prop_map(|(op, kind)| Attack::ContentType { op, kind }),
+        1 => pick(&all).prop_flat_map(|op| (Just(op), 0..UNKNOWN_METHODS.len())).prop_map(|(op, method)| Attack::Method { op, method }),
+    ]
+    .boxed()
+}
+
+impl Catalog {
+    /// The operation id an attack targets, for messages.
+    pub fn op_of(&self, attack: &Attack) -> &str {
+        let ix = match attack {
+            Attack::Truncated { op, .. }
+            | Attack::Corrupted { op, .. }
+            | Attack::WrongType { op, .. }
+            | Attack::Nested { op, .. }
+            | Attack::LongString { op, .. }
+            | Attack::BadUtf8Body { op, .. }
+            | Attack::BadUtf8Path { op, .. }
+            | Attack::BadQuery { op, .. }
+            | Attack::OddQuery { op, .. }
+            | Attack::Oversized { op, .. }
+            | Attack::ContentType { op, .. }
+            | Attack::Method { op, .. } => Some(*op),
+            Attack::Traversal { .. } => None,
+        };
+        ix.map_or("(traversal)", |i| self.ops[i].id.as_str())
+    }
+}
+
+impl Catalog {
+    /// The `/v2` path (on existing records) of the operation with this id.
+    pub fn path_of(&self, id: &str) -> &str {
+        self.ops.iter().find(|o| o.id == id).map_or("/v2/unknown-operation", |o| o.path.as_str())
+    }
+}
