@@ -1,9 +1,12 @@
 //! Harvest's list envelope: page and cursor pagination with absolute links.
 
+use std::collections::HashMap;
+
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use harvest_spec::ir::{Pagination, PaginationStyle};
-use serde_json::{Map, Value, json};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value;
 
 use crate::errors::{ApiError, ApiResult};
 
@@ -54,10 +57,15 @@ fn decode_cursor(c: &str) -> Option<i64> {
     v.get("after")?.get("id")?.as_i64()
 }
 
-/// The slice of `ids` a request selects: (start, end).
-pub fn window(req: &PageReq, ids: &[i64], descending_ids: bool) -> (usize, usize) {
+/// The slice of `ids` a request selects: (start, end). `pos` (id → position
+/// in `ids`), when the caller has it, finds a cursor's record without a scan.
+pub fn window(req: &PageReq, ids: &[i64], pos: Option<&HashMap<i64, usize>>, descending_ids: bool) -> (usize, usize) {
+    let found = |a: i64| match pos {
+        Some(pos) => pos.get(&a).copied(),
+        None => ids.iter().position(|x| *x == a),
+    };
     let start = match req.after {
-        Some(a) => match ids.iter().position(|x| *x == a) {
+        Some(a) => match found(a) {
             Some(i) => i + 1,
             None if descending_ids => ids.iter().position(|x| *x < a).unwrap_or(ids.len()),
             None => ids.iter().position(|x| *x > a).unwrap_or(ids.len()),
@@ -86,62 +94,97 @@ impl LinkBase {
     }
 }
 
-/// Builds the envelope in Harvest's key order.
-pub fn envelope(
-    p: &Pagination,
+/// One page in Harvest's envelope; serialises in Harvest's key order.
+pub struct Envelope<'a, T> {
+    key: &'a str,
+    items: Vec<T>,
+    per_page: usize,
+    total_pages: usize,
+    total_entries: usize,
+    next_page: Option<usize>,
+    previous_page: Option<usize>,
+    page: Option<usize>,
+    links: Links,
+}
+
+/// The envelope's `links` object.
+#[derive(serde::Serialize)]
+struct Links {
+    first: String,
+    next: Option<String>,
+    previous: Option<String>,
+    last: String,
+}
+
+impl<T: Serialize> Serialize for Envelope<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(8))?;
+        map.serialize_entry(self.key, &self.items)?;
+        map.serialize_entry("per_page", &self.per_page)?;
+        map.serialize_entry("total_pages", &self.total_pages)?;
+        map.serialize_entry("total_entries", &self.total_entries)?;
+        map.serialize_entry("next_page", &self.next_page)?;
+        map.serialize_entry("previous_page", &self.previous_page)?;
+        map.serialize_entry("page", &self.page)?;
+        map.serialize_entry("links", &self.links)?;
+        map.end()
+    }
+}
+
+/// Builds the envelope of the page `start..end` of `ids`.
+pub fn envelope<'a, T>(
+    p: &'a Pagination,
     req: &PageReq,
     base: &LinkBase,
     ids: &[i64],
     (start, end): (usize, usize),
-    items: Vec<Value>,
-) -> Value {
+    items: Vec<T>,
+) -> Envelope<'a, T> {
     let total = ids.len();
     let per = req.per_page;
     let total_pages = total.div_ceil(per).max(1);
     let pp = per.to_string();
-    let page_link = |n: usize, r: &str| {
-        Value::String(base.link(&[("page", n.to_string()), ("per_page", pp.clone()), ("ref", r.into())]))
-    };
-    let (page, next_page, previous_page, next_link, prev_link);
+    let page_link =
+        |n: usize, r: &str| base.link(&[("page", n.to_string()), ("per_page", pp.clone()), ("ref", r.into())]);
+    let (page, next_page, previous_page, next, previous);
     match p.style {
         PaginationStyle::Page => {
             let pg = req.page;
-            page = Value::from(pg);
-            next_page = if pg < total_pages { Value::from(pg + 1) } else { Value::Null };
-            previous_page = if pg > 1 { Value::from(pg - 1) } else { Value::Null };
-            next_link = if pg < total_pages { page_link(pg + 1, "next") } else { Value::Null };
-            prev_link = if pg > 1 { page_link(pg - 1, "previous") } else { Value::Null };
+            page = Some(pg);
+            next_page = (pg < total_pages).then_some(pg + 1);
+            previous_page = (pg > 1).then(|| pg - 1);
+            next = next_page.map(|n| page_link(n, "next"));
+            previous = previous_page.map(|n| page_link(n, "previous"));
         }
         PaginationStyle::Cursor => {
             let more = end < total;
             let pg = start / per + 1;
             let first = start == 0;
             let last = !more;
-            page = if first || last { Value::from(if last { total_pages.max(pg) } else { 1 }) } else { Value::Null };
-            next_page = if first && more { Value::from(2) } else { Value::Null };
-            previous_page = if last && !first { Value::from(pg.max(2) - 1) } else { Value::Null };
-            next_link = match (more, end.checked_sub(1).and_then(|i| ids.get(i))) {
-                (true, Some(id)) => Value::String(base.link(&[
+            page = (first || last).then(|| if last { total_pages.max(pg) } else { 1 });
+            next_page = (first && more).then_some(2);
+            previous_page = (last && !first).then(|| pg.max(2) - 1);
+            next = match (more, end.checked_sub(1).and_then(|i| ids.get(i))) {
+                (true, Some(id)) => Some(base.link(&[
                     ("cursor", encode_cursor(*id)),
                     ("per_page", pp.clone()),
                     ("ref", "next_cursor".into()),
                 ])),
-                _ => Value::Null,
+                _ => None,
             };
-            prev_link = if first { Value::Null } else { page_link(pg.max(2) - 1, "previous") };
+            previous = (!first).then(|| page_link(pg.max(2) - 1, "previous"));
         }
     }
-    let mut out = Map::new();
-    out.insert(p.envelope.clone(), Value::Array(items));
-    out.insert("per_page".into(), Value::from(per));
-    out.insert("total_pages".into(), Value::from(total_pages));
-    out.insert("total_entries".into(), Value::from(total));
-    out.insert("next_page".into(), next_page);
-    out.insert("previous_page".into(), previous_page);
-    out.insert("page".into(), page);
-    out.insert(
-        "links".into(),
-        json!({"first": page_link(1, "first"), "next": next_link, "previous": prev_link, "last": page_link(total_pages, "last")}),
-    );
-    Value::Object(out)
+    let links = Links { first: page_link(1, "first"), next, previous, last: page_link(total_pages, "last") };
+    Envelope {
+        key: &p.envelope,
+        items,
+        per_page: per,
+        total_pages,
+        total_entries: total,
+        next_page,
+        previous_page,
+        page,
+        links,
+    }
 }

@@ -2,24 +2,105 @@
 //! resolved against their current targets.
 
 use harvest_spec::ir::{RefType, Schema, TypeRef};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
 use crate::plan::Plan;
-use crate::store::{Rec, Store};
+use crate::store::{Cell, Rec, Store};
 
-/// Renders a stored record of resource `r`.
+/// Renders a stored record of resource `r` as a JSON value.
 pub fn record(plan: &Plan, store: &Store, r: usize, rec: &Rec) -> Value {
-    let fields = &plan.spec.resources[r].fields;
-    let mut out = Map::new();
-    for (f, v) in fields.iter().zip(rec) {
-        if f.hidden {
-            continue;
+    serde_json::to_value(RecordView { plan, store, r, rec }).unwrap_or(Value::Null)
+}
+
+/// A stored record seen as its response JSON, serialised straight to the
+/// output in spec field order, embedded refs resolved on the way.
+pub struct RecordView<'a> {
+    /// The interpreted spec.
+    pub plan: &'a Plan,
+    /// The store the record's refs point into.
+    pub store: &'a Store,
+    /// The record's resource.
+    pub r: usize,
+    /// The record.
+    pub rec: &'a Rec,
+}
+
+impl Serialize for RecordView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let fields = &self.plan.spec.resources[self.r].fields;
+        let mut map = s.serialize_map(None)?;
+        for (f, v) in fields.iter().zip(self.rec) {
+            if let (false, Some(cell)) = (f.hidden, v) {
+                map.serialize_entry(
+                    &f.name,
+                    &CellView { plan: self.plan, store: self.store, ty: &f.ty, cell, depth: 0 },
+                )?;
+            }
         }
-        if let Some(v) = v {
-            out.insert(f.name.clone(), value(plan, store, &f.ty, v, 0));
+        map.end()
+    }
+}
+
+/// One stored cell of a type, as response JSON.
+struct CellView<'a> {
+    plan: &'a Plan,
+    store: &'a Store,
+    ty: &'a TypeRef,
+    cell: &'a Cell,
+    depth: u32,
+}
+
+impl Serialize for CellView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (plan, store, depth) = (self.plan, self.store, self.depth);
+        match (self.ty, self.cell) {
+            _ if depth > 6 => self.cell.serialize(s),
+            (TypeRef::Ref(rt), c) => match c.as_i64() {
+                Some(id) if store.get(rt.target.0, id).is_some() => {
+                    EmbedView { plan, store, rt, id, depth }.serialize(s)
+                }
+                _ => s.serialize_unit(),
+            },
+            (ty, Cell::Json(v)) => value(plan, store, ty, v, depth).serialize(s),
+            (_, c) => c.serialize(s),
         }
     }
-    Value::Object(out)
+}
+
+/// The embedded summary of a ref's target.
+struct EmbedView<'a> {
+    plan: &'a Plan,
+    store: &'a Store,
+    rt: &'a RefType,
+    id: i64,
+    depth: u32,
+}
+
+impl Serialize for EmbedView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (plan, store, id) = (self.plan, self.store, self.id);
+        let r = self.rt.target.0;
+        let target = store.get(r, id);
+        let tres = &plan.spec.resources[r];
+        let info = &plan.res[r];
+        let mut map = s.serialize_map(None)?;
+        for f in &plan.spec.type_def(self.rt.embed).fields {
+            match info.ix(&f.name) {
+                Some(ix) => match target.and_then(|t| t.get(ix)).and_then(Option::as_ref) {
+                    Some(cell) => map.serialize_entry(
+                        &f.name,
+                        &CellView { plan, store, ty: &tres.fields[ix].ty, cell, depth: self.depth + 1 },
+                    )?,
+                    None => map.serialize_entry(&f.name, &())?,
+                },
+                None if f.name == "name" => map.serialize_entry(&f.name, &display_name(plan, store, r, id))?,
+                None if f.name == "id" => map.serialize_entry(&f.name, &id)?,
+                None => map.serialize_entry(&f.name, &())?,
+            }
+        }
+        map.end()
+    }
 }
 
 /// Renders a value object of a type from a stored map.
@@ -64,24 +145,10 @@ pub fn value(plan: &Plan, store: &Store, ty: &TypeRef, v: &Value, depth: u32) ->
 
 /// The embedded summary of a target record.
 pub fn embed(plan: &Plan, store: &Store, rt: &RefType, id: i64, depth: u32) -> Value {
-    let r = rt.target.0;
-    let Some(target) = store.get(r, id) else { return Value::Null };
-    let tres = &plan.spec.resources[r];
-    let info = &plan.res[r];
-    let mut out = Map::new();
-    for f in &plan.spec.type_def(rt.embed).fields {
-        let v = match info.ix(&f.name) {
-            Some(ix) => match target.get(ix).and_then(Option::as_ref) {
-                Some(x) => value(plan, store, &tres.fields[ix].ty, x, depth + 1),
-                None => Value::Null,
-            },
-            None if f.name == "name" => Value::String(display_name(plan, store, r, id)),
-            None if f.name == "id" => Value::from(id),
-            None => Value::Null,
-        };
-        out.insert(f.name.clone(), v);
+    if store.get(rt.target.0, id).is_none() {
+        return Value::Null;
     }
-    Value::Object(out)
+    serde_json::to_value(EmbedView { plan, store, rt, id, depth }).unwrap_or(Value::Null)
 }
 
 /// The display name of a record (`name`, or its `name_from` fields joined).
@@ -89,14 +156,14 @@ pub fn display_name(plan: &Plan, store: &Store, r: usize, id: i64) -> String {
     let Some(rec) = store.get(r, id) else { return String::new() };
     let info = &plan.res[r];
     if let Some(ix) = info.ix("name")
-        && let Some(Some(Value::String(s))) = rec.get(ix)
+        && let Some(s) = rec.get(ix).and_then(Option::as_ref).and_then(Cell::as_str)
     {
-        return s.clone();
+        return s.to_string();
     }
     plan.spec.resources[r]
         .name_from
         .iter()
-        .filter_map(|n| info.ix(n).and_then(|ix| rec.get(ix)).and_then(|v| v.as_ref()).and_then(Value::as_str))
+        .filter_map(|n| info.ix(n).and_then(|ix| rec.get(ix)).and_then(|v| v.as_ref()).and_then(Cell::as_str))
         .collect::<Vec<_>>()
         .join(" ")
 }

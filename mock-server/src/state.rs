@@ -87,6 +87,6 @@ impl AppState {
     pub fn field(&self, resource: &str, id: i64, name: &str) -> Option<serde_json::Value> {
         let r = self.inner.plan.spec.resource_named(resource)?;
         let store = self.inner.store.read().ok()?;
-        store.field(&self.inner.plan, r.0, id, name).cloned()
+        store.field(&self.inner.plan, r.0, id, name).map(crate::store::Cell::to_value)
     }
 }

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::handlers::Ctx;
 use crate::plan::{Plan, humanize};
-use crate::store::{Rec, Store};
+use crate::store::{Cell, Rec, Store};
 use crate::values::{Bad, coerce, dec, now, today};
 
 fn bad(label: &str, b: Bad) -> String {
@@ -62,12 +62,12 @@ fn apply_one(
                 if create && b.required {
                     blank(problems);
                 } else if create && let Some(d) = &b.default {
-                    rec[ix] = Some(d.clone());
+                    rec[ix] = Some(Cell::from(d));
                 }
             }
             Some(Value::Null) => {
                 if b.nullable || f.nullable {
-                    rec[ix] = Some(Value::Null);
+                    rec[ix] = Some(Cell::Null);
                 } else {
                     problems.push(format!("{} can't be blank", b.label));
                 }
@@ -79,11 +79,11 @@ fn apply_one(
                 let ty = b.field_ty.as_ref().unwrap_or(&b.ty);
                 match ty {
                     TypeRef::Object(t) => {
-                        let old = rec[ix].as_ref().and_then(Value::as_object).cloned();
+                        let old = rec[ix].as_ref().map(Cell::to_value).and_then(|v| v.as_object().cloned());
                         match v.as_object() {
                             Some(m) => {
                                 let built = object(plan, store, *t, m, old.as_ref(), true, &b.label, problems);
-                                rec[ix] = Some(built);
+                                rec[ix] = Some(Cell::from(built));
                             }
                             None => problems.push(format!("{} is invalid", b.label)),
                         }
@@ -93,10 +93,10 @@ fn apply_one(
                         let old = if create {
                             Vec::new()
                         } else {
-                            rec[ix].as_ref().and_then(Value::as_array).cloned().unwrap_or_default()
+                            rec[ix].as_ref().and_then(Cell::as_array).cloned().unwrap_or_default()
                         };
                         match merge_items(plan, store, *t, v, old, &b.label, problems) {
-                            Some(items) => rec[ix] = Some(Value::Array(items)),
+                            Some(items) => rec[ix] = Some(Cell::from(Value::Array(items))),
                             None => problems.push(format!("{} is invalid", b.label)),
                         }
                     }
@@ -115,7 +115,7 @@ fn apply_one(
                                 problems.push(format!("{} is invalid", b.label));
                                 return;
                             }
-                            rec[ix] = Some(val);
+                            rec[ix] = Some(Cell::from(val));
                         }
                         Err(e) => problems.push(bad(&b.label, e)),
                     },
@@ -241,7 +241,7 @@ pub fn zero(plan: &Plan, store: &Store, ty: &TypeRef, hint: Option<FakeHint>) ->
             .iter()
             .position(|r| r.singleton)
             .and_then(|c| store.tables[c].rows.keys().next().and_then(|k| store.field(plan, c, *k, "currency")))
-            .cloned()
+            .map(Cell::to_value)
             .unwrap_or_else(|| Value::String("USD".into())),
         (TypeRef::Decimal, _) => dec(0.0),
         (TypeRef::Integer, _) => Value::from(0),

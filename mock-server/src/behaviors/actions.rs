@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::{Ctx, json};
 use crate::render;
-use crate::store::Store;
+use crate::store::{Cell, Store};
 use crate::values::{dec, now, parse_datetime, round2};
 
 fn users(ctx: &Ctx<'_>) -> ApiResult<usize> {
@@ -48,15 +48,12 @@ pub fn behavior_list(ctx: &Ctx<'_>, store: &Store, b: Behavior) -> ApiResult<(Ve
             let mut ids: Vec<i64> = store
                 .referring(ua, user_ix, user)
                 .into_iter()
-                .filter(|id| store.field(plan, ua, *id, "is_active") != Some(&Value::Bool(false)))
+                .filter(|id| store.field(plan, ua, *id, "is_active") != Some(&Cell::Bool(false)))
                 .collect();
             if let Some(since) = ctx.q("updated_since").and_then(parse_datetime) {
                 let since = crate::values::fmt_datetime(since);
                 ids.retain(|id| {
-                    store
-                        .field(plan, ua, *id, "updated_at")
-                        .and_then(Value::as_str)
-                        .is_some_and(|u| u >= since.as_str())
+                    store.field(plan, ua, *id, "updated_at").and_then(Cell::as_str).is_some_and(|u| u >= since.as_str())
                 });
             }
             ids.sort_unstable_by(|a, b| b.cmp(a));
@@ -84,10 +81,10 @@ fn raw_fields(ctx: &Ctx<'_>, store: &Store, schema: Schema, r: usize, id: i64) -
                     .ref_of(plan, r, id, through)
                     .and_then(|t| {
                         let tr = plan.res[r].ix(through).and_then(|ix| plan.res[r].ref_at(ix))?.target.0;
-                        store.field(plan, tr, t, field).cloned()
+                        store.field(plan, tr, t, field).map(Cell::to_value)
                     })
                     .unwrap_or(Value::Null),
-                _ => store.field(plan, r, id, &f.name).cloned().unwrap_or(Value::Null),
+                _ => store.field(plan, r, id, &f.name).map_or(Value::Null, Cell::to_value),
             },
             TypeRef::Array(inner) => {
                 match (inner.as_ref(), plan.spec.resources.iter().position(|x| x.plural == f.name)) {
@@ -101,10 +98,10 @@ fn raw_fields(ctx: &Ctx<'_>, store: &Store, schema: Schema, r: usize, id: i64) -
                         kids.sort_unstable();
                         Value::Array(kids.iter().map(|k| raw_fields(ctx, store, Schema::Type(*t), tr, *k)).collect())
                     }
-                    _ => store.field(plan, r, id, &f.name).cloned().unwrap_or(Value::Array(Vec::new())),
+                    _ => store.field(plan, r, id, &f.name).map_or(Value::Array(Vec::new()), Cell::to_value),
                 }
             }
-            _ => store.field(plan, r, id, &f.name).cloned().unwrap_or(Value::Null),
+            _ => store.field(plan, r, id, &f.name).map_or(Value::Null, Cell::to_value),
         };
         m.insert(f.name.clone(), v);
     }
@@ -120,7 +117,7 @@ pub fn read_action(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Response> {
             let iid = *ctx.params.get(pp.param).ok_or(ApiError::NotFound)?;
             let inv = pp.target.0;
             store.get(inv, iid).ok_or(ApiError::NotFound)?;
-            let number = store.field(plan, inv, iid, "number").and_then(Value::as_str).unwrap_or("").to_string();
+            let number = store.field(plan, inv, iid, "number").and_then(Cell::as_str).unwrap_or("").to_string();
             let company = plan
                 .spec
                 .resources
@@ -161,7 +158,7 @@ pub fn write_action(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Response> {
             let r = ctx.res()?;
             let id = self_id(ctx)?;
             store.get(r, id).ok_or(ApiError::NotFound)?;
-            let running = store.field(plan, r, id, "is_running").and_then(Value::as_bool).unwrap_or(false);
+            let running = store.field(plan, r, id, "is_running").and_then(Cell::as_bool).unwrap_or(false);
             let stamp = now();
             match b {
                 Behavior::TimeEntryRestart => {
@@ -179,7 +176,7 @@ pub fn write_action(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Response> {
                     }
                     let base = store.num(plan, r, id, "hours_without_timer").unwrap_or(0.0);
                     let started =
-                        store.field(plan, r, id, "timer_started_at").and_then(Value::as_str).and_then(parse_datetime);
+                        store.field(plan, r, id, "timer_started_at").and_then(Cell::as_str).and_then(parse_datetime);
                     let elapsed =
                         started.map(|s| (chrono::Utc::now() - s).num_seconds().max(0) as f64 / 3600.0).unwrap_or(0.0);
                     let hours = round2(base + elapsed);

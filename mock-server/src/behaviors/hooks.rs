@@ -9,16 +9,16 @@ use super::{close_rates, settle, totals};
 use crate::errors::ApiResult;
 use crate::handlers::Ctx;
 use crate::plan::Plan;
-use crate::store::{Rec, Store, ref_id};
+use crate::store::{Cell, Rec, Store, ref_id};
 use crate::values::{dec, now, parse_date, round2, today};
 
-fn set(plan: &Plan, r: usize, rec: &mut Rec, name: &str, v: Value) {
+fn set(plan: &Plan, r: usize, rec: &mut Rec, name: &str, v: impl Into<Cell>) {
     if let Some(ix) = plan.res[r].ix(name) {
-        rec[ix] = Some(v);
+        rec[ix] = Some(v.into());
     }
 }
 
-fn get<'a>(plan: &Plan, r: usize, rec: &'a Rec, name: &str) -> Option<&'a Value> {
+fn get<'a>(plan: &Plan, r: usize, rec: &'a Rec, name: &str) -> Option<&'a Cell> {
     plan.res[r].ix(name).and_then(|ix| rec.get(ix)).and_then(Option::as_ref)
 }
 
@@ -70,12 +70,12 @@ pub fn before_create(ctx: &Ctx<'_>, store: &Store, r: usize, rec: &mut Rec, prob
             set(plan, r, rec, "billable", Value::Bool(true));
             set(plan, r, rec, "budgeted", Value::Bool(true));
             set(plan, r, rec, "approval_status", Value::String("unsubmitted".into()));
-            if let Some(u) = get(plan, r, rec, "user").and_then(Value::as_i64).or(Some(store.me))
+            if let Some(u) = get(plan, r, rec, "user").and_then(Cell::as_i64).or(Some(store.me))
                 && let Some(ur) = crate::seed::resource_with(plan, Behavior::CurrentUser)
             {
-                let rate = store.field(plan, ur, u, "default_hourly_rate").cloned().unwrap_or(Value::Null);
+                let rate = store.field(plan, ur, u, "default_hourly_rate").cloned().unwrap_or(Cell::Null);
                 set(plan, r, rec, "billable_rate", rate);
-                let cost = store.field(plan, ur, u, "cost_rate").cloned().unwrap_or(Value::Null);
+                let cost = store.field(plan, ur, u, "cost_rate").cloned().unwrap_or(Cell::Null);
                 set(plan, r, rec, "cost_rate", cost);
             }
         }
@@ -101,20 +101,20 @@ pub fn before_create(ctx: &Ctx<'_>, store: &Store, r: usize, rec: &mut Rec, prob
                 }
             }
             if let (Some(e), Some((pr, pid))) = (event.and_then(Value::as_str), parent(ctx)) {
-                let state = store.field(plan, pr, pid, "state").and_then(Value::as_str).unwrap_or("");
+                let state = store.field(plan, pr, pid, "state").and_then(Cell::as_str).unwrap_or("");
                 if transition(ctx.op.behavior == Some(Behavior::InvoiceMessage), e, state).is_none() {
                     problems.push(format!("Event type {e} is not allowed while the state is {state}"));
                 }
             }
         }
         Some(Behavior::InvoicePaymentCreate) => {
-            if let Some(a) = get(plan, r, rec, "amount").and_then(Value::as_f64)
+            if let Some(a) = get(plan, r, rec, "amount").and_then(Cell::as_f64)
                 && a <= 0.0
             {
                 problems.push("Amount must be greater than 0".into());
             }
-            let at = get(plan, r, rec, "paid_at").and_then(Value::as_str).map(str::to_string);
-            let date = get(plan, r, rec, "paid_date").and_then(Value::as_str).map(str::to_string);
+            let at = get(plan, r, rec, "paid_at").and_then(Cell::as_str).map(str::to_string);
+            let date = get(plan, r, rec, "paid_date").and_then(Cell::as_str).map(str::to_string);
             let (at, date) = match (at, date) {
                 (Some(a), None) => (a.clone(), a.chars().take(10).collect()),
                 (None, Some(d)) => (format!("{d}T00:00:00Z"), d),
@@ -127,7 +127,7 @@ pub fn before_create(ctx: &Ctx<'_>, store: &Store, r: usize, rec: &mut Rec, prob
             set(plan, r, rec, "recorded_by_email", Value::String(me_email));
         }
         Some(Behavior::RateCreate) => {
-            if let Some(d) = get(plan, r, rec, "start_date").and_then(Value::as_str).and_then(parse_date)
+            if let Some(d) = get(plan, r, rec, "start_date").and_then(Cell::as_str).and_then(parse_date)
                 && d > chrono::Utc::now().date_naive()
             {
                 problems.push("Start date can't be in the future".into());
@@ -140,7 +140,7 @@ pub fn before_create(ctx: &Ctx<'_>, store: &Store, r: usize, rec: &mut Rec, prob
                 super::import::check(plan, store, imp, problems);
             }
             if let (Some(c), Some(cr)) =
-                (get(plan, r, rec, "client").and_then(Value::as_i64), plan.spec.resource_named("client"))
+                (get(plan, r, rec, "client").and_then(Cell::as_i64), plan.spec.resource_named("client"))
                 && ctx.body.get("currency").is_none()
                 && let Some(cur) = store.field(plan, cr.0, c, "currency").cloned()
             {
@@ -199,8 +199,8 @@ pub fn after_write(ctx: &Ctx<'_>, store: &mut Store, r: usize, id: i64, created:
         Some(Behavior::EstimateTotals) => totals(plan, store, r, id, false),
         Some(b @ (Behavior::InvoiceMessage | Behavior::EstimateMessage)) if created => {
             let Some((pr, pid)) = parent(ctx) else { return };
-            let state = store.field(plan, pr, pid, "state").and_then(Value::as_str).unwrap_or("").to_string();
-            let event = store.field(plan, r, id, "event_type").and_then(Value::as_str).map(str::to_string);
+            let state = store.field(plan, pr, pid, "state").and_then(Cell::as_str).unwrap_or("").to_string();
+            let event = store.field(plan, r, id, "event_type").and_then(Cell::as_str).map(str::to_string);
             let event = event.unwrap_or_else(|| "send".into());
             let Some(next) = transition(b == Behavior::InvoiceMessage, &event, &state) else { return };
             let next = next.as_str();
@@ -232,12 +232,12 @@ pub fn after_write(ctx: &Ctx<'_>, store: &mut Store, r: usize, id: i64, created:
         Some(Behavior::RateCreate) => {
             let Some(user_ix) = plan.res[r].refs.first().map(|rf| rf.ix) else { return };
             let Some(user) = store.get(r, id).and_then(|x| ref_id(x.get(user_ix))) else { return };
-            let start = store.field(plan, r, id, "start_date").and_then(Value::as_str).map(str::to_string);
+            let start = store.field(plan, r, id, "start_date").and_then(Cell::as_str).map(str::to_string);
             for other in store.referring(r, user_ix, user) {
                 if other == id {
                     continue;
                 }
-                let os = store.field(plan, r, other, "start_date").and_then(Value::as_str).unwrap_or("").to_string();
+                let os = store.field(plan, r, other, "start_date").and_then(Cell::as_str).unwrap_or("").to_string();
                 // No start date replaces the history; an earlier one replaces the later rates.
                 if start.as_ref().is_none_or(|s| os.as_str() >= s.as_str()) {
                     store.remove(plan, r, other);

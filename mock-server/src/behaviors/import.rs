@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 
 use crate::plan::Plan;
 use crate::render::display_name;
-use crate::store::Store;
+use crate::store::{Cell, Store};
 use crate::values::{dec, parse_date, round2};
 
 fn ids(imp: &Value) -> Option<Vec<i64>> {
@@ -42,7 +42,7 @@ pub fn import_lines(plan: &Plan, store: &mut Store, inv_r: usize, inv: i64, imp:
     let te = crate::seed::resource_with(plan, harvest_spec::ir::Behavior::TimeEntryTimer);
     let ex = plan.spec.resource_named("expense").map(|x| x.0);
     let mut items = match store.field(plan, inv_r, inv, "line_items") {
-        Some(Value::Array(a)) => a.clone(),
+        Some(Cell::Json(v)) => v.as_array().cloned().unwrap_or_default(),
         _ => Vec::new(),
     };
     for pid in projects {
@@ -55,9 +55,9 @@ pub fn import_lines(plan: &Plan, store: &mut Store, inv_r: usize, inv: i64, imp:
             let mut amount = 0.0;
             let mut billed = Vec::new();
             for id in store.referring(src, pix, pid) {
-                let date = store.field(plan, src, id, "spent_date").and_then(Value::as_str).unwrap_or("").to_string();
-                let billable = store.field(plan, src, id, "billable") == Some(&Value::Bool(true));
-                let done = store.field(plan, src, id, "is_billed") == Some(&Value::Bool(true));
+                let date = store.field(plan, src, id, "spent_date").and_then(Cell::as_str).unwrap_or("").to_string();
+                let billable = store.field(plan, src, id, "billable") == Some(&Cell::Bool(true));
+                let done = store.field(plan, src, id, "is_billed") == Some(&Cell::Bool(true));
                 if !billable || done || date < from || date > to {
                     continue;
                 }

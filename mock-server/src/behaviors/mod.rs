@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::plan::Plan;
-use crate::store::{Store, ref_id};
+use crate::store::{Cell, Store, ref_id};
 use crate::values::{dec, round2};
 
 /// Recomputes line-item amounts and the totals of an invoice or estimate:
@@ -23,7 +23,7 @@ pub fn totals(plan: &Plan, store: &mut Store, r: usize, id: i64, with_due: bool)
     let mut taxed = 0.0;
     let mut taxed2 = 0.0;
     let mut items = match store.field(plan, r, id, "line_items") {
-        Some(Value::Array(a)) => a.clone(),
+        Some(Cell::Json(v)) => v.as_array().cloned().unwrap_or_default(),
         _ => Vec::new(),
     };
     for it in &mut items {
@@ -75,15 +75,15 @@ pub fn settle(plan: &Plan, store: &mut Store, inv: usize, id: i64) {
     };
     let due = round2((amount - paid).max(0.0));
     store.set(plan, inv, id, "due_amount", dec(due));
-    let state = store.field(plan, inv, id, "state").and_then(Value::as_str).unwrap_or("draft").to_string();
+    let state = store.field(plan, inv, id, "state").and_then(Cell::as_str).unwrap_or("draft").to_string();
     if due <= 0.0 && paid > 0.0 && state != "paid" {
         store.set(plan, inv, id, "state", Value::String("paid".into()));
     } else if due > 0.0 && state == "paid" {
         store.set(plan, inv, id, "state", Value::String("open".into()));
     }
-    let paid_now = store.field(plan, inv, id, "state").and_then(Value::as_str) == Some("paid");
-    let at = if paid_now { last_paid.unwrap_or(Value::Null) } else { Value::Null };
-    let date = at.as_str().map(|s| Value::String(s.chars().take(10).collect())).unwrap_or(Value::Null);
+    let paid_now = store.field(plan, inv, id, "state").and_then(Cell::as_str) == Some("paid");
+    let at = if paid_now { last_paid.unwrap_or(Cell::Null) } else { Cell::Null };
+    let date = at.as_str().map_or(Cell::Null, |s| Cell::from(s.chars().take(10).collect::<String>()));
     store.set(plan, inv, id, "paid_at", at);
     store.set(plan, inv, id, "paid_date", date);
 }
@@ -99,7 +99,7 @@ pub fn settle_all(plan: &Plan, store: &mut Store, p: usize) {
         }
     }
     for (i, pids) in by_invoice {
-        let state = store.field(plan, inv, i, "state").and_then(Value::as_str).unwrap_or("draft").to_string();
+        let state = store.field(plan, inv, i, "state").and_then(Cell::as_str).unwrap_or("draft").to_string();
         let mut left = store.num(plan, inv, i, "amount").unwrap_or(0.0);
         for pid in pids {
             let amt = store.num(plan, p, pid, "amount").unwrap_or(0.0).min(left);
@@ -109,15 +109,14 @@ pub fn settle_all(plan: &Plan, store: &mut Store, p: usize) {
             }
             left = round2(left - amt);
             store.set(plan, p, pid, "amount", dec(amt));
-            if let Some(at) = store.field(plan, p, pid, "paid_at").and_then(Value::as_str).map(str::to_string) {
+            if let Some(at) = store.field(plan, p, pid, "paid_at").and_then(Cell::as_str).map(str::to_string) {
                 store.set(plan, p, pid, "paid_date", Value::String(at.chars().take(10).collect()));
             }
         }
     }
     let ids: Vec<i64> = store.tables[inv].rows.keys().copied().collect();
     for i in ids {
-        if store.field(plan, inv, i, "state").and_then(Value::as_str) == Some("paid")
-            && payments_of(plan, inv).is_some()
+        if store.field(plan, inv, i, "state").and_then(Cell::as_str) == Some("paid") && payments_of(plan, inv).is_some()
         {
             // A paid invoice without payments is open until one arrives.
             store.set(plan, inv, i, "state", Value::String("open".into()));
@@ -160,7 +159,7 @@ pub fn close_rates(plan: &Plan, store: &mut Store, r: usize) {
     let mut by_user: BTreeMap<i64, Vec<(String, i64)>> = BTreeMap::new();
     for (id, rec) in &store.tables[r].rows {
         let u = ref_id(rec.get(user_ix)).unwrap_or(0);
-        let start = store.field(plan, r, *id, "start_date").and_then(Value::as_str).unwrap_or("").to_string();
+        let start = store.field(plan, r, *id, "start_date").and_then(Cell::as_str).unwrap_or("").to_string();
         by_user.entry(u).or_default().push((start, *id));
     }
     for (_, mut rates) in by_user {

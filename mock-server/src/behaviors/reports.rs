@@ -11,7 +11,7 @@ use crate::handlers::Ctx;
 use crate::pagination;
 use crate::plan::Plan;
 use crate::render::{self, display_name};
-use crate::store::{Store, ref_id};
+use crate::store::{Cell, Store, ref_id};
 use crate::values::{dec, parse_date};
 
 #[derive(Default, Clone)]
@@ -80,7 +80,7 @@ fn compute(
     fixed_ok: bool,
     active: Option<bool>,
 ) -> ApiResult<Vec<Value>> {
-    let in_range = |d: Option<&Value>| match (range, d.and_then(Value::as_str)) {
+    let in_range = |d: Option<&Cell>| match (range, d.and_then(Cell::as_str)) {
         (None, _) => true,
         (Some((f, t)), Some(d)) => d >= f.as_str() && d <= t.as_str(),
         _ => false,
@@ -89,14 +89,14 @@ fn compute(
     let ex = named(plan, "expense")?;
     let pr = named(plan, "project")?;
     let fixed = |pid: Option<i64>| {
-        pid.and_then(|p| store.field(plan, pr, p, "is_fixed_fee")).and_then(Value::as_bool).unwrap_or(false)
+        pid.and_then(|p| store.field(plan, pr, p, "is_fixed_fee")).and_then(Cell::as_bool).unwrap_or(false)
     };
     let currency_of = |r: usize, id: i64| -> String {
         let c = store.ref_of(plan, r, id, "client");
         let cr = plan.spec.resource_named("client").map(|x| x.0);
         c.zip(cr)
             .and_then(|(c, cr)| store.field(plan, cr, c, "currency"))
-            .and_then(Value::as_str)
+            .and_then(Cell::as_str)
             .unwrap_or("USD")
             .to_string()
     };
@@ -117,7 +117,7 @@ fn compute(
     match b {
         B::ReportUninvoiced | B::ReportProjectBudget => {
             for &pid in store.tables[pr].rows.keys() {
-                if active.is_some_and(|a| store.field(plan, pr, pid, "is_active") != Some(&Value::Bool(a))) {
+                if active.is_some_and(|a| store.field(plan, pr, pid, "is_active") != Some(&Cell::Bool(a))) {
                     continue;
                 }
                 if b == B::ReportUninvoiced && !fixed_ok && fixed(Some(pid)) {
@@ -128,16 +128,16 @@ fn compute(
             let pix = plan.res[te].ix("project").ok_or(ApiError::NotFound)?;
             let monthly_from = crate::values::today()[..8].to_string() + "01";
             for (key, s) in groups.iter_mut() {
-                let budget_by = store.field(plan, pr, key.0, "budget_by").and_then(Value::as_str).unwrap_or("none");
+                let budget_by = store.field(plan, pr, key.0, "budget_by").and_then(Cell::as_str).unwrap_or("none");
                 let monthly =
-                    store.field(plan, pr, key.0, "budget_is_monthly").and_then(Value::as_bool).unwrap_or(false);
+                    store.field(plan, pr, key.0, "budget_is_monthly").and_then(Cell::as_bool).unwrap_or(false);
                 for id in store.referring(te, pix, key.0) {
                     let date = store.field(plan, te, id, "spent_date");
-                    let billable = store.field(plan, te, id, "billable").and_then(Value::as_bool).unwrap_or(false);
+                    let billable = store.field(plan, te, id, "billable").and_then(Cell::as_bool).unwrap_or(false);
                     let h = store.num(plan, te, id, "hours").unwrap_or(0.0);
                     let rate = store.num(plan, te, id, "billable_rate").unwrap_or(0.0);
                     if b == B::ReportProjectBudget {
-                        if monthly && date.and_then(Value::as_str).is_none_or(|d| d < monthly_from.as_str()) {
+                        if monthly && date.and_then(Cell::as_str).is_none_or(|d| d < monthly_from.as_str()) {
                             continue;
                         }
                         s.total_hours += if matches!(budget_by, "project_cost" | "task_fees") { h * rate } else { h };
@@ -147,7 +147,7 @@ fn compute(
                         continue;
                     }
                     s.total_hours += h;
-                    if store.field(plan, te, id, "is_billed") != Some(&Value::Bool(true)) {
+                    if store.field(plan, te, id, "is_billed") != Some(&Cell::Bool(true)) {
                         s.uninvoiced_hours += h;
                         s.uninvoiced_amount += h * rate;
                     }
@@ -156,10 +156,10 @@ fn compute(
                     && let Some(eix) = plan.res[ex].ix("project")
                 {
                     for id in store.referring(ex, eix, key.0) {
-                        let billable = store.field(plan, ex, id, "billable").and_then(Value::as_bool).unwrap_or(false);
+                        let billable = store.field(plan, ex, id, "billable").and_then(Cell::as_bool).unwrap_or(false);
                         if in_range(store.field(plan, ex, id, "spent_date"))
                             && billable
-                            && store.field(plan, ex, id, "is_billed") != Some(&Value::Bool(true))
+                            && store.field(plan, ex, id, "is_billed") != Some(&Cell::Bool(true))
                         {
                             s.uninvoiced_expenses += store.num(plan, ex, id, "total_cost").unwrap_or(0.0);
                         }
@@ -178,7 +178,7 @@ fn compute(
                 }
                 let Some(k) = ref_id(rec.get(kix)) else { continue };
                 let s = groups.entry((k, currency_of(src, id))).or_default();
-                let billable = store.field(plan, src, id, "billable").and_then(Value::as_bool).unwrap_or(false);
+                let billable = store.field(plan, src, id, "billable").and_then(Cell::as_bool).unwrap_or(false);
                 if src == te {
                     let h = store.num(plan, src, id, "hours").unwrap_or(0.0);
                     s.total_hours += h;
@@ -238,7 +238,7 @@ fn row(plan: &Plan, store: &Store, schema: Schema, gr: usize, gid: i64, cur: &st
                 {
                     Value::String(display_name(plan, store, tr.0, t))
                 } else {
-                    store.field(plan, gr, gid, n).cloned().unwrap_or(Value::Null)
+                    store.field(plan, gr, gid, n).map_or(Value::Null, Cell::to_value)
                 }
             }
         };

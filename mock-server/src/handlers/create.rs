@@ -3,12 +3,11 @@
 
 use axum::response::Response;
 use harvest_spec::ir::{ParamBinding, PathSegment, RefSource};
-use serde_json::Value;
 
 use super::{Ctx, json, with_location};
 use crate::errors::{ApiError, ApiResult};
 use crate::plan::Plan;
-use crate::store::{Rec, Store, ref_id};
+use crate::store::{Cell, Rec, Store, ref_id};
 use crate::values::now;
 
 pub fn create(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Response> {
@@ -22,7 +21,7 @@ pub fn create(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Response> {
     let mut rec: Rec = vec![None; res.fields.len()];
     let mut problems = crate::validate::apply_body(ctx, store, r, &mut rec, true);
     for pp in &ctx.op.parents {
-        rec[pp.field_ix] = ctx.params.get(pp.param).map(|p| Value::from(*p));
+        rec[pp.field_ix] = ctx.params.get(pp.param).map(|p| Cell::Int(*p));
     }
     crate::behaviors::hooks::before_create(ctx, store, r, &mut rec, &mut problems);
     problems.extend(duplicates(plan, store, r, &rec));
@@ -35,11 +34,11 @@ pub fn create(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Response> {
             continue;
         }
         rec[ix] = Some(match f.name.as_str() {
-            "created_at" | "updated_at" => Value::String(stamp.clone()),
-            _ if f.default.is_some() => f.default.clone().unwrap_or(Value::Null),
-            _ if f.nullable => Value::Null,
+            "created_at" | "updated_at" => Cell::from(stamp.as_str()),
+            _ if f.default.is_some() => f.default.as_ref().map_or(Cell::Null, Cell::from),
+            _ if f.nullable => Cell::Null,
             _ if f.optional => continue,
-            _ => crate::validate::zero(plan, store, &f.ty, f.fake),
+            _ => Cell::from(crate::validate::zero(plan, store, &f.ty, f.fake)),
         });
     }
     let unresolved = relink(plan, store, r, &mut rec);
@@ -48,7 +47,7 @@ pub fn create(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Response> {
     }
     let id = if res.singleton { 1 } else { store.alloc(r) };
     if let Some(ix) = plan.res[r].id_ix {
-        rec[ix] = Some(Value::from(id));
+        rec[ix] = Some(Cell::Int(id));
     }
     store.put(plan, r, id, rec);
     crate::behaviors::hooks::after_write(ctx, store, r, id, true);
@@ -92,7 +91,7 @@ pub fn relink(plan: &Plan, store: &Store, r: usize, rec: &mut Rec) -> Vec<String
                     let tr = info.ref_at(tix)?.target.0;
                     store.field(plan, tr, tid, field).cloned()
                 });
-                rec[rf.ix] = Some(v.unwrap_or(Value::Null));
+                rec[rf.ix] = Some(v.unwrap_or(Cell::Null));
             }
             RefSource::Match(pairs) => {
                 let t = rf.target.0;
@@ -109,7 +108,7 @@ pub fn relink(plan: &Plan, store: &Store, r: usize, rec: &mut Rec) -> Vec<String
                         None => ids,
                     });
                 }
-                let v = found.and_then(|f| f.first().copied()).map(Value::from).unwrap_or(Value::Null);
+                let v = found.and_then(|f| f.first().copied()).map_or(Cell::Null, Cell::Int);
                 rec[rf.ix] = Some(v);
             }
             _ => {}
@@ -118,7 +117,7 @@ pub fn relink(plan: &Plan, store: &Store, r: usize, rec: &mut Rec) -> Vec<String
     info.refs
         .iter()
         .filter(|rf| matches!(rf.source, RefSource::Derive { .. } | RefSource::Match(_)))
-        .filter(|rf| rec.get(rf.ix).is_some_and(|v| v.as_ref().is_none_or(Value::is_null)))
+        .filter(|rf| rec.get(rf.ix).is_some_and(|v| v.as_ref().is_none_or(Cell::is_null)))
         .filter_map(|rf| fields.get(rf.ix).filter(|f| !f.nullable && !f.optional))
         .map(|f| format!("{} must exist", crate::plan::humanize(&f.name)))
         .collect()

@@ -1,9 +1,11 @@
 //! Generic list: parent scoping, filters, spec sort order, pagination.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use axum::response::Response;
 use harvest_spec::ir::{Behavior, FilterOp, Pagination};
+use serde::Serialize;
 use serde_json::Value;
 
 use super::{Ctx, json};
@@ -12,7 +14,7 @@ use crate::pagination::{self, LinkBase, PageReq};
 use crate::plan::{FilterPlan, Plan};
 use std::sync::Arc;
 
-use crate::store::{Order, Store};
+use crate::store::{Cell, Order, Store, cmp_json};
 use crate::values::{Bad, coerce};
 
 pub fn list(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Response> {
@@ -23,32 +25,41 @@ pub fn list(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Response> {
     ) = ctx.op.behavior
     {
         let (ids, items) = crate::behaviors::actions::behavior_list(ctx, store, b)?;
-        return Ok(page(ctx, p, &req, &ids, |i| items.get(i).cloned().unwrap_or(Value::Null)));
+        return Ok(page(ctx, p, &req, &ids, None, |i| items.get(i).cloned().unwrap_or(Value::Null)));
     }
     let r = ctx.res()?;
     // Unfiltered lists page straight over the cached order: O(per_page) per request.
     let unfiltered = ctx.op.parents.is_empty() && parsed_filters(ctx)?.iter().all(|(f, _)| f.top_ix.is_none());
     let (cached, filtered);
-    let ids: &[i64] = if unfiltered {
+    let (ids, pos): (&[i64], _) = if unfiltered {
         cached = order(ctx.plan, store, r);
-        &cached.ids
+        (&cached.ids, Some(&cached.pos))
     } else {
         filtered = filter_ids(ctx, store, r)?;
-        &filtered
+        (&filtered, None)
     };
-    Ok(page(ctx, p, &req, ids, |i| {
-        ids.get(i)
-            .and_then(|id| store.get(r, *id))
-            .map(|rec| crate::render::record(ctx.plan, store, r, rec))
-            .unwrap_or(Value::Null)
+    Ok(page(ctx, p, &req, ids, pos, |i| {
+        ids.get(i).and_then(|id| store.get(r, *id)).map(|rec| crate::render::RecordView {
+            plan: ctx.plan,
+            store,
+            r,
+            rec,
+        })
     }))
 }
 
 /// Renders one page of `ids` (`item(i)` renders the i-th) inside the envelope.
-pub fn page(ctx: &Ctx<'_>, p: &Pagination, req: &PageReq, ids: &[i64], item: impl Fn(usize) -> Value) -> Response {
+pub fn page<T: Serialize>(
+    ctx: &Ctx<'_>,
+    p: &Pagination,
+    req: &PageReq,
+    ids: &[i64],
+    pos: Option<&HashMap<i64, usize>>,
+    item: impl Fn(usize) -> T,
+) -> Response {
     let descending = ids.first().zip(ids.last()).is_none_or(|(a, b)| a >= b);
-    let (start, end) = pagination::window(req, ids, descending);
-    let items: Vec<Value> = (start..end).map(item).collect();
+    let (start, end) = pagination::window(req, ids, pos, descending);
+    let items: Vec<T> = (start..end).map(item).collect();
     let filters = ctx
         .query
         .iter()
@@ -99,10 +110,15 @@ pub fn filter_ids(ctx: &Ctx<'_>, store: &Store, r: usize) -> ApiResult<Vec<i64>>
         table.rows.get(id).is_some_and(|rec| {
             filters.iter().all(|(f, want)| {
                 let Some(ix) = f.top_ix else { return true };
-                let top = rec.get(ix).and_then(Option::as_ref);
-                let mut vals = Vec::new();
-                collect(top, &f.rest, &mut vals);
-                vals.iter().any(|v| compare(v, want, f.op))
+                match rec.get(ix).and_then(Option::as_ref) {
+                    Some(Cell::Json(top)) => {
+                        let mut vals = Vec::new();
+                        collect(Some(top), &f.rest, &mut vals);
+                        vals.iter().any(|v| compare(v, want, f.op))
+                    }
+                    Some(cell) if f.rest.is_empty() => compare_cell(cell, want, f.op),
+                    _ => false,
+                }
             })
         })
     };
@@ -114,13 +130,56 @@ pub fn filter_ids(ctx: &Ctx<'_>, store: &Store, r: usize) -> ApiResult<Vec<i64>>
             ids
         }
         None if filters.is_empty() => order.ids.clone(),
-        None => {
-            // Scan in id order (sequential), then put the matches in list order.
-            let mut ids: Vec<i64> = table.rows.keys().copied().filter(|id| keep(id)).collect();
-            ids.sort_by_key(|id| order.pos.get(id).copied().unwrap_or(usize::MAX));
-            ids
-        }
+        None => match leading_range(ctx, store, r, &order, &filters) {
+            // A range on the leading sort key is a slice of the list order.
+            Some(slice) => slice.iter().copied().filter(|id| keep(id)).collect(),
+            None => {
+                // Scan in id order (sequential), then put the matches in list order.
+                let mut ids: Vec<i64> = table.rows.keys().copied().filter(|id| keep(id)).collect();
+                ids.sort_by_key(|id| order.pos.get(id).copied().unwrap_or(usize::MAX));
+                ids
+            }
+        },
     })
+}
+
+/// The part of the list order that filters on the leading sort key (`from`
+/// and `to` on `spent_date`, say) can match, found by binary search; `None`
+/// when no filter names that key. A superset: callers still apply every filter.
+fn leading_range<'o>(
+    ctx: &Ctx<'_>,
+    store: &Store,
+    r: usize,
+    order: &'o Order,
+    filters: &[(&FilterPlan, Value)],
+) -> Option<&'o [i64]> {
+    let &(key, desc) = ctx.plan.res[r].sort.first()?;
+    let table = &store.tables[r];
+    let ids = &order.ids;
+    let (mut lo, mut hi, mut used) = (0, ids.len(), false);
+    for (f, want) in filters.iter().filter(|(f, _)| f.top_ix == Some(key) && f.rest.is_empty()) {
+        // Missing values sort first and never match.
+        let ord = |id: &i64| {
+            table
+                .rows
+                .get(id)
+                .and_then(|rec| rec.get(key))
+                .and_then(Option::as_ref)
+                .and_then(|c| ord_cell(c, want))
+                .unwrap_or(Ordering::Less)
+        };
+        // In descending order the values above `want` come first, in ascending order those below.
+        let (before, after) =
+            if desc { (Ordering::Greater, Ordering::Less) } else { (Ordering::Less, Ordering::Greater) };
+        if matches!(f.op, FilterOp::Eq) || (f.op == FilterOp::Gte) != desc {
+            lo = lo.max(ids.partition_point(|id| ord(id) == before));
+        }
+        if matches!(f.op, FilterOp::Eq) || (f.op == FilterOp::Gte) == desc {
+            hi = hi.min(ids.partition_point(|id| ord(id) != after));
+        }
+        used = true;
+    }
+    used.then(|| ids.get(lo..hi.max(lo))).flatten()
 }
 
 /// Builds every table's list order ahead of the first request.
@@ -152,37 +211,42 @@ fn collect<'v>(v: Option<&'v Value>, rest: &[String], out: &mut Vec<&'v Value>) 
     }
 }
 
+/// [`compare`] for a stored scalar.
+fn compare_cell(c: &Cell, want: &Value, op: FilterOp) -> bool {
+    match (c, want) {
+        (Cell::Json(v), _) => compare(v, want, op),
+        (Cell::Null, _) => false,
+        _ => holds(op, ord_cell(c, want)),
+    }
+}
+
+/// How a stored scalar compares with a filter value; a timestamp against a
+/// date compares its date part.
+fn ord_cell(c: &Cell, want: &Value) -> Option<Ordering> {
+    match (c.as_str(), want) {
+        (Some(a), Value::String(b)) if b.len() == 10 && a.len() > 10 => a.get(..10).map(|p| p.cmp(b.as_str())),
+        _ => c.cmp_value(want),
+    }
+}
+
 fn compare(v: &Value, want: &Value, op: FilterOp) -> bool {
     let ord = match (v, want) {
         (Value::Null, _) => return false,
         (Value::String(a), Value::String(b)) if a.len() > b.len() && b.len() == 10 => {
             a.get(..10).map(|p| p.cmp(b.as_str()))
         }
-        _ => cmp_values(v, want),
+        _ => cmp_json(v, want),
     };
+    holds(op, ord)
+}
+
+/// Whether an ordering satisfies a filter operator.
+fn holds(op: FilterOp, ord: Option<Ordering>) -> bool {
     match (op, ord) {
         (FilterOp::Eq, Some(o)) => o == Ordering::Equal,
         (FilterOp::Gte, Some(o)) => o != Ordering::Less,
         (FilterOp::Lte, Some(o)) => o != Ordering::Greater,
         (_, None) => false,
-    }
-}
-
-/// Orders two stored values of the same field (null first).
-pub fn cmp_values(a: &Value, b: &Value) -> Option<Ordering> {
-    match (a, b) {
-        (Value::Null, Value::Null) => Some(Ordering::Equal),
-        (Value::Null, _) => Some(Ordering::Less),
-        (_, Value::Null) => Some(Ordering::Greater),
-        (Value::String(x), Value::String(y)) => Some(x.cmp(y)),
-        (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
-        (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64()) {
-            (Some(i), Some(j)) => Some(i.cmp(&j)),
-            _ => x.as_f64().zip(y.as_f64()).and_then(|(i, j)| i.partial_cmp(&j)),
-        },
-        (Value::Number(x), Value::String(y)) => Some(x.to_string().cmp(y)),
-        (Value::String(x), Value::Number(y)) => Some(x.cmp(&y.to_string())),
-        _ => None,
     }
 }
 
@@ -195,9 +259,9 @@ pub fn sorted_ids(plan: &Plan, store: &Store, r: usize, mut ids: Vec<i64>) -> Ve
         return ids;
     }
     let table = &store.tables[r];
-    let null = Value::Null;
+    let null = Cell::Null;
     // Look every sort key up once, then sort.
-    let mut keyed: Vec<(Vec<&Value>, i64)> = ids
+    let mut keyed: Vec<(Vec<&Cell>, i64)> = ids
         .iter()
         .map(|id| {
             let rec = table.rows.get(id);
@@ -210,7 +274,7 @@ pub fn sorted_ids(plan: &Plan, store: &Store, r: usize, mut ids: Vec<i64>) -> Ve
         .collect();
     keyed.sort_by(|(ka, a), (kb, b)| {
         for (i, (_, desc)) in sort.iter().enumerate() {
-            let o = cmp_values(ka[i], kb[i]).unwrap_or(Ordering::Equal);
+            let o = ka[i].cmp_cell(kb[i]).unwrap_or(Ordering::Equal);
             let o = if *desc { o.reverse() } else { o };
             if o != Ordering::Equal {
                 return o;

@@ -55,9 +55,14 @@ impl Ctx<'_> {
 }
 
 /// A JSON response with Harvest's content type.
-pub fn json(status: u16, v: &Value) -> Response {
+pub fn json(status: u16, v: &impl serde::Serialize) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-    let mut r = (status, v.to_string()).into_response();
+    let body = match serde_json::to_vec(v) {
+        Ok(body) => body,
+        // Unreachable: every body serialises to JSON with string keys.
+        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    };
+    let mut r = (status, body).into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
     r
 }
@@ -228,7 +233,7 @@ pub fn page_pub(
     ids: &[i64],
     item: impl Fn(usize) -> Value,
 ) -> Response {
-    list::page(ctx, p, req, ids, item)
+    list::page(ctx, p, req, ids, None, item)
 }
 
 /// Validates the operation's query parameters.

@@ -1,11 +1,10 @@
 //! Generic partial update; `updated_at` always advances.
 
 use axum::response::Response;
-use serde_json::Value;
 
 use super::{Ctx, json};
 use crate::errors::{ApiError, ApiResult};
-use crate::store::Store;
+use crate::store::{Cell, Store};
 use crate::values::{fmt_datetime, now, parse_datetime};
 
 pub fn update(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Response> {
@@ -19,7 +18,7 @@ pub fn update(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Response> {
         return Err(ApiError::problems(&problems));
     }
     if let Some(ix) = plan.res[r].ix("updated_at") {
-        let old = rec[ix].as_ref().and_then(Value::as_str).and_then(parse_datetime);
+        let old = rec[ix].as_ref().and_then(Cell::as_str).and_then(parse_datetime);
         let mut stamp = now();
         if let Some(old) = old
             && let Some(n) = parse_datetime(&stamp)
@@ -27,7 +26,7 @@ pub fn update(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Response> {
         {
             stamp = fmt_datetime(old + chrono::Duration::seconds(1));
         }
-        rec[ix] = Some(Value::String(stamp));
+        rec[ix] = Some(Cell::from(stamp));
     }
     let unresolved = super::create::relink(plan, store, r, &mut rec);
     if !unresolved.is_empty() {

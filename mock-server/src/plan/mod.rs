@@ -50,6 +50,11 @@ impl ResInfo {
         self.index_of.get(name).copied()
     }
 
+    /// Positions of the fields the store indexes: refs, then booleans.
+    pub fn indexed(&self) -> impl Iterator<Item = usize> + '_ {
+        self.refs.iter().map(|r| r.ix).chain(self.bools.iter().copied())
+    }
+
     /// The ref field at a position.
     pub fn ref_at(&self, ix: usize) -> Option<&RefField> {
         self.refs.iter().find(|r| r.ix == ix)

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::behaviors;
 use crate::plan::Plan;
 use crate::render::display_name;
-use crate::store::Store;
+use crate::store::{Cell, Store};
 
 /// The resource an operation with this behaviour works on.
 pub fn resource_with(plan: &Plan, b: Behavior) -> Option<usize> {
@@ -30,7 +30,7 @@ pub fn apply(plan: &Plan, store: &mut Store, rng: &mut ChaCha8Rng) {
         for &id in &users {
             let is_mgr = store
                 .field(plan, u, id, "access_roles")
-                .and_then(Value::as_array)
+                .and_then(Cell::as_array)
                 .is_some_and(|a| a.iter().any(|v| v == "manager" || v == "administrator"));
             if is_mgr {
                 let mut mates: Vec<i64> = users.iter().copied().filter(|x| *x != id).collect();
@@ -43,7 +43,7 @@ pub fn apply(plan: &Plan, store: &mut Store, rng: &mut ChaCha8Rng) {
     }
     // The singleton account: its domain follows its address.
     if let Some(c) = plan.spec.resources.iter().position(|r| r.singleton)
-        && let Some(uri) = store.field(plan, c, 1, "base_uri").and_then(Value::as_str).map(str::to_string)
+        && let Some(uri) = store.field(plan, c, 1, "base_uri").and_then(Cell::as_str).map(str::to_string)
     {
         let host = uri.trim_start_matches("https://").split('/').next().unwrap_or_default().to_string();
         store.set(plan, c, 1, "full_domain", Value::String(host));
@@ -106,7 +106,7 @@ pub fn apply(plan: &Plan, store: &mut Store, rng: &mut ChaCha8Rng) {
 /// Name and e-mail of the authenticated user.
 pub fn me_name(plan: &Plan, store: &Store) -> (String, String) {
     let Some(u) = resource_with(plan, Behavior::CurrentUser) else { return (String::new(), String::new()) };
-    let email = store.field(plan, u, store.me, "email").and_then(Value::as_str).unwrap_or_default().to_string();
+    let email = store.field(plan, u, store.me, "email").and_then(Cell::as_str).unwrap_or_default().to_string();
     (display_name(plan, store, u, store.me), email)
 }
 
@@ -119,7 +119,7 @@ fn seed_document(plan: &Plan, store: &mut Store, r: usize, id: i64, kinds: &[Str
         (Some(c), Some(p)) => plan.res[p].ix("client").map(|ix| store.referring(p, ix, c)).unwrap_or_default(),
         _ => Vec::new(),
     };
-    if let Some(Value::Array(items)) = store.field(plan, r, id, "line_items").cloned() {
+    if let Some(Value::Array(items)) = store.field(plan, r, id, "line_items").map(Cell::to_value) {
         let items: Vec<Value> = items
             .into_iter()
             .map(|mut it| {
@@ -145,13 +145,13 @@ fn seed_document(plan: &Plan, store: &mut Store, r: usize, id: i64, kinds: &[Str
     {
         store.set(plan, r, id, "currency", cur);
     }
-    let state = store.field(plan, r, id, "state").and_then(Value::as_str).unwrap_or("draft").to_string();
-    let created = store.field(plan, r, id, "created_at").cloned().unwrap_or(Value::Null);
-    let issue = store.field(plan, r, id, "issue_date").cloned().unwrap_or(Value::Null);
-    let sent = if state == "draft" { Value::Null } else { created.clone() };
+    let state = store.field(plan, r, id, "state").and_then(Cell::as_str).unwrap_or("draft").to_string();
+    let created = store.field(plan, r, id, "created_at").cloned().unwrap_or(Cell::Null);
+    let issue = store.field(plan, r, id, "issue_date").cloned().unwrap_or(Cell::Null);
+    let sent = if state == "draft" { Cell::Null } else { created.clone() };
     store.set(plan, r, id, "sent_at", sent);
     for (f, st) in [("accepted_at", "accepted"), ("declined_at", "declined"), ("closed_at", "closed")] {
-        store.set(plan, r, id, f, if state == st { created.clone() } else { Value::Null });
+        store.set(plan, r, id, f, if state == st { created.clone() } else { Cell::Null });
     }
     store.set(plan, r, id, "due_date", issue);
     store.set(plan, r, id, "payment_term", Value::String("custom".into()));
@@ -169,20 +169,20 @@ fn time_entry(plan: &Plan, store: &mut Store, r: usize, id: i64, rng: &mut ChaCh
     let flag = |res: &str, field: &str, name: &str| -> Option<bool> {
         let t = plan.spec.resource_named(res)?.0;
         let tid = store.ref_of(plan, r, id, field)?;
-        store.field(plan, t, tid, name).and_then(Value::as_bool)
+        store.field(plan, t, tid, name).and_then(Cell::as_bool)
     };
     if let (Some(ta), Some(pb)) =
         (flag("task_assignment", "task_assignment", "billable"), flag("project", "project", "is_billable"))
     {
         store.set(plan, r, id, "billable", Value::Bool(ta && pb));
     }
-    let billable = store.field(plan, r, id, "billable").and_then(Value::as_bool).unwrap_or(false);
+    let billable = store.field(plan, r, id, "billable").and_then(Cell::as_bool).unwrap_or(false);
     if !billable {
         store.set(plan, r, id, "billable_rate", Value::Null);
-    } else if store.field(plan, r, id, "billable_rate").is_none_or(Value::is_null) {
+    } else if store.field(plan, r, id, "billable_rate").is_none_or(Cell::is_null) {
         store.set(plan, r, id, "billable_rate", crate::values::dec(100.0));
     }
-    let approved = store.field(plan, r, id, "approval_status").and_then(Value::as_str) == Some("approved");
+    let approved = store.field(plan, r, id, "approval_status").and_then(Cell::as_str) == Some("approved");
     store.set(plan, r, id, "is_closed", Value::Bool(approved));
     if rng.gen_bool(0.1) {
         let n = rng.gen_range(1000..99999);

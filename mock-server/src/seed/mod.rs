@@ -17,7 +17,7 @@ pub use fake::anchor;
 pub use fixups::{me_name, resource_with};
 
 use crate::plan::Plan;
-use crate::store::{Rec, Store, ref_id};
+use crate::store::{Cell, Rec, Store, ref_id};
 use crate::values::fmt_datetime;
 
 /// Builds the seeded store.
@@ -87,7 +87,7 @@ impl Gen<'_> {
         let info = &plan.res[r];
         let mut rec: Rec = vec![None; res.fields.len()];
         if let Some(ix) = info.id_ix {
-            rec[ix] = Some(Value::from(id));
+            rec[ix] = Some(Cell::Int(id));
         }
         // 1. `match` refs pick a target and copy its ref fields into ours.
         for rf in &info.refs {
@@ -109,14 +109,14 @@ impl Gen<'_> {
                 Some(c) => c.choose(rng).copied(),
                 None => self.pick(t, rng),
             };
-            rec[rf.ix] = Some(chosen.map(Value::from).unwrap_or(Value::Null));
+            rec[rf.ix] = Some(chosen.map_or(Cell::Null, Cell::Int));
             if let Some(cid) = chosen {
                 for (tf, of) in pairs {
                     if let (Some(tix), Some(oix)) = (tinfo.ix(tf), info.ix(of))
                         && rec[oix].is_none()
                     {
                         let v = self.store.get(t, cid).and_then(|x| x.get(tix)).cloned().flatten();
-                        rec[oix] = Some(v.unwrap_or(Value::Null));
+                        rec[oix] = Some(v.unwrap_or(Cell::Null));
                     }
                 }
             }
@@ -133,7 +133,7 @@ impl Gen<'_> {
             } else {
                 self.pick(rf.target.0, rng)
             };
-            rec[rf.ix] = Some(v.map(Value::from).unwrap_or(Value::Null));
+            rec[rf.ix] = Some(v.map_or(Cell::Null, Cell::Int));
         }
         // 3. Derived refs.
         for rf in &info.refs {
@@ -143,14 +143,14 @@ impl Gen<'_> {
                 let fix = plan.res[tr].ix(field)?;
                 self.store.get(tr, tid)?.get(fix).cloned().flatten()
             });
-            rec[rf.ix] = Some(v.unwrap_or(Value::Null));
+            rec[rf.ix] = Some(v.unwrap_or(Cell::Null));
         }
         // 4. Everything else.
         for (ix, f) in res.fields.iter().enumerate() {
             if rec[ix].is_some() {
                 continue;
             }
-            rec[ix] = self.field(f, rng);
+            rec[ix] = self.field(f, rng).map(Cell::from);
         }
         // 5. Timestamps: created_at <= updated_at <= anchor.
         if let (Some(c), Some(u)) = (info.ix("created_at"), info.ix("updated_at")) {
@@ -158,7 +158,7 @@ impl Gen<'_> {
             let day = info
                 .ix("spent_date")
                 .and_then(|ix| rec[ix].as_ref())
-                .and_then(Value::as_str)
+                .and_then(Cell::as_str)
                 .and_then(crate::values::parse_date)
                 .and_then(|d| d.and_hms_opt(0, 0, 0))
                 .map(|d| d.and_utc());
@@ -169,8 +169,8 @@ impl Gen<'_> {
             let created = created.min(anchor());
             let later = created + Duration::seconds(rng.gen_range(0..spread));
             let updated = later.min(anchor());
-            rec[c] = Some(Value::String(fmt_datetime(created)));
-            rec[u] = Some(Value::String(fmt_datetime(updated)));
+            rec[c] = Some(Cell::from(fmt_datetime(created)));
+            rec[u] = Some(Cell::from(fmt_datetime(updated)));
         }
         rec
     }

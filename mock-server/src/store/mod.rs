@@ -1,20 +1,28 @@
 //! The in-memory store: one table per resource, records in spec field order,
-//! and indexes on every top-level ref field.
+//! and indexes on every top-level ref field and filterable boolean.
+
+mod cell;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::plan::Plan;
 
+pub use cell::{Cell, cmp_json};
+
 /// One record: values in spec field order; `None` = key absent from responses.
-pub type Rec = Vec<Option<Value>>;
+pub type Rec = Vec<Option<Cell>>;
 
 /// The id a ref value points at.
-pub fn ref_id(v: Option<&Option<Value>>) -> Option<i64> {
-    v.and_then(|v| v.as_ref()).and_then(Value::as_i64)
+pub fn ref_id(v: Option<&Option<Cell>>) -> Option<i64> {
+    v.and_then(|v| v.as_ref()).and_then(Cell::as_i64)
+}
+
+/// The boolean a stored field holds.
+fn bool_of(v: Option<&Option<Cell>>) -> Option<bool> {
+    v.and_then(|v| v.as_ref()).and_then(Cell::as_bool)
 }
 
 /// The records of one resource.
@@ -93,18 +101,12 @@ impl Store {
 
     /// Inserts or replaces a record, keeping indexes right.
     pub fn put(&mut self, plan: &Plan, r: usize, id: i64, rec: Rec) {
-        self.unindex(plan, r, id);
+        let old = self.tables[r].rows.remove(&id);
+        for ix in plan.res[r].indexed() {
+            let before = old.as_ref().map(|o| o.get(ix));
+            self.reindex_field(plan, r, id, ix, before.flatten(), rec.get(ix));
+        }
         let t = &mut self.tables[r];
-        for rf in &plan.res[r].refs {
-            if let Some(target) = ref_id(rec.get(rf.ix)) {
-                t.index.entry(rf.ix).or_default().entry(target).or_default().insert(id);
-            }
-        }
-        for &ix in &plan.res[r].bools {
-            if let Some(b) = rec.get(ix).and_then(|v| v.as_ref()).and_then(Value::as_bool) {
-                t.bools.entry(ix).or_default()[usize::from(b)].insert(id);
-            }
-        }
         t.rows.insert(id, rec);
         t.order = OnceLock::new();
         if id >= t.next_id {
@@ -114,30 +116,54 @@ impl Store {
 
     /// Removes a record, keeping indexes right.
     pub fn remove(&mut self, plan: &Plan, r: usize, id: i64) -> Option<Rec> {
-        self.unindex(plan, r, id);
+        let old = self.tables[r].rows.remove(&id)?;
+        for ix in plan.res[r].indexed() {
+            self.reindex_field(plan, r, id, ix, old.get(ix), None);
+        }
         self.tables[r].order = OnceLock::new();
-        self.tables[r].rows.remove(&id)
+        Some(old)
     }
 
-    fn unindex(&mut self, plan: &Plan, r: usize, id: i64) {
+    /// Moves record `id` in the index of field `ix` from its old value to its new one.
+    fn reindex_field(
+        &mut self,
+        plan: &Plan,
+        r: usize,
+        id: i64,
+        ix: usize,
+        before: Option<&Option<Cell>>,
+        after: Option<&Option<Cell>>,
+    ) {
         let t = &mut self.tables[r];
-        let Some(old) = t.rows.get(&id) else { return };
-        for &ix in &plan.res[r].bools {
-            if let Some(sets) = t.bools.get_mut(&ix) {
-                sets[0].remove(&id);
-                sets[1].remove(&id);
+        if plan.res[r].bools.contains(&ix) {
+            let (old, new) = (bool_of(before), bool_of(after));
+            if old == new {
+                return;
+            }
+            let sets = t.bools.entry(ix).or_default();
+            if let Some(b) = old {
+                sets[usize::from(b)].remove(&id);
+            }
+            if let Some(b) = new {
+                sets[usize::from(b)].insert(id);
+            }
+            return;
+        }
+        let (old, new) = (ref_id(before), ref_id(after));
+        if old == new {
+            return;
+        }
+        let m = t.index.entry(ix).or_default();
+        if let Some(target) = old
+            && let Some(set) = m.get_mut(&target)
+        {
+            set.remove(&id);
+            if set.is_empty() {
+                m.remove(&target);
             }
         }
-        for rf in &plan.res[r].refs {
-            if let Some(target) = ref_id(old.get(rf.ix))
-                && let Some(m) = t.index.get_mut(&rf.ix)
-                && let Some(set) = m.get_mut(&target)
-            {
-                set.remove(&id);
-                if set.is_empty() {
-                    m.remove(&target);
-                }
-            }
+        if let Some(target) = new {
+            m.entry(target).or_default().insert(id);
         }
     }
 
@@ -158,54 +184,49 @@ impl Store {
 
     /// Rebuilds every index (after loading a state file).
     pub fn reindex(&mut self, plan: &Plan) {
-        for (r, t) in self.tables.iter_mut().enumerate() {
+        for r in 0..self.tables.len() {
+            let t = &mut self.tables[r];
             t.index.clear();
             t.bools.clear();
-            for (id, rec) in &t.rows {
-                for &ix in &plan.res[r].bools {
-                    if let Some(b) = rec.get(ix).and_then(|v| v.as_ref()).and_then(Value::as_bool) {
-                        t.bools.entry(ix).or_default()[usize::from(b)].insert(*id);
-                    }
-                }
-                for rf in &plan.res[r].refs {
-                    if let Some(target) = ref_id(rec.get(rf.ix)) {
-                        t.index.entry(rf.ix).or_default().entry(target).or_default().insert(*id);
-                    }
+            let rows = std::mem::take(&mut t.rows);
+            for (id, rec) in &rows {
+                for ix in plan.res[r].indexed() {
+                    self.reindex_field(plan, r, *id, ix, None, rec.get(ix));
                 }
             }
+            self.tables[r].rows = rows;
         }
     }
 
     /// The value of a named field of a record.
-    pub fn field<'a>(&'a self, plan: &Plan, r: usize, id: i64, name: &str) -> Option<&'a Value> {
+    pub fn field<'a>(&'a self, plan: &Plan, r: usize, id: i64, name: &str) -> Option<&'a Cell> {
         let ix = plan.res[r].ix(name)?;
         self.get(r, id)?.get(ix)?.as_ref()
     }
 
     /// Sets a named field (ignored when the resource has no such field or record).
-    pub fn set(&mut self, plan: &Plan, r: usize, id: i64, name: &str, v: Value) {
+    pub fn set(&mut self, plan: &Plan, r: usize, id: i64, name: &str, v: impl Into<Cell>) {
         let Some(ix) = plan.res[r].ix(name) else { return };
+        let Some(rec) = self.tables[r].rows.get_mut(&id) else { return };
+        let Some(slot) = rec.get_mut(ix) else { return };
+        let old = slot.replace(v.into());
         if plan.res[r].ref_at(ix).is_some() || plan.res[r].bools.contains(&ix) {
-            if let Some(mut rec) = self.tables[r].rows.get(&id).cloned() {
-                rec[ix] = Some(v);
-                self.put(plan, r, id, rec);
-            }
-        } else if let Some(rec) = self.tables[r].rows.get_mut(&id) {
-            rec[ix] = Some(v);
-            if plan.res[r].sort.iter().any(|(s, _)| *s == ix) {
-                self.tables[r].order = OnceLock::new();
-            }
+            let new = slot.clone();
+            self.reindex_field(plan, r, id, ix, Some(&old), Some(&new));
+        }
+        if plan.res[r].sort.iter().any(|(s, _)| *s == ix) {
+            self.tables[r].order = OnceLock::new();
         }
     }
 
     /// The id a named ref field points at.
     pub fn ref_of(&self, plan: &Plan, r: usize, id: i64, name: &str) -> Option<i64> {
-        self.field(plan, r, id, name).and_then(Value::as_i64)
+        self.field(plan, r, id, name).and_then(Cell::as_i64)
     }
 
     /// A named numeric field.
     pub fn num(&self, plan: &Plan, r: usize, id: i64, name: &str) -> Option<f64> {
-        self.field(plan, r, id, name).and_then(Value::as_f64)
+        self.field(plan, r, id, name).and_then(Cell::as_f64)
     }
 }
 
@@ -214,22 +235,20 @@ mod rows_serde {
     use std::collections::BTreeMap;
 
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
-    use serde_json::Value;
 
-    use super::Rec;
+    use super::{Cell, Rec};
 
     const ABSENT: &str = "\u{0}absent";
 
     pub fn serialize<S: Serializer>(rows: &BTreeMap<i64, Rec>, s: S) -> Result<S::Ok, S::Error> {
-        let out: BTreeMap<i64, Vec<Value>> = rows
-            .iter()
-            .map(|(k, r)| (*k, r.iter().map(|v| v.clone().unwrap_or_else(|| Value::String(ABSENT.into()))).collect()))
-            .collect();
+        let absent = Cell::from(ABSENT);
+        let out: BTreeMap<i64, Vec<&Cell>> =
+            rows.iter().map(|(k, r)| (*k, r.iter().map(|v| v.as_ref().unwrap_or(&absent)).collect())).collect();
         out.serialize(s)
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<i64, Rec>, D::Error> {
-        let raw: BTreeMap<i64, Vec<Value>> = BTreeMap::deserialize(d)?;
+        let raw: BTreeMap<i64, Vec<Cell>> = BTreeMap::deserialize(d)?;
         Ok(raw
             .into_iter()
             .map(|(k, r)| (k, r.into_iter().map(|v| if v.as_str() == Some(ABSENT) { None } else { Some(v) }).collect()))
