@@ -1,7 +1,5 @@
 //! Harvest's list envelope: page and cursor pagination with absolute links.
 
-use std::collections::HashMap;
-
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use harvest_spec::ir::{Pagination, PaginationStyle};
@@ -9,6 +7,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 
 use crate::errors::{ApiError, ApiResult};
+use crate::store::Order;
 
 /// What the caller asked for.
 #[derive(Debug, Clone)]
@@ -59,9 +58,9 @@ fn decode_cursor(c: &str) -> Option<i64> {
 
 /// The slice of `ids` a request selects: (start, end). `pos` (id → position
 /// in `ids`), when the caller has it, finds a cursor's record without a scan.
-pub fn window(req: &PageReq, ids: &[i64], pos: Option<&HashMap<i64, usize>>, descending_ids: bool) -> (usize, usize) {
+pub fn window(req: &PageReq, ids: &[i64], pos: Option<&Order>, descending_ids: bool) -> (usize, usize) {
     let found = |a: i64| match pos {
-        Some(pos) => pos.get(&a).copied(),
+        Some(pos) => pos.pos(a),
         None => ids.iter().position(|x| *x == a),
     };
     let start = match req.after {

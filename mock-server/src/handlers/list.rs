@@ -1,7 +1,6 @@
 //! Generic list: parent scoping, filters, spec sort order, pagination.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
 use axum::response::Response;
 use harvest_spec::ir::{Behavior, FilterOp, Pagination};
@@ -33,7 +32,7 @@ pub fn list(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Response> {
     let (cached, filtered);
     let (ids, pos): (&[i64], _) = if unfiltered {
         cached = order(ctx.plan, store, r);
-        (&cached.ids, Some(&cached.pos))
+        (&cached.ids, Some(&*cached))
     } else {
         filtered = filter_ids(ctx, store, r)?;
         (&filtered, None)
@@ -54,7 +53,7 @@ pub fn page<T: Serialize>(
     p: &Pagination,
     req: &PageReq,
     ids: &[i64],
-    pos: Option<&HashMap<i64, usize>>,
+    pos: Option<&Order>,
     item: impl Fn(usize) -> T,
 ) -> Response {
     let descending = ids.first().zip(ids.last()).is_none_or(|(a, b)| a >= b);
@@ -126,7 +125,7 @@ pub fn filter_ids(ctx: &Ctx<'_>, store: &Store, r: usize) -> ApiResult<Vec<i64>>
     Ok(match scope {
         Some(mut ids) => {
             ids.retain(|id| keep(id));
-            ids.sort_by_key(|id| order.pos.get(id).copied().unwrap_or(usize::MAX));
+            ids.sort_by_key(|id| order.pos(*id).unwrap_or(usize::MAX));
             ids
         }
         None if filters.is_empty() => order.ids.clone(),
@@ -136,7 +135,7 @@ pub fn filter_ids(ctx: &Ctx<'_>, store: &Store, r: usize) -> ApiResult<Vec<i64>>
             None => {
                 // Scan in id order (sequential), then put the matches in list order.
                 let mut ids: Vec<i64> = table.rows.keys().copied().filter(|id| keep(id)).collect();
-                ids.sort_by_key(|id| order.pos.get(id).copied().unwrap_or(usize::MAX));
+                ids.sort_by_key(|id| order.pos(*id).unwrap_or(usize::MAX));
                 ids
             }
         },
@@ -194,9 +193,7 @@ pub fn order(plan: &Plan, store: &Store, r: usize) -> Arc<Order> {
     store.tables[r]
         .order
         .get_or_init(|| {
-            let ids = sorted_ids(plan, store, r, store.tables[r].rows.keys().copied().collect());
-            let pos = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-            Arc::new(Order { ids, pos })
+            Arc::new(Order::new(sorted_ids(plan, store, r, store.tables[r].rows.keys().copied().collect())))
         })
         .clone()
 }
@@ -260,21 +257,15 @@ pub fn sorted_ids(plan: &Plan, store: &Store, r: usize, mut ids: Vec<i64>) -> Ve
     }
     let table = &store.tables[r];
     let null = Cell::Null;
-    // Look every sort key up once, then sort.
-    let mut keyed: Vec<(Vec<&Cell>, i64)> = ids
-        .iter()
-        .map(|id| {
-            let rec = table.rows.get(id);
-            let keys = sort
-                .iter()
-                .map(|(ix, _)| rec.and_then(|x| x.get(*ix)).and_then(Option::as_ref).unwrap_or(&null))
-                .collect();
-            (keys, *id)
-        })
-        .collect();
-    keyed.sort_by(|(ka, a), (kb, b)| {
-        for (i, (_, desc)) in sort.iter().enumerate() {
-            let o = ka[i].cmp_cell(kb[i]).unwrap_or(Ordering::Equal);
+    // Look every record up once (no per-record allocation: this runs over whole tables), then sort.
+    let mut keyed: Vec<(&[Option<Cell>], i64)> =
+        ids.iter().map(|id| (table.rows.get(id).map_or(&[][..], |rec| rec.as_slice()), *id)).collect();
+    fn key<'a>(rec: &'a [Option<Cell>], ix: usize, null: &'a Cell) -> &'a Cell {
+        rec.get(ix).and_then(Option::as_ref).unwrap_or(null)
+    }
+    keyed.sort_by(|(ra, a), (rb, b)| {
+        for (ix, desc) in sort {
+            let o = key(ra, *ix, &null).cmp_cell(key(rb, *ix, &null)).unwrap_or(Ordering::Equal);
             let o = if *desc { o.reverse() } else { o };
             if o != Ordering::Equal {
                 return o;

@@ -49,8 +49,24 @@ pub struct Table {
 pub struct Order {
     /// Ids in order.
     pub ids: Vec<i64>,
-    /// Id → position in `ids`.
-    pub pos: HashMap<i64, usize>,
+    /// (id, position in `ids`), sorted by id: a third of a hash map's memory.
+    by_id: Vec<(i64, u32)>,
+}
+
+impl Order {
+    /// The order of `ids`.
+    pub fn new(ids: Vec<i64>) -> Order {
+        let mut by_id: Vec<(i64, u32)> =
+            ids.iter().enumerate().map(|(i, id)| (*id, u32::try_from(i).unwrap_or(u32::MAX))).collect();
+        by_id.sort_unstable();
+        Order { ids, by_id }
+    }
+
+    /// The position of `id` in the order.
+    pub fn pos(&self, id: i64) -> Option<usize> {
+        let i = self.by_id.binary_search_by_key(&id, |(k, _)| *k).ok()?;
+        self.by_id.get(i).map(|(_, p)| *p as usize)
+    }
 }
 
 /// The whole account.
