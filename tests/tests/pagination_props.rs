@@ -4,8 +4,9 @@
 //! walking every page yields exactly the filtered set, in the documented order, without
 //! repeats. The filtered set is computed here from one unfiltered walk (itself checked
 //! against the server's stored ids), reading the decoded records' fields. Each list is
-//! walked through the client's record stream and page stream; page-numbered lists also
-//! by explicit `page=N` requests. Three page-numbered lists (time entries, expenses,
+//! walked through the client's record stream, then page by page with the page shapes
+//! checked: through the client's page stream (cursor lists) or by explicit `page=N`
+//! requests (page-numbered lists). Three page-numbered lists (time entries, expenses,
 //! invoices) and three cursor lists (projects, contacts, clients).
 //!
 //! `concurrent` walks while a background task writes; see its docs for what holds there.
