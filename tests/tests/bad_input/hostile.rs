@@ -184,7 +184,8 @@ pub enum Attack {
 const JUNK: [&[u8]; 13] =
     [b"}", b"{", b"\"", b",", b":", b"]", b"\x00", b"\\", b"tru", b"NaN", b"Infinity", b"'", b"\x01"];
 const BAD_UTF8: [&[u8]; 5] = [b"\xff", b"\xc3\x28", b"\xed\xa0\x80", b"\xf8\x88\x80\x80\x80", b"\x80"];
-const BAD_PATH: [&[u8]; 6] = [b"\xff\xfe", b"%ff%fe", b"%c3%28", b"%00", b"\xc3\x28", b"1%2f2"];
+const BAD_PATH: [&[u8]; 8] =
+    [b"\xff\xfe", b"%ff%fe", b"%c3%28", b"%00", b"\xc3\x28", b"1%2f2", b"1?q=\xff\xfe", b"1?q=%ff&%c3%28=1"];
 const NOISE: [&str; 14] = [
     "=",
     "&",
@@ -236,7 +237,21 @@ const CONTENT_TYPES: [(&str, &[u8]); 6] = [
 /// Values a field of this type must refuse (raw JSON text).
 fn wrong_values(ty: &TypeRef) -> &'static [&'static str] {
     match ty {
-        TypeRef::Id | TypeRef::Integer | TypeRef::Ref(_) => &[
+        // Body ids are references: 0 (sent as -0) names no record.
+        TypeRef::Id | TypeRef::Ref(_) => &[
+            r#""abc""#,
+            "true",
+            "{}",
+            "[[1]]",
+            "1.5",
+            "18446744073709551616",
+            "-9.3e18",
+            "1e400",
+            r#""1 2""#,
+            r#""１２""#,
+            "-0",
+        ],
+        TypeRef::Integer => &[
             r#""abc""#,
             "true",
             "{}",
