@@ -8,6 +8,8 @@
 
 #[path = "bad_input/hostile.rs"]
 mod hostile;
+#[path = "bad_input/inputs.rs"]
+mod inputs;
 #[path = "bad_input/wire.rs"]
 mod wire;
 
