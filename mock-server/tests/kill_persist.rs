@@ -56,7 +56,7 @@ fn spawn(state: &Path) -> (Child, SocketAddr) {
     (child, addr.parse().unwrap())
 }
 
-/// One request on a fresh connection: (status, JSON body).
+/// One request on a fresh connection: (status, JSON body); an error when the answer is cut.
 async fn call(addr: SocketAddr, method: &str, path: &str, body: &str) -> std::io::Result<(u16, Value)> {
     let mut s = TcpStream::connect(addr).await?;
     let req = format!(
@@ -71,7 +71,9 @@ async fn call(addr: SocketAddr, method: &str, path: &str, body: &str) -> std::io
     let text = String::from_utf8_lossy(&raw);
     let (head, body) = text.split_once("\r\n\r\n").ok_or_else(|| std::io::Error::other("cut answer"))?;
     let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    Ok((status, serde_json::from_str(body).unwrap_or(Value::Null)))
+    // Every answer here is JSON; one that does not parse was cut by the kill.
+    let body = serde_json::from_str(body).map_err(|_| std::io::Error::other("cut answer"))?;
+    Ok((status, body))
 }
 
 /// Acknowledged creates: (id, name).

@@ -1,5 +1,7 @@
 //! Project automation. Run `cargo xtask help` for the commands.
 
+mod bench;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -11,6 +13,8 @@ commands:
   codegen           regenerate generated-client/src/generated/ (Rust) and
                     generated-client/api/ (openapi.json, operations.md) from spec/harvest
   codegen --check   exit non-zero, naming each stale file, when the checked-in code differs
+  bench [options]   measure the mock, the client and the generator on 127.0.0.1 and write
+                    BENCHMARKS.md (`cargo xtask bench --help` for the options)
   help              this text";
 
 fn main() -> ExitCode {
@@ -19,6 +23,11 @@ fn main() -> ExitCode {
     match args.as_slice() {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
+        ["bench", "--help" | "-h"] => {
+            println!("{}", bench::USAGE);
+            ExitCode::SUCCESS
+        }
+        ["bench", rest @ ..] => bench::run(&workspace_root(), rest),
         ["help"] | ["--help"] | ["-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS

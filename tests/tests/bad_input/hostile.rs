@@ -4,8 +4,8 @@ use harvest_mock::AppState;
 use harvest_spec::Spec;
 use harvest_spec::ir::{OpKind, TypeRef};
 use proptest::prelude::*;
-use proptest::sample::Index;
 
+use crate::inputs::*;
 use crate::wire::{self, Request};
 
 /// What a hostile request must get.
@@ -113,14 +113,33 @@ impl Catalog {
         }
     }
 
-    /// Every operation with every deterministic attack.
+    /// Every operation with every kind of attack: each wrong value in each of its fields,
+    /// each of its query parameters, broken bodies, oversized bodies and unknown methods;
+    /// and every traversal with three methods.
     pub fn exhaustive(&self) -> Vec<Attack> {
         let mut out = Vec::new();
-        for op in 0..self.ops.len() {
+        for (op, o) in self.ops.iter().enumerate() {
+            out.push(Attack::Truncated { op, cut: op * 7 });
+            out.push(Attack::Corrupted { op, at: op * 13, junk: op % JUNK.len() });
+            out.push(Attack::Nested { op, depth: 10_000, in_field: op % 2 == 0 });
+            out.push(Attack::BadUtf8Body { op, junk: op % BAD_UTF8.len() });
+            out.push(Attack::BadUtf8Path { op, junk: op % BAD_PATH.len() });
             out.push(Attack::Oversized { op, chunked: false });
             out.push(Attack::Oversized { op, chunked: true });
-            for method in 0..self.ops[op].other_methods.len() {
-                out.push(Attack::Method { op, method });
+            out.extend((0..o.other_methods.len()).map(|method| Attack::Method { op, method }));
+            let typed: Vec<&TypeRef> =
+                o.fields.iter().filter(|(_, t, set)| *set && !wrong_values(t).is_empty()).map(|f| &f.1).collect();
+            for (field, ty) in typed.iter().enumerate() {
+                out.extend((0..wrong_values(ty).len()).map(|value| Attack::WrongType { op, field, value }));
+            }
+            if o.method == "GET" {
+                let params = 3 + o.query.len();
+                out.extend((0..params).map(|param| Attack::BadQuery {
+                    op,
+                    param,
+                    value: op,
+                    noise: vec![op % NOISE.len()],
+                }));
             }
         }
         for target in 0..TRAVERSALS.len() {
@@ -136,21 +155,21 @@ impl Catalog {
 #[derive(Debug, Clone)]
 pub enum Attack {
     /// A valid-shaped JSON body cut short.
-    Truncated { op: usize, cut: Index },
+    Truncated { op: usize, cut: usize },
     /// A valid-shaped JSON body with junk inserted.
-    Corrupted { op: usize, at: Index, junk: usize },
+    Corrupted { op: usize, at: usize, junk: usize },
     /// One field with a value of the wrong type (or out of range).
-    WrongType { op: usize, field: Index, value: Index },
+    WrongType { op: usize, field: usize, value: usize },
     /// Arrays or objects nested far deeper than any parser allows.
     Nested { op: usize, depth: usize, in_field: bool },
     /// A 1 MB string in a field that is not free text.
-    LongString { op: usize, field: Index },
+    LongString { op: usize, field: usize },
     /// Invalid UTF-8 inside a JSON string.
     BadUtf8Body { op: usize, junk: usize },
     /// Invalid UTF-8 (raw or escaped) in the path.
     BadUtf8Path { op: usize, junk: usize },
     /// Noise, then one invalid paging or filter parameter last.
-    BadQuery { op: usize, param: Index, value: Index, noise: Vec<usize> },
+    BadQuery { op: usize, param: usize, value: usize, noise: Vec<usize> },
     /// Odd but harmless query noise on a read.
     OddQuery { op: usize, noise: Vec<usize> },
     /// A path that tries to climb out of `/v2` into the admin API.
@@ -163,113 +182,6 @@ pub enum Attack {
     Method { op: usize, method: usize },
 }
 
-const JUNK: [&[u8]; 13] =
-    [b"}", b"{", b"\"", b",", b":", b"]", b"\x00", b"\\", b"tru", b"NaN", b"Infinity", b"'", b"\x01"];
-const BAD_UTF8: [&[u8]; 5] = [b"\xff", b"\xc3\x28", b"\xed\xa0\x80", b"\xf8\x88\x80\x80\x80", b"\x80"];
-const BAD_PATH: [&[u8]; 6] = [b"\xff\xfe", b"%ff%fe", b"%c3%28", b"%00", b"\xc3\x28", b"1%2f2"];
-const NOISE: [&str; 14] = [
-    "=",
-    "&",
-    "==",
-    "=x",
-    "x=",
-    "%",
-    "%zz=%zz",
-    "%ff%fe=%80",
-    "a=1&a=2&a=3",
-    "a[]=1&a[x]=2",
-    ";",
-    "+=+",
-    "%2B=%2B",
-    "per_page=5&per_page=7",
-];
-/// Request targets that climb towards `/__admin`, raw and encoded.
-pub const TRAVERSALS: [&str; 16] = [
-    "/v2/../__admin/reset",
-    "/v2/%2e%2e/__admin/reset",
-    "/v2/%2E%2E/__admin/faults",
-    "/v2/..%2f__admin%2freset",
-    "/v2/%2e%2e%2f__admin%2freset",
-    "/api/v2/../../__admin/seed",
-    "/v2/clients/../../__admin/reset",
-    "/v2/./../__admin/requests",
-    "/v2/..\\__admin\\reset",
-    "/v2/%5c..%5c__admin%5creset",
-    "/v2/clients/..;/..;/__admin/reset",
-    "/v2//..//__admin/faults",
-    "/v2/%252e%252e/__admin/reset",
-    "/v2/..%00/__admin/reset",
-    "/V2/../__ADMIN/reset",
-    "/v2/clients/%2e%2e/%2e%2e/__admin/seed",
-];
-const TRAVERSAL_METHODS: [&str; 3] = ["POST", "DELETE", "GET"];
-const CONTENT_TYPES: [(&str, &[u8]); 6] = [
-    ("text/plain", b"just some words"),
-    ("application/xml", b"<client><name>x</name></client>"),
-    (
-        "multipart/form-data; boundary=XYZ",
-        b"--XYZ\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nx\r\n--XYZ--\r\n",
-    ),
-    ("application/octet-stream", b"\x00\x01\x02\xff\xfe"),
-    ("application/json; charset=utf-16", b"\xff\xfe{\x00\"\x00n\x00\"\x00:\x001\x00}\x00"),
-    ("text/html", b"<p>hello</p>"),
-];
-
-/// Values a field of this type must refuse (raw JSON text).
-fn wrong_values(ty: &TypeRef) -> &'static [&'static str] {
-    match ty {
-        TypeRef::Id | TypeRef::Integer | TypeRef::Ref(_) => &[
-            r#""abc""#,
-            "true",
-            "{}",
-            "[[1]]",
-            "1.5",
-            "18446744073709551616",
-            "-9.3e18",
-            "1e400",
-            r#""1 2""#,
-            r#""１２""#,
-        ],
-        TypeRef::Decimal => {
-            &[r#""abc""#, "true", "{}", "[1]", "1e400", r#""NaN""#, r#""inf""#, r#""-Infinity""#, r#""1e999""#]
-        }
-        TypeRef::Boolean => &[r#""yes""#, "2", "{}", "[]", "-1"],
-        TypeRef::String | TypeRef::Time => &["{}", "[{}]", "true", r#"{"a":[1]}"#],
-        TypeRef::Date => &[r#""2025-13-45""#, "20250101", "true", r#""tomorrow""#, r#""2025-02-30""#],
-        TypeRef::DateTime => &[r#""yesterday""#, "5", r#""2025-01-01T25:00:00Z""#],
-        TypeRef::Enum(_) => &[r#""no_such_value""#, "5", "[]"],
-        TypeRef::Object(_) => &[r#""x""#, "5", "[]", "true"],
-        TypeRef::Array(inner) if matches!(inner.as_ref(), TypeRef::Object(_)) => &[r#""x""#, "5", "[1]", "[[]]"],
-        TypeRef::Array(_) => &["[{}]", r#"{"a":{}}"#, "[[1]]"],
-        TypeRef::Json => &[],
-    }
-}
-
-/// Query values a parameter of this type must refuse.
-fn wrong_query_values(name: &str, ty: &TypeRef) -> &'static [&'static str] {
-    match (name, ty) {
-        ("per_page", _) => {
-            &["-1", "abc", "99999999999999999999", "0", "2001", "-0", "1e3", "1.5", "0x10", "%zz", "%ff"]
-        }
-        ("page", _) => &["0", "-1", "abc", "99999999999999999999", "1.0", "%ff"],
-        ("cursor", _) => &["!!!", "bm90IGpzb24=", "eyJhZnRlciI6eyJpZCI6IngifX0=", "eyJhZnRlciI6e319", "%ff"],
-        (_, TypeRef::Id | TypeRef::Integer | TypeRef::Ref(_)) => &["abc", "1.5", "99999999999999999999", "%ff"],
-        (_, TypeRef::Boolean) => &["maybe", "2", "yes"],
-        (_, TypeRef::Date) => &["2025-13-45", "tomorrow", "2024-02-30"],
-        (_, TypeRef::DateTime) => &["yesterday", "2025-01-01T25:00:00Z"],
-        (_, TypeRef::Enum(_)) => &["no_such_value"],
-        _ => &[],
-    }
-}
-
-fn valid_query_value(ty: &TypeRef) -> &'static str {
-    match ty {
-        TypeRef::Date => "2024-01-01",
-        TypeRef::Boolean => "true",
-        _ => "1",
-    }
-}
-
 fn json_request(op: &Op, body: Vec<u8>) -> Request {
     wire::api(op.method, &op.path, &body)
 }
@@ -277,22 +189,22 @@ fn json_request(op: &Op, body: Vec<u8>) -> Request {
 impl Attack {
     /// The request and what it must get; `None` when the generated input happens to be valid.
     pub fn request(&self, c: &Catalog) -> Option<(Request, Expect)> {
-        let typed = |op: &Op, field: &Index, pick: &dyn Fn(&TypeRef) -> bool| {
+        let typed = |op: &Op, field: &usize, pick: &dyn Fn(&TypeRef) -> bool| {
             let fields: Vec<&(String, TypeRef, bool)> =
                 op.fields.iter().filter(|(_, t, set)| *set && pick(t)).collect();
-            (!fields.is_empty()).then(|| fields[field.index(fields.len())].clone())
+            (!fields.is_empty()).then(|| fields[field % fields.len()].clone())
         };
         Some(match self {
             Attack::Truncated { op, cut } => {
                 let op = &c.ops[*op];
                 let body = c.plausible_body(op).into_bytes();
-                let end = 1 + cut.index(body.len() - 1);
+                let end = 1 + cut % (body.len() - 1);
                 (json_request(op, body[..end].to_vec()), Expect::Status(400))
             }
             Attack::Corrupted { op, at, junk } => {
                 let op = &c.ops[*op];
                 let mut body = c.plausible_body(op).into_bytes();
-                let at = at.index(body.len() + 1);
+                let at = at % (body.len() + 1);
                 body.splice(at..at, JUNK[*junk].iter().copied());
                 if serde_json::from_slice::<serde_json::Value>(&body).is_ok_and(|v| v.is_object()) {
                     return None;
@@ -303,7 +215,7 @@ impl Attack {
                 let op = &c.ops[*op];
                 let (name, ty, _) = typed(op, field, &|t| !wrong_values(t).is_empty())?;
                 let values = wrong_values(&ty);
-                let body = format!("{{\"{name}\":{}}}", values[value.index(values.len())]);
+                let body = format!("{{\"{name}\":{}}}", values[value % values.len()]);
                 (json_request(op, body.into_bytes()), Expect::ClientError)
             }
             Attack::Nested { op, depth, in_field } => {
@@ -354,7 +266,7 @@ impl Attack {
                 if candidates.is_empty() {
                     return None;
                 }
-                let (name, ty) = &candidates[param.index(candidates.len())];
+                let (name, ty) = &candidates[param % candidates.len()];
                 let values = wrong_query_values(name, ty);
                 let mut pairs: Vec<String> = noise.iter().map(|n| NOISE[*n].to_string()).collect();
                 pairs.extend(
@@ -363,7 +275,7 @@ impl Attack {
                         .filter(|q| q.2 && &q.0 != name)
                         .map(|q| format!("{}={}", q.0, valid_query_value(&q.1))),
                 );
-                pairs.push(format!("{name}={}", values[value.index(values.len())]));
+                pairs.push(format!("{name}={}", values[value % values.len()]));
                 let mut r = wire::api_get(&format!("{}?{}", op.path, pairs.join("&")));
                 r.method = op.method.into();
                 // Lists and reports validate their parameters; the one action with query
@@ -420,15 +332,15 @@ pub fn attacks(c: &Catalog) -> BoxedStrategy<Attack> {
     let pick = |v: &Vec<usize>| proptest::sample::select(v.clone());
     let noise = || proptest::collection::vec(0..NOISE.len(), 0..4);
     prop_oneof![
-        3 => (pick(&all), any::<Index>()).prop_map(|(op, cut)| Attack::Truncated { op, cut }),
-        3 => (pick(&all), any::<Index>(), 0..JUNK.len()).prop_map(|(op, at, junk)| Attack::Corrupted { op, at, junk }),
-        5 => (pick(&with_fields), any::<Index>(), any::<Index>())
+        3 => (pick(&all), any::<usize>()).prop_map(|(op, cut)| Attack::Truncated { op, cut }),
+        3 => (pick(&all), any::<usize>(), 0..JUNK.len()).prop_map(|(op, at, junk)| Attack::Corrupted { op, at, junk }),
+        5 => (pick(&with_fields), any::<usize>(), any::<usize>())
             .prop_map(|(op, field, value)| Attack::WrongType { op, field, value }),
         1 => (pick(&all), 129..10_000usize, any::<bool>()).prop_map(|(op, depth, in_field)| Attack::Nested { op, depth, in_field }),
-        1 => (pick(&with_fields), any::<Index>()).prop_map(|(op, field)| Attack::LongString { op, field }),
+        1 => (pick(&with_fields), any::<usize>()).prop_map(|(op, field)| Attack::LongString { op, field }),
         2 => (pick(&all), 0..BAD_UTF8.len()).prop_map(|(op, junk)| Attack::BadUtf8Body { op, junk }),
         2 => (pick(&all), 0..BAD_PATH.len()).prop_map(|(op, junk)| Attack::BadUtf8Path { op, junk }),
-        4 => (pick(&queried), any::<Index>(), any::<Index>(), noise())
+        4 => (pick(&queried), any::<usize>(), any::<usize>(), noise())
             .prop_map(|(op, param, value, noise)| Attack::BadQuery { op, param, value, noise }),
         2 => (pick(&reads), noise()).prop_map(|(op, noise)| Attack::OddQuery { op, noise }),
         2 => (0..TRAVERSALS.len(), 0..TRAVERSAL_METHODS.len()).prop_map(|(target, method)| Attack::Traversal { target, method }),

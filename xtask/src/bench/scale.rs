@@ -1,0 +1,223 @@
+//! Scale: start-up time and peak memory per data size, deep-page cost, and the generated
+//! client against a 100k-entry mock (fetch everything, decode throughput).
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::process::{ready_in_ms, status_kib};
+use super::report::{self, Section, Table, verdict};
+use super::{Ctx, num};
+
+/// One mock start at one scale.
+struct ScaleRun {
+    scale: u32,
+    entries: u64,
+    startup: Duration,
+    ready_in_ms: Option<f64>,
+    hwm_kib: u64,
+    pages: Value,
+}
+
+/// The scale whose mock the client fetches entirely (100,000 time entries).
+const FETCH_SCALE: u32 = 50;
+/// The scale whose page the decoders read: the default data, whose 2000 time entries fill one page.
+const DECODE_SCALE: u32 = 1;
+
+/// Starts the mock at each scale, then reads its memory, page costs and (at scale 50) the client.
+pub fn measure(ctx: &mut Ctx) -> Result<Vec<Section>, String> {
+    let mut scales = vec![1, 5, FETCH_SCALE];
+    if ctx.opts.one_million {
+        scales.push(500);
+    }
+    let mut runs = Vec::new();
+    let (mut fetch, mut decode) = (Value::Null, Value::Null);
+    for scale in scales {
+        println!("bench: scale {scale}: start-up, memory, first and deep page");
+        let limit = Duration::from_secs(60 + u64::from(scale));
+        let (mock, startup) = ctx.start_mock(scale, limit)?;
+        let hwm_kib = status_kib(mock.child.id(), "VmHWM")?;
+        let origin = mock.origin();
+        let samples = ctx.opts.page_samples.to_string();
+        let pages =
+            ctx.bench_json(&["pages", "--mock", &origin, "--samples", &samples], &format!("pages-{scale}"), limit)?;
+        if scale == DECODE_SCALE {
+            println!("bench: client: decode throughput");
+            let seconds = ctx.opts.decode_seconds.to_string();
+            let args = ["decode", "--mock", &origin, "--per-page", "2000", "--seconds", &seconds];
+            decode = ctx.bench_json(&args, "decode", Duration::from_secs(120))?;
+        }
+        if scale == FETCH_SCALE {
+            println!("bench: client: fetch every time entry");
+            let args = ["fetch", "--mock", &origin, "--per-page", "2000"];
+            fetch = ctx.bench_json(&args, "fetch", Duration::from_secs(600))?;
+        }
+        let log = std::fs::read_to_string(&mock.log).unwrap_or_default();
+        drop(mock);
+        runs.push(ScaleRun {
+            scale,
+            entries: num(&pages, "/total_entries")? as u64,
+            startup,
+            ready_in_ms: ready_in_ms(&log),
+            hwm_kib,
+            pages,
+        });
+    }
+    Ok(vec![memory_section(&runs), deep_page_section(&runs)?, client_section(&fetch, &decode)?])
+}
+
+fn memory_section(runs: &[ScaleRun]) -> Section {
+    let mut table = Table::new(&[
+        "scale",
+        "time entries",
+        "start-up",
+        "mock's \"ready in\"",
+        "start-up target",
+        "peak RSS",
+        "RSS / time entry",
+        "RSS target",
+        "verdict",
+    ]);
+    for r in runs {
+        let per_entry_kib = r.hwm_kib as f64 / r.entries.max(1) as f64;
+        let startup_ms = r.startup.as_secs_f64() * 1e3;
+        let (startup_target, startup_ok) = match r.scale {
+            1 => ("< 100 ms", Some(startup_ms < 100.0)),
+            500 => ("< 5 s", Some(startup_ms < 5000.0)),
+            _ => ("–", None),
+        };
+        let (rss_target, rss_ok) =
+            if r.scale == 500 { ("≤ 1.5 KiB", Some(per_entry_kib <= 1.5)) } else { ("–", None) };
+        let checks: Vec<bool> = [startup_ok, rss_ok].into_iter().flatten().collect();
+        let verdict = if checks.is_empty() { "–".to_owned() } else { verdict(checks.iter().all(|ok| *ok)) };
+        table.row(vec![
+            r.scale.to_string(),
+            report::count(r.entries),
+            report::ms(startup_ms),
+            r.ready_in_ms.map_or_else(|| "–".into(), report::ms),
+            startup_target.into(),
+            report::kib(r.hwm_kib),
+            format!("{per_entry_kib:.2} KiB"),
+            rss_target.into(),
+            verdict,
+        ]);
+    }
+    let mut notes = Vec::new();
+    if let [.., a, b] = runs {
+        let bytes = (b.hwm_kib as f64 - a.hwm_kib as f64) * 1024.0 / (b.entries as f64 - a.entries as f64).max(1.0);
+        notes.push(format!(
+            "Marginal memory between scale {} and {}: {:.0} bytes per added time entry (every other resource \
+             grows with the scale too).",
+            a.scale, b.scale, bytes
+        ));
+    }
+    Section {
+        title: "Scale: start-up and memory".into(),
+        intro: "`harvest-mock serve --scale N` (release) multiplies every resource's seed count. Start-up is \
+                measured from spawning the process until `GET /__admin/health` answers 200; the mock's own \
+                log line (\"ready in\") is shown beside it. Peak RSS is `VmHWM` of `/proc/<pid>/status` read \
+                right after start-up; RSS per time entry divides it by the number of time entries (so it \
+                includes every other resource and the server itself). 1 KiB = 1024 bytes."
+            .into(),
+        table,
+        notes,
+    }
+}
+
+fn deep_page_section(runs: &[ScaleRun]) -> Result<Section, String> {
+    let mut table = Table::new(&[
+        "scale",
+        "time entries",
+        "page 1 (median)",
+        "deep page (median)",
+        "deep / first",
+        "target",
+        "verdict",
+    ]);
+    for r in runs.iter().filter(|r| r.pages["deep_ms"].is_number()) {
+        let (first, deep) = (num(&r.pages, "/first_ms")?, num(&r.pages, "/deep_ms")?);
+        let ratio = deep / first.max(1e-9);
+        table.row(vec![
+            r.scale.to_string(),
+            report::count(r.entries),
+            report::ms(first),
+            format!("{} (page {})", report::ms(deep), num(&r.pages, "/deep_page")?),
+            format!("{ratio:.2}×"),
+            "≤ 2×".into(),
+            verdict(ratio <= 2.0),
+        ]);
+    }
+    let samples = runs.first().map(|r| r.pages["samples"].to_string()).unwrap_or_default();
+    Ok(Section {
+        title: "Deep page against first page".into(),
+        intro: format!(
+            "`harvest-bench pages`: `GET /v2/time_entries?page=P&per_page=100` through the generated client's \
+             raw call on one kept-alive connection, page 1 and page 400 alternating, {samples} requests each \
+             after one warm-up request each; medians of the round trip. Time entries are page-paginated in the \
+             spec (no cursor), so the deep page is page 400; scales with fewer than 400 pages are left out."
+        ),
+        table,
+        notes: Vec::new(),
+    })
+}
+
+fn failed(error: &Value, notes: &mut Vec<String>) -> String {
+    notes.push(format!("Failed: {}", error.as_str().unwrap_or("unknown error")));
+    "**FAILED** (see below)".into()
+}
+
+fn client_section(fetch: &Value, decode: &Value) -> Result<Section, String> {
+    let mut table = Table::new(&["measurement", "value", "target", "verdict"]);
+    let mut notes = Vec::new();
+    let what = format!("fetch every time entry of the scale-{FETCH_SCALE} mock, per_page {}", fetch["per_page"]);
+    if fetch["error"].is_string() {
+        table.row(vec![what, failed(&fetch["error"], &mut notes), "–".into(), "–".into()]);
+    } else {
+        let (records, pages, fetch_ms) = (num(fetch, "/records")?, num(fetch, "/pages")?, num(fetch, "/ms")?);
+        table.row(vec![
+            format!("{what} ({} records, {pages} pages)", report::count(records as u64)),
+            format!("{} ({:.0} records/s)", report::ms(fetch_ms), records / (fetch_ms / 1e3).max(1e-9)),
+            "–".into(),
+            "–".into(),
+        ]);
+    }
+    let client_row = "decode with the client's list-page type (`decode_page::<TimeEntry>`)";
+    if decode["error"].is_string() {
+        table.row(vec![client_row.into(), failed(&decode["error"], &mut notes), "≥ Value".into(), verdict(false)]);
+    } else {
+        let (client_rate, value_rate) = (num(decode, "/client_mb_s")?, num(decode, "/value_mb_s")?);
+        let ratio = client_rate / value_rate.max(1e-9);
+        table.row(vec![
+            client_row.into(),
+            format!("{client_rate:.1} MB/s ({ratio:.2}× Value)"),
+            "≥ Value".into(),
+            verdict(ratio >= 1.0),
+        ]);
+        table.row(vec![
+            "decode into `serde_json::Value` (`from_slice`)".into(),
+            format!("{value_rate:.1} MB/s"),
+            "reference".into(),
+            "–".into(),
+        ]);
+        table.row(vec![
+            "decode straight into `{time_entries: Vec<TimeEntry>}` (`from_slice`, for comparison)".into(),
+            format!("{:.1} MB/s", num(decode, "/direct_mb_s")?),
+            "–".into(),
+            "–".into(),
+        ]);
+    }
+    Ok(Section {
+        title: "Generated client".into(),
+        intro: format!(
+            "`harvest-bench fetch` against the release mock at scale {FETCH_SCALE}: \
+             `client.time_entries().list().per_page(2000).pages()` until the last page (wall time, HTTP and \
+             decoding included). `harvest-bench decode`: one page of 2000 time entries captured from the \
+             default-data mock (scale {DECODE_SCALE}, {:.2} MB) decoded repeatedly by each decoder in alternating \
+             100 ms slices, at least {:.1} s each, in the same process. MB = 10^6 bytes.",
+            decode["page_bytes"].as_f64().unwrap_or(0.0) / 1e6,
+            decode["seconds_each"].as_f64().unwrap_or(0.0)
+        ),
+        table,
+        notes,
+    })
+}
