@@ -40,7 +40,9 @@ pub fn seed(plan: &Plan, seed: u64, scale: f64) -> Store {
         for _ in 0..count {
             let id = if res.singleton { 1 } else { g.store.alloc(r) };
             let mut rec = g.record(r, id, &mut rng);
-            // Keep `match` targets unique (one user assignment per project and user).
+            // Keep `match` targets unique (one user assignment per project and user); a small
+            // account may run out of pairs, and then has fewer records rather than duplicates.
+            let mut unique = false;
             for _ in 0..12 {
                 let keys: Vec<Vec<i64>> = plan.res[r]
                     .unique_keys
@@ -51,9 +53,13 @@ pub fn seed(plan: &Plan, seed: u64, scale: f64) -> Store {
                     for (k, s) in keys.into_iter().zip(seen.iter_mut()) {
                         s.insert(k);
                     }
+                    unique = true;
                     break;
                 }
                 rec = g.record(r, id, &mut rng);
+            }
+            if !unique {
+                continue;
             }
             g.store.put(plan, r, id, rec);
             g.ids[r].push(id);
