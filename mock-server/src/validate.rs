@@ -72,6 +72,13 @@ fn apply_one(
                     problems.push(format!("{} can't be blank", b.label));
                 }
             }
+            // Rails' presence check: a required text that is empty or only whitespace is blank,
+            // on update as on create.
+            Some(Value::String(s))
+                if matches!(f.ty, TypeRef::String) && f.input.create == Presence::Required && s.trim().is_empty() =>
+            {
+                problems.push(format!("{} can't be blank", b.label));
+            }
             Some(Value::String(s)) if s.is_empty() && b.required && !matches!(f.ty, TypeRef::String) => {
                 blank(problems);
             }
