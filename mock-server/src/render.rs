@@ -5,7 +5,7 @@ use harvest_spec::ir::{RefType, Schema, TypeRef};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
-use crate::plan::Plan;
+use crate::plan::{EmbedSrc, Plan};
 use crate::store::{Cell, Rec, Store};
 
 /// Renders a stored record of resource `r` as a JSON value.
@@ -83,20 +83,23 @@ impl Serialize for EmbedView<'_> {
         let r = self.rt.target.0;
         let target = store.get(r, id);
         let tres = &plan.spec.resources[r];
-        let info = &plan.res[r];
         let mut map = s.serialize_map(None)?;
-        for f in &plan.spec.type_def(self.rt.embed).fields {
-            match info.ix(&f.name) {
-                Some(ix) => match target.and_then(|t| t.get(ix)).and_then(Option::as_ref) {
+        let Some(embed) = plan.embeds.get(self.rt.embed.0).and_then(Option::as_ref).filter(|e| e.target == r) else {
+            // Every ref of the spec is planned at start-up; an unplanned one has nothing to show.
+            return map.end();
+        };
+        for (name, src) in &embed.fields {
+            match *src {
+                EmbedSrc::Field(ix) => match target.and_then(|t| t.get(ix)).and_then(Option::as_ref) {
                     Some(cell) => map.serialize_entry(
-                        &f.name,
+                        name,
                         &CellView { plan, store, ty: &tres.fields[ix].ty, cell, depth: self.depth + 1 },
                     )?,
-                    None => map.serialize_entry(&f.name, &())?,
+                    None => map.serialize_entry(name, &())?,
                 },
-                None if f.name == "name" => map.serialize_entry(&f.name, &display_name(plan, store, r, id))?,
-                None if f.name == "id" => map.serialize_entry(&f.name, &id)?,
-                None => map.serialize_entry(&f.name, &())?,
+                EmbedSrc::DisplayName => map.serialize_entry(name, &display_name(plan, store, r, id))?,
+                EmbedSrc::Id => map.serialize_entry(name, &id)?,
+                EmbedSrc::Null => map.serialize_entry(name, &())?,
             }
         }
         map.end()

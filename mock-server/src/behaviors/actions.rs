@@ -193,7 +193,7 @@ pub fn write_action(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Response> {
                 return Ok((axum::http::StatusCode::from_u16(ctx.op.status).unwrap_or_default(), "").into_response());
             }
             let rec = store.get(r, id).ok_or(ApiError::NotFound)?;
-            Ok(json(ctx.op.status, &render::record(plan, store, r, rec)))
+            Ok(json(ctx.op.status, &render::RecordView { plan, store, r, rec }))
         }
         Some(Behavior::TeammatesUpdate) => {
             let u = users(ctx)?;

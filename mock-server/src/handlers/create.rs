@@ -52,7 +52,7 @@ pub fn create(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Response> {
     store.put(plan, r, id, rec);
     crate::behaviors::hooks::after_write(ctx, store, r, id, true);
     let rec = store.get(r, id).ok_or(ApiError::NotFound)?;
-    let body = crate::render::record(plan, store, r, rec);
+    let body = crate::render::RecordView { plan, store, r, rec };
     let loc = location(ctx, store, r, id);
     Ok(with_location(json(ctx.op.status, &body), &loc))
 }

@@ -34,5 +34,5 @@ pub fn get(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Response> {
     let r = ctx.res()?;
     let id = find(ctx, store, r)?;
     let rec = store.get(r, id).ok_or(ApiError::NotFound)?;
-    Ok(json(ctx.op.status, &crate::render::record(ctx.plan, store, r, rec)))
+    Ok(json(ctx.op.status, &crate::render::RecordView { plan: ctx.plan, store, r, rec }))
 }

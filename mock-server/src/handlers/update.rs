@@ -35,5 +35,5 @@ pub fn update(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Response> {
     store.put(plan, r, id, rec);
     crate::behaviors::hooks::after_write(ctx, store, r, id, false);
     let rec = store.get(r, id).ok_or(ApiError::NotFound)?;
-    Ok(json(ctx.op.status, &crate::render::record(plan, store, r, rec)))
+    Ok(json(ctx.op.status, &crate::render::RecordView { plan, store, r, rec }))
 }

@@ -1,6 +1,7 @@
 //! Everything decided once at start-up from the spec: per-resource field
 //! indexes, per-operation plans and the route table.
 
+mod embeds;
 mod ops;
 mod routes;
 
@@ -9,6 +10,7 @@ use std::collections::HashMap;
 use harvest_spec::Spec;
 use harvest_spec::ir::{RefSource, ResourceId, TypeRef};
 
+pub use embeds::{EmbedPlan, EmbedSrc};
 pub use ops::{BodyPlan, FilterPlan, OpPlan, humanize};
 pub use routes::RouteTable;
 
@@ -74,6 +76,8 @@ pub struct Plan {
     pub routes: RouteTable,
     /// Resources in seeding (dependency) order.
     pub seed_order: Vec<ResourceId>,
+    /// Per spec type: where its fields come from when it embeds a ref's target.
+    pub embeds: Vec<Option<EmbedPlan>>,
 }
 
 impl Plan {
@@ -147,7 +151,8 @@ impl Plan {
             ops.push(ops::plan_op(&spec, &res, op)?);
         }
         let routes = RouteTable::build(&spec);
-        Ok(Plan { spec, res, ops, routes, seed_order })
+        let embeds = embeds::plan(&spec, &res);
+        Ok(Plan { spec, res, ops, routes, seed_order, embeds })
     }
 }
 

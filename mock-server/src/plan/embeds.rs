@@ -1,0 +1,69 @@
+//! Where each field of an embedded ref summary (`"project": {"id", "name",
+//! "code"}`) comes from in its target record, decided once at start-up so
+//! rendering does no name lookups.
+
+use harvest_spec::ir::{Spec, TypeRef};
+
+use super::ResInfo;
+
+/// The source of one field of an embedded summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmbedSrc {
+    /// The target's field at this position.
+    Field(usize),
+    /// The target's display name (its `name`, or its `name_from` fields joined).
+    DisplayName,
+    /// The target's id.
+    Id,
+    /// Nothing the target has: always `null`.
+    Null,
+}
+
+/// How to fill one embedded summary type for one target resource.
+#[derive(Debug, Clone)]
+pub struct EmbedPlan {
+    /// The resource the summary describes.
+    pub target: usize,
+    /// The summary's fields in order: wire name and source.
+    pub fields: Vec<(String, EmbedSrc)>,
+}
+
+/// One entry per spec type: the plan of the types used as ref summaries.
+pub fn plan(spec: &Spec, res: &[ResInfo]) -> Vec<Option<EmbedPlan>> {
+    let mut out: Vec<Option<EmbedPlan>> = vec![None; spec.types.len()];
+    let resource_fields = spec.resources.iter().flat_map(|r| &r.fields);
+    let type_fields = spec.types.iter().flat_map(|t| &t.fields);
+    for f in resource_fields.chain(type_fields) {
+        visit(spec, res, &f.ty, &mut out);
+    }
+    out
+}
+
+fn visit(spec: &Spec, res: &[ResInfo], ty: &TypeRef, out: &mut [Option<EmbedPlan>]) {
+    match ty {
+        TypeRef::Array(inner) => visit(spec, res, inner, out),
+        TypeRef::Ref(rt) => {
+            let (target, embed) = (rt.target.0, rt.embed.0);
+            if out.get(embed).is_some_and(Option::is_none)
+                && let Some(info) = res.get(target)
+            {
+                let fields = spec
+                    .type_def(rt.embed)
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let src = match info.ix(&f.name) {
+                            Some(ix) => EmbedSrc::Field(ix),
+                            None if f.name == "name" => EmbedSrc::DisplayName,
+                            None if f.name == "id" => EmbedSrc::Id,
+                            None => EmbedSrc::Null,
+                        };
+                        (f.name.clone(), src)
+                    })
+                    .collect();
+                out[embed] = Some(EmbedPlan { target, fields });
+            }
+        }
+        _ => {}
+    }
+}
