@@ -32,7 +32,10 @@ fi
 py="$venv/bin/python"
 "$venv/bin/st" --version
 
-cargo build --locked --quiet -p harvest-mock
+# Built as `cargo test --workspace` builds it (the workspace's unified features), so right
+# after CI's test step this is a no-op; `cargo build -p harvest-mock` would resolve fewer
+# features and recompile tokio, serde, hyper and the rest.
+cargo test --workspace --locked --no-run --quiet
 port="$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 origin="http://127.0.0.1:$port"
 target/debug/harvest-mock serve --addr "127.0.0.1:$port" >"$work/mock.log" 2>&1 &

@@ -123,6 +123,24 @@ pub fn relink(plan: &Plan, store: &Store, r: usize, rec: &mut Rec) -> Vec<String
         .collect()
 }
 
+/// After record `id` of `r` changed, records whose `derive` refs go through it follow
+/// (a time entry's client is its project's client, also after the project moves).
+pub fn relink_dependants(plan: &Plan, store: &mut Store, r: usize, id: i64) {
+    for (dr, info) in plan.res.iter().enumerate() {
+        for rf in &info.refs {
+            let RefSource::Derive { through, .. } = &rf.source else { continue };
+            let Some(tix) = info.ix(through).filter(|tix| info.ref_at(*tix).is_some_and(|t| t.target.0 == r)) else {
+                continue;
+            };
+            for did in store.referring(dr, tix, id) {
+                let Some(mut rec) = store.get(dr, did).cloned() else { continue };
+                relink(plan, store, dr, &mut rec);
+                store.put(plan, dr, did, rec);
+            }
+        }
+    }
+}
+
 /// `http://host/api/v2/<path of the record's get operation>`.
 fn location(ctx: &Ctx<'_>, store: &Store, r: usize, id: i64) -> String {
     let plan = ctx.plan;

@@ -33,6 +33,7 @@ pub fn update(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Response> {
         return Err(ApiError::problems(&unresolved));
     }
     store.put(plan, r, id, rec);
+    super::create::relink_dependants(plan, store, r, id);
     crate::behaviors::hooks::after_write(ctx, store, r, id, false);
     let rec = store.get(r, id).ok_or(ApiError::NotFound)?;
     Ok(json(ctx.op.status, &crate::render::RecordView { plan, store, r, rec }))

@@ -164,7 +164,63 @@ pub fn ready_in_ms(log: &str) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
+
+    fn answer_once(status_line: &'static str) -> SocketAddr {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        let addr = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            if let Ok((mut stream, _)) = listener.accept() {
+                let mut request = [0u8; 256];
+                let _ = stream.read(&mut request);
+                let _ = stream.write_all(format!("{status_line}\r\ncontent-length: 0\r\n\r\n").as_bytes());
+            }
+        });
+        addr
+    }
+
+    #[test]
+    fn health_needs_a_200_answer() {
+        assert!(health_ok(answer_once("HTTP/1.1 200 OK"), Duration::from_secs(5)));
+        assert!(!health_ok(answer_once("HTTP/1.1 503 Service Unavailable"), Duration::from_secs(5)));
+        let closed = SocketAddr::from(([127, 0, 0, 1], free_port().unwrap()));
+        assert!(!health_ok(closed, Duration::from_secs(1)));
+    }
+
+    #[test]
+    fn a_server_that_exits_early_is_named_with_its_port_and_log() {
+        let dir = std::env::temp_dir().join(format!("xtask-bench-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut command = Command::new("sh");
+        command.args(["-c", "echo 'error: Address already in use'; exit 3"]);
+        let addr = SocketAddr::from(([127, 0, 0, 1], free_port().unwrap()));
+        let err =
+            start_server("fake-mock", command, addr, dir.join("fake.log"), Duration::from_secs(10)).err().unwrap();
+        assert!(err.starts_with("fake-mock exited"), "{err}");
+        assert!(err.contains(&format!("port {} is taken", addr.port())), "{err}");
+        assert!(err.contains("Address already in use"), "{err}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn bounded_commands_are_stopped_at_their_limit_and_failures_show_stderr() {
+        let dir = std::env::temp_dir().join(format!("xtask-bench-run-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut slow = Command::new("sleep");
+        slow.arg("5");
+        let started = Instant::now();
+        let err = run_bounded(slow, "sleep", &dir, "slow", Duration::from_millis(100)).unwrap_err();
+        assert!(err.contains("did not finish"), "{err}");
+        assert!(started.elapsed() < Duration::from_secs(4));
+        let mut failing = Command::new("sh");
+        failing.args(["-c", "echo out; echo broken >&2; exit 2"]);
+        assert!(run_bounded(failing, "sh", &dir, "fail", Duration::from_secs(10)).unwrap_err().contains("broken"));
+        let mut fine = Command::new("sh");
+        fine.args(["-c", "echo '{\"ok\":1}'"]);
+        assert_eq!(run_bounded(fine, "sh", &dir, "ok", Duration::from_secs(10)).unwrap(), "{\"ok\":1}\n");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn kib_fields_are_read_by_exact_name() {

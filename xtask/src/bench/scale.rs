@@ -16,6 +16,7 @@ struct ScaleRun {
     startup: Duration,
     ready_in_ms: Option<f64>,
     hwm_kib: u64,
+    rss_kib: u64,
     pages: Value,
 }
 
@@ -37,6 +38,7 @@ pub fn measure(ctx: &mut Ctx) -> Result<Vec<Section>, String> {
         let limit = Duration::from_secs(60 + u64::from(scale));
         let (mock, startup) = ctx.start_mock(scale, limit)?;
         let hwm_kib = status_kib(mock.child.id(), "VmHWM")?;
+        let rss_kib = status_kib(mock.child.id(), "VmRSS")?;
         let origin = mock.origin();
         let samples = ctx.opts.page_samples.to_string();
         let pages =
@@ -60,6 +62,7 @@ pub fn measure(ctx: &mut Ctx) -> Result<Vec<Section>, String> {
             startup,
             ready_in_ms: ready_in_ms(&log),
             hwm_kib,
+            rss_kib,
             pages,
         });
     }
@@ -74,7 +77,8 @@ fn memory_section(runs: &[ScaleRun]) -> Section {
         "mock's \"ready in\"",
         "start-up target",
         "peak RSS",
-        "RSS / time entry",
+        "RSS now",
+        "peak RSS / time entry",
         "RSS target",
         "verdict",
     ]);
@@ -97,6 +101,7 @@ fn memory_section(runs: &[ScaleRun]) -> Section {
             r.ready_in_ms.map_or_else(|| "–".into(), report::ms),
             startup_target.into(),
             report::kib(r.hwm_kib),
+            report::kib(r.rss_kib),
             format!("{per_entry_kib:.2} KiB"),
             rss_target.into(),
             verdict,
@@ -115,9 +120,10 @@ fn memory_section(runs: &[ScaleRun]) -> Section {
         title: "Scale: start-up and memory".into(),
         intro: "`harvest-mock serve --scale N` (release) multiplies every resource's seed count. Start-up is \
                 measured from spawning the process until `GET /__admin/health` answers 200; the mock's own \
-                log line (\"ready in\") is shown beside it. Peak RSS is `VmHWM` of `/proc/<pid>/status` read \
-                right after start-up; RSS per time entry divides it by the number of time entries (so it \
-                includes every other resource and the server itself). 1 KiB = 1024 bytes."
+                log line (\"ready in\") is shown beside it. Peak RSS (`VmHWM`) and RSS now (`VmRSS`) are read from \
+                `/proc/<pid>/status` right after start-up; peak RSS per time entry divides the peak by the \
+                number of time entries (so it includes every other resource, the spec and the server itself). \
+                1 KiB = 1024 bytes."
             .into(),
         table,
         notes,
