@@ -28,6 +28,7 @@ mod persist;
 mod plan;
 mod rate_limit;
 mod render;
+mod rendered;
 mod search;
 mod seed;
 mod server;

@@ -34,6 +34,7 @@ pub(crate) struct Inner {
     pub limiter: Mutex<Limiter>,
     pub rng: Mutex<ChaCha8Rng>,
     pub search: SearchTable,
+    pub rendered: crate::rendered::Rendered,
 }
 
 impl AppState {
@@ -62,6 +63,7 @@ impl AppState {
                 limiter: Mutex::new(Limiter::default()),
                 rng: Mutex::new(rng),
                 search,
+                rendered: crate::rendered::Rendered::default(),
             }),
         })
     }

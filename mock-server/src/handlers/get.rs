@@ -34,5 +34,8 @@ pub fn get(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Response> {
     let r = ctx.res()?;
     let id = find(ctx, store, r)?;
     let rec = store.get(r, id).ok_or(ApiError::NotFound)?;
-    Ok(json(ctx.op.status, &crate::render::RecordView { plan: ctx.plan, store, r, rec }))
+    match ctx.rendered.record(ctx.plan, store, r, id) {
+        Some(body) => Ok(json(ctx.op.status, &body)),
+        None => Ok(json(ctx.op.status, &crate::render::RecordView { plan: ctx.plan, store, r, rec })),
+    }
 }

@@ -7,12 +7,13 @@ use harvest_spec::ir::{Behavior, FilterOp, Pagination};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Ctx, json};
+use super::{Ctx, json_sized};
 use crate::errors::{ApiError, ApiResult};
 use crate::pagination::{self, LinkBase, PageReq};
 use crate::plan::{FilterPlan, Plan};
 use std::sync::Arc;
 
+use crate::rendered::Json;
 use crate::store::{Cell, Order, Store, cmp_json};
 use crate::values::{Bad, coerce};
 
@@ -24,7 +25,7 @@ pub fn list(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Response> {
     ) = ctx.op.behavior
     {
         let (ids, items) = crate::behaviors::actions::behavior_list(ctx, store, b)?;
-        return Ok(page(ctx, p, &req, &ids, None, |i| items.get(i).cloned().unwrap_or(Value::Null)));
+        return Ok(page(ctx, p, &req, &ids, |i| items.get(i).cloned().unwrap_or(Value::Null)));
     }
     let r = ctx.res()?;
     // Unfiltered lists page straight over the cached order: O(per_page) per request.
@@ -37,14 +38,23 @@ pub fn list(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Response> {
         filtered = filter_ids(ctx, store, r)?;
         (&filtered, None)
     };
-    Ok(page(ctx, p, &req, ids, pos, |i| {
-        ids.get(i).and_then(|id| store.get(r, *id)).map(|rec| crate::render::RecordView {
-            plan: ctx.plan,
-            store,
-            r,
-            rec,
-        })
-    }))
+    Ok(page_of(ctx, p, &req, ids, pos, |window| ctx.rendered.records(ctx.plan, store, r, window)))
+}
+
+/// One page of stored records inside the envelope, their JSON taken whole from the cache.
+fn page_of(
+    ctx: &Ctx<'_>,
+    p: &Pagination,
+    req: &PageReq,
+    ids: &[i64],
+    pos: Option<&Order>,
+    render: impl Fn(&[i64]) -> Vec<Option<Json>>,
+) -> Response {
+    let descending = ids.first().zip(ids.last()).is_none_or(|(a, b)| a >= b);
+    let (start, end) = pagination::window(req, ids, pos, descending);
+    let items = render(ids.get(start..end).unwrap_or_default());
+    let size: usize = items.iter().flatten().map(Json::len).sum();
+    envelope_response(ctx, p, req, ids, (start, end), items, size)
 }
 
 /// Renders one page of `ids` (`item(i)` renders the i-th) inside the envelope.
@@ -53,12 +63,25 @@ pub fn page<T: Serialize>(
     p: &Pagination,
     req: &PageReq,
     ids: &[i64],
-    pos: Option<&Order>,
     item: impl Fn(usize) -> T,
 ) -> Response {
     let descending = ids.first().zip(ids.last()).is_none_or(|(a, b)| a >= b);
-    let (start, end) = pagination::window(req, ids, pos, descending);
+    let (start, end) = pagination::window(req, ids, None, descending);
     let items: Vec<T> = (start..end).map(item).collect();
+    envelope_response(ctx, p, req, ids, (start, end), items, 0)
+}
+
+/// The envelope around `items`, the page `start..end` of `ids`; `size` is
+/// roughly how many bytes the items take.
+fn envelope_response<T: Serialize>(
+    ctx: &Ctx<'_>,
+    p: &Pagination,
+    req: &PageReq,
+    ids: &[i64],
+    window: (usize, usize),
+    items: Vec<T>,
+    size: usize,
+) -> Response {
     let filters = ctx
         .query
         .iter()
@@ -66,7 +89,7 @@ pub fn page<T: Serialize>(
         .cloned()
         .collect();
     let base = LinkBase { url: format!("{}{}", ctx.origin, ctx.path), filters };
-    json(ctx.op.status, &pagination::envelope(p, req, &base, ids, (start, end), items))
+    json_sized(ctx.op.status, &pagination::envelope(p, req, &base, ids, window, items), size + 1024)
 }
 
 /// Parses the operation's filters from the query; bad values are a 422.
@@ -123,23 +146,24 @@ pub fn filter_ids(ctx: &Ctx<'_>, store: &Store, r: usize) -> ApiResult<Vec<i64>>
     };
     let order = order(ctx.plan, store, r);
     Ok(match scope {
-        Some(mut ids) => {
-            ids.retain(|id| keep(id));
-            ids.sort_by_key(|id| order.pos(*id).unwrap_or(usize::MAX));
-            ids
-        }
+        Some(ids) => in_order(&order, ids.into_iter().filter(|id| keep(id))),
         None if filters.is_empty() => order.ids.clone(),
         None => match leading_range(ctx, store, r, &order, &filters) {
             // A range on the leading sort key is a slice of the list order.
             Some(slice) => slice.iter().copied().filter(|id| keep(id)).collect(),
             None => {
                 // Scan in id order (sequential), then put the matches in list order.
-                let mut ids: Vec<i64> = table.rows.keys().copied().filter(|id| keep(id)).collect();
-                ids.sort_by_key(|id| order.pos(*id).unwrap_or(usize::MAX));
-                ids
+                in_order(&order, table.rows.keys().copied().filter(|id| keep(id)))
             }
         },
     })
+}
+
+/// `ids` in list order (each position looked up once).
+fn in_order(order: &Order, ids: impl Iterator<Item = i64>) -> Vec<i64> {
+    let mut keyed: Vec<(usize, i64)> = ids.map(|id| (order.pos(id).unwrap_or(usize::MAX), id)).collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, id)| id).collect()
 }
 
 /// The part of the list order that filters on the leading sort key (`from`

@@ -40,6 +40,8 @@ pub struct Ctx<'a> {
     pub origin: String,
     /// Request path (for links).
     pub path: String,
+    /// Records kept pre-serialised.
+    pub rendered: &'a crate::rendered::Rendered,
 }
 
 impl Ctx<'_> {
@@ -56,9 +58,15 @@ impl Ctx<'_> {
 
 /// A JSON response with Harvest's content type.
 pub fn json(status: u16, v: &impl serde::Serialize) -> Response {
+    json_sized(status, v, 1024)
+}
+
+/// [`json`] for a body of about `size` bytes (the buffer is allocated once).
+pub fn json_sized(status: u16, v: &impl serde::Serialize, size: usize) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-    let body = match serde_json::to_vec(v) {
-        Ok(body) => body,
+    let mut body = Vec::with_capacity(size);
+    let body = match serde_json::to_writer(&mut body, v) {
+        Ok(()) => body,
         // Unreachable: every body serialises to JSON with string keys.
         Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     };
@@ -177,7 +185,7 @@ async fn handle(state: &AppState, req: Request) -> ApiResult<Response> {
     let op = &plan.ops[m.op.0];
     let body = crate::body::parse_body(&headers, &bytes)?;
     let origin = format!("http://{}", headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost"));
-    let ctx = Ctx { plan, op, params: m.params, query, body, origin, path };
+    let ctx = Ctx { plan, op, params: m.params, query, body, origin, path, rendered: &inner.rendered };
     let write = !matches!(op.kind, OpKind::List | OpKind::Get | OpKind::Report) && method != Method::Get;
     if write {
         let mut store = inner.store.write().map_err(|_| ApiError::Unprocessable("store poisoned".into()))?;
@@ -233,7 +241,7 @@ pub fn page_pub(
     ids: &[i64],
     item: impl Fn(usize) -> Value,
 ) -> Response {
-    list::page(ctx, p, req, ids, None, item)
+    list::page(ctx, p, req, ids, item)
 }
 
 /// Validates the operation's query parameters.

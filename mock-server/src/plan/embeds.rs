@@ -1,8 +1,8 @@
 //! Where each field of an embedded ref summary (`"project": {"id", "name",
-//! "code"}`) comes from in its target record, decided once at start-up so
-//! rendering does no name lookups.
+//! "code"}`) comes from in its target record, and which tables a record's
+//! rendering reads, decided once at start-up.
 
-use harvest_spec::ir::{Spec, TypeRef};
+use harvest_spec::ir::{Spec, TypeId, TypeRef};
 
 use super::ResInfo;
 
@@ -62,6 +62,41 @@ fn visit(spec: &Spec, res: &[ResInfo], ty: &TypeRef, out: &mut [Option<EmbedPlan
                     })
                     .collect();
                 out[embed] = Some(EmbedPlan { target, fields });
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Per resource: the tables its rendered records read (itself, and every
+/// resource its refs embed, transitively), so a cached rendering can tell
+/// whether any of them changed.
+pub fn render_deps(spec: &Spec) -> Vec<Vec<usize>> {
+    (0..spec.resources.len())
+        .map(|r| {
+            let mut deps = vec![r];
+            let mut seen_types = Vec::new();
+            let mut i = 0;
+            while let Some(&d) = deps.get(i) {
+                for f in &spec.resources[d].fields {
+                    refs_in(spec, &f.ty, &mut deps, &mut seen_types);
+                }
+                i += 1;
+            }
+            deps.sort_unstable();
+            deps
+        })
+        .collect()
+}
+
+fn refs_in(spec: &Spec, ty: &TypeRef, deps: &mut Vec<usize>, seen_types: &mut Vec<TypeId>) {
+    match ty {
+        TypeRef::Array(inner) => refs_in(spec, inner, deps, seen_types),
+        TypeRef::Ref(rt) if !deps.contains(&rt.target.0) => deps.push(rt.target.0),
+        TypeRef::Object(t) if !seen_types.contains(t) => {
+            seen_types.push(*t);
+            for f in &spec.type_def(*t).fields {
+                refs_in(spec, &f.ty, deps, seen_types);
             }
         }
         _ => {}

@@ -78,6 +78,8 @@ pub struct Plan {
     pub seed_order: Vec<ResourceId>,
     /// Per spec type: where its fields come from when it embeds a ref's target.
     pub embeds: Vec<Option<EmbedPlan>>,
+    /// Per resource: the tables its rendered records read.
+    pub render_deps: Vec<Vec<usize>>,
 }
 
 impl Plan {
@@ -152,7 +154,8 @@ impl Plan {
         }
         let routes = RouteTable::build(&spec);
         let embeds = embeds::plan(&spec, &res);
-        Ok(Plan { spec, res, ops, routes, seed_order, embeds })
+        let render_deps = embeds::render_deps(&spec);
+        Ok(Plan { spec, res, ops, routes, seed_order, embeds, render_deps })
     }
 }
 

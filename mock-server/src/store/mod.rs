@@ -4,6 +4,7 @@
 mod cell;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
@@ -42,7 +43,14 @@ pub struct Table {
     /// Ids in the resource's default list order, built on first use after a write.
     #[serde(skip)]
     pub order: OnceLock<Arc<Order>>,
+    /// Tick of the last change to any record (see [`Store::stamp`]).
+    #[serde(skip)]
+    version: u64,
 }
+
+/// Ticks handed to table versions; process-wide so that no two states of
+/// any table, in any store, ever share one.
+static CLOCK: AtomicU64 = AtomicU64::new(1);
 
 /// A table's ids in list order, with each id's position.
 #[derive(Debug, Clone, Default)]
@@ -90,9 +98,14 @@ impl Store {
     /// An empty store with one table per resource.
     pub fn empty(plan: &Plan) -> Store {
         let tables = (0..plan.spec.resources.len())
-            .map(|i| Table { next_id: 1_000_000 * (i as i64 + 1) + 1, ..Table::default() })
+            .map(|i| Table { next_id: 1_000_000 * (i as i64 + 1) + 1, version: tick(), ..Table::default() })
             .collect();
         Store { tables, me: 0, teammates: BTreeMap::new(), next_item_id: 900_000_001, seed: 0, scale: 1.0 }
+    }
+
+    /// A value that changes whenever a record of any of `tables` changes.
+    pub fn stamp(&self, tables: &[usize]) -> u64 {
+        tables.iter().filter_map(|t| self.tables.get(*t)).map(|t| t.version).max().unwrap_or(0)
     }
 
     /// Hands out a fresh id of a resource.
@@ -125,6 +138,7 @@ impl Store {
         let t = &mut self.tables[r];
         t.rows.insert(id, rec);
         t.order = OnceLock::new();
+        t.version = tick();
         if id >= t.next_id {
             t.next_id = id + 1;
         }
@@ -137,6 +151,7 @@ impl Store {
             self.reindex_field(plan, r, id, ix, old.get(ix), None);
         }
         self.tables[r].order = OnceLock::new();
+        self.tables[r].version = tick();
         Some(old)
     }
 
@@ -204,6 +219,7 @@ impl Store {
             let t = &mut self.tables[r];
             t.index.clear();
             t.bools.clear();
+            t.version = tick();
             let rows = std::mem::take(&mut t.rows);
             for (id, rec) in &rows {
                 for ix in plan.res[r].indexed() {
@@ -233,6 +249,7 @@ impl Store {
         if plan.res[r].sort.iter().any(|(s, _)| *s == ix) {
             self.tables[r].order = OnceLock::new();
         }
+        self.tables[r].version = tick();
     }
 
     /// The id a named ref field points at.
@@ -244,6 +261,11 @@ impl Store {
     pub fn num(&self, plan: &Plan, r: usize, id: i64, name: &str) -> Option<f64> {
         self.field(plan, r, id, name).and_then(Cell::as_f64)
     }
+}
+
+/// A fresh tick of the clock.
+fn tick() -> u64 {
+    CLOCK.fetch_add(1, Ordering::Relaxed)
 }
 
 /// Saved records keep "absent" apart from `null` (a marker string stands for absent).
