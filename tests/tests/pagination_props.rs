@@ -38,11 +38,6 @@ const CASES: u32 = 24;
 /// pages (scaling the whole seed up instead makes start-up slow in debug builds).
 const EXTRA_CONTACTS: usize = 175;
 
-/// Time entries are walked on an account a quarter of the default size (500 entries):
-/// rendering and decoding one costs about a millisecond in debug builds, and a case walks
-/// its set twice.
-const TIME_ENTRY_SCALE: f64 = 0.25;
-
 /// A server shared by read-only walks (nothing writes to it after start-up).
 struct Shared {
     rt: Runtime,
@@ -65,12 +60,6 @@ impl Shared {
 fn seeded() -> &'static Shared {
     static SHARED: OnceLock<Shared> = OnceLock::new();
     SHARED.get_or_init(|| Shared::start(1.0, EXTRA_CONTACTS, 0))
-}
-
-/// The smaller account for time entries.
-fn small() -> &'static Shared {
-    static SHARED: OnceLock<Shared> = OnceLock::new();
-    SHARED.get_or_init(|| Shared::start(TIME_ENTRY_SCALE, 0, 0))
 }
 
 /// Adds contacts and projects, each for one of the seeded clients in turn.
@@ -114,7 +103,7 @@ fn walk_list<L: Listing>(server: &Shared) {
 
 #[test]
 fn time_entries_walk_to_the_filtered_set() {
-    walk_list::<TimeEntries>(small());
+    walk_list::<TimeEntries>(seeded());
 }
 
 #[test]
