@@ -1,8 +1,13 @@
 //! Turning response bodies into typed values, with the JSON path of any failure.
+//!
+//! List envelopes are read straight from the bytes (`envelope`); only a body that fails
+//! there is decoded again through a `serde_json::Value` with path tracking, so errors keep
+//! the path and message they always had.
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
+use super::envelope::{self, Meta};
 use super::{Error, Json, Response};
 
 /// One page of a list.
@@ -41,24 +46,6 @@ pub struct Links {
     /// Last page.
     #[serde(default)]
     pub last: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-struct Meta {
-    #[serde(default)]
-    per_page: Option<u64>,
-    #[serde(default)]
-    total_pages: Option<u64>,
-    #[serde(default)]
-    total_entries: Option<u64>,
-    #[serde(default)]
-    page: Option<u64>,
-    #[serde(default)]
-    next_page: Option<u64>,
-    #[serde(default)]
-    previous_page: Option<u64>,
-    #[serde(default)]
-    links: Option<Links>,
 }
 
 fn decode_error(response: &Response, path: String, message: String) -> Error {
@@ -103,17 +90,35 @@ fn take<T: DeserializeOwned>(
 
 /// Decodes the value under `key` of the body (`{"teammates": [...]}`).
 pub fn decode_key<T: DeserializeOwned>(response: &Response, key: &str) -> Result<T, Error> {
-    let mut map = object(response)?;
-    take(response, &mut map, key)
+    match envelope::read(&response.body, key, false) {
+        Some((value, _)) => Ok(value),
+        None => {
+            let mut map = object(response)?;
+            take(response, &mut map, key)
+        }
+    }
 }
 
 /// Decodes a paginated envelope whose records are under `envelope`.
 pub fn decode_page<T: DeserializeOwned>(response: &Response, envelope: &str) -> Result<Page<T>, Error> {
+    let (items, meta) = match envelope::read(&response.body, envelope, true) {
+        Some(read) => read,
+        None => explain_page(response, envelope)?,
+    };
+    Ok(page(items, meta))
+}
+
+/// Decodes a page that the fast path rejected through a `Value`, naming the failing path.
+fn explain_page<T: DeserializeOwned>(response: &Response, envelope: &str) -> Result<(Vec<T>, Meta), Error> {
     let mut map = object(response)?;
     let items: Vec<T> = take(response, &mut map, envelope)?;
     let meta: Meta = serde_path_to_error::deserialize(Json::Object(map))
         .map_err(|e| decode_error(response, e.path().to_string(), e.into_inner().to_string()))?;
-    Ok(Page {
+    Ok((items, meta))
+}
+
+fn page<T>(items: Vec<T>, meta: Meta) -> Page<T> {
+    Page {
         items,
         per_page: meta.per_page,
         total_pages: meta.total_pages,
@@ -122,5 +127,95 @@ pub fn decode_page<T: DeserializeOwned>(response: &Response, envelope: &str) -> 
         next_page: meta.next_page,
         previous_page: meta.previous_page,
         links: meta.links.unwrap_or_default(),
-    })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::models;
+    use crate::runtime::{HeaderMap, Method, StatusCode};
+
+    fn response(body: &[u8]) -> Response {
+        Response { status: StatusCode::OK, headers: HeaderMap::new(), body: body.to_vec().into() }
+    }
+
+    /// Reads `body` on the fast path, which must accept it, and checks it against the reference.
+    fn fast_matches_reference<T>(body: &[u8], key: &str)
+    where
+        T: DeserializeOwned + PartialEq + std::fmt::Debug,
+    {
+        let shown = String::from_utf8_lossy(body);
+        let fast = envelope::read::<Vec<T>>(body, key, true);
+        let reference = explain_page::<T>(&response(body), key).unwrap();
+        assert_eq!(fast.as_ref(), Some(&reference), "{shown}");
+    }
+
+    /// The fast path itself, not its fallback, reads envelopes laid out in unusual ways.
+    #[test]
+    fn the_fast_path_reads_unusual_layouts() {
+        let bodies = [
+            r#"{"links":{"zz":1,"next":"n"},"zz":[{"ids":2}],"ids":[1,2],"per_page":2,"zz_page":"x"}"#,
+            r#"{"ids":[3]}"#,
+            r#"{"page":null,"links":null,"ids":[],"ids":[4],"total_pages":1,"total_pages":2}"#,
+            r#" { "ids" : [ 5 ] , "links" : { } , "next_page" : 2 , "previous_page" : 1 , "total_entries" : 9 } "#,
+            r#"{"\u0069ds":[6],"pa\u0067e":3}"#,
+        ];
+        for body in bodies {
+            fast_matches_reference::<u32>(body.as_bytes(), "ids");
+        }
+    }
+
+    /// Anything the fast path cannot read is left to the reference decoder to explain.
+    #[test]
+    fn the_fast_path_declines_what_it_cannot_read() {
+        let bodies: [&[u8]; 8] = [
+            b"[]",
+            br#"{"per_page":1}"#,
+            br#"{"ids":[1,"2"]}"#,
+            br#"{"ids":[1],"per_page":-1}"#,
+            br#"{"ids":[1],"links":{"next":1}}"#,
+            br#"{"ids":[1]} x"#,
+            br#"{"ids":[1],"zz":"\xff"}"#,
+            br#"{"ids":[1],"zz":tru}"#,
+        ];
+        for body in bodies {
+            let read = envelope::read::<Vec<u32>>(body, "ids", true);
+            assert!(read.is_none(), "{}", String::from_utf8_lossy(body));
+            assert!(matches!(explain_page::<u32>(&response(body), "ids"), Err(Error::Decode { .. })));
+        }
+    }
+
+    /// `decode_key` reads only its key: paging fields of any shape beside it are skipped.
+    #[test]
+    fn reading_one_key_skips_the_paging_fields() {
+        let body = br#"{"per_page":"x","links":[],"ids":[7]}"#;
+        assert_eq!(envelope::read::<Vec<u32>>(body, "ids", false).map(|(ids, _)| ids), Some(vec![7]));
+        assert_eq!(envelope::read::<Vec<u32>>(body, "ids", true), None);
+    }
+
+    /// Real pages of several record types from the mock take the fast path and decode to what
+    /// the reference decoder makes of them.
+    #[tokio::test]
+    async fn mock_pages_take_the_fast_path() {
+        let server = harvest_mock::MockServer::start(harvest_mock::Config::default()).await.unwrap();
+        let client = crate::Client::builder()
+            .base_url(format!("{}/v2", server.base_url()))
+            .token("test-token")
+            .account_id(1)
+            .user_agent("harvest-client tests (dev@example.com)")
+            .build()
+            .unwrap();
+        let get = |path: &'static str| {
+            let request = client.raw(Method::GET, path).query(&[("per_page", 200)]);
+            async move { request.send().await.unwrap().body }
+        };
+        fast_matches_reference::<models::TimeEntry>(&get("/time_entries").await, "time_entries");
+        fast_matches_reference::<models::Project>(&get("/projects").await, "projects");
+        fast_matches_reference::<models::Invoice>(&get("/invoices").await, "invoices");
+        fast_matches_reference::<models::User>(&get("/users").await, "users");
+        fast_matches_reference::<models::Client>(&get("/clients").await, "clients");
+    }
 }

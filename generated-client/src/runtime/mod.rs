@@ -5,6 +5,7 @@
 
 mod client;
 mod decode;
+mod envelope;
 mod error;
 mod paginate;
 mod raw;
