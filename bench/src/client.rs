@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use crate::endpoints;
 use crate::stats::{mb_per_s, ms};
 
-/// The list envelope decoded straight from the bytes, without the runtime's detour through `Value`.
+/// A plain derived envelope holding only the items: a reference point for the runtime's page decoder.
 #[derive(Deserialize)]
 struct DirectPage {
     #[serde(rename = "time_entries")]

@@ -154,6 +154,10 @@ fn bench(root: &Path, opts: Options) -> Result<(), String> {
     Ok(())
 }
 
+/// Hand-written notes on the targets the measurements miss (profiles and what
+/// would close each gap), kept in `bench/ANALYSIS.md` and copied into every report.
+const ANALYSIS: &str = include_str!("../../../bench/ANALYSIS.md");
+
 struct Header {
     date: String,
     machine: machine::Machine,
@@ -192,7 +196,8 @@ fn render(ctx: &Ctx, h: &Header, sections: &[report::Section]) -> String {
     for section in sections {
         text += &section.render();
     }
-    text += "## Commands\n\nIn the order run (ports are picked free at run time; outputs and logs in `target/bench/`):\n\n```sh\n";
+    text += ANALYSIS;
+    text += "\n## Commands\n\nIn the order run (ports are picked free at run time; outputs and logs in `target/bench/`):\n\n```sh\n";
     for command in &ctx.commands {
         text += &format!("{command}\n");
     }
