@@ -3,6 +3,7 @@
 
 mod fake;
 mod fixups;
+mod matching;
 
 use std::collections::HashSet;
 
@@ -40,25 +41,26 @@ pub fn seed(plan: &Plan, seed: u64, scale: f64) -> Store {
         for _ in 0..count {
             let id = if res.singleton { 1 } else { g.store.alloc(r) };
             let mut rec = g.record(r, id, &mut rng);
-            // Keep `match` targets unique (one user assignment per project and user); a small
-            // account may run out of pairs, and then has fewer records rather than duplicates.
-            let mut unique = false;
+            // Keep `match` targets unique (one user assignment per project and user) and refs
+            // that may not be null pointing somewhere; a small account may run out of pairs or
+            // targets, and then has fewer records rather than duplicates or dangling refs.
+            let mut kept = false;
             for _ in 0..12 {
                 let keys: Vec<Vec<i64>> = plan.res[r]
                     .unique_keys
                     .iter()
                     .map(|k| k.iter().map(|ix| ref_id(rec.get(*ix)).unwrap_or(0)).collect())
                     .collect();
-                if keys.iter().zip(&seen).all(|(k, s)| !s.contains(k)) {
+                if keys.iter().zip(&seen).all(|(k, s)| !s.contains(k)) && matching::complete(plan, r, &rec) {
                     for (k, s) in keys.into_iter().zip(seen.iter_mut()) {
                         s.insert(k);
                     }
-                    unique = true;
+                    kept = true;
                     break;
                 }
                 rec = g.record(r, id, &mut rng);
             }
-            if !unique {
+            if !kept {
                 continue;
             }
             g.store.put(plan, r, id, rec);
@@ -96,37 +98,7 @@ impl Gen<'_> {
             rec[ix] = Some(Cell::Int(id));
         }
         // 1. `match` refs pick a target and copy its ref fields into ours.
-        for rf in &info.refs {
-            let RefSource::Match(pairs) = &rf.source else { continue };
-            let t = rf.target.0;
-            let tinfo = &plan.res[t];
-            let mut candidates: Option<Vec<i64>> = None;
-            for (tf, of) in pairs {
-                let (Some(tix), Some(oix)) = (tinfo.ix(tf), info.ix(of)) else { continue };
-                if let Some(v) = ref_id(rec.get(oix)) {
-                    let ids = self.store.referring(t, tix, v);
-                    candidates = Some(match candidates {
-                        Some(c) => c.into_iter().filter(|x| ids.contains(x)).collect(),
-                        None => ids,
-                    });
-                }
-            }
-            let chosen = match candidates {
-                Some(c) => c.choose(rng).copied(),
-                None => self.pick(t, rng),
-            };
-            rec[rf.ix] = Some(chosen.map_or(Cell::Null, Cell::Int));
-            if let Some(cid) = chosen {
-                for (tf, of) in pairs {
-                    if let (Some(tix), Some(oix)) = (tinfo.ix(tf), info.ix(of))
-                        && rec[oix].is_none()
-                    {
-                        let v = self.store.get(t, cid).and_then(|x| x.get(tix)).cloned().flatten();
-                        rec[oix] = Some(v.unwrap_or(Cell::Null));
-                    }
-                }
-            }
-        }
+        self.match_refs(r, &mut rec, rng);
         // 2. Input and server refs.
         for rf in &info.refs {
             if rec[rf.ix].is_some() || matches!(rf.source, RefSource::Derive { .. } | RefSource::Match(_)) {

@@ -1,0 +1,98 @@
+//! `match` refs of a seeded record: a target whose ref fields equal ours,
+//! chosen so that the record's later `match` refs still have a target
+//! (a time entry's user assignment must be on a project with task assignments).
+
+use harvest_spec::ir::RefSource;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+
+use super::Gen;
+use crate::plan::Plan;
+use crate::store::{Cell, Rec, ref_id};
+
+/// A `match` ref with its pairs resolved to (target position, our position).
+struct Match {
+    ix: usize,
+    target: usize,
+    pairs: Vec<(usize, usize)>,
+}
+
+impl Gen<'_> {
+    /// Sets every `match` ref of `rec`, copying the chosen target's fields into
+    /// the ones still unset. A ref with no target left is null.
+    pub(super) fn match_refs(&self, r: usize, rec: &mut Rec, rng: &mut ChaCha8Rng) {
+        let info = &self.plan.res[r];
+        let matches: Vec<Match> = info
+            .refs
+            .iter()
+            .filter_map(|rf| {
+                let RefSource::Match(pairs) = &rf.source else { return None };
+                let tinfo = &self.plan.res[rf.target.0];
+                let pairs = pairs.iter().filter_map(|(tf, of)| Some((tinfo.ix(tf)?, info.ix(of)?))).collect();
+                Some(Match { ix: rf.ix, target: rf.target.0, pairs })
+            })
+            .collect();
+        for (k, m) in matches.iter().enumerate() {
+            let mut pool = self.candidates(m, rec);
+            // Draw as before; a target that would leave a later ref without one is
+            // struck off and the draw repeated, so accounts that never hit one are unchanged.
+            let chosen = loop {
+                let pick = match &pool {
+                    Some(c) => c.choose(rng).copied(),
+                    None => self.pick(m.target, rng),
+                };
+                let Some(cid) = pick else { break None };
+                if self.leaves_room(m, cid, &matches[k + 1..], rec) {
+                    break Some(cid);
+                }
+                pool.get_or_insert_with(|| self.ids[m.target].clone()).retain(|x| *x != cid);
+            };
+            rec[m.ix] = Some(chosen.map_or(Cell::Null, Cell::Int));
+            if let Some(cid) = chosen {
+                self.fill(m, cid, rec);
+            }
+        }
+    }
+
+    /// Targets whose fields equal the ones `rec` already has; `None` when it
+    /// has none of them yet (any target will do).
+    fn candidates(&self, m: &Match, rec: &Rec) -> Option<Vec<i64>> {
+        let mut candidates: Option<Vec<i64>> = None;
+        for &(tix, oix) in &m.pairs {
+            if let Some(v) = ref_id(rec.get(oix)) {
+                let ids = self.store.referring(m.target, tix, v);
+                candidates = Some(match candidates {
+                    Some(c) => c.into_iter().filter(|x| ids.contains(x)).collect(),
+                    None => ids,
+                });
+            }
+        }
+        candidates
+    }
+
+    /// Copies target `cid`'s matched fields into the ones `rec` has not set.
+    fn fill(&self, m: &Match, cid: i64, rec: &mut Rec) {
+        for &(tix, oix) in &m.pairs {
+            if rec[oix].is_none() {
+                let v = self.store.get(m.target, cid).and_then(|x| x.get(tix)).cloned().flatten();
+                rec[oix] = Some(v.unwrap_or(Cell::Null));
+            }
+        }
+    }
+
+    /// Whether choosing `cid` for `m` leaves every one of `later` a target.
+    fn leaves_room(&self, m: &Match, cid: i64, later: &[Match], rec: &Rec) -> bool {
+        if later.is_empty() {
+            return true;
+        }
+        let mut after = rec.clone();
+        self.fill(m, cid, &mut after);
+        later.iter().all(|l| self.candidates(l, &after).is_none_or(|c| !c.is_empty()))
+    }
+}
+
+/// Whether every ref of `rec` that may not be null points somewhere.
+pub(super) fn complete(plan: &Plan, r: usize, rec: &Rec) -> bool {
+    let fields = &plan.spec.resources[r].fields;
+    plan.res[r].refs.iter().all(|rf| fields[rf.ix].nullable || ref_id(rec.get(rf.ix)).is_some())
+}
