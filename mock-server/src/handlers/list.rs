@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 
 use axum::response::Response;
-use harvest_spec::ir::{Behavior, FilterOp, Pagination};
+use harvest_spec::ir::{Behavior, FilterOp, Pagination, TypeRef};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -150,7 +150,8 @@ pub fn filter_ids(ctx: &Ctx<'_>, store: &Store, r: usize) -> ApiResult<Vec<i64>>
         None if filters.is_empty() => order.ids.clone(),
         None => match leading_range(ctx, store, r, &order, &filters) {
             // A range on the leading sort key is a slice of the list order.
-            Some(slice) => slice.iter().copied().filter(|id| keep(id)).collect(),
+            Some((slice, true)) => slice.to_vec(),
+            Some((slice, false)) => slice.iter().copied().filter(|id| keep(id)).collect(),
             None => {
                 // Scan in id order (sequential), then put the matches in list order.
                 in_order(&order, table.rows.keys().copied().filter(|id| keep(id)))
@@ -168,15 +169,20 @@ fn in_order(order: &Order, ids: impl Iterator<Item = i64>) -> Vec<i64> {
 
 /// The part of the list order that filters on the leading sort key (`from`
 /// and `to` on `spent_date`, say) can match, found by binary search; `None`
-/// when no filter names that key. A superset: callers still apply every filter.
+/// when no filter names that key. Exactly the matches (`true`) when every
+/// filter names that key and every record has a value there; otherwise a
+/// superset the caller still filters.
 fn leading_range<'o>(
     ctx: &Ctx<'_>,
     store: &Store,
     r: usize,
     order: &'o Order,
     filters: &[(&FilterPlan, Value)],
-) -> Option<&'o [i64]> {
+) -> Option<(&'o [i64], bool)> {
     let &(key, desc) = ctx.plan.res[r].sort.first()?;
+    let field = ctx.plan.spec.resources[r].fields.get(key)?;
+    let always_set = !field.nullable && !field.optional && !matches!(field.ty, TypeRef::Object(_) | TypeRef::Array(_));
+    let exact = always_set && filters.iter().all(|(f, _)| f.top_ix == Some(key) && f.rest.is_empty());
     let table = &store.tables[r];
     let ids = &order.ids;
     let (mut lo, mut hi, mut used) = (0, ids.len(), false);
@@ -202,7 +208,7 @@ fn leading_range<'o>(
         }
         used = true;
     }
-    used.then(|| ids.get(lo..hi.max(lo))).flatten()
+    used.then(|| ids.get(lo..hi.max(lo))).flatten().map(|slice| (slice, exact))
 }
 
 /// Builds every table's list order ahead of the first request.
@@ -244,8 +250,8 @@ fn compare_cell(c: &Cell, want: &Value, op: FilterOp) -> bool {
 /// How a stored scalar compares with a filter value; a timestamp against a
 /// date compares its date part.
 fn ord_cell(c: &Cell, want: &Value) -> Option<Ordering> {
-    match (c.as_str(), want) {
-        (Some(a), Value::String(b)) if b.len() == 10 && a.len() > 10 => a.get(..10).map(|p| p.cmp(b.as_str())),
+    match (c.str_bytes(), want) {
+        (Some(a), Value::String(b)) if b.len() == 10 && a.len() > 10 => a.get(..10).map(|p| p.cmp(b.as_bytes())),
         _ => c.cmp_value(want),
     }
 }

@@ -56,6 +56,15 @@ impl Cell {
         }
     }
 
+    /// The string's bytes, when the cell holds one (no UTF-8 check: for comparing).
+    pub fn str_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Cell::Short(s) => s.bytes.get(..usize::from(s.len)),
+            Cell::Long(s) => Some(s.as_bytes()),
+            _ => None,
+        }
+    }
+
     /// The string, when the cell holds one.
     pub fn as_str(&self) -> Option<&str> {
         match self {
@@ -95,7 +104,7 @@ impl Cell {
             (Cell::Null, Value::Null) => Some(Ordering::Equal),
             (Cell::Null, _) => Some(Ordering::Less),
             (_, Value::Null) => Some(Ordering::Greater),
-            (Cell::Short(_) | Cell::Long(_), Value::String(y)) => Some(self.as_str()?.cmp(y.as_str())),
+            (Cell::Short(_) | Cell::Long(_), Value::String(y)) => Some(self.str_bytes()?.cmp(y.as_bytes())),
             (Cell::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
             (Cell::Int(i), Value::Number(n)) => match n.as_i64() {
                 Some(j) => Some(i.cmp(&j)),
@@ -112,7 +121,7 @@ impl Cell {
     pub fn cmp_cell(&self, other: &Cell) -> Option<Ordering> {
         match (self, other) {
             (Cell::Short(_) | Cell::Long(_), Cell::Short(_) | Cell::Long(_)) => {
-                Some(self.as_str()?.cmp(other.as_str()?))
+                Some(self.str_bytes()?.cmp(other.str_bytes()?))
             }
             (Cell::Int(i), Cell::Int(j)) => Some(i.cmp(j)),
             (Cell::Null, Cell::Null) => Some(Ordering::Equal),
