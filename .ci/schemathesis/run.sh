@@ -12,7 +12,18 @@ cd "$root"
 max_examples="${ST_MAX_EXAMPLES:-5}"    # test cases per operation and phase
 seed="${ST_SEED:-6}"                    # fixed, so CI replays the same cases
 run_timeout="${ST_RUN_TIMEOUT:-240}"    # hard cap per document, seconds
-third_party="${HARVEST_OPENAPI_DOC:-$root/../shared/reference/third-party/harvest-openapi.yaml}"
+# The third-party document: HARVEST_OPENAPI_DOC, else the shared reference beside
+# the project, else the copy kept here (see third-party/README.md).
+vendored="$here/third-party/harvest-openapi.yaml"
+shared_doc="$root/../shared/reference/third-party/harvest-openapi.yaml"
+if [ -n "${HARVEST_OPENAPI_DOC:-}" ]; then
+  third_party="$HARVEST_OPENAPI_DOC"
+elif [ -f "$shared_doc" ]; then
+  third_party="$shared_doc"
+  cmp -s "$shared_doc" "$vendored" || echo "schemathesis: note: $shared_doc differs from $vendored; refresh the copy"
+else
+  third_party="$vendored"
+fi
 own="$root/generated-client/api/openapi.json"
 work="$root/target/schemathesis"
 venv="${XDG_CACHE_HOME:-$HOME/.cache}/harvest-schemathesis/$(sha256sum "$here/requirements.txt" | cut -c1-16)"
