@@ -120,12 +120,15 @@ pub fn filter_ids(ctx: &Ctx<'_>, store: &Store, r: usize) -> ApiResult<Vec<i64>>
         store.get(pp.target.0, pid).ok_or(ApiError::NotFound)?;
         scope = Some(store.referring(r, pp.field_ix, pid));
     }
-    let filters: Vec<_> = parsed_filters(ctx)?.into_iter().filter(|(f, _)| f.top_ix.is_some()).collect();
+    let mut filters: Vec<_> = parsed_filters(ctx)?.into_iter().filter(|(f, _)| f.top_ix.is_some()).collect();
     if scope.is_none()
-        && let Some((f, v)) = filters.iter().find(|(f, _)| f.top_is_ref && f.rest.is_empty() && f.op == FilterOp::Eq)
+        && let Some(i) = filters.iter().position(|(f, _)| f.top_is_ref && f.rest.is_empty() && f.op == FilterOp::Eq)
+        && let Some((f, v)) = filters.get(i)
         && let (Some(ix), Some(id)) = (f.top_ix, v.as_i64())
     {
         scope = Some(store.referring(r, ix, id));
+        // Every id the index gives holds that value: the filter need not be checked again.
+        filters.remove(i);
     }
     let table = &store.tables[r];
     let keep = |id: &i64| {
@@ -146,6 +149,7 @@ pub fn filter_ids(ctx: &Ctx<'_>, store: &Store, r: usize) -> ApiResult<Vec<i64>>
     };
     let order = order(ctx.plan, store, r);
     Ok(match scope {
+        Some(ids) if filters.is_empty() => in_order(&order, ids.into_iter()),
         Some(ids) => in_order(&order, ids.into_iter().filter(|id| keep(id))),
         None if filters.is_empty() => order.ids.clone(),
         None => match leading_range(ctx, store, r, &order, &filters) {
