@@ -106,6 +106,8 @@ pub struct Api {
     pub pagination: PerPage,
     /// Byte-exact error bodies, keyed by their role.
     pub errors: ErrorBodies,
+    /// The resource whose record is the authenticated user (`current_user: user`), if declared.
+    pub current_user: Option<ResourceId>,
 }
 
 /// Authentication headers and query parameters.
@@ -380,8 +382,60 @@ pub struct Field {
     pub doc: String,
     /// Marked deprecated by Harvest.
     pub deprecated: bool,
+    /// The timestamp the server keeps in this field (`role: created_at`), if any.
+    pub role: Option<FieldRole>,
+    /// How the server computes this field from its siblings (`compute: {product: [a, b]}`), if it does.
+    pub compute: Option<Compute>,
     /// Declaration site.
     pub location: Location,
+}
+
+/// A timestamp the server maintains in a resource field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FieldRole {
+    /// Set once, when the record is created.
+    CreatedAt,
+    /// Set on creation and on every change.
+    UpdatedAt,
+}
+
+/// A field computed from other fields of the same resource or type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Compute {
+    /// The product of these fields (indexes into the holder's `fields`).
+    Product(Vec<usize>),
+}
+
+/// Which states an event moves a record between (`states:` on a resource).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateMachine {
+    /// Index of the enum-typed state field in the resource's `fields`.
+    pub field: usize,
+    /// Transitions in declaration order; the first that matches wins.
+    pub transitions: Vec<Transition>,
+}
+
+impl StateMachine {
+    /// The transition `event` takes from `state`: the first whose event matches and whose `from`
+    /// is empty or lists the state. `None` means the event is not allowed in that state.
+    pub fn next(&self, event: &str, state: &str) -> Option<&Transition> {
+        self.transitions.iter().find(|t| t.event == event && (t.from.is_empty() || t.from.iter().any(|s| s == state)))
+    }
+}
+
+/// One allowed move of a state machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    /// The event name (`send`, `re-open`).
+    pub event: String,
+    /// States it applies in; empty = any state.
+    pub from: Vec<String>,
+    /// The state it moves to; `None` = the state is unchanged.
+    pub to: Option<String>,
+    /// Datetime fields (indexes into the resource's `fields`) set to the current time.
+    pub stamp: Vec<usize>,
+    /// Nullable datetime fields (indexes into the resource's `fields`) set to null.
+    pub clear: Vec<usize>,
 }
 
 /// Why a type exists.
@@ -450,6 +504,8 @@ pub struct Resource {
     pub search: Option<Search>,
     /// What happens to records pointing here when one is deleted.
     pub delete_rules: Vec<DeleteRule>,
+    /// The states its records move through, and the events that move them.
+    pub states: Option<StateMachine>,
     /// This resource's operations.
     pub operations: Vec<OperationId>,
     /// Declaration site.
@@ -460,6 +516,11 @@ impl Resource {
     /// The field with this wire name.
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// Index in `fields` of the field that keeps this timestamp.
+    pub fn field_with_role(&self, role: FieldRole) -> Option<usize> {
+        self.fields.iter().position(|f| f.role == Some(role))
     }
 }
 
@@ -515,6 +576,9 @@ pub struct DeleteRule {
     pub field: String,
     /// What to do.
     pub action: DeleteAction,
+    /// For `nullify`: other fields of the dependants (indexes into that resource's `fields`) set
+    /// to these values at the same time (`also: {is_billed: false}`).
+    pub also: Vec<(usize, Value)>,
 }
 
 /// What happens to dependants on delete.
@@ -853,6 +917,12 @@ pub struct Operation {
     pub status: u16,
     /// Built-in side effect.
     pub behavior: Option<Behavior>,
+    /// The `behavior:` name as written (also when it is a catalog behaviour outside [`Behavior`]).
+    pub behavior_name: Option<String>,
+    /// Where the `behavior:` value was written.
+    pub behavior_location: Option<Location>,
+    /// Answers with the authenticated user's record (`selects: current_user`).
+    pub selects_current_user: bool,
     /// One-line description.
     pub doc: String,
     /// Declaration site.

@@ -11,6 +11,7 @@
 //! assert!(spec.operation_named("listTimeEntries").is_some());
 //! ```
 
+pub mod catalog;
 pub mod diag;
 pub mod ir;
 mod raw;
@@ -21,6 +22,7 @@ mod tree;
 use std::fs;
 use std::path::Path;
 
+pub use catalog::Catalog;
 pub use diag::{Diagnostic, Diagnostics};
 pub use ir::Spec;
 
@@ -49,9 +51,19 @@ pub fn harvest() -> Result<Spec, Diagnostics> {
     load_sources(&harvest_sources())
 }
 
+/// Loads the default Harvest spec, checking every `behavior:` against `catalog`.
+pub fn harvest_with(catalog: &Catalog) -> Result<Spec, Diagnostics> {
+    load_sources_with(&harvest_sources(), catalog)
+}
+
 /// Loads a spec from a YAML file, or from every `*.yaml`/`*.yml` file of a directory in name order.
 pub fn load_path(path: &Path) -> Result<Spec, Diagnostics> {
     load_sources(&read_path(path)?)
+}
+
+/// Like [`load_path`], checking every `behavior:` against `catalog`.
+pub fn load_path_with(path: &Path, catalog: &Catalog) -> Result<Spec, Diagnostics> {
+    load_sources_with(&read_path(path)?, catalog)
 }
 
 /// Reads the documents at `path` without loading them.
@@ -88,7 +100,20 @@ pub fn read_path(path: &Path) -> Result<Vec<Source>, Diagnostics> {
 }
 
 /// Loads a spec from documents; every problem in every document is reported.
+///
+/// `behavior:` names are checked against the built-in [`ir::Behavior`] list only; see
+/// [`load_sources_with`] to check them against what an implementation offers.
 pub fn load_sources(sources: &[Source]) -> Result<Spec, Diagnostics> {
+    load(sources, None)
+}
+
+/// Loads a spec from documents, also checking that every `behavior:` is in `catalog` and that
+/// every field each behaviour needs exists with a fitting type.
+pub fn load_sources_with(sources: &[Source], catalog: &Catalog) -> Result<Spec, Diagnostics> {
+    load(sources, Some(catalog))
+}
+
+fn load(sources: &[Source], catalog: Option<&Catalog>) -> Result<Spec, Diagnostics> {
     let mut diags = Diagnostics::default();
     let mut raw = RawSpec::default();
     for source in sources {
@@ -98,7 +123,7 @@ pub fn load_sources(sources: &[Source]) -> Result<Spec, Diagnostics> {
         }
     }
     let first = sources.first().map(|s| s.name.as_str()).unwrap_or("<no documents>");
-    match resolve::resolve(raw, first, &mut diags) {
+    match resolve::resolve(raw, first, catalog, &mut diags) {
         Some(spec) if diags.is_empty() => Ok(spec),
         _ => Err(diags.sorted()),
     }

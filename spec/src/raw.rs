@@ -3,6 +3,10 @@
 //! Reading checks shapes and keys only; names, references and cross-rules are
 //! checked when the raw documents are resolved into the IR.
 
+mod rules;
+
+pub(crate) use rules::{RawCompute, RawStates};
+
 use crate::ir::Location;
 use crate::read::{Entries, Located, Reader};
 use crate::tree::{Node, Value};
@@ -27,6 +31,7 @@ pub(crate) struct RawApi {
     pub(crate) default_per_page: Option<Located<u32>>,
     pub(crate) max_per_page: Option<Located<u32>>,
     pub(crate) errors: Vec<(Located<String>, serde_json::Value)>,
+    pub(crate) current_user: Option<Located<String>>,
 }
 
 /// One `auth` key with its text value, or its boolean for `user_agent_required`.
@@ -76,6 +81,8 @@ pub(crate) struct RawField {
     pub(crate) op: Option<Located<String>>,
     pub(crate) doc: Option<String>,
     pub(crate) deprecated: bool,
+    pub(crate) role: Option<Located<String>>,
+    pub(crate) compute: Option<RawCompute>,
 }
 
 impl Default for Located<String> {
@@ -105,6 +112,8 @@ pub(crate) struct RawDelete {
     pub(crate) when: Option<Located<String>>,
     pub(crate) then: Option<Located<String>>,
     pub(crate) message: Option<String>,
+    pub(crate) also: Vec<(Located<String>, serde_json::Value)>,
+    pub(crate) also_loc: Option<Location>,
     pub(crate) loc: Location,
 }
 
@@ -121,6 +130,7 @@ pub(crate) struct RawResource {
     pub(crate) inputs: Vec<RawField>,
     pub(crate) search: Option<RawSearch>,
     pub(crate) delete: Vec<RawDelete>,
+    pub(crate) states: Option<RawStates>,
     pub(crate) operations: Vec<RawOperation>,
 }
 
@@ -156,11 +166,13 @@ pub(crate) struct RawOperation {
     pub(crate) response: Option<Located<RawResponse>>,
     pub(crate) resource: Option<Located<String>>,
     pub(crate) behavior: Option<Located<String>>,
+    pub(crate) selects: Option<Located<String>>,
     pub(crate) doc: Option<String>,
 }
 
 const TOP_KEYS: &[&str] = &["api", "enums", "types", "resources", "groups"];
-const API_KEYS: &[&str] = &["title", "base_url", "path_prefixes", "auth", "rate_limits", "pagination", "errors"];
+const API_KEYS: &[&str] =
+    &["title", "base_url", "path_prefixes", "auth", "rate_limits", "pagination", "errors", "current_user"];
 const AUTH_KEYS: &[&str] = &["token_header", "account_header", "token_query", "account_query", "user_agent_required"];
 const RATE_KEYS: &[&str] = &["name", "path_prefix", "requests", "per_seconds"];
 const PAGINATION_KEYS: &[&str] = &["default_per_page", "max_per_page"];
@@ -181,14 +193,28 @@ const FIELD_KEYS: &[&str] = &[
     "fake",
     "doc",
     "deprecated",
+    "role",
+    "compute",
 ];
 const FILTER_KEYS: &[&str] = &["type", "field", "op", "required", "doc"];
 const TYPE_KEYS: &[&str] = &["doc", "fields", "inputs", "search"];
 const SEARCH_KEYS: &[&str] = &["entity", "fields"];
-const RESOURCE_KEYS: &[&str] =
-    &["doc", "plural", "singleton", "name_from", "seed", "sort", "fields", "inputs", "search", "delete", "operations"];
+const RESOURCE_KEYS: &[&str] = &[
+    "doc",
+    "plural",
+    "singleton",
+    "name_from",
+    "seed",
+    "sort",
+    "fields",
+    "inputs",
+    "search",
+    "delete",
+    "states",
+    "operations",
+];
 const SEED_KEYS: &[&str] = &["count"];
-const DELETE_KEYS: &[&str] = &["when", "then", "message"];
+const DELETE_KEYS: &[&str] = &["when", "then", "message", "also"];
 const GROUP_KEYS: &[&str] = &["doc", "operations"];
 const OPERATION_KEYS: &[&str] = &[
     "kind",
@@ -205,6 +231,7 @@ const OPERATION_KEYS: &[&str] = &[
     "response",
     "resource",
     "behavior",
+    "selects",
     "doc",
 ];
 const PER_PAGE_KEYS: &[&str] = &["default", "max"];
@@ -294,6 +321,7 @@ fn read_api(r: &mut Reader<'_>, node: &Node) -> Option<RawApi> {
     let mut api = RawApi {
         title: opt_string(r, &m, "title"),
         base_url: opt_string(r, &m, "base_url"),
+        current_user: opt_located(r, &m, "current_user"),
         path_prefixes: m.get("path_prefixes").map(|n| r.strings(n, "`path_prefixes`")).unwrap_or_default(),
         ..RawApi::default()
     };
@@ -392,6 +420,8 @@ fn read_fields(r: &mut Reader<'_>, node: Option<&Node>, allowed: &[&str]) -> Vec
             op: opt_located(r, &m, "op"),
             doc: opt_string(r, &m, "doc"),
             deprecated: opt_bool(r, &m, "deprecated"),
+            role: opt_located(r, &m, "role"),
+            compute: m.get("compute").and_then(|n| rules::read_compute(r, n)),
             name,
         });
         Some(())
@@ -415,6 +445,8 @@ fn read_resource(r: &mut Reader<'_>, name: Located<String>, node: &Node) -> Opti
                     when: opt_located(r, &d, "when"),
                     then: opt_located(r, &d, "then"),
                     message: opt_string(r, &d, "message"),
+                    also: d.get("also").map(|n| rules::read_also(r, n)).unwrap_or_default(),
+                    also_loc: d.get("also").map(|n| r.loc(n)),
                     loc,
                 });
             }
@@ -431,6 +463,7 @@ fn read_resource(r: &mut Reader<'_>, name: Located<String>, node: &Node) -> Opti
         inputs: read_fields(r, m.get("inputs"), FIELD_KEYS),
         search: m.get("search").and_then(|n| read_search(r, n)),
         delete,
+        states: m.get("states").and_then(|n| rules::read_states(r, n)),
         operations: read_operations(r, m.get("operations")),
         name,
     })
@@ -469,6 +502,7 @@ fn read_operations(r: &mut Reader<'_>, node: Option<&Node>) -> Vec<RawOperation>
             response: m.get("response").and_then(|n| read_response(r, n)),
             resource: opt_located(r, &m, "resource"),
             behavior: opt_located(r, &m, "behavior"),
+            selects: opt_located(r, &m, "selects"),
             doc: opt_string(r, &m, "doc"),
             id,
         });

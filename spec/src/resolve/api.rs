@@ -62,6 +62,7 @@ pub(crate) fn resolve_api(apis: &[Located<RawApi>], diags: &mut Diagnostics, fir
         rate_limits: resolve_rate_limits(raw, diags),
         pagination: resolve_pagination(raw, loc, diags),
         errors: resolve_errors(raw, loc, diags),
+        current_user: None,
     }
 }
 
@@ -198,5 +199,6 @@ fn empty_api() -> Api {
             missing_user_agent: String::new(),
             retry_after_seconds: 0,
         },
+        current_user: None,
     }
 }

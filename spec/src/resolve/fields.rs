@@ -210,6 +210,8 @@ pub(crate) fn resolve_fields(
             fake,
             doc: f.doc.clone().unwrap_or_default(),
             deprecated: f.deprecated,
+            role: None,
+            compute: None,
             location: f.name.loc.clone(),
         });
     }
@@ -334,8 +336,19 @@ fn resolve_ref(
 }
 
 fn check_default(r: &mut Resolver<'_>, f: &RawField, ty: &TypeRef, default: &Value) {
-    let ok = match (ty, default) {
-        (_, Value::Null) => f.nullable,
+    if !value_fits(r, ty, f.nullable, default) {
+        r.diags.error_help(
+            &f.name.loc,
+            format!("default `{default}` of field `{}` does not fit its type", f.name.value),
+            "give a default of the field's type (null only for nullable fields)",
+        );
+    }
+}
+
+/// Whether `value` is a value of type `ty` (`null` only when `nullable`).
+pub(crate) fn value_fits(r: &Resolver<'_>, ty: &TypeRef, nullable: bool, value: &Value) -> bool {
+    match (ty, value) {
+        (_, Value::Null) => nullable,
         (TypeRef::Boolean, Value::Bool(_)) => true,
         (TypeRef::Integer | TypeRef::Id, Value::Number(n)) => n.is_i64(),
         (TypeRef::Decimal, Value::Number(_)) => true,
@@ -345,13 +358,6 @@ fn check_default(r: &mut Resolver<'_>, f: &RawField, ty: &TypeRef, default: &Val
         }
         (TypeRef::Array(_), Value::Array(_)) | (TypeRef::Json, _) | (TypeRef::Object(_), Value::Object(_)) => true,
         _ => false,
-    };
-    if !ok {
-        r.diags.error_help(
-            &f.name.loc,
-            format!("default `{default}` of field `{}` does not fit its type", f.name.value),
-            "give a default of the field's type (null only for nullable fields)",
-        );
     }
 }
 
@@ -365,6 +371,8 @@ pub(crate) fn fill_embeds(r: &mut Resolver<'_>, resources: &[Resource], embeds: 
                 fields.push(Field {
                     input: InputRule::READ_ONLY,
                     default: None,
+                    role: None,
+                    compute: None,
                     location: name.loc.clone(),
                     ..field.clone()
                 });
@@ -406,6 +414,8 @@ fn synthetic_name(loc: &Location) -> Field {
         fake: None,
         doc: "Full name.".into(),
         deprecated: false,
+        role: None,
+        compute: None,
         location: loc.clone(),
     }
 }

@@ -5,9 +5,12 @@ mod fields;
 mod naming;
 mod operations;
 mod records;
+mod rules;
+mod states;
 
 use std::collections::BTreeMap;
 
+use crate::catalog::{self, Catalog};
 use crate::diag::{Diagnostics, did_you_mean};
 use crate::ir::{
     EnumDef, EnumId, EnumValue, GroupId, Location, ResourceId, Response, Schema, Spec, TypeDef, TypeId, TypeOrigin,
@@ -28,6 +31,8 @@ pub(crate) enum Named {
 /// Shared state while resolving.
 pub(crate) struct Resolver<'d> {
     pub(crate) diags: &'d mut Diagnostics,
+    /// The behaviours `behavior:` may name, when loading with a catalog.
+    pub(crate) catalog: Option<&'d Catalog>,
     /// Every enum, type and resource name with what it is and where it was declared.
     pub(crate) names: BTreeMap<String, (Named, Location)>,
     pub(crate) enums: Vec<EnumDef>,
@@ -67,10 +72,16 @@ impl Resolver<'_> {
 }
 
 /// Resolves the raw documents; `None` when any problem was found.
-pub(crate) fn resolve(raw: RawSpec, first_file: &str, diags: &mut Diagnostics) -> Option<Spec> {
-    let api = api::resolve_api(&raw.apis, diags, first_file);
-    let mut r = Resolver { diags, names: BTreeMap::new(), enums: Vec::new(), types: Vec::new() };
+pub(crate) fn resolve(
+    raw: RawSpec,
+    first_file: &str,
+    catalog: Option<&Catalog>,
+    diags: &mut Diagnostics,
+) -> Option<Spec> {
+    let mut api = api::resolve_api(&raw.apis, diags, first_file);
+    let mut r = Resolver { diags, catalog, names: BTreeMap::new(), enums: Vec::new(), types: Vec::new() };
     register_names(&mut r, &raw);
+    api.current_user = rules::resolve_current_user(&mut r, &raw.apis);
     resolve_enums(&mut r, &raw);
     for t in &raw.types {
         let rust = naming::rust_name(&t.name.value, &t.name.loc, "type", r.diags);
@@ -105,6 +116,7 @@ pub(crate) fn resolve(raw: RawSpec, first_file: &str, diags: &mut Diagnostics) -
         embeds.extend(e2);
     }
     fields::fill_embeds(&mut r, &resources, embeds);
+    rules::resolve_field_rules(&mut r, &raw, &mut resources);
     fields::check_ref_sources(&mut r, &resources);
     for (i, t) in raw.types.iter().enumerate() {
         if let Some(search) = &t.search {
@@ -114,11 +126,15 @@ pub(crate) fn resolve(raw: RawSpec, first_file: &str, diags: &mut Diagnostics) -
         }
     }
     records::resolve_resource_rules(&mut r, &raw.resources, &mut resources);
+    states::resolve_states(&mut r, &raw.resources, &mut resources);
     records::check_search_entities(&mut r, &resources);
     let (groups, operations) = operations::resolve_operations(&mut r, &raw, &mut resources, &api);
     let mut spec = Spec { api, enums: r.enums, types: r.types, resources, groups, operations };
     place_searches(&mut spec, diags);
     check_type_name_collisions(&spec, diags);
+    if let Some(catalog) = catalog {
+        catalog::check(&spec, catalog, diags);
+    }
     if diags.is_empty() { Some(spec) } else { None }
 }
 

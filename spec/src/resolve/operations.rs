@@ -167,7 +167,13 @@ fn resolve_operation(
         .as_ref()
         .map(|p| resolve_path(r, raw, p, resource, resources))
         .unwrap_or_else(|| (PathTemplate { raw: String::new(), segments: Vec::new() }, Vec::new()));
-    let behavior = raw.behavior.as_ref().and_then(|b| r.keyword(b, Behavior::ALL, "behavior"));
+    let behavior = match (&raw.behavior, r.catalog) {
+        (Some(b), None) => r.keyword(b, Behavior::ALL, "behavior"),
+        // The catalog decides which names are known; it is checked once the spec is built.
+        (Some(b), Some(_)) => Behavior::ALL.iter().find(|(name, _)| *name == b.value).map(|(_, v)| *v),
+        (None, _) => None,
+    };
+    let selects_current_user = resolve_selects(r, raw, resource, resources, api);
     let (kind, method, status) = (kind?, method?, status?);
     let op_ident = match &raw.name {
         Some(n) => ident(&n.value).or_else(|| {
@@ -218,9 +224,49 @@ fn resolve_operation(
         response,
         status,
         behavior,
+        behavior_name: raw.behavior.as_ref().map(|b| b.value.clone()),
+        behavior_location: raw.behavior.as_ref().map(|b| b.loc.clone()),
+        selects_current_user,
         doc: raw.doc.clone().unwrap_or_default(),
         location: id.loc.clone(),
     })
+}
+
+/// `selects: current_user`: the operation answers with the authenticated user's record.
+fn resolve_selects(
+    r: &mut Resolver<'_>,
+    raw: &RawOperation,
+    resource: Option<ResourceId>,
+    resources: &[Resource],
+    api: &Api,
+) -> bool {
+    let Some(word) = &raw.selects else { return false };
+    if r.keyword(word, &[("current_user", ())], "selection").is_none() {
+        return false;
+    }
+    let Some(user) = api.current_user else {
+        r.diags.error_help(
+            &word.loc,
+            format!("operation `{}` selects the current user, but `api` declares no `current_user`", raw.id.value),
+            "add `current_user: user` (the resource of the API's users) to the `api` section",
+        );
+        return false;
+    };
+    if resource != Some(user) {
+        let name = |id: ResourceId| resources.get(id.0).map(|res| res.name.as_str()).unwrap_or("?");
+        let own = resource.map(|id| format!("resource `{}`", name(id))).unwrap_or_else(|| "no resource".into());
+        r.diags.error_help(
+            &word.loc,
+            format!(
+                "operation `{}` selects the current user, but it works on {own}, not on the current user's `{}`",
+                raw.id.value,
+                name(user)
+            ),
+            format!("move the operation under resource `{}`, or remove `selects`", name(user)),
+        );
+        return false;
+    }
+    true
 }
 
 fn kind_name(kind: OpKind) -> &'static str {

@@ -2,11 +2,13 @@
 
 use std::collections::BTreeMap;
 
+use super::fields::value_fits;
 use super::naming::{self, NameScope};
+use super::rules::ty_name;
 use super::{Named, Resolver};
 use crate::diag::did_you_mean;
 use crate::ir::{DeleteAction, DeleteRule, Field, Location, Resource, Search, SearchPath, SortKey, TypeRef};
-use crate::raw::{RawResource, RawSearch};
+use crate::raw::{RawDelete, RawResource, RawSearch};
 
 /// Records created per resource when the spec gives no `seed.count`.
 const DEFAULT_SEED_COUNT: u32 = 10;
@@ -51,6 +53,7 @@ pub(crate) fn declare_resources(r: &mut Resolver<'_>, raw: &[RawResource]) -> Ve
                 inputs: Vec::new(),
                 search: None,
                 delete_rules: Vec::new(),
+                states: None,
                 operations: Vec::new(),
                 location: res.name.loc.clone(),
             }
@@ -58,7 +61,15 @@ pub(crate) fn declare_resources(r: &mut Resolver<'_>, raw: &[RawResource]) -> Ve
         .collect()
 }
 
-fn unknown_field(r: &mut Resolver<'_>, holder: &str, fields: &[Field], name: &str, loc: &Location, what: &str) {
+/// Reports a name that is not a field of `holder`, with the closest field name.
+pub(crate) fn unknown_field(
+    r: &mut Resolver<'_>,
+    holder: &str,
+    fields: &[Field],
+    name: &str,
+    loc: &Location,
+    what: &str,
+) {
     let help = match did_you_mean(name, fields.iter().map(|f| f.name.as_str())) {
         Some(close) => format!("did you mean `{close}`?"),
         None => format!("name one of the fields of `{holder}`"),
@@ -251,7 +262,51 @@ fn resolve_delete_rules(r: &mut Resolver<'_>, res: &RawResource, resources: &[Re
                 continue;
             }
         };
-        out.push(DeleteRule { resource: dep, field: dep_field.to_string(), action });
+        let also = resolve_also(r, rule, &then.value, action == DeleteAction::Nullify, dependant, resources);
+        out.push(DeleteRule { resource: dep, field: dep_field.to_string(), action, also });
+    }
+    out
+}
+
+/// `also: {field: value}` of a `nullify` rule: fields of the dependant set with the reference.
+fn resolve_also(
+    r: &mut Resolver<'_>,
+    rule: &RawDelete,
+    then: &str,
+    nullify: bool,
+    dependant: &Resource,
+    resources: &[Resource],
+) -> Vec<(usize, serde_json::Value)> {
+    let Some(loc) = &rule.also_loc else { return Vec::new() };
+    if !nullify {
+        r.diags.error_help(
+            loc,
+            format!("`also` on a `{then}` rule: only `nullify` sets other fields"),
+            "remove `also`, or use `then: nullify`",
+        );
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (name, value) in &rule.also {
+        let Some(ix) = dependant.fields.iter().position(|f| f.name == name.value) else {
+            unknown_field(r, &dependant.name, &dependant.fields, &name.value, &name.loc, "`also`");
+            continue;
+        };
+        let field = &dependant.fields[ix];
+        if !value_fits(r, &field.ty, field.nullable, value) {
+            let ty = ty_name(r, &field.ty, resources);
+            let nullable = if field.nullable { ", nullable" } else { "" };
+            r.diags.error_help(
+                &name.loc,
+                format!(
+                    "`also` sets `{}.{}` to `{value}`, which does not fit its type ({ty}{nullable})",
+                    dependant.name, name.value
+                ),
+                "give a value of the field's type (null only for nullable fields)",
+            );
+            continue;
+        }
+        out.push((ix, value.clone()));
     }
     out
 }

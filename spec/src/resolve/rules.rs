@@ -1,0 +1,159 @@
+//! Field rules and the current user: timestamp roles, computed fields, `api.current_user`.
+
+use super::records::unknown_field;
+use super::{Named, Resolver};
+use crate::catalog::type_name;
+use crate::ir::{Compute, Field, FieldRole, Location, Resource, ResourceId, TypeRef};
+use crate::raw::{RawApi, RawField, RawSpec};
+use crate::read::Located;
+
+const ROLES: &[(&str, FieldRole)] = &[("created_at", FieldRole::CreatedAt), ("updated_at", FieldRole::UpdatedAt)];
+
+/// A type as the spec writes it, for messages.
+pub(crate) fn ty_name(r: &Resolver<'_>, ty: &TypeRef, resources: &[Resource]) -> String {
+    type_name(ty, &r.enums, &r.types, resources)
+}
+
+/// `api.current_user`: the resource whose records are users.
+pub(crate) fn resolve_current_user(r: &mut Resolver<'_>, apis: &[Located<RawApi>]) -> Option<ResourceId> {
+    let name = apis.first()?.value.current_user.as_ref()?;
+    match r.lookup(&name.value, &name.loc, "resource")? {
+        Named::Resource(id) => Some(id),
+        Named::Enum(_) | Named::Type(_) => {
+            r.diags.error_help(
+                &name.loc,
+                format!("`current_user: {}` must name a resource", name.value),
+                "name the resource whose records are the API's users, e.g. `current_user: user`",
+            );
+            None
+        }
+    }
+}
+
+/// `role` and `compute` of every field: roles on resource fields only, computations on response fields.
+pub(crate) fn resolve_field_rules(r: &mut Resolver<'_>, raw: &RawSpec, resources: &mut [Resource]) {
+    for (i, t) in raw.types.iter().enumerate() {
+        let holder = &t.name.value;
+        refuse(r, &t.fields, true, false, &format!("field `{{}}` of type `{holder}`"));
+        refuse(r, &t.inputs, true, true, &format!("request-only field `{{}}` of type `{holder}`"));
+        let Some(mut fields) = r.types.get_mut(i).map(|t| std::mem::take(&mut t.fields)) else { continue };
+        resolve_computes(r, holder, &t.fields, &mut fields, resources);
+        if let Some(def) = r.types.get_mut(i) {
+            def.fields = fields;
+        }
+    }
+    for (i, res) in raw.resources.iter().enumerate() {
+        let holder = &res.name.value;
+        refuse(r, &res.inputs, true, true, &format!("request-only field `{{}}` of resource `{holder}`"));
+        let mut fields = std::mem::take(&mut resources[i].fields);
+        resolve_roles(r, holder, &res.fields, &mut fields, resources);
+        resolve_computes(r, holder, &res.fields, &mut fields, resources);
+        resources[i].fields = fields;
+    }
+    let ops = raw.resources.iter().flat_map(|res| &res.operations).chain(raw.groups.iter().flat_map(|g| &g.operations));
+    for op in ops {
+        refuse(r, &op.body, true, true, &format!("body field `{{}}` of operation `{}`", op.id.value));
+    }
+}
+
+/// Reports `role` (when `roles`) and `compute` (when `computes`) on fields that cannot have them.
+fn refuse(r: &mut Resolver<'_>, raw: &[RawField], roles: bool, computes: bool, what: &str) {
+    for f in raw {
+        let what = what.replace("{}", &f.name.value);
+        if let Some(role) = f.role.as_ref().filter(|_| roles) {
+            r.diags.error_help(
+                &role.loc,
+                format!("`role` on {what}: only response fields of a resource have timestamp roles"),
+                "remove it; the server keeps timestamps on stored records only",
+            );
+        }
+        if let Some(c) = f.compute.as_ref().filter(|_| computes) {
+            r.diags.error_help(
+                &c.op.loc,
+                format!("`compute` on {what}: only response fields are computed"),
+                "remove it, or move the field under `fields:`",
+            );
+        }
+    }
+}
+
+fn resolve_roles(r: &mut Resolver<'_>, holder: &str, raw: &[RawField], fields: &mut [Field], resources: &[Resource]) {
+    let mut seen: Vec<(FieldRole, String, Location)> = Vec::new();
+    for f in raw {
+        let Some(word) = &f.role else { continue };
+        let Some(role) = r.keyword(word, ROLES, "field role") else { continue };
+        let Some(ix) = fields.iter().position(|x| x.name == f.name.value) else { continue };
+        if fields[ix].ty != TypeRef::DateTime {
+            let ty = ty_name(r, &fields[ix].ty, resources);
+            r.diags.error_help(
+                &word.loc,
+                format!("role `{}` on field `{}` of `{holder}`, which is {ty}, not datetime", word.value, f.name.value),
+                "give the field `type: datetime`, or remove the role",
+            );
+        }
+        if let Some((_, first, first_loc)) = seen.iter().find(|(seen_role, _, _)| *seen_role == role) {
+            r.diags.error_help(
+                &word.loc,
+                format!(
+                    "role `{}` is given twice in resource `{holder}` (first on `{first}` at {first_loc})",
+                    word.value
+                ),
+                "keep the role on one field",
+            );
+            continue;
+        }
+        seen.push((role, f.name.value.clone(), word.loc.clone()));
+        fields[ix].role = Some(role);
+    }
+}
+
+fn resolve_computes(
+    r: &mut Resolver<'_>,
+    holder: &str,
+    raw: &[RawField],
+    fields: &mut [Field],
+    resources: &[Resource],
+) {
+    let numeric = |ty: &TypeRef| matches!(ty, TypeRef::Decimal | TypeRef::Integer);
+    for f in raw {
+        let Some(c) = &f.compute else { continue };
+        let Some(ix) = fields.iter().position(|x| x.name == f.name.value) else { continue };
+        if !numeric(&fields[ix].ty) {
+            let ty = ty_name(r, &fields[ix].ty, resources);
+            r.diags.error_help(
+                &c.op.loc,
+                format!("a computed field of the wrong type: `{holder}.{}` is {ty}", f.name.value),
+                "a product is `decimal` or `integer`; change the field's type",
+            );
+        }
+        if c.operands.is_empty() {
+            r.diags.error_help(
+                &c.op.loc,
+                format!("the product of `{holder}.{}` has no operands", f.name.value),
+                "write `product: [quantity, unit_price]`",
+            );
+        }
+        let mut operands = Vec::new();
+        for o in &c.operands {
+            let what = format!("an operand of `{holder}.{}`", f.name.value);
+            match fields.iter().position(|x| x.name == o.value) {
+                None => unknown_field(r, holder, fields, &o.value, &o.loc, &what),
+                Some(j) if j == ix => r.diags.error_help(
+                    &o.loc,
+                    format!("`{holder}.{}` is computed from itself", f.name.value),
+                    "name other fields",
+                ),
+                Some(j) if !numeric(&fields[j].ty) => {
+                    let ty = ty_name(r, &fields[j].ty, resources);
+                    r.diags.error_help(
+                        &o.loc,
+                        format!("{what} is `{}`, which is {ty}, not a number", o.value),
+                        "multiply `integer` or `decimal` fields",
+                    );
+                }
+                Some(j) => operands.push(j),
+            }
+        }
+        fields[ix].compute = Some(Compute::Product(operands));
+    }
+}
