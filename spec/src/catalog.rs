@@ -186,10 +186,11 @@ pub(crate) fn check(spec: &Spec, catalog: &Catalog, diags: &mut Diagnostics) {
                 }
             }
             None => {
-                let names = catalog.behaviors.iter().map(|b| b.name.as_str());
-                let help = match did_you_mean(name, names) {
+                let names: Vec<&str> = catalog.behaviors.iter().map(|b| b.name.as_str()).collect();
+                let help = match did_you_mean(name, names.iter().copied()) {
                     Some(close) => format!("did you mean `{close}`?"),
-                    None => "name a behaviour the implementation offers, or remove `behavior:`".into(),
+                    None if names.is_empty() => "the catalog offers no behaviours; remove `behavior:`".into(),
+                    None => format!("one of: {}", names.join(", ")),
                 };
                 diags.error_help(loc, format!("unknown behavior `{name}`"), help);
             }
