@@ -1,13 +1,18 @@
 //! Each file in `tests/broken/` holds spec mistakes; the loader must report
 //! every one with a location and a hint, and never panic.
 
-use harvest_spec::{Source, load_sources};
+use harvest_spec::catalog::{Catalog, Kind, Need};
+use harvest_spec::{Source, load_sources, load_sources_with};
+
+fn fixture(file: &str) -> Source {
+    let name = format!("tests/fixtures/{file}");
+    let path = format!("{}/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {name}: {e}"));
+    Source { name, text }
+}
 
 fn fixture_api() -> Source {
-    let name = "tests/fixtures/api.yaml";
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/api.yaml"))
-        .unwrap_or_else(|e| panic!("cannot read {name}: {e}"));
-    Source { name: name.into(), text }
+    fixture("api.yaml")
 }
 
 #[test]
@@ -16,7 +21,8 @@ fn broken_specs_report_located_diagnostics() {
         let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let mut sources = vec![Source { name: format!("broken/{file_name}"), text }];
-        if !file_name.contains("no_api_section") {
+        let own_api = sources[0].text.lines().any(|l| l.starts_with("api:"));
+        if !file_name.contains("no_api_section") && !own_api {
             sources.insert(0, fixture_api());
         }
         let diags = match load_sources(&sources) {
@@ -45,4 +51,43 @@ fn the_fixture_api_alone_is_valid() {
     let spec = load_sources(&[fixture_api()]).unwrap_or_else(|d| panic!("{d}"));
     assert_eq!(spec.api.pagination.max, 2000);
     assert!(spec.operations.is_empty());
+}
+
+/// What the behaviours of `tests/fixtures/catalog.yaml` need.
+fn catalog() -> Catalog {
+    Catalog::default()
+        .with(
+            "invoice_totals",
+            vec![
+                Need::own("due_amount", Kind::Decimal),
+                Need::own("amount", Kind::Decimal),
+                Need::own("line_items", Kind::Array),
+                Need::of_type("invoice_line_item", "quantity", Kind::Number),
+                Need::of_type("invoice_line_item", "unit_price", Kind::Number),
+            ],
+        )
+        .with(
+            "invoice_message",
+            vec![
+                Need::parent("state", Kind::String),
+                Need::own("event_type", Kind::String),
+                Need::own("invoice", Kind::Ref(Some("invoice".into()))),
+                Need::resource("invoice_payment", "amount", Kind::Decimal),
+            ],
+        )
+        .with("invoice_message_template", Vec::new())
+}
+
+#[test]
+fn catalog_needs_report_located_diagnostics() {
+    let sources = [fixture_api(), fixture("catalog.yaml")];
+    // Without a catalog only the misspelt behaviour name is wrong: the rest is a valid spec.
+    match load_sources(&sources) {
+        Err(diags) => assert_eq!(diags.len(), 1, "{diags}"),
+        Ok(_) => panic!("`invoice_mesage` is not a built-in behaviour"),
+    }
+    let Err(diags) = load_sources_with(&sources, &catalog()) else {
+        panic!("catalog.yaml loaded although it breaks the catalog");
+    };
+    insta::assert_snapshot!(diags.to_string());
 }

@@ -1,6 +1,8 @@
 //! The loader must never panic, whatever it is fed.
 
-use harvest_spec::{Source, harvest_sources, load_sources};
+use harvest_spec::catalog::{Catalog, Kind, Need};
+use harvest_spec::ir::Behavior;
+use harvest_spec::{Source, harvest_sources, load_sources, load_sources_with};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
@@ -58,6 +60,22 @@ const WORDS: &[&str] = &[
     "plural",
     "sort",
     "created_at desc",
+    "role",
+    "created_at",
+    "datetime",
+    "compute",
+    "product",
+    "states",
+    "transitions",
+    "event",
+    "from",
+    "to",
+    "stamp",
+    "clear",
+    "also",
+    "nullify",
+    "selects",
+    "current_user",
 ];
 
 fn word() -> impl Strategy<Value = String> {
@@ -118,5 +136,17 @@ proptest! {
             source.text = lines.join("\n");
         }
         let _ = load_sources(&sources);
+        let _ = load_sources_with(&sources, &catalog());
     }
+}
+
+/// Every built-in behaviour, each needing fields of every kind of subject.
+fn catalog() -> Catalog {
+    let needs = vec![
+        Need::own("state", Kind::String),
+        Need::parent("sent_at", Kind::DateTime),
+        Need::resource("invoice", "client", Kind::Ref(Some("client".into()))),
+        Need::of_type("invoice_line_item", "quantity", Kind::Number),
+    ];
+    Behavior::ALL.iter().fold(Catalog::default(), |c, (name, _)| c.with(*name, needs.clone()))
 }
