@@ -85,7 +85,7 @@ pub enum Subject {
     Type(String),
 }
 
-/// The type a needed field must have.
+/// The type a needed field must have (nullability is not checked; an `id` field fits only [`Kind::Any`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
     /// Any type.
