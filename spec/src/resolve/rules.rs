@@ -34,8 +34,8 @@ pub(crate) fn resolve_current_user(r: &mut Resolver<'_>, apis: &[Located<RawApi>
 pub(crate) fn resolve_field_rules(r: &mut Resolver<'_>, raw: &RawSpec, resources: &mut [Resource]) {
     for (i, t) in raw.types.iter().enumerate() {
         let holder = &t.name.value;
-        refuse(r, &t.fields, true, false, &format!("field `{{}}` of type `{holder}`"));
-        refuse(r, &t.inputs, true, true, &format!("request-only field `{{}}` of type `{holder}`"));
+        refuse(r, &t.fields, false, "field", &format!("type `{holder}`"));
+        refuse(r, &t.inputs, true, "request-only field", &format!("type `{holder}`"));
         let Some(mut fields) = r.types.get_mut(i).map(|t| std::mem::take(&mut t.fields)) else { continue };
         resolve_computes(r, holder, &t.fields, &mut fields, resources);
         if let Some(def) = r.types.get_mut(i) {
@@ -44,7 +44,7 @@ pub(crate) fn resolve_field_rules(r: &mut Resolver<'_>, raw: &RawSpec, resources
     }
     for (i, res) in raw.resources.iter().enumerate() {
         let holder = &res.name.value;
-        refuse(r, &res.inputs, true, true, &format!("request-only field `{{}}` of resource `{holder}`"));
+        refuse(r, &res.inputs, true, "request-only field", &format!("resource `{holder}`"));
         let mut fields = std::mem::take(&mut resources[i].fields);
         resolve_roles(r, holder, &res.fields, &mut fields, resources);
         resolve_computes(r, holder, &res.fields, &mut fields, resources);
@@ -52,15 +52,15 @@ pub(crate) fn resolve_field_rules(r: &mut Resolver<'_>, raw: &RawSpec, resources
     }
     let ops = raw.resources.iter().flat_map(|res| &res.operations).chain(raw.groups.iter().flat_map(|g| &g.operations));
     for op in ops {
-        refuse(r, &op.body, true, true, &format!("body field `{{}}` of operation `{}`", op.id.value));
+        refuse(r, &op.body, true, "body field", &format!("operation `{}`", op.id.value));
     }
 }
 
-/// Reports `role` (when `roles`) and `compute` (when `computes`) on fields that cannot have them.
-fn refuse(r: &mut Resolver<'_>, raw: &[RawField], roles: bool, computes: bool, what: &str) {
+/// Reports `role`, and `compute` when `computes`, on fields (`kind` of `owner`) that cannot have them.
+fn refuse(r: &mut Resolver<'_>, raw: &[RawField], computes: bool, kind: &str, owner: &str) {
     for f in raw {
-        let what = what.replace("{}", &f.name.value);
-        if let Some(role) = f.role.as_ref().filter(|_| roles) {
+        let what = format!("{kind} `{}` of {owner}", f.name.value);
+        if let Some(role) = &f.role {
             r.diags.error_help(
                 &role.loc,
                 format!("`role` on {what}: only response fields of a resource have timestamp roles"),
