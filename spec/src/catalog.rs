@@ -177,7 +177,7 @@ pub(crate) fn type_name(ty: &TypeRef, enums: &[EnumDef], types: &[TypeDef], reso
 /// Checks every operation's `behavior:` against the catalog.
 pub(crate) fn check(spec: &Spec, catalog: &Catalog, diags: &mut Diagnostics) {
     for op in &spec.operations {
-        let Some(name) = &op.behavior_name else { continue };
+        let Some(name) = &op.behavior else { continue };
         let loc = op.behavior_location.as_ref().unwrap_or(&op.location);
         match catalog.get(name) {
             Some(behavior) => {

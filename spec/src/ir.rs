@@ -108,6 +108,8 @@ pub struct Api {
     pub errors: ErrorBodies,
     /// The resource whose record is the authenticated user (`current_user: user`), if declared.
     pub current_user: Option<ResourceId>,
+    /// The prefix the real service writes into absolute URLs it hands out (`Location`), if declared.
+    pub location_prefix: Option<String>,
 }
 
 /// Authentication headers and query parameters.
@@ -374,6 +376,8 @@ pub struct Field {
     pub input_ident: String,
     /// Value filled in on create when the request omits it.
     pub default: Option<Value>,
+    /// The value every seeded record gets (`seed: "%Y-%m-%d"`), instead of a generated one.
+    pub seed: Option<Value>,
     /// For `[id]` fields: the resource the ids point at.
     pub references: Option<ResourceId>,
     /// Fake-data hint.
@@ -397,6 +401,8 @@ pub enum FieldRole {
     CreatedAt,
     /// Set on creation and on every change.
     UpdatedAt,
+    /// The day the record describes (`spent_date`): seeded records are created on it.
+    RecordedOn,
 }
 
 /// A field computed from other fields of the same resource or type.
@@ -641,103 +647,6 @@ pub enum OpKind {
     Report,
 }
 
-/// A built-in side effect or computation an operation asks the mock for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Behavior {
-    /// Start a stopped timer again.
-    TimeEntryRestart,
-    /// Stop a running timer, adding the elapsed hours.
-    TimeEntryStop,
-    /// Remove a time entry's external reference.
-    TimeEntryDeleteExternalReference,
-    /// Create: no `hours` (and no `ended_time`) starts a running timer.
-    TimeEntryTimer,
-    /// Create/update: amounts follow line items, tax and discount.
-    InvoiceTotals,
-    /// Create/update: amounts follow line items, tax and discount.
-    EstimateTotals,
-    /// Invoice message with `event_type` state transitions.
-    InvoiceMessage,
-    /// Estimate message with `event_type` state transitions.
-    EstimateMessage,
-    /// Default subject and body for a new invoice message.
-    InvoiceMessageTemplate,
-    /// A payment lowers `due_amount`; the invoice is `paid` when settled.
-    InvoicePaymentCreate,
-    /// Removing a payment raises `due_amount` again.
-    InvoicePaymentDelete,
-    /// The authenticated user.
-    CurrentUser,
-    /// Active project assignments of a user.
-    UserProjectAssignments,
-    /// Active project assignments of the authenticated user.
-    CurrentUserProjectAssignments,
-    /// A user's assigned teammates.
-    TeammatesList,
-    /// Replace a user's assigned teammates.
-    TeammatesUpdate,
-    /// Billable/cost rate create: `start_date` rules and end dates of earlier rates.
-    RateCreate,
-    /// Time report grouped by client.
-    ReportTimeClients,
-    /// Time report grouped by project.
-    ReportTimeProjects,
-    /// Time report grouped by task.
-    ReportTimeTasks,
-    /// Time report grouped by user.
-    ReportTimeTeam,
-    /// Expense report grouped by client.
-    ReportExpenseClients,
-    /// Expense report grouped by project.
-    ReportExpenseProjects,
-    /// Expense report grouped by category.
-    ReportExpenseCategories,
-    /// Expense report grouped by user.
-    ReportExpenseTeam,
-    /// Uninvoiced hours and expenses per project.
-    ReportUninvoiced,
-    /// Budget spent and remaining per project.
-    ReportProjectBudget,
-}
-
-impl Behavior {
-    /// Every behaviour with its spec name, in declaration order.
-    pub const ALL: &'static [(&'static str, Behavior)] = &[
-        ("time_entry_restart", Behavior::TimeEntryRestart),
-        ("time_entry_stop", Behavior::TimeEntryStop),
-        ("time_entry_delete_external_reference", Behavior::TimeEntryDeleteExternalReference),
-        ("time_entry_timer", Behavior::TimeEntryTimer),
-        ("invoice_totals", Behavior::InvoiceTotals),
-        ("estimate_totals", Behavior::EstimateTotals),
-        ("invoice_message", Behavior::InvoiceMessage),
-        ("estimate_message", Behavior::EstimateMessage),
-        ("invoice_message_template", Behavior::InvoiceMessageTemplate),
-        ("invoice_payment_create", Behavior::InvoicePaymentCreate),
-        ("invoice_payment_delete", Behavior::InvoicePaymentDelete),
-        ("current_user", Behavior::CurrentUser),
-        ("user_project_assignments", Behavior::UserProjectAssignments),
-        ("current_user_project_assignments", Behavior::CurrentUserProjectAssignments),
-        ("teammates_list", Behavior::TeammatesList),
-        ("teammates_update", Behavior::TeammatesUpdate),
-        ("rate_create", Behavior::RateCreate),
-        ("report_time_clients", Behavior::ReportTimeClients),
-        ("report_time_projects", Behavior::ReportTimeProjects),
-        ("report_time_tasks", Behavior::ReportTimeTasks),
-        ("report_time_team", Behavior::ReportTimeTeam),
-        ("report_expense_clients", Behavior::ReportExpenseClients),
-        ("report_expense_projects", Behavior::ReportExpenseProjects),
-        ("report_expense_categories", Behavior::ReportExpenseCategories),
-        ("report_expense_team", Behavior::ReportExpenseTeam),
-        ("report_uninvoiced", Behavior::ReportUninvoiced),
-        ("report_project_budget", Behavior::ReportProjectBudget),
-    ];
-
-    /// The spec name of this behaviour.
-    pub fn name(self) -> &'static str {
-        Behavior::ALL.iter().find(|(_, b)| *b == self).map(|(n, _)| *n).unwrap_or("unknown")
-    }
-}
-
 /// Pagination style of a list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PaginationStyle {
@@ -915,10 +824,9 @@ pub struct Operation {
     pub response: Response,
     /// Success status code.
     pub status: u16,
-    /// Built-in side effect.
-    pub behavior: Option<Behavior>,
-    /// The `behavior:` name as written (also when it is a catalog behaviour outside [`Behavior`]).
-    pub behavior_name: Option<String>,
+    /// Name of the behaviour the server applies (`behavior: invoice_totals`); the
+    /// interpreter's catalog says which names exist.
+    pub behavior: Option<String>,
     /// Where the `behavior:` value was written.
     pub behavior_location: Option<Location>,
     /// Answers with the authenticated user's record (`selects: current_user`).

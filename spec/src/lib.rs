@@ -101,7 +101,7 @@ pub fn read_path(path: &Path) -> Result<Vec<Source>, Diagnostics> {
 
 /// Loads a spec from documents; every problem in every document is reported.
 ///
-/// `behavior:` names are checked against the built-in [`ir::Behavior`] list only; see
+/// `behavior:` names are not checked: they belong to whatever interprets the spec; see
 /// [`load_sources_with`] to check them against what an implementation offers.
 pub fn load_sources(sources: &[Source]) -> Result<Spec, Diagnostics> {
     load(sources, None)

@@ -32,6 +32,7 @@ pub(crate) struct RawApi {
     pub(crate) max_per_page: Option<Located<u32>>,
     pub(crate) errors: Vec<(Located<String>, serde_json::Value)>,
     pub(crate) current_user: Option<Located<String>>,
+    pub(crate) location_prefix: Option<Located<String>>,
 }
 
 /// One `auth` key with its text value, or its boolean for `user_agent_required`.
@@ -76,6 +77,7 @@ pub(crate) struct RawField {
     pub(crate) input: Option<Located<String>>,
     pub(crate) required: bool,
     pub(crate) default: Option<serde_json::Value>,
+    pub(crate) seed: Option<serde_json::Value>,
     pub(crate) fake: Option<Located<String>>,
     pub(crate) field: Option<Located<String>>,
     pub(crate) op: Option<Located<String>>,
@@ -171,8 +173,17 @@ pub(crate) struct RawOperation {
 }
 
 const TOP_KEYS: &[&str] = &["api", "enums", "types", "resources", "groups"];
-const API_KEYS: &[&str] =
-    &["title", "base_url", "path_prefixes", "auth", "rate_limits", "pagination", "errors", "current_user"];
+const API_KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "path_prefixes",
+    "auth",
+    "rate_limits",
+    "pagination",
+    "errors",
+    "current_user",
+    "location_prefix",
+];
 const AUTH_KEYS: &[&str] = &["token_header", "account_header", "token_query", "account_query", "user_agent_required"];
 const RATE_KEYS: &[&str] = &["name", "path_prefix", "requests", "per_seconds"];
 const PAGINATION_KEYS: &[&str] = &["default_per_page", "max_per_page"];
@@ -195,6 +206,7 @@ const FIELD_KEYS: &[&str] = &[
     "deprecated",
     "role",
     "compute",
+    "seed",
 ];
 const FILTER_KEYS: &[&str] = &["type", "field", "op", "required", "doc"];
 const TYPE_KEYS: &[&str] = &["doc", "fields", "inputs", "search"];
@@ -322,6 +334,7 @@ fn read_api(r: &mut Reader<'_>, node: &Node) -> Option<RawApi> {
         title: opt_string(r, &m, "title"),
         base_url: opt_string(r, &m, "base_url"),
         current_user: opt_located(r, &m, "current_user"),
+        location_prefix: opt_located(r, &m, "location_prefix"),
         path_prefixes: m.get("path_prefixes").map(|n| r.strings(n, "`path_prefixes`")).unwrap_or_default(),
         ..RawApi::default()
     };
@@ -415,6 +428,7 @@ fn read_fields(r: &mut Reader<'_>, node: Option<&Node>, allowed: &[&str]) -> Vec
             input: opt_located(r, &m, "input"),
             required: opt_bool(r, &m, "required"),
             default: m.get("default").map(Node::to_json),
+            seed: m.get("seed").map(Node::to_json),
             fake: opt_located(r, &m, "fake"),
             field: opt_located(r, &m, "field"),
             op: opt_located(r, &m, "op"),

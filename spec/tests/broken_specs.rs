@@ -81,10 +81,9 @@ fn catalog() -> Catalog {
 #[test]
 fn catalog_needs_report_located_diagnostics() {
     let sources = [fixture_api(), fixture("catalog.yaml")];
-    // Without a catalog only the misspelt behaviour name is wrong: the rest is a valid spec.
-    match load_sources(&sources) {
-        Err(diags) => assert_eq!(diags.len(), 1, "{diags}"),
-        Ok(_) => panic!("`invoice_mesage` is not a built-in behaviour"),
+    // Without a catalog the spec is valid: behaviour names belong to whatever interprets it.
+    if let Err(diags) = load_sources(&sources) {
+        panic!("catalog.yaml is a valid spec on its own:\n{diags}");
     }
     let Err(diags) = load_sources_with(&sources, &catalog()) else {
         panic!("catalog.yaml loaded although it breaks the catalog");

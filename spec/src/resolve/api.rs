@@ -54,6 +54,7 @@ pub(crate) fn resolve_api(apis: &[Located<RawApi>], diags: &mut Diagnostics, fir
     if path_prefixes.is_empty() {
         diags.error_help(loc, "`api` needs at least one entry in `path_prefixes`", "write `path_prefixes: [/v2]`");
     }
+    let location_prefix = resolve_location_prefix(raw, &path_prefixes, diags);
     Api {
         title,
         base_url,
@@ -63,7 +64,22 @@ pub(crate) fn resolve_api(apis: &[Located<RawApi>], diags: &mut Diagnostics, fir
         pagination: resolve_pagination(raw, loc, diags),
         errors: resolve_errors(raw, loc, diags),
         current_user: None,
+        location_prefix,
     }
+}
+
+/// `location_prefix`: one of the prefixes the API is served under.
+fn resolve_location_prefix(raw: &RawApi, served: &[String], diags: &mut Diagnostics) -> Option<String> {
+    let prefix = raw.location_prefix.as_ref()?;
+    if !served.contains(&prefix.value) {
+        diags.error_help(
+            &prefix.loc,
+            format!("`location_prefix` `{}` is not one of `path_prefixes`", prefix.value),
+            format!("write one of: {}", served.join(", ")),
+        );
+        return None;
+    }
+    Some(prefix.value.clone())
 }
 
 fn resolve_auth(raw: &RawApi, loc: &Location, diags: &mut Diagnostics) -> Auth {
@@ -200,5 +216,6 @@ fn empty_api() -> Api {
             retry_after_seconds: 0,
         },
         current_user: None,
+        location_prefix: None,
     }
 }

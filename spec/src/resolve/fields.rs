@@ -190,6 +190,13 @@ pub(crate) fn resolve_fields(
         if let Some(default) = &f.default {
             check_default(r, f, &ty, default);
         }
+        if let Some(seed) = f.seed.as_ref().filter(|v| !value_fits(r, &ty, f.nullable, v)) {
+            r.diags.error_help(
+                &f.name.loc,
+                format!("seed value `{seed}` of field `{}` does not fit its type", f.name.value),
+                "give a value of the field's type (null only for nullable fields)",
+            );
+        }
         let input_name = match (&ty, &f.via) {
             (TypeRef::Ref(_), Some(via)) => via.value.clone(),
             _ => f.name.value.clone(),
@@ -206,6 +213,7 @@ pub(crate) fn resolve_fields(
             input_name,
             input_ident,
             default: f.default.clone(),
+            seed: f.seed.clone(),
             references,
             fake,
             doc: f.doc.clone().unwrap_or_default(),
@@ -371,6 +379,7 @@ pub(crate) fn fill_embeds(r: &mut Resolver<'_>, resources: &[Resource], embeds: 
                 fields.push(Field {
                     input: InputRule::READ_ONLY,
                     default: None,
+                    seed: None,
                     role: None,
                     compute: None,
                     location: name.loc.clone(),
@@ -410,6 +419,7 @@ fn synthetic_name(loc: &Location) -> Field {
         input_name: "name".into(),
         input_ident: "name".into(),
         default: None,
+        seed: None,
         references: None,
         fake: None,
         doc: "Full name.".into(),

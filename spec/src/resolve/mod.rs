@@ -31,8 +31,6 @@ pub(crate) enum Named {
 /// Shared state while resolving.
 pub(crate) struct Resolver<'d> {
     pub(crate) diags: &'d mut Diagnostics,
-    /// The behaviours `behavior:` may name, when loading with a catalog.
-    pub(crate) catalog: Option<&'d Catalog>,
     /// Every enum, type and resource name with what it is and where it was declared.
     pub(crate) names: BTreeMap<String, (Named, Location)>,
     pub(crate) enums: Vec<EnumDef>,
@@ -79,7 +77,7 @@ pub(crate) fn resolve(
     diags: &mut Diagnostics,
 ) -> Option<Spec> {
     let mut api = api::resolve_api(&raw.apis, diags, first_file);
-    let mut r = Resolver { diags, catalog, names: BTreeMap::new(), enums: Vec::new(), types: Vec::new() };
+    let mut r = Resolver { diags, names: BTreeMap::new(), enums: Vec::new(), types: Vec::new() };
     register_names(&mut r, &raw);
     api.current_user = rules::resolve_current_user(&mut r, &raw.apis);
     resolve_enums(&mut r, &raw);

@@ -6,9 +6,9 @@ use super::fields::{parse_input_rule, resolve_fields, resolve_type};
 use super::naming::{self, NameScope};
 use super::{Named, Resolver, ident, pascal};
 use crate::ir::{
-    Api, Behavior, Body, BodyField, Field, Filter, FilterOp, Group, GroupId, Location, Method, OpKind, Operation,
-    OperationId, Pagination, PaginationStyle, ParamBinding, PathParam, PathSegment, PathTemplate, PerPage, Presence,
-    QueryParam, Resource, ResourceId, Response, Schema, TypeId, TypeRef,
+    Api, Body, BodyField, Field, Filter, FilterOp, Group, GroupId, Location, Method, OpKind, Operation, OperationId,
+    Pagination, PaginationStyle, ParamBinding, PathParam, PathSegment, PathTemplate, PerPage, Presence, QueryParam,
+    Resource, ResourceId, Response, Schema, TypeId, TypeRef,
 };
 use crate::raw::{RawOperation, RawResponse, RawSpec};
 use crate::read::Located;
@@ -167,12 +167,8 @@ fn resolve_operation(
         .as_ref()
         .map(|p| resolve_path(r, raw, p, resource, resources))
         .unwrap_or_else(|| (PathTemplate { raw: String::new(), segments: Vec::new() }, Vec::new()));
-    let behavior = match (&raw.behavior, r.catalog) {
-        (Some(b), None) => r.keyword(b, Behavior::ALL, "behavior"),
-        // The catalog decides which names are known; it is checked once the spec is built.
-        (Some(b), Some(_)) => Behavior::ALL.iter().find(|(name, _)| *name == b.value).map(|(_, v)| *v),
-        (None, _) => None,
-    };
+    // Names are the interpreter's: a catalog, when given, checks them once the spec is built.
+    let behavior = raw.behavior.as_ref().map(|b| b.value.clone());
     let selects_current_user = resolve_selects(r, raw, resource, resources, api);
     let (kind, method, status) = (kind?, method?, status?);
     let op_ident = match &raw.name {
@@ -224,7 +220,6 @@ fn resolve_operation(
         response,
         status,
         behavior,
-        behavior_name: raw.behavior.as_ref().map(|b| b.value.clone()),
         behavior_location: raw.behavior.as_ref().map(|b| b.loc.clone()),
         selects_current_user,
         doc: raw.doc.clone().unwrap_or_default(),

@@ -7,7 +7,11 @@ use crate::ir::{Compute, Field, FieldRole, Location, Resource, ResourceId, TypeR
 use crate::raw::{RawApi, RawField, RawSpec};
 use crate::read::Located;
 
-const ROLES: &[(&str, FieldRole)] = &[("created_at", FieldRole::CreatedAt), ("updated_at", FieldRole::UpdatedAt)];
+const ROLES: &[(&str, FieldRole)] = &[
+    ("created_at", FieldRole::CreatedAt),
+    ("updated_at", FieldRole::UpdatedAt),
+    ("recorded_on", FieldRole::RecordedOn),
+];
 
 /// A type as the spec writes it, for messages.
 pub(crate) fn ty_name(r: &Resolver<'_>, ty: &TypeRef, resources: &[Resource]) -> String {
@@ -83,12 +87,19 @@ fn resolve_roles(r: &mut Resolver<'_>, holder: &str, raw: &[RawField], fields: &
         let Some(word) = &f.role else { continue };
         let Some(role) = r.keyword(word, ROLES, "field role") else { continue };
         let Some(ix) = fields.iter().position(|x| x.name == f.name.value) else { continue };
-        if fields[ix].ty != TypeRef::DateTime {
+        let (wanted, wanted_name) = match role {
+            FieldRole::RecordedOn => (TypeRef::Date, "date"),
+            FieldRole::CreatedAt | FieldRole::UpdatedAt => (TypeRef::DateTime, "datetime"),
+        };
+        if fields[ix].ty != wanted {
             let ty = ty_name(r, &fields[ix].ty, resources);
             r.diags.error_help(
                 &word.loc,
-                format!("role `{}` on field `{}` of `{holder}`, which is {ty}, not datetime", word.value, f.name.value),
-                "give the field `type: datetime`, or remove the role",
+                format!(
+                    "role `{}` on field `{}` of `{holder}`, which is {ty}, not {wanted_name}",
+                    word.value, f.name.value
+                ),
+                format!("give the field `type: {wanted_name}`, or remove the role"),
             );
         }
         if let Some((_, first, first_loc)) = seen.iter().find(|(seen_role, _, _)| *seen_role == role) {
