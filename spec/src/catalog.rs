@@ -209,7 +209,9 @@ fn check_need(spec: &Spec, op: &Operation, behavior: &str, need: &Need, loc: &Lo
     };
     let (what, fields, inputs) = subject;
     let Some(field) = fields.iter().chain(inputs).find(|f| f.name == need.field) else {
-        let help = match did_you_mean(&need.field, fields.iter().chain(inputs).map(|f| f.name.as_str())) {
+        // Only a field of a fitting type can be the one renamed away.
+        let fitting = fields.iter().chain(inputs).filter(|f| need.kind.accepts(spec, &f.ty));
+        let help = match did_you_mean(&need.field, fitting.map(|f| f.name.as_str())) {
             Some(close) => format!("add the field, or rename `{close}` back to `{}`", need.field),
             None => "add the field, or rename it back".into(),
         };

@@ -9,6 +9,18 @@ use std::fmt;
 
 use serde_json::Value;
 
+/// The field that identifies a record of a resource, or an item of an array
+/// of objects (`line_items[].id`); the format reserves the name.
+pub const ID_FIELD: &str = "id";
+
+/// The field an embedded summary shows as a record's name; a resource with
+/// `name_from` gets it synthesised from those fields.
+pub const NAME_FIELD: &str = "name";
+
+/// The request-only input of an item type that, set to true on update,
+/// removes the item its `id` names (Rails' nested-attributes convention).
+pub const DESTROY_INPUT: &str = "_destroy";
+
 /// A whole API: settings, enums, value types, resources and operations.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spec {

@@ -6,8 +6,8 @@ use super::naming::{self, NameScope};
 use super::{Named, Resolver, ident};
 use crate::diag::did_you_mean;
 use crate::ir::{
-    FakeHint, Field, InputRule, Location, Presence, RefSource, RefType, Resource, ResourceId, TypeDef, TypeId,
-    TypeOrigin, TypeRef,
+    FakeHint, Field, InputRule, Location, NAME_FIELD, Presence, RefSource, RefType, Resource, ResourceId, TypeDef,
+    TypeId, TypeOrigin, TypeRef,
 };
 use crate::raw::{RawField, TypeExpr};
 use crate::read::Located;
@@ -385,13 +385,13 @@ pub(crate) fn fill_embeds(r: &mut Resolver<'_>, resources: &[Resource], embeds: 
                     location: name.loc.clone(),
                     ..field.clone()
                 });
-            } else if name.value == "name" && !target.name_from.is_empty() {
+            } else if name.value == NAME_FIELD && !target.name_from.is_empty() {
                 fields.push(synthetic_name(&name.loc));
             } else {
                 let candidates = target.fields.iter().map(|f| f.name.as_str());
                 let help = match did_you_mean(&name.value, candidates) {
                     Some(close) => format!("did you mean `{close}`?"),
-                    None if name.value == "name" => {
+                    None if name.value == NAME_FIELD => {
                         format!("add `name_from: [first_name, last_name]` to resource `{}`", target.name)
                     }
                     None => format!("embed one of the fields of `{}`", target.name),
@@ -409,15 +409,15 @@ pub(crate) fn fill_embeds(r: &mut Resolver<'_>, resources: &[Resource], embeds: 
 
 fn synthetic_name(loc: &Location) -> Field {
     Field {
-        name: "name".into(),
-        ident: "name".into(),
+        name: NAME_FIELD.into(),
+        ident: NAME_FIELD.into(),
         ty: TypeRef::String,
         nullable: false,
         optional: false,
         hidden: false,
         input: InputRule::READ_ONLY,
-        input_name: "name".into(),
-        input_ident: "name".into(),
+        input_name: NAME_FIELD.into(),
+        input_ident: NAME_FIELD.into(),
         default: None,
         seed: None,
         references: None,

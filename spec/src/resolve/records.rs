@@ -7,7 +7,7 @@ use super::naming::{self, NameScope};
 use super::rules::ty_name;
 use super::{Named, Resolver};
 use crate::diag::did_you_mean;
-use crate::ir::{DeleteAction, DeleteRule, Field, Location, Resource, Search, SearchPath, SortKey, TypeRef};
+use crate::ir::{DeleteAction, DeleteRule, Field, ID_FIELD, Location, Resource, Search, SearchPath, SortKey, TypeRef};
 use crate::raw::{RawDelete, RawResource, RawSearch};
 
 /// Records created per resource when the spec gives no `seed.count`.
@@ -175,13 +175,13 @@ pub(crate) fn resolve_resource_rules(r: &mut Resolver<'_>, raw: &[RawResource], 
             }
             resources[i].sort.push(SortKey { field: field.to_string(), descending });
         }
-        if resources[i].sort.is_empty() && fields.iter().any(|f| f.name == "id") {
-            resources[i].sort.push(SortKey { field: "id".into(), descending: true });
+        if resources[i].sort.is_empty() && fields.iter().any(|f| f.name == ID_FIELD) {
+            resources[i].sort.push(SortKey { field: ID_FIELD.into(), descending: true });
         }
         if let Some(search) = &res.search {
             resources[i].search = resolve_search(r, &res.name.value, &fields, search);
         }
-        if !res.singleton && fields.iter().all(|f| f.name != "id") {
+        if !res.singleton && fields.iter().all(|f| f.name != ID_FIELD) {
             r.diags.error_help(
                 &res.name.loc,
                 format!("resource `{}` has no `id` field", res.name.value),
