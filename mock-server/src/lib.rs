@@ -13,31 +13,20 @@
 //! # Ok(()) }
 //! ```
 
-mod admin;
-mod auth;
-mod behaviors;
-mod body;
+mod app;
 mod config;
+mod engine;
 mod error;
-mod errors;
-mod faults;
-mod handlers;
-mod journal;
-mod pagination;
-mod persist;
+mod harvest;
+mod http;
+#[cfg(test)]
+mod layers;
 mod plan;
-mod rate_limit;
 mod render;
-mod rendered;
-mod search;
 mod seed;
-mod server;
-mod state;
 mod store;
-mod validate;
 mod values;
 
 pub use config::Config;
 pub use error::Error;
-pub use server::{MockServer, router};
-pub use state::AppState;
+pub use http::{AppState, MockServer, router};

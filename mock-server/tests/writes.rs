@@ -6,7 +6,7 @@ mod common;
 use axum::body::Body;
 use axum::http::Request;
 use common::*;
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn create_answers_201_with_location_and_defaults() {
@@ -303,4 +303,75 @@ async fn time_on_a_project_the_user_is_not_assigned_to_is_refused() {
     assert_eq!(r.json(), json!({"message": "User assignment must exist, Task assignment must exist"}));
     let after = call(&s, "GET", "/v2/time_entries?per_page=1", None).await.json()["total_entries"].clone();
     assert_eq!(before, after, "nothing was stored");
+}
+
+/// A JSON number as the decimal it is written as.
+fn decimal(v: &Value) -> rust_decimal::Decimal {
+    v.to_string().parse().unwrap_or_else(|e| panic!("{v} is not a decimal: {e}"))
+}
+
+/// Harvest's rounding: two places, halves away from zero.
+fn half_up(d: rust_decimal::Decimal) -> rust_decimal::Decimal {
+    d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+}
+
+#[tokio::test]
+async fn money_is_decimal_and_rounds_half_up() {
+    let s = state();
+    let client = s.ids("client")[0];
+    // 1 × 2.675 is 2.68: binary floats hold 2.67499999… and round it down.
+    let r = call(&s, "POST", "/v2/invoices", Some(&json!({"client_id": client,
+        "line_items": [{"kind": "Service", "quantity": 1, "unit_price": 2.675}, {"kind": "Service", "quantity": 0.5, "unit_price": 5.35}]}))).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let inv = r.json();
+    assert_eq!(inv["line_items"][0]["amount"], json!(2.68), "{inv}");
+    // 0.5 × 5.35 = 2.675 exactly; as floats 2.67499999…
+    assert_eq!(inv["line_items"][1]["amount"], json!(2.68), "{inv}");
+    assert_eq!(inv["amount"], json!(5.36));
+}
+
+#[tokio::test]
+async fn invoice_totals_over_many_lines_equal_the_decimal_sum() {
+    let s = state();
+    let client = s.ids("client")[0];
+    // Quarter-hour quantities and odd cents: many products end in a half cent.
+    let mut seed = 0x2545_f491_u64;
+    let mut next = |n: u64| {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % n
+    };
+    let items: Vec<Value> = (0..120)
+        .map(|_| {
+            let quantity = (next(40) + 1) as f64 * 0.25;
+            let cents = next(200_000) * 2 + 1;
+            json!({"kind": "Service", "quantity": quantity, "unit_price": cents as f64 / 100.0, "taxed": next(2) == 0})
+        })
+        .collect();
+    let r = call(
+        &s,
+        "POST",
+        "/v2/invoices",
+        Some(&json!({"client_id": client, "tax": 8.25, "discount": 3.5, "line_items": items})),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let inv = r.json();
+    let lines = inv["line_items"].as_array().unwrap();
+    assert_eq!(lines.len(), 120);
+    let (mut subtotal, mut taxed) = (rust_decimal::Decimal::ZERO, rust_decimal::Decimal::ZERO);
+    for line in lines {
+        let amount = half_up(decimal(&line["quantity"]) * decimal(&line["unit_price"]));
+        assert_eq!(decimal(&line["amount"]), amount, "{line}");
+        subtotal += amount;
+        if line["taxed"] == json!(true) {
+            taxed += amount;
+        }
+    }
+    let hundred = rust_decimal::Decimal::from(100);
+    let tax = half_up(taxed * decimal(&json!(8.25)) / hundred);
+    let discount = half_up(subtotal * decimal(&json!(3.5)) / hundred);
+    assert_eq!(decimal(&inv["tax_amount"]), tax);
+    assert_eq!(decimal(&inv["discount_amount"]), discount);
+    assert_eq!(decimal(&inv["amount"]), subtotal + tax - discount);
+    assert_eq!(decimal(&inv["due_amount"]), subtotal + tax - discount);
 }

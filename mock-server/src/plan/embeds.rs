@@ -2,7 +2,7 @@
 //! "code"}`) comes from in its target record, and which tables a record's
 //! rendering reads, decided once at start-up.
 
-use harvest_spec::ir::{Spec, TypeId, TypeRef};
+use harvest_spec::ir::{ID_FIELD, NAME_FIELD, Spec, TypeId, TypeRef};
 
 use super::ResInfo;
 
@@ -54,8 +54,8 @@ fn visit(spec: &Spec, res: &[ResInfo], ty: &TypeRef, out: &mut [Option<EmbedPlan
                     .map(|f| {
                         let src = match info.ix(&f.name) {
                             Some(ix) => EmbedSrc::Field(ix),
-                            None if f.name == "name" => EmbedSrc::DisplayName,
-                            None if f.name == "id" => EmbedSrc::Id,
+                            None if f.name == NAME_FIELD => EmbedSrc::DisplayName,
+                            None if f.name == ID_FIELD => EmbedSrc::Id,
                             None => EmbedSrc::Null,
                         };
                         (f.name.clone(), src)

@@ -8,7 +8,7 @@ mod routes;
 use std::collections::HashMap;
 
 use harvest_spec::Spec;
-use harvest_spec::ir::{RefSource, ResourceId, TypeRef};
+use harvest_spec::ir::{FakeHint, ID_FIELD, OpKind, OperationId, ParamBinding, RefSource, ResourceId, TypeRef};
 
 pub use embeds::{EmbedPlan, EmbedSrc};
 pub use ops::{BodyPlan, FilterPlan, OpPlan, humanize};
@@ -44,6 +44,8 @@ pub struct ResInfo {
     pub seed_rank: usize,
     /// Boolean fields a search or a list filter can name, kept indexed by the store.
     pub bools: Vec<usize>,
+    /// The get operation that reads one record by its id (where a new record can be read).
+    pub get_op: Option<OperationId>,
 }
 
 impl ResInfo {
@@ -80,6 +82,12 @@ pub struct Plan {
     pub embeds: Vec<Option<EmbedPlan>>,
     /// Per resource: the tables its rendered records read.
     pub render_deps: Vec<Vec<usize>>,
+    /// The resource whose record a token acts as.
+    pub current_user: Option<ResourceId>,
+    /// The account's currency: the singleton resource and its currency-code field.
+    pub account_currency: Option<(usize, usize)>,
+    /// Prefix of the absolute URLs the API hands out (`Location`).
+    pub location_prefix: String,
 }
 
 impl Plan {
@@ -106,12 +114,12 @@ impl Plan {
                     .ok_or_else(|| Error::Plan(format!("sort field {} of {} is not a field", k.field, r.name)))?;
                 sort.push((ix, k.descending));
             }
-            if let Some(id) = index_of.get("id")
+            if let Some(id) = index_of.get(ID_FIELD)
                 && !sort.iter().any(|(i, _)| i == id)
             {
                 sort.push((*id, true));
             }
-            let id_ix = index_of.get("id").copied();
+            let id_ix = index_of.get(ID_FIELD).copied();
             let filtered = |name: &str| {
                 r.search.as_ref().is_some_and(|s| s.fields.iter().any(|f| f == name))
                     || r.operations
@@ -126,7 +134,11 @@ impl Plan {
                 .filter(|(_, f)| f.ty == TypeRef::Boolean && filtered(&f.name))
                 .map(|(ix, _)| ix)
                 .collect();
-            res.push(ResInfo { index_of, id_ix, refs, sort, unique_keys: Vec::new(), seed_rank: 0, bools });
+            let get_op = r.operations.iter().copied().find(|o| {
+                let op = spec.operation(*o);
+                op.kind == OpKind::Get && op.path_params.iter().any(|p| p.binding == ParamBinding::SelfId)
+            });
+            res.push(ResInfo { index_of, id_ix, refs, sort, unique_keys: Vec::new(), seed_rank: 0, bools, get_op });
         }
         // Unique keys: every `match` ref names the target fields that identify one record.
         for r in &spec.resources {
@@ -149,14 +161,37 @@ impl Plan {
             res[id.0].seed_rank = rank;
         }
         let mut ops = Vec::with_capacity(spec.operations.len());
-        for op in &spec.operations {
-            ops.push(ops::plan_op(&spec, &res, op)?);
+        for (i, op) in spec.operations.iter().enumerate() {
+            ops.push(ops::plan_op(&spec, &res, OperationId(i), op)?);
         }
         let routes = RouteTable::build(&spec);
         let embeds = embeds::plan(&spec, &res);
         let render_deps = embeds::render_deps(&spec);
-        Ok(Plan { spec, res, ops, routes, seed_order, embeds, render_deps })
+        let current_user = spec.api.current_user;
+        let account_currency = spec.resources.iter().position(|r| r.singleton).and_then(|c| {
+            let ix = spec.resources[c].fields.iter().position(|f| f.fake == Some(FakeHint::CurrencyCode))?;
+            Some((c, ix))
+        });
+        let location_prefix = location_prefix(&spec);
+        Ok(Plan {
+            spec,
+            res,
+            ops,
+            routes,
+            seed_order,
+            embeds,
+            render_deps,
+            current_user,
+            account_currency,
+            location_prefix,
+        })
     }
+}
+
+/// The spec's `location_prefix` (the prefix the real service writes into
+/// `Location`), else the first prefix served.
+fn location_prefix(spec: &Spec) -> String {
+    spec.api.location_prefix.clone().or_else(|| spec.api.path_prefixes.first().cloned()).unwrap_or_default()
 }
 
 /// Resources ordered so that every ref target comes before its holders

@@ -2,7 +2,7 @@
 
 use harvest_spec::Spec;
 use harvest_spec::ir::{
-    Behavior, FilterOp, OpKind, Operation, Pagination, ParamBinding, ResourceId, Response, TypeRef,
+    FilterOp, OpKind, Operation, OperationId, Pagination, ParamBinding, ResourceId, Response, TypeRef,
 };
 use serde_json::Value;
 
@@ -65,12 +65,16 @@ pub struct BodyPlan {
 /// Everything the generic handlers need about one operation.
 #[derive(Debug, Clone)]
 pub struct OpPlan {
+    /// The operation planned.
+    pub id: OperationId,
     /// What it does.
     pub kind: OpKind,
     /// Resource worked on.
     pub resource: Option<ResourceId>,
-    /// Built-in behaviour.
-    pub behavior: Option<Behavior>,
+    /// Name of the behaviour the spec attaches.
+    pub behavior: Option<String>,
+    /// Selects the current user's record instead of one named by the path.
+    pub selects_current_user: bool,
     /// Path parameter holding the record's own id.
     pub self_param: Option<usize>,
     /// Path parameters selecting parents.
@@ -98,7 +102,7 @@ pub fn humanize(name: &str) -> String {
     s
 }
 
-pub(super) fn plan_op(spec: &Spec, res: &[ResInfo], op: &Operation) -> Result<OpPlan, Error> {
+pub(super) fn plan_op(spec: &Spec, res: &[ResInfo], id: OperationId, op: &Operation) -> Result<OpPlan, Error> {
     let info = op.resource.map(|r| &res[r.0]);
     let resource = op.resource.map(|r| spec.resource(r));
     let mut self_param = None;
@@ -171,9 +175,11 @@ pub(super) fn plan_op(spec: &Spec, res: &[ResInfo], op: &Operation) -> Result<Op
         }
     }
     Ok(OpPlan {
+        id,
         kind: op.kind,
         resource: op.resource,
-        behavior: op.behavior,
+        behavior: op.behavior.clone(),
+        selects_current_user: op.selects_current_user,
         self_param,
         parents,
         filters,

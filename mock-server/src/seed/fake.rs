@@ -129,21 +129,3 @@ pub fn by_type(plan: &Plan, ty: &TypeRef, rng: &mut ChaCha8Rng) -> Value {
         TypeRef::Json | TypeRef::Object(_) | TypeRef::Ref(_) => Value::Null,
     }
 }
-
-/// Values some well-known unhinted fields take.
-pub fn by_name(name: &str) -> Option<Value> {
-    let s = |x: &str| Some(Value::String(x.to_string()));
-    match name {
-        "date_format" => s("%Y-%m-%d"),
-        "plan_type" => s("simple-v4"),
-        "decimal_symbol" => s("."),
-        "thousands_separator" => s(","),
-        "color_scheme" => s("orange"),
-        "file_name" => s("receipt.pdf"),
-        "content_type" => s("application/pdf"),
-        "service" => s("example.com"),
-        "is_active" => Some(Value::Bool(true)),
-        "locked_reason" | "transaction_id" | "timer_started_at" | "started_time" | "ended_time" => Some(Value::Null),
-        _ => None,
-    }
-}

@@ -1,28 +1,34 @@
 //! Deterministic seeding: every resource in dependency order, relations
-//! consistent, one random stream per resource derived from the seed.
+//! consistent, one random stream per resource derived from the seed, then
+//! the API's own consistency passes ([`SeedPass`]) in the order given.
 
 mod fake;
-mod fixups;
 mod matching;
 
 use std::collections::HashSet;
 
 use chrono::Duration;
-use harvest_spec::ir::{Field, RefSource, Schema, TypeRef};
+use harvest_spec::ir::{Field, FieldRole, ID_FIELD, RefSource, Schema, TypeRef};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{Map, Value};
 
 pub use fake::anchor;
-pub use fixups::{me_name, resource_with};
 
 use crate::plan::Plan;
 use crate::store::{Cell, Rec, Store, ref_id};
 use crate::values::fmt_datetime;
 
+/// A pass over the generated store that makes it consistent with rules the
+/// generic generator does not know (an API's totals, timers, histories).
+pub trait SeedPass: Send + Sync {
+    /// Adjusts the store; `rng` is one stream shared by every pass, in order.
+    fn apply(&self, plan: &Plan, store: &mut Store, rng: &mut ChaCha8Rng);
+}
+
 /// Builds the seeded store.
-pub fn seed(plan: &Plan, seed: u64, scale: f64) -> Store {
+pub fn seed(plan: &Plan, passes: &[Box<dyn SeedPass>], seed: u64, scale: f64) -> Store {
     let mut g = Gen { plan, store: Store::empty(plan), ids: vec![Vec::new(); plan.spec.resources.len()], counter: 0 };
     g.store.seed = seed;
     g.store.scale = scale;
@@ -68,7 +74,9 @@ pub fn seed(plan: &Plan, seed: u64, scale: f64) -> Store {
         }
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
-    fixups::apply(plan, &mut g.store, &mut rng);
+    for pass in passes {
+        pass.apply(plan, &mut g.store, &mut rng);
+    }
     g.store
 }
 
@@ -131,10 +139,12 @@ impl Gen<'_> {
             rec[ix] = self.field(f, rng).map(Cell::from);
         }
         // 5. Timestamps: created_at <= updated_at <= anchor.
-        if let (Some(c), Some(u)) = (info.ix("created_at"), info.ix("updated_at")) {
+        if let (Some(c), Some(u)) =
+            (res.field_with_role(FieldRole::CreatedAt), res.field_with_role(FieldRole::UpdatedAt))
+        {
             // Work is recorded on the day it was done; other records any time in the window.
-            let day = info
-                .ix("spent_date")
+            let day = res
+                .field_with_role(FieldRole::RecordedOn)
                 .and_then(|ix| rec[ix].as_ref())
                 .and_then(Cell::as_str)
                 .and_then(crate::values::parse_date)
@@ -155,8 +165,8 @@ impl Gen<'_> {
 
     fn field(&mut self, f: &Field, rng: &mut ChaCha8Rng) -> Option<Value> {
         let plan = self.plan;
-        if let Some(v) = fake::by_name(&f.name) {
-            return Some(v);
+        if let Some(v) = &f.seed {
+            return Some(v.clone());
         }
         if f.optional && f.fake.is_none() {
             return None;
@@ -197,7 +207,7 @@ impl Gen<'_> {
     fn object(&mut self, schema: Schema, rng: &mut ChaCha8Rng) -> Value {
         let mut out = Map::new();
         for f in self.plan.spec.fields_of(schema) {
-            let v = if f.name == "id" && matches!(f.ty, TypeRef::Id) {
+            let v = if f.name == ID_FIELD && matches!(f.ty, TypeRef::Id) {
                 Some(Value::from(self.store.alloc_item()))
             } else {
                 self.field(f, rng)

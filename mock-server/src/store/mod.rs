@@ -2,6 +2,10 @@
 //! and indexes on every top-level ref field and filterable boolean.
 
 mod cell;
+mod order;
+pub mod persist;
+
+pub use cell::{Cell, cmp_json};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -10,8 +14,6 @@ use std::sync::{Arc, OnceLock};
 use serde::{Deserialize, Serialize};
 
 use crate::plan::Plan;
-
-pub use cell::{Cell, cmp_json};
 
 /// One record: values in spec field order; `None` = key absent from responses.
 pub type Rec = Vec<Option<Cell>>;
@@ -75,6 +77,16 @@ impl Order {
         let i = self.by_id.binary_search_by_key(&id, |(k, _)| *k).ok()?;
         self.by_id.get(i).map(|(_, p)| *p as usize)
     }
+}
+
+/// A write to a field the resource does not have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("resource {resource} has no field {field}")]
+pub struct UnknownField {
+    /// The resource written to.
+    pub resource: String,
+    /// The field name that is not one of its fields.
+    pub field: String,
 }
 
 /// The whole account.
@@ -236,9 +248,19 @@ impl Store {
         self.get(r, id)?.get(ix)?.as_ref()
     }
 
-    /// Sets a named field (ignored when the resource has no such field or record).
-    pub fn set(&mut self, plan: &Plan, r: usize, id: i64, name: &str, v: impl Into<Cell>) {
-        let Some(ix) = plan.res[r].ix(name) else { return };
+    /// Sets a named field of a record (nothing when there is no such record);
+    /// a field the resource does not have is an error.
+    pub fn set(&mut self, plan: &Plan, r: usize, id: i64, name: &str, v: impl Into<Cell>) -> Result<(), UnknownField> {
+        let ix = plan.res[r]
+            .ix(name)
+            .ok_or_else(|| UnknownField { resource: plan.spec.resources[r].name.clone(), field: name.to_string() })?;
+        self.set_at(plan, r, id, ix, v);
+        Ok(())
+    }
+
+    /// Sets the field at position `ix` of a record, keeping indexes and the
+    /// list order right (nothing when there is no such record or position).
+    pub fn set_at(&mut self, plan: &Plan, r: usize, id: i64, ix: usize, v: impl Into<Cell>) {
         let Some(rec) = self.tables[r].rows.get_mut(&id) else { return };
         let Some(slot) = rec.get_mut(ix) else { return };
         let old = slot.replace(v.into());

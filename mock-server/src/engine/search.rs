@@ -1,0 +1,142 @@
+//! The offline search action, `POST /{entity}/search`, over the live store.
+//!
+//! The search engine (`harvest-search`) checks and runs the request; this
+//! module exposes the store to it: stored records rendered as responses are,
+//! with the store's indexes answering equality on `id`, on ref ids
+//! (`client.id`) and on filterable booleans (`is_billed`), so selective
+//! filters do not scan every record.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use harvest_search::{Rec, Schema, Source};
+use harvest_spec::ir::{ID_FIELD, OperationId, Response as Shape, Schema as RecordShape};
+use serde_json::Value;
+
+use super::{ApiError, ApiResult, Bound};
+use crate::plan::Plan;
+use crate::render;
+use crate::store::Store;
+
+/// What a search entity reads.
+#[derive(Debug, Clone)]
+enum Target {
+    /// A stored resource.
+    Resource(usize),
+    /// The rows of a report over all the data: the report's operation and its row shape.
+    Report(OperationId, RecordShape),
+}
+
+/// Every searchable entity of the spec, decided at start-up.
+#[derive(Debug, Default)]
+pub struct SearchTable {
+    entities: BTreeMap<String, (Target, Schema)>,
+}
+
+impl SearchTable {
+    /// The searchable entities of a plan: its resources with `search`, and report rows with `search`.
+    pub fn build(plan: &Plan) -> SearchTable {
+        let mut entities = BTreeMap::new();
+        for (entity, (shape, schema)) in Schema::all_from_spec(&plan.spec) {
+            let target = match shape {
+                RecordShape::Resource(r) => Some(Target::Resource(r.0)),
+                RecordShape::Type(t) => plan.ops.iter().find_map(|op| match (&op.response, &op.behavior) {
+                    (Shape::List(RecordShape::Type(rt)), Some(_)) if *rt == t => Some(Target::Report(op.id, shape)),
+                    _ => None,
+                }),
+            };
+            if let Some(target) = target {
+                entities.insert(entity, (target, schema));
+            }
+        }
+        SearchTable { entities }
+    }
+
+    /// Whether `entity` can be searched.
+    pub fn has(&self, entity: &str) -> bool {
+        self.entities.contains_key(entity)
+    }
+
+    /// Answers one search request.
+    pub fn search(&self, plan: &Plan, bound: &Bound, store: &Store, entity: &str, body: &Value) -> ApiResult<Value> {
+        let (target, schema) = self.entities.get(entity).ok_or(ApiError::NotFound)?;
+        let request = harvest_search::parse_request(body, schema).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        let (page, took_ms) = match target {
+            Target::Resource(r) => {
+                let source = StoreSource { plan, store, r: *r };
+                harvest_search::search(&request, schema, &source)
+            }
+            Target::Report(op, shape) => {
+                let rows = bound.of_op(op.0).and_then(|b| b.report_rows(plan, store, *shape)).unwrap_or_default();
+                harvest_search::search(&request, schema, &rows.as_slice())
+            }
+        }
+        .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        Ok(page.to_json(took_ms))
+    }
+}
+
+/// One resource's records, rendered on demand.
+struct StoreSource<'a> {
+    plan: &'a Plan,
+    store: &'a Store,
+    r: usize,
+}
+
+impl StoreSource<'_> {
+    fn render(&self, id: i64) -> Option<Rec<'_>> {
+        let rec = self.store.get(self.r, id)?;
+        Some(Cow::Owned(render::record(self.plan, self.store, self.r, rec)))
+    }
+}
+
+impl Source for StoreSource<'_> {
+    fn scan(&self) -> Box<dyn Iterator<Item = Rec<'_>> + '_> {
+        let table = &self.store.tables[self.r];
+        Box::new(table.rows.values().map(|rec| Cow::Owned(render::record(self.plan, self.store, self.r, rec))))
+    }
+
+    fn lookup_eq(&self, path: &str, value: &Value) -> Option<Vec<Rec<'_>>> {
+        let info = &self.plan.res[self.r];
+        if let Some(b) = value.as_bool() {
+            let ix = info.ix(path).filter(|ix| info.bools.contains(ix))?;
+            let ids = self.store.with_bool(self.r, ix, b);
+            return Some(ids.into_iter().flatten().filter_map(|id| self.render(*id)).collect());
+        }
+        let id = value.as_i64()?;
+        if path == ID_FIELD {
+            return Some(self.render(id).into_iter().collect());
+        }
+        let field = path.strip_suffix(".id")?;
+        let ix = info.ix(field).filter(|ix| info.ref_at(*ix).is_some())?;
+        let ids = self.store.tables[self.r].index.get(&ix)?.get(&id).cloned().unwrap_or_default();
+        Some(ids.into_iter().filter_map(|id| self.render(id)).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Config;
+    use crate::app::App;
+
+    #[test]
+    fn ids_ref_ids_and_booleans_are_answered_by_indexes() {
+        let state = App::new(Config::default()).unwrap_or_else(|e| panic!("{e}"));
+        let inner = &state.inner;
+        let store = inner.store.read().unwrap_or_else(|e| panic!("{e}"));
+        let r = inner.plan.spec.resource_named("time_entry").map(|id| id.0).unwrap_or_else(|| panic!("no time_entry"));
+        let source = StoreSource { plan: &inner.plan, store: &store, r };
+        let all: Vec<Value> = source.scan().map(|c| c.into_owned()).collect();
+        let billed =
+            source.lookup_eq("is_billed", &Value::Bool(true)).unwrap_or_else(|| panic!("is_billed is not indexed"));
+        assert_eq!(billed.len(), all.iter().filter(|e| e["is_billed"] == Value::Bool(true)).count());
+        assert!(billed.len() < all.len());
+        let project = all[0]["project"]["id"].clone();
+        let on_project =
+            source.lookup_eq("project.id", &project).unwrap_or_else(|| panic!("project.id is not indexed"));
+        assert_eq!(on_project.len(), all.iter().filter(|e| e["project"]["id"] == project).count());
+        assert_eq!(source.lookup_eq("id", &all[0]["id"]).map(|v| v.len()), Some(1));
+        assert!(source.lookup_eq("notes", &Value::String("x".into())).is_none(), "text is not indexed");
+    }
+}

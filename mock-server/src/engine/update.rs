@@ -1,0 +1,43 @@
+//! The update executor: a partial update; the `updated_at` role always advances.
+
+use harvest_spec::ir::FieldRole;
+
+use super::{ApiError, ApiResult, Ctx, Output, relations, validate};
+use crate::store::{Cell, Store};
+use crate::values::{fmt_datetime, now, parse_datetime};
+
+/// Answers an update operation.
+pub fn update(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
+    let plan = ctx.plan;
+    let r = ctx.res()?;
+    let id = super::get::find(ctx, store, r)?;
+    let mut rec = store.get(r, id).cloned().ok_or(ApiError::NotFound)?;
+    let mut problems = validate::apply_body(ctx, store, r, &mut rec, false);
+    for b in ctx.bound.of_resource(r) {
+        b.before_update(ctx, store, &mut rec, &mut problems);
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::problems(&problems));
+    }
+    if let Some(ix) = plan.spec.resources[r].field_with_role(FieldRole::UpdatedAt) {
+        let old = rec[ix].as_ref().and_then(Cell::as_str).and_then(parse_datetime);
+        let mut stamp = now();
+        if let Some(old) = old
+            && let Some(n) = parse_datetime(&stamp)
+            && n <= old
+        {
+            stamp = fmt_datetime(old + chrono::Duration::seconds(1));
+        }
+        rec[ix] = Some(Cell::from(stamp));
+    }
+    let unresolved = relations::relink(plan, store, r, &mut rec);
+    if !unresolved.is_empty() {
+        return Err(ApiError::problems(&unresolved));
+    }
+    store.put(plan, r, id, rec);
+    relations::relink_dependants(plan, store, r, id);
+    if let Some(b) = ctx.behavior() {
+        b.after_write(ctx, store, id, false);
+    }
+    super::record_doc(ctx, store, r, id)
+}

@@ -1,0 +1,187 @@
+//! Invoice and estimate money: line-item amounts and document totals, what
+//! is still due after payments, and the seeding passes that keep billed work
+//! and payments consistent with them. All in decimals, rounded half up.
+
+use std::collections::BTreeMap;
+
+use harvest_spec::ir::Compute;
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use super::put;
+use crate::plan::Plan;
+use crate::store::{Cell, Store, ref_id};
+use crate::values::{decimal, money, round_money};
+
+/// A stored number as a decimal (0 when absent).
+fn dec_of(store: &Store, plan: &Plan, r: usize, id: i64, name: &str) -> Decimal {
+    store.num(plan, r, id, name).and_then(decimal).unwrap_or_default()
+}
+
+/// A JSON number as a decimal.
+fn dec_value(v: Option<&Value>) -> Option<Decimal> {
+    v.and_then(Value::as_f64).and_then(decimal)
+}
+
+/// Recomputes line-item amounts (each item's computed field: quantity ×
+/// unit price, as the spec declares) and the totals of an invoice or
+/// estimate: amount = subtotal + taxes − discount; for invoices also `due_amount`.
+pub fn totals(plan: &Plan, store: &mut Store, r: usize, id: i64, with_due: bool) {
+    let pct = |n: &str| dec_of(store, plan, r, id, n);
+    let hundred = Decimal::from(100);
+    let (tax, tax2, discount) = (pct("tax"), pct("tax2"), pct("discount"));
+    let mut subtotal = Decimal::ZERO;
+    let mut taxed = Decimal::ZERO;
+    let mut taxed2 = Decimal::ZERO;
+    let mut items = match store.field(plan, r, id, "line_items") {
+        Some(Cell::Json(v)) => v.as_array().cloned().unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let computed = line_item_amount(plan, r);
+    for it in &mut items {
+        let Some(m) = it.as_object_mut() else { continue };
+        let Some((target, operands)) = &computed else { continue };
+        let amount = round_money(
+            operands.iter().map(|(name, default)| dec_value(m.get(name.as_str())).unwrap_or(*default)).product(),
+        );
+        m.insert(target.clone(), money(amount));
+        subtotal += amount;
+        if m.get("taxed").and_then(Value::as_bool).unwrap_or(false) {
+            taxed += amount;
+        }
+        if m.get("taxed2").and_then(Value::as_bool).unwrap_or(false) {
+            taxed2 += amount;
+        }
+    }
+    let tax_amount = round_money(taxed * tax / hundred);
+    let tax2_amount = round_money(taxed2 * tax2 / hundred);
+    let discount_amount = round_money(subtotal * discount / hundred);
+    let amount = round_money(subtotal + tax_amount + tax2_amount - discount_amount);
+    put(plan, store, r, id, "line_items", Value::Array(items));
+    put(plan, store, r, id, "tax_amount", money(tax_amount));
+    put(plan, store, r, id, "tax2_amount", money(tax2_amount));
+    put(plan, store, r, id, "discount_amount", money(discount_amount));
+    put(plan, store, r, id, "amount", money(amount));
+    if with_due {
+        settle(plan, store, r, id);
+    }
+}
+
+/// The line-item field the spec computes as a product, and its operands'
+/// names with the value an absent one counts as (`amount` = `quantity` × `unit_price`).
+fn line_item_amount(plan: &Plan, r: usize) -> Option<(String, Vec<(String, Decimal)>)> {
+    let ix = plan.res[r].ix("line_items")?;
+    let harvest_spec::ir::TypeRef::Array(inner) = &plan.spec.resources[r].fields[ix].ty else { return None };
+    let harvest_spec::ir::TypeRef::Object(t) = inner.as_ref() else { return None };
+    let fields = &plan.spec.type_def(*t).fields;
+    fields.iter().find_map(|f| match &f.compute {
+        Some(Compute::Product(ops)) => {
+            let names = ops
+                .iter()
+                .filter_map(|o| fields.get(*o))
+                .map(|o| (o.name.clone(), dec_value(o.default.as_ref()).unwrap_or_default()))
+                .collect();
+            Some((f.name.clone(), names))
+        }
+        None => None,
+    })
+}
+
+/// The payments resource and its invoice ref position.
+fn payments_of(plan: &Plan, inv: usize) -> Option<(usize, usize)> {
+    let p = super::resource_with(plan, "invoice_payment_create")?;
+    let ix = plan.res[p].refs.iter().find(|rf| rf.target.0 == inv)?.ix;
+    Some((p, ix))
+}
+
+/// `due_amount` = amount − payments; `paid` once nothing is due, `open` again when something is.
+pub fn settle(plan: &Plan, store: &mut Store, inv: usize, id: i64) {
+    let amount = dec_of(store, plan, inv, id, "amount");
+    let (paid, last_paid) = match payments_of(plan, inv) {
+        Some((p, ix)) => {
+            let ids = store.referring(p, ix, id);
+            let paid: Decimal = ids.iter().map(|pid| dec_of(store, plan, p, *pid, "amount")).sum();
+            let last = ids.last().and_then(|pid| store.field(plan, p, *pid, "paid_at").cloned());
+            (paid, last)
+        }
+        None => (Decimal::ZERO, None),
+    };
+    let due = round_money((amount - paid).max(Decimal::ZERO));
+    put(plan, store, inv, id, "due_amount", money(due));
+    let state = store.field(plan, inv, id, "state").and_then(Cell::as_str).unwrap_or("draft").to_string();
+    if due <= Decimal::ZERO && paid > Decimal::ZERO && state != "paid" {
+        put(plan, store, inv, id, "state", Value::String("paid".into()));
+    } else if due > Decimal::ZERO && state == "paid" {
+        put(plan, store, inv, id, "state", Value::String("open".into()));
+    }
+    let paid_now = store.field(plan, inv, id, "state").and_then(Cell::as_str) == Some("paid");
+    let at = if paid_now { last_paid.unwrap_or(Cell::Null) } else { Cell::Null };
+    let date = at.as_str().map_or(Cell::Null, |s| Cell::from(s.chars().take(10).collect::<String>()));
+    put(plan, store, inv, id, "paid_at", at);
+    put(plan, store, inv, id, "paid_date", date);
+}
+
+/// Seeding: payments only on sent invoices and never more than is due.
+pub fn settle_all(plan: &Plan, store: &mut Store, p: usize) {
+    let Some(ix) = plan.res[p].refs.first().map(|rf| rf.ix) else { return };
+    let Some(inv) = plan.res[p].refs.first().map(|rf| rf.target.0) else { return };
+    let mut by_invoice: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    for (pid, rec) in &store.tables[p].rows {
+        if let Some(i) = ref_id(rec.get(ix)) {
+            by_invoice.entry(i).or_default().push(*pid);
+        }
+    }
+    for (i, pids) in by_invoice {
+        let state = store.field(plan, inv, i, "state").and_then(Cell::as_str).unwrap_or("draft").to_string();
+        let mut left = dec_of(store, plan, inv, i, "amount");
+        for pid in pids {
+            let amt = dec_of(store, plan, p, pid, "amount").min(left);
+            if state == "draft" || amt <= Decimal::ZERO {
+                store.remove(plan, p, pid);
+                continue;
+            }
+            left = round_money(left - amt);
+            put(plan, store, p, pid, "amount", money(amt));
+            if let Some(at) = store.field(plan, p, pid, "paid_at").and_then(Cell::as_str).map(str::to_string) {
+                put(plan, store, p, pid, "paid_date", Value::String(at.chars().take(10).collect()));
+            }
+        }
+    }
+    let ids: Vec<i64> = store.tables[inv].rows.keys().copied().collect();
+    for i in ids {
+        if store.field(plan, inv, i, "state").and_then(Cell::as_str) == Some("paid") && payments_of(plan, inv).is_some()
+        {
+            // A paid invoice without payments is open until one arrives.
+            put(plan, store, inv, i, "state", Value::String("open".into()));
+        }
+        settle(plan, store, inv, i);
+    }
+}
+
+/// Seeding: billed records point at an invoice of their own client.
+pub fn rebill(plan: &Plan, store: &mut Store, r: usize, ix: usize, inv: usize) {
+    let Some(client_ix) = plan.res[r].ix("client") else { return };
+    let Some(inv_client_ix) = plan.res[inv].ix("client") else { return };
+    let ids: Vec<i64> = store.tables[r].rows.keys().copied().collect();
+    for id in ids {
+        let Some(rec) = store.get(r, id) else { continue };
+        let billed = ref_id(rec.get(ix)).is_some();
+        let mut new = Value::Null;
+        if billed && let Some(c) = ref_id(rec.get(client_ix)) {
+            let invs = store.referring(inv, inv_client_ix, c);
+            if !invs.is_empty() {
+                new = Value::from(invs[(id as usize) % invs.len()]);
+            }
+        }
+        let is_billed = !new.is_null();
+        if billed {
+            let name = plan.spec.resources[r].fields[ix].name.clone();
+            put(plan, store, r, id, &name, new);
+        }
+        put(plan, store, r, id, "is_billed", Value::Bool(is_billed));
+        if is_billed {
+            put(plan, store, r, id, "is_locked", Value::Bool(true));
+            put(plan, store, r, id, "locked_reason", Value::String("Item Invoiced and Approved".into()));
+        }
+    }
+}

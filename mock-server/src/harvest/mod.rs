@@ -1,0 +1,119 @@
+//! Harvest's own rules, as behaviours registered under the names the spec's
+//! `behavior:` keys use. Each declares the fields it reads and writes
+//! ([`needs`]); the spec loader checks them, so a renamed or retyped field
+//! is a located load error, never a rule that silently stops applying.
+//! This is the one module of the crate that names Harvest's fields.
+
+mod documents;
+mod import;
+mod invoices;
+mod needs;
+mod payments;
+mod rates;
+mod reports;
+mod seeding;
+mod timers;
+mod users;
+
+use std::sync::Arc;
+
+use crate::engine::{Behavior, Registry};
+use crate::plan::Plan;
+use crate::render::display_name;
+use crate::seed::SeedPass;
+use crate::store::{Cell, Rec, Store};
+use reports::{Report, ReportKind};
+use timers::TimerAction;
+
+/// Every Harvest behaviour by spec name, and the seeding pass that keeps
+/// seeded data consistent with them.
+pub fn rules() -> (Registry, Vec<Box<dyn SeedPass>>) {
+    let mut reg = Registry::default();
+    let mut add = |name: &str, b: Arc<dyn Behavior>| reg.register(name, needs::of(name), b);
+    add("time_entry_timer", Arc::new(timers::Timer));
+    add("time_entry_restart", Arc::new(TimerAction::Restart));
+    add("time_entry_stop", Arc::new(TimerAction::Stop));
+    add("time_entry_delete_external_reference", Arc::new(TimerAction::DeleteExternalReference));
+    add("invoice_totals", Arc::new(documents::Totals { invoice: true }));
+    add("estimate_totals", Arc::new(documents::Totals { invoice: false }));
+    add("invoice_message", Arc::new(documents::Message));
+    add("estimate_message", Arc::new(documents::Message));
+    add("invoice_message_template", Arc::new(documents::MessageTemplate));
+    add("invoice_payment_create", Arc::new(payments::PaymentCreate));
+    add("invoice_payment_delete", Arc::new(payments::PaymentDelete));
+    add("rate_create", Arc::new(rates::RateCreate));
+    add("user_project_assignments", Arc::new(users::ProjectAssignments { me: false }));
+    add("current_user_project_assignments", Arc::new(users::ProjectAssignments { me: true }));
+    add("teammates_list", Arc::new(users::TeammatesList));
+    add("teammates_update", Arc::new(users::TeammatesUpdate));
+    for (name, kind) in [
+        ("report_time_clients", ReportKind::TimeClients),
+        ("report_time_projects", ReportKind::TimeProjects),
+        ("report_time_tasks", ReportKind::TimeTasks),
+        ("report_time_team", ReportKind::TimeTeam),
+        ("report_expense_clients", ReportKind::ExpenseClients),
+        ("report_expense_projects", ReportKind::ExpenseProjects),
+        ("report_expense_categories", ReportKind::ExpenseCategories),
+        ("report_expense_team", ReportKind::ExpenseTeam),
+        ("report_uninvoiced", ReportKind::Uninvoiced),
+        ("report_project_budget", ReportKind::ProjectBudget),
+    ] {
+        add(name, Arc::new(Report(kind)));
+    }
+    (reg, vec![Box::new(seeding::Consistency)])
+}
+
+/// A resource by spec name.
+fn resource_named(plan: &Plan, name: &str) -> Option<usize> {
+    plan.spec.resource_named(name).map(|r| r.0)
+}
+
+/// The resource an operation with this behaviour works on.
+fn resource_with(plan: &Plan, behavior: &str) -> Option<usize> {
+    plan.ops.iter().find(|o| o.behavior.as_deref() == Some(behavior)).and_then(|o| o.resource).map(|r| r.0)
+}
+
+/// Sets a named field of a record being built (the field is a declared need).
+fn set(plan: &Plan, r: usize, rec: &mut Rec, name: &str, v: impl Into<Cell>) {
+    if let Some(ix) = plan.res[r].ix(name)
+        && let Some(slot) = rec.get_mut(ix)
+    {
+        *slot = Some(v.into());
+    }
+}
+
+/// A named field of a record being built.
+fn get<'a>(plan: &Plan, r: usize, rec: &'a Rec, name: &str) -> Option<&'a Cell> {
+    plan.res[r].ix(name).and_then(|ix| rec.get(ix)).and_then(Option::as_ref)
+}
+
+/// Sets a named field of a stored record. Every name a behaviour writes is
+/// one of its declared needs, which the spec loader checked; a name that
+/// still misses is a defect of this module, reported loudly.
+fn put(plan: &Plan, store: &mut Store, r: usize, id: i64, name: &str, v: impl Into<Cell>) {
+    if let Err(e) = store.set(plan, r, id, name, v) {
+        tracing::error!("harvest behaviour wrote an undeclared field: {e}");
+    }
+}
+
+/// Stamps the record's `updated_at` role.
+fn touch(plan: &Plan, store: &mut Store, r: usize, id: i64, stamp: &str) {
+    if let Some(ix) = plan.spec.resources[r].field_with_role(harvest_spec::ir::FieldRole::UpdatedAt) {
+        store.set_at(plan, r, id, ix, Cell::from(stamp));
+    }
+}
+
+/// Name and e-mail of the user the token acts as.
+fn me_name(plan: &Plan, store: &Store) -> (String, String) {
+    let Some(u) = plan.current_user.map(|u| u.0) else { return (String::new(), String::new()) };
+    let email = store.field(plan, u, store.me, "email").and_then(Cell::as_str).unwrap_or_default().to_string();
+    (display_name(plan, store, u, store.me), email)
+}
+
+/// A user's billable and cost rates.
+fn me_rates(plan: &Plan, store: &Store, user: i64) -> Option<(Cell, Cell)> {
+    let u = plan.current_user?.0;
+    let rate = store.field(plan, u, user, "default_hourly_rate").cloned().unwrap_or(Cell::Null);
+    let cost = store.field(plan, u, user, "cost_rate").cloned().unwrap_or(Cell::Null);
+    Some((rate, cost))
+}

@@ -1,0 +1,211 @@
+//! Harvest's consistency pass after generic seeding, one step per behaviour
+//! the spec attaches to a resource (timers, totals, payments, rate histories).
+
+use harvest_spec::ir::FieldRole;
+use rand::Rng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+use serde_json::{Value, json};
+
+use super::{invoices, me_name, put, rates, resource_named, resource_with};
+use crate::plan::Plan;
+use crate::render::display_name;
+use crate::seed::SeedPass;
+use crate::store::{Cell, Store};
+
+/// Makes seeded data look like a real account's.
+pub struct Consistency;
+
+impl SeedPass for Consistency {
+    fn apply(&self, plan: &Plan, store: &mut Store, rng: &mut ChaCha8Rng) {
+        apply(plan, store, rng);
+    }
+}
+
+fn apply(plan: &Plan, store: &mut Store, rng: &mut ChaCha8Rng) {
+    // The authenticated user: the oldest id, made an active administrator.
+    if let Some(u) = plan.current_user.map(|u| u.0) {
+        if let Some((&me, _)) = store.tables[u].rows.iter().next() {
+            store.me = me;
+            put(plan, store, u, me, "is_active", Value::Bool(true));
+            put(plan, store, u, me, "access_roles", json!(["administrator"]));
+        }
+        // Managers get teammates.
+        let users: Vec<i64> = store.tables[u].rows.keys().copied().collect();
+        for &id in &users {
+            let is_mgr = store
+                .field(plan, u, id, "access_roles")
+                .and_then(Cell::as_array)
+                .is_some_and(|a| a.iter().any(|v| v == "manager" || v == "administrator"));
+            if is_mgr {
+                let mut mates: Vec<i64> = users.iter().copied().filter(|x| *x != id).collect();
+                mates.shuffle(rng);
+                mates.truncate(rng.gen_range(0..=3));
+                mates.sort_unstable();
+                store.teammates.insert(id, mates);
+            }
+        }
+    }
+    // The singleton account: its domain follows its address.
+    if let Some(c) = plan.spec.resources.iter().position(|r| r.singleton)
+        && let Some(uri) = store.field(plan, c, 1, "base_uri").and_then(Cell::as_str).map(str::to_string)
+    {
+        let host = uri.trim_start_matches("https://").split('/').next().unwrap_or_default().to_string();
+        put(plan, store, c, 1, "full_domain", Value::String(host));
+    }
+    for (b, invoice) in [("invoice_totals", true), ("estimate_totals", false)] {
+        if let Some(r) = resource_with(plan, b) {
+            let ids: Vec<i64> = store.tables[r].rows.keys().copied().collect();
+            let name = &plan.spec.resources[r].name;
+            let cat = resource_named(plan, &format!("{name}_item_category"));
+            let kinds: Vec<String> = cat
+                .map(|c| store.tables[c].rows.keys().map(|k| display_name(plan, store, c, *k)).collect())
+                .unwrap_or_default();
+            for id in ids {
+                seed_document(plan, store, (r, id), invoice, &kinds, rng);
+                invoices::totals(plan, store, r, id, invoice);
+            }
+        }
+    }
+    if let Some(r) = resource_with(plan, "time_entry_timer") {
+        let ids: Vec<i64> = store.tables[r].rows.keys().copied().collect();
+        for id in ids {
+            time_entry(plan, store, r, id, rng);
+        }
+    }
+    if let Some(inv) = resource_with(plan, "invoice_totals") {
+        // Expenses and time entries billed on an invoice of their own client.
+        for (r, rf) in plan.res.iter().enumerate().flat_map(|(r, i)| i.refs.iter().map(move |rf| (r, rf))) {
+            if rf.target.0 != inv || plan.spec.resources[r].name == "invoice_payment" {
+                continue;
+            }
+            let f = &plan.spec.resources[r].fields[rf.ix];
+            if !f.nullable {
+                continue;
+            }
+            invoices::rebill(plan, store, r, rf.ix, inv);
+        }
+    }
+    if let Some(p) = resource_with(plan, "invoice_payment_create") {
+        invoices::settle_all(plan, store, p);
+    }
+    for r in plan.ops.iter().filter(|o| o.behavior.as_deref() == Some("rate_create")).filter_map(|o| o.resource) {
+        rates::close_rates(plan, store, r.0);
+    }
+    // Messages are sent by the authenticated user.
+    for b in ["invoice_message", "estimate_message"] {
+        if let Some(r) = resource_with(plan, b) {
+            let ids: Vec<i64> = store.tables[r].rows.keys().copied().collect();
+            let (name, email) = me_name(plan, store);
+            for id in ids {
+                put(plan, store, r, id, "sent_by", Value::String(name.clone()));
+                put(plan, store, r, id, "sent_from", Value::String(name.clone()));
+                put(plan, store, r, id, "sent_by_email", Value::String(email.clone()));
+                put(plan, store, r, id, "sent_from_email", Value::String(email.clone()));
+                put(plan, store, r, id, "event_type", Value::Null);
+            }
+        }
+    }
+}
+
+/// Line items of an invoice (`invoice`) or estimate: kinds from the item
+/// categories, projects of the document's client; state timestamps; client currency.
+fn seed_document(
+    plan: &Plan,
+    store: &mut Store,
+    (r, id): (usize, i64),
+    invoice: bool,
+    kinds: &[String],
+    rng: &mut ChaCha8Rng,
+) {
+    let client = store.ref_of(plan, r, id, "client");
+    let project_r = resource_named(plan, "project");
+    let projects: Vec<i64> = match (client, project_r) {
+        (Some(c), Some(p)) => plan.res[p].ix("client").map(|ix| store.referring(p, ix, c)).unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    if let Some(Value::Array(items)) = store.field(plan, r, id, "line_items").map(Cell::to_value) {
+        let items: Vec<Value> = items
+            .into_iter()
+            .map(|mut it| {
+                if let Some(m) = it.as_object_mut() {
+                    if let Some(k) = kinds.choose(rng) {
+                        m.insert("kind".into(), Value::String(k.clone()));
+                    }
+                    if m.contains_key("project") {
+                        m.insert(
+                            "project".into(),
+                            projects.choose(rng).map(|p| Value::from(*p)).unwrap_or(Value::Null),
+                        );
+                    }
+                    m.insert("quantity".into(), crate::values::dec(f64::from(rng.gen_range(1..=40))));
+                }
+                it
+            })
+            .collect();
+        put(plan, store, r, id, "line_items", Value::Array(items));
+    }
+    if let (Some(c), Some(cr)) = (client, resource_named(plan, "client"))
+        && let Some(cur) = store.field(plan, cr, c, "currency").cloned()
+    {
+        put(plan, store, r, id, "currency", cur);
+    }
+    let state = store.field(plan, r, id, "state").and_then(Cell::as_str).unwrap_or("draft").to_string();
+    let created = plan.spec.resources[r]
+        .field_with_role(FieldRole::CreatedAt)
+        .and_then(|ix| store.get(r, id)?.get(ix)?.clone())
+        .unwrap_or(Cell::Null);
+    let issue = store.field(plan, r, id, "issue_date").cloned().unwrap_or(Cell::Null);
+    let sent = if state == "draft" { Cell::Null } else { created.clone() };
+    put(plan, store, r, id, "sent_at", sent);
+    let stamps: &[(&str, &str)] =
+        if invoice { &[("closed_at", "closed")] } else { &[("accepted_at", "accepted"), ("declined_at", "declined")] };
+    for (f, st) in stamps {
+        put(plan, store, r, id, f, if state == *st { created.clone() } else { Cell::Null });
+    }
+    if invoice {
+        put(plan, store, r, id, "due_date", issue);
+        put(plan, store, r, id, "payment_term", Value::String("custom".into()));
+    }
+}
+
+/// A stopped (rarely running) timer with consistent hours, rates and locks.
+fn time_entry(plan: &Plan, store: &mut Store, r: usize, id: i64, rng: &mut ChaCha8Rng) {
+    let hours = store.num(plan, r, id, "hours").unwrap_or(1.0);
+    put(plan, store, r, id, "hours_without_timer", crate::values::dec(hours));
+    put(plan, store, r, id, "rounded_hours", crate::values::dec((hours * 4.0).ceil() / 4.0));
+    put(plan, store, r, id, "is_running", Value::Bool(false));
+    put(plan, store, r, id, "timer_started_at", Value::Null);
+    put(plan, store, r, id, "budgeted", Value::Bool(true));
+    // Billable when the task is billable on a billable project.
+    let flag = |res: &str, field: &str, name: &str| -> Option<bool> {
+        let t = resource_named(plan, res)?;
+        let tid = store.ref_of(plan, r, id, field)?;
+        store.field(plan, t, tid, name).and_then(Cell::as_bool)
+    };
+    if let (Some(ta), Some(pb)) =
+        (flag("task_assignment", "task_assignment", "billable"), flag("project", "project", "is_billable"))
+    {
+        put(plan, store, r, id, "billable", Value::Bool(ta && pb));
+    }
+    let billable = store.field(plan, r, id, "billable").and_then(Cell::as_bool).unwrap_or(false);
+    if !billable {
+        put(plan, store, r, id, "billable_rate", Value::Null);
+    } else if store.field(plan, r, id, "billable_rate").is_none_or(Cell::is_null) {
+        put(plan, store, r, id, "billable_rate", crate::values::dec(100.0));
+    }
+    let approved = store.field(plan, r, id, "approval_status").and_then(Cell::as_str) == Some("approved");
+    put(plan, store, r, id, "is_closed", Value::Bool(approved));
+    if rng.gen_bool(0.1) {
+        let n = rng.gen_range(1000..99999);
+        put(
+            plan,
+            store,
+            r,
+            id,
+            "external_reference",
+            json!({"id": n.to_string(), "group_id": "1", "account_id": null,
+                   "permalink": format!("https://example.com/issues/{n}"), "service": "example.com", "service_icon_url": null}),
+        );
+    }
+}

@@ -1,0 +1,37 @@
+//! Authentication as Harvest does it: bearer token and account id, in headers
+//! or in the query string; `User-Agent` required.
+
+use axum::http::HeaderMap;
+use harvest_spec::ir::Auth;
+
+use crate::engine::ApiError;
+
+/// Checks a request; returns the token it authenticated with.
+pub fn check(
+    auth: &Auth,
+    tokens: &[String],
+    headers: &HeaderMap,
+    query: &[(String, String)],
+) -> Result<String, ApiError> {
+    if auth.user_agent_required && headers.get("user-agent").is_none_or(|v| v.as_bytes().is_empty()) {
+        return Err(ApiError::MissingUserAgent);
+    }
+    let q = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_string());
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(|s| s.trim().to_string());
+    let token = header(&auth.token_header)
+        .and_then(|v| {
+            let (scheme, rest) = v.split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim().to_string())
+        })
+        .or_else(|| q(&auth.token_query))
+        .filter(|t| !t.is_empty())
+        .ok_or(ApiError::Unauthorized)?;
+    let account = header(&auth.account_header).or_else(|| q(&auth.account_query)).unwrap_or_default();
+    if account.is_empty() || account.parse::<i64>().is_err() {
+        return Err(ApiError::Unauthorized);
+    }
+    if !tokens.is_empty() && !tokens.contains(&token) {
+        return Err(ApiError::Unauthorized);
+    }
+    Ok(token)
+}

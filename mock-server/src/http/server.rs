@@ -1,0 +1,82 @@
+//! Starting and stopping a server.
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use super::AppState;
+use crate::config::Config;
+use crate::error::Error;
+
+/// The whole app: admin API under `/__admin`, every other path to the API pipeline.
+pub fn router(state: AppState) -> Router {
+    Router::new().nest("/__admin", super::admin::routes()).fallback(super::api).with_state(state)
+}
+
+/// A running mock server; it stops when dropped.
+#[derive(Debug)]
+pub struct MockServer {
+    addr: SocketAddr,
+    state: AppState,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl MockServer {
+    /// Loads the spec, seeds, binds and starts serving in the background.
+    pub async fn start(config: Config) -> Result<MockServer, Error> {
+        let addr = config.addr;
+        let state = tokio::task::spawn_blocking(move || AppState::new(config))
+            .await
+            .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))??;
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let (tx, rx) = oneshot::channel::<()>();
+        let app = router(state.clone());
+        let task = tokio::spawn(async move {
+            let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+                let _ = rx.await;
+            });
+            if let Err(e) = serve.await {
+                tracing::error!("server error: {e}");
+            }
+        });
+        Ok(MockServer { addr, state, stop: Some(tx), task: Some(task) })
+    }
+
+    /// `http://127.0.0.1:PORT` (no version prefix).
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The shared state (for assertions).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Stops serving and waits for open connections to finish.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.task.take() {
+            let _ = t.await;
+        }
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+    }
+}
