@@ -236,20 +236,15 @@ pub fn openapi(spec: &Spec) -> Result<Value, Error> {
 }
 
 fn type_text(spec: &Spec, ty: &TypeRef) -> String {
+    if let Some(scalar) = ty.scalar_name() {
+        return scalar.into();
+    }
     match ty {
-        TypeRef::Id => "id".into(),
-        TypeRef::Integer => "integer".into(),
-        TypeRef::Decimal => "decimal".into(),
-        TypeRef::Boolean => "boolean".into(),
-        TypeRef::String => "string".into(),
-        TypeRef::Date => "date".into(),
-        TypeRef::DateTime => "datetime".into(),
-        TypeRef::Time => "time".into(),
-        TypeRef::Json => "json".into(),
         TypeRef::Enum(id) => spec.enums.get(id.0).map(|e| format!("`{}`", e.rust.pascal)).unwrap_or_default(),
         TypeRef::Object(id) => spec.types.get(id.0).map(|t| format!("`{}`", t.rust.pascal)).unwrap_or_default(),
         TypeRef::Ref(r) => spec.types.get(r.embed.0).map(|t| format!("`{}`", t.rust.pascal)).unwrap_or_default(),
         TypeRef::Array(inner) => format!("[{}]", type_text(spec, inner)),
+        _ => String::new(),
     }
 }
 

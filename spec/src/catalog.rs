@@ -157,20 +157,15 @@ impl Kind {
 /// A type as the spec writes it (`decimal`, `invoice_state`, `ref client`, `[invoice_line_item]`).
 pub(crate) fn type_name(ty: &TypeRef, enums: &[EnumDef], types: &[TypeDef], resources: &[Resource]) -> String {
     let named = |name: Option<&str>| name.unwrap_or("?").to_string();
+    if let Some(scalar) = ty.scalar_name() {
+        return scalar.into();
+    }
     match ty {
-        TypeRef::Id => "id".into(),
-        TypeRef::Integer => "integer".into(),
-        TypeRef::Decimal => "decimal".into(),
-        TypeRef::Boolean => "boolean".into(),
-        TypeRef::String => "string".into(),
-        TypeRef::Date => "date".into(),
-        TypeRef::DateTime => "datetime".into(),
-        TypeRef::Time => "time".into(),
-        TypeRef::Json => "json".into(),
         TypeRef::Enum(id) => named(enums.get(id.0).map(|e| e.name.as_str())),
         TypeRef::Object(id) => named(types.get(id.0).map(|t| t.name.as_str())),
         TypeRef::Ref(rt) => format!("ref {}", named(resources.get(rt.target.0).map(|r| r.name.as_str()))),
         TypeRef::Array(inner) => format!("[{}]", type_name(inner, enums, types, resources)),
+        _ => String::new(),
     }
 }
 

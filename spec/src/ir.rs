@@ -244,6 +244,25 @@ pub enum TypeRef {
     Array(Box<TypeRef>),
 }
 
+impl TypeRef {
+    /// The spec's word for a built-in scalar type (`decimal`, `datetime`);
+    /// `None` for enums, value types, refs and arrays.
+    pub fn scalar_name(&self) -> Option<&'static str> {
+        Some(match self {
+            TypeRef::Id => "id",
+            TypeRef::Integer => "integer",
+            TypeRef::Decimal => "decimal",
+            TypeRef::Boolean => "boolean",
+            TypeRef::String => "string",
+            TypeRef::Date => "date",
+            TypeRef::DateTime => "datetime",
+            TypeRef::Time => "time",
+            TypeRef::Json => "json",
+            TypeRef::Enum(_) | TypeRef::Object(_) | TypeRef::Ref(_) | TypeRef::Array(_) => return None,
+        })
+    }
+}
+
 /// An embedded reference to another resource.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RefType {
