@@ -66,13 +66,13 @@ impl App {
     /// Records, for tests: how many records a resource holds.
     pub fn count(&self, resource: &str) -> usize {
         let Some(r) = self.inner.plan.spec.resource_named(resource) else { return 0 };
-        self.inner.store.read().map(|s| s.tables[r.0].rows.len()).unwrap_or(0)
+        self.inner.store.read().map(|s| s.tables[r].rows.len()).unwrap_or(0)
     }
 
     /// Ids of a resource's records, ascending (for tests and tools).
     pub fn ids(&self, resource: &str) -> Vec<i64> {
         let Some(r) = self.inner.plan.spec.resource_named(resource) else { return Vec::new() };
-        self.inner.store.read().map(|s| s.tables[r.0].rows.keys().copied().collect()).unwrap_or_default()
+        self.inner.store.read().map(|s| s.tables[r].rows.keys().copied().collect()).unwrap_or_default()
     }
 
     /// The spec being served.
@@ -84,7 +84,7 @@ impl App {
     pub fn field(&self, resource: &str, id: i64, name: &str) -> Option<serde_json::Value> {
         let r = self.inner.plan.spec.resource_named(resource)?;
         let store = self.inner.store.read().ok()?;
-        store.field(&self.inner.plan, r.0, id, name).map(crate::store::Cell::to_value)
+        store.field(&self.inner.plan, r, id, name).map(crate::store::Cell::to_value)
     }
 }
 

@@ -3,6 +3,7 @@
 //! declares the fields it reads and writes (checked when the spec loads), and
 //! is called by the executors at fixed points. The engine never names one.
 
+use harvest_spec::ir::ResourceId;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -130,7 +131,7 @@ impl Bound {
     }
 
     /// The behaviours attached to any operation of a resource, each once.
-    pub fn of_resource(&self, r: usize) -> &[Arc<dyn Behavior>] {
-        self.per_resource.get(r).map_or(&[], Vec::as_slice)
+    pub fn of_resource(&self, r: ResourceId) -> &[Arc<dyn Behavior>] {
+        self.per_resource.get(r.0).map_or(&[], Vec::as_slice)
     }
 }

@@ -1,7 +1,7 @@
 //! The create executor: validate, fill defaults, resolve refs, run the
 //! behaviour, answer with the record and where it can be read.
 
-use harvest_spec::ir::{FieldRole, PathSegment};
+use harvest_spec::ir::{FieldRole, PathSegment, ResourceId};
 
 use super::{ApiError, ApiResult, Ctx, Output, relations, validate};
 use crate::store::{Cell, Rec, Store, ref_id};
@@ -11,10 +11,10 @@ use crate::values::now;
 pub fn create(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
     let plan = ctx.plan;
     let r = ctx.res()?;
-    let res = &plan.spec.resources[r];
+    let res = &plan.spec.resource(r);
     for pp in &ctx.op.parents {
         let pid = ctx.params.get(pp.param).copied().ok_or(ApiError::NotFound)?;
-        store.get(pp.target.0, pid).ok_or(ApiError::NotFound)?;
+        store.get(pp.target, pid).ok_or(ApiError::NotFound)?;
     }
     let mut rec: Rec = vec![None; res.fields.len()];
     let mut problems = validate::apply_body(ctx, store, r, &mut rec, true);
@@ -61,7 +61,7 @@ pub fn create(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
 
 /// The path of the new record below the API prefix: its get operation's path,
 /// or (no get operation: messages, payments) the collection it was created in.
-fn location(ctx: &Ctx<'_>, store: &Store, r: usize, id: i64) -> String {
+fn location(ctx: &Ctx<'_>, store: &Store, r: ResourceId, id: i64) -> String {
     let plan = ctx.plan;
     let segments: Vec<String> = match plan.res[r].get_op {
         Some(o) => {

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use harvest_spec::ir::DeleteAction;
+use harvest_spec::ir::{DeleteAction, ResourceId};
 
 use super::{ApiError, ApiResult, Ctx, Output};
 use crate::plan::Plan;
@@ -17,10 +17,10 @@ pub fn delete(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
     let (order, doomed) = doomed(plan, store, r, id);
     // Block rules, the record's own first: a dependant that is not deleted along with it.
     for &(dr, did) in &order {
-        for rule in &plan.spec.resources[dr].delete_rules {
+        for rule in &plan.spec.resource(dr).delete_rules {
             let DeleteAction::Block(message) = &rule.action else { continue };
-            let Some(ix) = plan.res[rule.resource.0].ix(&rule.field) else { continue };
-            if store.referring(rule.resource.0, ix, did).iter().any(|x| !doomed.contains(&(rule.resource.0, *x))) {
+            let Some(ix) = plan.res[rule.resource].ix(&rule.field) else { continue };
+            if store.referring(rule.resource, ix, did).iter().any(|x| !doomed.contains(&(rule.resource, *x))) {
                 return Err(ApiError::Unprocessable(message.clone()));
             }
         }
@@ -28,11 +28,11 @@ pub fn delete(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
     let rec = store.get(r, id).ok_or(ApiError::NotFound)?;
     let body = super::to_bytes(&crate::render::RecordView { plan, store, r, rec }, 1024);
     for &(dr, did) in &doomed {
-        for rule in &plan.spec.resources[dr].delete_rules {
+        for rule in &plan.spec.resource(dr).delete_rules {
             if rule.action != DeleteAction::Nullify {
                 continue;
             }
-            let dep = rule.resource.0;
+            let dep = rule.resource;
             let Some(ix) = plan.res[dep].ix(&rule.field) else { continue };
             for x in store.referring(dep, ix, did) {
                 if !doomed.contains(&(dep, x)) {
@@ -54,10 +54,10 @@ pub fn delete(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
 }
 
 /// A record of a resource: (resource index, id).
-type Key = (usize, i64);
+type Key = (ResourceId, i64);
 
 /// The record and everything its cascade rules delete with it: in visiting order, and as a set.
-fn doomed(plan: &Plan, store: &Store, r: usize, id: i64) -> (Vec<Key>, BTreeSet<Key>) {
+fn doomed(plan: &Plan, store: &Store, r: ResourceId, id: i64) -> (Vec<Key>, BTreeSet<Key>) {
     let mut out = BTreeSet::new();
     let mut order = Vec::new();
     let mut todo = std::collections::VecDeque::from([(r, id)]);
@@ -66,13 +66,13 @@ fn doomed(plan: &Plan, store: &Store, r: usize, id: i64) -> (Vec<Key>, BTreeSet<
             continue;
         }
         order.push((cr, cid));
-        for rule in &plan.spec.resources[cr].delete_rules {
+        for rule in &plan.spec.resource(cr).delete_rules {
             if rule.action != DeleteAction::Cascade {
                 continue;
             }
-            let Some(ix) = plan.res[rule.resource.0].ix(&rule.field) else { continue };
-            for x in store.referring(rule.resource.0, ix, cid) {
-                todo.push_back((rule.resource.0, x));
+            let Some(ix) = plan.res[rule.resource].ix(&rule.field) else { continue };
+            for x in store.referring(rule.resource, ix, cid) {
+                todo.push_back((rule.resource, x));
             }
         }
     }

@@ -2,11 +2,12 @@
 
 use super::{ApiError, ApiResult, Ctx, Output};
 use crate::store::{Store, ref_id};
+use harvest_spec::ir::ResourceId;
 
 /// The id of the record the path selects (404 when it does not exist or has
 /// another parent than the path says).
-pub fn find(ctx: &Ctx<'_>, store: &Store, r: usize) -> ApiResult<i64> {
-    let res = &ctx.plan.spec.resources[r];
+pub fn find(ctx: &Ctx<'_>, store: &Store, r: ResourceId) -> ApiResult<i64> {
+    let res = &ctx.plan.spec.resource(r);
     let id = if ctx.op.selects_current_user {
         store.me
     } else if let Some(p) = ctx.op.self_param {

@@ -65,7 +65,7 @@ fn last(ids: &[i64], end: usize) -> Option<i64> {
 
 /// Builds every table's list order ahead of the first request.
 pub fn warm(plan: &crate::plan::Plan, store: &Store) {
-    for r in 0..store.tables.len() {
+    for r in store.tables.ids() {
         store.order(plan, r);
     }
 }

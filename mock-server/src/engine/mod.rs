@@ -30,7 +30,7 @@ use crate::plan::{OpPlan, Plan};
 use crate::render::Json;
 use crate::render::cache::Rendered;
 use crate::store::Store;
-use harvest_spec::ir::OpKind;
+use harvest_spec::ir::{OpKind, ResourceId};
 
 /// Everything about one request an executor needs.
 pub struct Ctx<'a> {
@@ -57,8 +57,8 @@ impl Ctx<'_> {
     }
 
     /// The resource index, or a 404.
-    pub fn res(&self) -> ApiResult<usize> {
-        self.op.resource.map(|r| r.0).ok_or(ApiError::NotFound)
+    pub fn res(&self) -> ApiResult<ResourceId> {
+        self.op.resource.ok_or(ApiError::NotFound)
     }
 
     /// The behaviour the spec attaches to this operation.
@@ -67,9 +67,9 @@ impl Ctx<'_> {
     }
 
     /// The parent record a nested operation works under: (resource, id).
-    pub fn parent(&self) -> Option<(usize, i64)> {
+    pub fn parent(&self) -> Option<(ResourceId, i64)> {
         let pp = self.op.parents.first()?;
-        Some((pp.target.0, *self.params.get(pp.param)?))
+        Some((pp.target, *self.params.get(pp.param)?))
     }
 
     /// The id the path selects as the record itself.
@@ -190,7 +190,7 @@ pub fn writes(kind: OpKind, is_get: bool) -> bool {
 }
 
 /// Renders record `id` of `r` as a document.
-pub fn record_doc(ctx: &Ctx<'_>, store: &Store, r: usize, id: i64) -> ApiResult<Output> {
+pub fn record_doc(ctx: &Ctx<'_>, store: &Store, r: ResourceId, id: i64) -> ApiResult<Output> {
     let rec = store.get(r, id).ok_or(ApiError::NotFound)?;
     Ok(Output::doc(&crate::render::RecordView { plan: ctx.plan, store, r, rec }))
 }

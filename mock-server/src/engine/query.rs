@@ -3,7 +3,7 @@
 
 use std::cmp::Ordering;
 
-use harvest_spec::ir::{FilterOp, TypeRef};
+use harvest_spec::ir::{FilterOp, ResourceId, TypeRef};
 use serde_json::Value;
 
 use super::{ApiError, ApiResult, Ctx};
@@ -33,11 +33,11 @@ pub fn parsed_filters<'a>(ctx: &'a Ctx<'_>) -> ApiResult<Filters<'a>> {
 }
 
 /// Ids of the records of `r` selected by the path parents and filters, in list order.
-pub fn filter_ids(ctx: &Ctx<'_>, store: &Store, r: usize, filters: Filters<'_>) -> ApiResult<Vec<i64>> {
+pub fn filter_ids(ctx: &Ctx<'_>, store: &Store, r: ResourceId, filters: Filters<'_>) -> ApiResult<Vec<i64>> {
     let mut scope: Option<Vec<i64>> = None;
     for pp in &ctx.op.parents {
         let pid = ctx.params.get(pp.param).copied().ok_or(ApiError::NotFound)?;
-        store.get(pp.target.0, pid).ok_or(ApiError::NotFound)?;
+        store.get(pp.target, pid).ok_or(ApiError::NotFound)?;
         scope = Some(store.referring(r, pp.field_ix, pid));
     }
     let mut filters: Vec<_> = filters.into_iter().filter(|(f, _)| f.top_ix.is_some()).collect();
@@ -99,12 +99,12 @@ fn in_order(order: &Order, ids: impl Iterator<Item = i64>) -> Vec<i64> {
 fn leading_range<'o>(
     ctx: &Ctx<'_>,
     store: &Store,
-    r: usize,
+    r: ResourceId,
     order: &'o Order,
     filters: &[(&FilterPlan, Value)],
 ) -> Option<(&'o [i64], bool)> {
     let &(key, desc) = ctx.plan.res[r].sort.first()?;
-    let field = ctx.plan.spec.resources[r].fields.get(key)?;
+    let field = ctx.plan.spec.resource(r).fields.get(key)?;
     let always_set = !field.nullable && !field.optional && !matches!(field.ty, TypeRef::Object(_) | TypeRef::Array(_));
     let exact = always_set && filters.iter().all(|(f, _)| f.top_ix == Some(key) && f.rest.is_empty());
     let table = &store.tables[r];

@@ -1,14 +1,14 @@
 //! Relations between records: refs that follow other refs (`derive`, `match`),
 //! the uniqueness `match` refs rely on, and dependants that follow a change.
 
-use harvest_spec::ir::RefSource;
+use harvest_spec::ir::{RefSource, ResourceId};
 
 use crate::plan::{Plan, humanize};
 use crate::store::{Cell, Rec, Store, ref_id};
 
 /// Records that `match` refs must find uniquely (one user assignment per
 /// project and user): a second one is "User has already been taken".
-pub fn duplicates(plan: &Plan, store: &Store, r: usize, rec: &Rec) -> Vec<String> {
+pub fn duplicates(plan: &Plan, store: &Store, r: ResourceId, rec: &Rec) -> Vec<String> {
     let mut out = Vec::new();
     for key in &plan.res[r].unique_keys {
         let vals: Option<Vec<i64>> = key.iter().map(|ix| ref_id(rec.get(*ix))).collect();
@@ -17,7 +17,7 @@ pub fn duplicates(plan: &Plan, store: &Store, r: usize, rec: &Rec) -> Vec<String
             store.get(r, other).is_some_and(|o| key.iter().zip(&vals).all(|(ix, v)| ref_id(o.get(*ix)) == Some(*v)))
         });
         if taken && let Some(last) = key.last() {
-            out.push(format!("{} has already been taken", humanize(&plan.spec.resources[r].fields[*last].name)));
+            out.push(format!("{} has already been taken", humanize(&plan.spec.resource(r).fields[*last].name)));
         }
     }
     out
@@ -26,21 +26,21 @@ pub fn duplicates(plan: &Plan, store: &Store, r: usize, rec: &Rec) -> Vec<String
 /// Recomputes `derive` and `match` refs from the record's other refs; returns a problem
 /// (`User assignment must exist`) for each one the spec says is never null that finds nothing,
 /// so a record never breaks its own schema (a time entry needs its user's assignment).
-pub fn relink(plan: &Plan, store: &Store, r: usize, rec: &mut Rec) -> Vec<String> {
+pub fn relink(plan: &Plan, store: &Store, r: ResourceId, rec: &mut Rec) -> Vec<String> {
     let info = &plan.res[r];
-    let fields = &plan.spec.resources[r].fields;
+    let fields = &plan.spec.resource(r).fields;
     for rf in &info.refs {
         match &rf.source {
             RefSource::Derive { through, field } => {
                 let v = info.ix(through).and_then(|tix| {
                     let tid = ref_id(rec.get(tix))?;
-                    let tr = info.ref_at(tix)?.target.0;
+                    let tr = info.ref_at(tix)?.target;
                     store.field(plan, tr, tid, field).cloned()
                 });
                 rec[rf.ix] = Some(v.unwrap_or(Cell::Null));
             }
             RefSource::Match(pairs) => {
-                let t = rf.target.0;
+                let t = rf.target;
                 let mut found: Option<Vec<i64>> = None;
                 for (tf, of) in pairs {
                     let (Some(tix), Some(oix)) = (plan.res[t].ix(tf), info.ix(of)) else { continue };
@@ -71,11 +71,11 @@ pub fn relink(plan: &Plan, store: &Store, r: usize, rec: &mut Rec) -> Vec<String
 
 /// After record `id` of `r` changed, records whose `derive` refs go through it follow
 /// (a time entry's client is its project's client, also after the project moves).
-pub fn relink_dependants(plan: &Plan, store: &mut Store, r: usize, id: i64) {
-    for (dr, info) in plan.res.iter().enumerate() {
+pub fn relink_dependants(plan: &Plan, store: &mut Store, r: ResourceId, id: i64) {
+    for (dr, info) in plan.res.iter() {
         for rf in &info.refs {
             let RefSource::Derive { through, .. } = &rf.source else { continue };
-            let Some(tix) = info.ix(through).filter(|tix| info.ref_at(*tix).is_some_and(|t| t.target.0 == r)) else {
+            let Some(tix) = info.ix(through).filter(|tix| info.ref_at(*tix).is_some_and(|t| t.target == r)) else {
                 continue;
             };
             for did in store.referring(dr, tix, id) {

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use harvest_search::{Rec, Schema, Source};
-use harvest_spec::ir::{ID_FIELD, OperationId, Response as Shape, Schema as RecordShape};
+use harvest_spec::ir::{ID_FIELD, OperationId, ResourceId, Response as Shape, Schema as RecordShape};
 use serde_json::Value;
 
 use super::{ApiError, ApiResult, Bound};
@@ -22,7 +22,7 @@ use crate::store::Store;
 #[derive(Debug, Clone)]
 enum Target {
     /// A stored resource.
-    Resource(usize),
+    Resource(ResourceId),
     /// The rows of a report over all the data: the report's operation and its row shape.
     Report(OperationId, RecordShape),
 }
@@ -39,7 +39,7 @@ impl SearchTable {
         let mut entities = BTreeMap::new();
         for (entity, (shape, schema)) in Schema::all_from_spec(&plan.spec) {
             let target = match shape {
-                RecordShape::Resource(r) => Some(Target::Resource(r.0)),
+                RecordShape::Resource(r) => Some(Target::Resource(r)),
                 RecordShape::Type(t) => plan.ops.iter().find_map(|op| match (&op.response, &op.behavior) {
                     (Shape::List(RecordShape::Type(rt)), Some(_)) if *rt == t => Some(Target::Report(op.id, shape)),
                     _ => None,
@@ -80,7 +80,7 @@ impl SearchTable {
 struct StoreSource<'a> {
     plan: &'a Plan,
     store: &'a Store,
-    r: usize,
+    r: ResourceId,
 }
 
 impl StoreSource<'_> {
@@ -125,7 +125,7 @@ mod tests {
         let state = App::new(Config::default()).unwrap_or_else(|e| panic!("{e}"));
         let inner = &state.inner;
         let store = inner.store.read().unwrap_or_else(|e| panic!("{e}"));
-        let r = inner.plan.spec.resource_named("time_entry").map(|id| id.0).unwrap_or_else(|| panic!("no time_entry"));
+        let r = inner.plan.spec.resource_named("time_entry").unwrap_or_else(|| panic!("no time_entry"));
         let source = StoreSource { plan: &inner.plan, store: &store, r };
         let all: Vec<Value> = source.scan().map(|c| c.into_owned()).collect();
         let billed =

@@ -19,7 +19,7 @@ pub fn update(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
     if !problems.is_empty() {
         return Err(ApiError::problems(&problems));
     }
-    if let Some(ix) = plan.spec.resources[r].field_with_role(FieldRole::UpdatedAt) {
+    if let Some(ix) = plan.spec.resource(r).field_with_role(FieldRole::UpdatedAt) {
         let old = rec[ix].as_ref().and_then(Cell::as_str).and_then(parse_datetime);
         let mut stamp = now();
         if let Some(old) = old

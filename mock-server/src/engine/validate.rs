@@ -1,7 +1,7 @@
 //! Request bodies: JSON or form-encoded, checked against the operation's body
 //! fields and turned into record values, naming every problem Harvest style.
 
-use harvest_spec::ir::{DESTROY_INPUT, FakeHint, ID_FIELD, Presence, Schema, TypeRef};
+use harvest_spec::ir::{DESTROY_INPUT, FakeHint, ID_FIELD, Presence, ResourceId, Schema, TypeRef};
 use rand::Rng;
 use serde_json::{Map, Value};
 
@@ -18,7 +18,7 @@ fn bad(label: &str, b: Bad) -> String {
 }
 
 /// Applies the body fields of the operation to a record; `create` fills defaults.
-pub fn apply_body(ctx: &Ctx<'_>, store: &mut Store, r: usize, rec: &mut Rec, create: bool) -> Vec<String> {
+pub fn apply_body(ctx: &Ctx<'_>, store: &mut Store, r: ResourceId, rec: &mut Rec, create: bool) -> Vec<String> {
     // Rails validates `belongs_to` associations first: ref problems lead the message.
     let mut ref_problems = Vec::new();
     let mut problems = Vec::new();
@@ -40,7 +40,7 @@ pub fn apply_body(ctx: &Ctx<'_>, store: &mut Store, r: usize, rec: &mut Rec, cre
 fn apply_one(
     ctx: &Ctx<'_>,
     store: &mut Store,
-    r: usize,
+    r: ResourceId,
     rec: &mut Rec,
     create: bool,
     b: &BodyPlan,
@@ -56,7 +56,7 @@ fn apply_one(
         }
     };
     {
-        let f = &plan.spec.resources[r].fields[ix];
+        let f = &plan.spec.resource(r).fields[ix];
         match ctx.body.get(&b.name) {
             None => {
                 if create && b.required {
@@ -110,14 +110,14 @@ fn apply_one(
                     _ => match coerce(plan, ty, v) {
                         Ok(val) => {
                             if let (Some(t), Some(id)) = (b.ref_target, val.as_i64())
-                                && store.get(t.0, id).is_none()
+                                && store.get(t, id).is_none()
                             {
                                 problems.push(format!("{} must exist", b.label));
                                 return;
                             }
                             if let Some(t) = f.references
                                 && let Some(ids) = val.as_array()
-                                && ids.iter().any(|x| x.as_i64().is_none_or(|id| store.get(t.0, id).is_none()))
+                                && ids.iter().any(|x| x.as_i64().is_none_or(|id| store.get(t, id).is_none()))
                             {
                                 problems.push(format!("{} is invalid", b.label));
                                 return;
@@ -196,7 +196,7 @@ pub fn object(
             Some(v) => match coerce(plan, &f.ty, v) {
                 Ok(val) => {
                     if let (TypeRef::Ref(rt), Some(id)) = (&f.ty, val.as_i64())
-                        && store.get(rt.target.0, id).is_none()
+                        && store.get(rt.target, id).is_none()
                     {
                         problems.push(format!("{flabel} must exist"));
                     }

@@ -2,7 +2,7 @@
 //! tracked work, messages that move the document through the spec's state
 //! machine, and the message template.
 
-use harvest_spec::ir::Response as Shape;
+use harvest_spec::ir::{ResourceId, Response as Shape};
 use serde_json::{Value, json};
 
 use super::{get, me_name, set};
@@ -21,7 +21,7 @@ pub struct Totals {
 
 impl Behavior for Totals {
     fn before_create(&self, ctx: &Ctx<'_>, store: &Store, rec: &mut Rec, problems: &mut Vec<String>) {
-        let Some(r) = ctx.op.resource.map(|r| r.0) else { return };
+        let Some(r) = ctx.op.resource else { return };
         let plan = ctx.plan;
         if self.invoice
             && let Some(imp) = ctx.body.get("line_items_import")
@@ -39,7 +39,7 @@ impl Behavior for Totals {
     }
 
     fn after_write(&self, ctx: &Ctx<'_>, store: &mut Store, id: i64, created: bool) {
-        let Some(r) = ctx.op.resource.map(|r| r.0) else { return };
+        let Some(r) = ctx.op.resource else { return };
         if self.invoice
             && created
             && let Some(imp) = ctx.body.get("line_items_import").and_then(Value::as_object)
@@ -56,7 +56,7 @@ pub struct Message;
 
 impl Behavior for Message {
     fn before_create(&self, ctx: &Ctx<'_>, store: &Store, rec: &mut Rec, problems: &mut Vec<String>) {
-        let Some(r) = ctx.op.resource.map(|r| r.0) else { return };
+        let Some(r) = ctx.op.resource else { return };
         let plan = ctx.plan;
         let (me_name, me_email) = me_name(plan, store);
         let event = ctx.body.get("event_type").filter(|v| !v.is_null());
@@ -80,7 +80,7 @@ impl Behavior for Message {
             }
         }
         if let (Some(e), Some((pr, pid))) = (event.and_then(Value::as_str), ctx.parent())
-            && let Some(machine) = &plan.spec.resources[pr].states
+            && let Some(machine) = &plan.spec.resource(pr).states
         {
             let state = store.get(pr, pid).and_then(|p| p.get(machine.field)).and_then(Option::as_ref);
             let state = state.and_then(Cell::as_str).unwrap_or("");
@@ -91,7 +91,7 @@ impl Behavior for Message {
     }
 
     fn after_write(&self, ctx: &Ctx<'_>, store: &mut Store, id: i64, created: bool) {
-        let (Some(r), Some((pr, pid))) = (ctx.op.resource.map(|r| r.0), ctx.parent()) else { return };
+        let (Some(r), Some((pr, pid))) = (ctx.op.resource, ctx.parent()) else { return };
         if !created {
             return;
         }
@@ -103,8 +103,8 @@ impl Behavior for Message {
 /// Moves document `id` of `r` by `event`: its state, the timestamps the
 /// transition stamps and clears, and `updated_at`. Nothing when the event
 /// leaves the state as it is.
-fn apply_event(plan: &Plan, store: &mut Store, r: usize, id: i64, event: &str) {
-    let Some(machine) = &plan.spec.resources[r].states else { return };
+fn apply_event(plan: &Plan, store: &mut Store, r: ResourceId, id: i64, event: &str) {
+    let Some(machine) = &plan.spec.resource(r).states else { return };
     let Some(state) = store.get(r, id).and_then(|d| d.get(machine.field)).and_then(Option::as_ref) else { return };
     let state = state.as_str().unwrap_or("").to_string();
     let Some(t) = machine.next(event, &state) else { return };
@@ -142,6 +142,7 @@ fn template(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Output> {
         .resources
         .iter()
         .position(|r| r.singleton)
+        .map(ResourceId)
         .and_then(|c| store.tables[c].rows.keys().next().map(|k| render::display_name(plan, store, c, *k)))
         .unwrap_or_default();
     let thank_you = ctx.q("thank_you") == Some("true");

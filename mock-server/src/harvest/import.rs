@@ -1,6 +1,7 @@
 //! `line_items_import` on invoice create: uninvoiced billable time and
 //! expenses of the given projects become line items and are marked billed.
 
+use harvest_spec::ir::ResourceId;
 use serde_json::{Map, Value, json};
 
 use rust_decimal::Decimal;
@@ -39,7 +40,7 @@ fn range(part: Option<&Map<String, Value>>) -> (String, String) {
 }
 
 /// Adds one line per project for its time and one for its expenses.
-pub fn import_lines(plan: &Plan, store: &mut Store, inv_r: usize, inv: i64, imp: &Map<String, Value>) {
+pub fn import_lines(plan: &Plan, store: &mut Store, inv_r: ResourceId, inv: i64, imp: &Map<String, Value>) {
     let Some(projects) = ids(&Value::Object(imp.clone())) else { return };
     let Some(pr) = super::resource_named(plan, "project") else { return };
     let te = super::resource_with(plan, "time_entry_timer");
@@ -64,7 +65,7 @@ pub fn import_lines(plan: &Plan, store: &mut Store, inv_r: usize, inv: i64, imp:
                 if !billable || done || date < from || date > to {
                     continue;
                 }
-                if src == ex.unwrap_or(usize::MAX) {
+                if Some(src) == ex {
                     qty = Decimal::ONE;
                     amount += num(plan, store, src, id, "total_cost");
                 } else {
@@ -83,8 +84,8 @@ pub fn import_lines(plan: &Plan, store: &mut Store, inv_r: usize, inv: i64, imp:
             let field = plan.res[src]
                 .refs
                 .iter()
-                .find(|rf| rf.target.0 == inv_r)
-                .map(|rf| plan.spec.resources[src].fields[rf.ix].name.clone());
+                .find(|rf| rf.target == inv_r)
+                .map(|rf| plan.spec.resource(src).fields[rf.ix].name.clone());
             for id in billed {
                 if let Some(f) = &field {
                     put(plan, store, src, id, f, Value::from(inv));
@@ -97,6 +98,6 @@ pub fn import_lines(plan: &Plan, store: &mut Store, inv_r: usize, inv: i64, imp:
 }
 
 /// A stored number as a decimal (0 when absent).
-fn num(plan: &Plan, store: &Store, r: usize, id: i64, name: &str) -> Decimal {
+fn num(plan: &Plan, store: &Store, r: ResourceId, id: i64, name: &str) -> Decimal {
     store.num(plan, r, id, name).and_then(decimal).unwrap_or_default()
 }

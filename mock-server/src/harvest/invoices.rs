@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use harvest_spec::ir::Compute;
+use harvest_spec::ir::{Compute, ResourceId};
 use rust_decimal::Decimal;
 use serde_json::Value;
 
@@ -14,7 +14,7 @@ use crate::store::{Cell, Store, ref_id};
 use crate::values::{decimal, money, round_money};
 
 /// A stored number as a decimal (0 when absent).
-fn dec_of(store: &Store, plan: &Plan, r: usize, id: i64, name: &str) -> Decimal {
+fn dec_of(store: &Store, plan: &Plan, r: ResourceId, id: i64, name: &str) -> Decimal {
     store.num(plan, r, id, name).and_then(decimal).unwrap_or_default()
 }
 
@@ -26,7 +26,7 @@ fn dec_value(v: Option<&Value>) -> Option<Decimal> {
 /// Recomputes line-item amounts (each item's computed field: quantity ×
 /// unit price, as the spec declares) and the totals of an invoice or
 /// estimate: amount = subtotal + taxes − discount; for invoices also `due_amount`.
-pub fn totals(plan: &Plan, store: &mut Store, r: usize, id: i64, with_due: bool) {
+pub fn totals(plan: &Plan, store: &mut Store, r: ResourceId, id: i64, with_due: bool) {
     let pct = |n: &str| dec_of(store, plan, r, id, n);
     let hundred = Decimal::from(100);
     let (tax, tax2, discount) = (pct("tax"), pct("tax2"), pct("discount"));
@@ -69,9 +69,9 @@ pub fn totals(plan: &Plan, store: &mut Store, r: usize, id: i64, with_due: bool)
 
 /// The line-item field the spec computes as a product, and its operands'
 /// names with the value an absent one counts as (`amount` = `quantity` × `unit_price`).
-fn line_item_amount(plan: &Plan, r: usize) -> Option<(String, Vec<(String, Decimal)>)> {
+fn line_item_amount(plan: &Plan, r: ResourceId) -> Option<(String, Vec<(String, Decimal)>)> {
     let ix = plan.res[r].ix("line_items")?;
-    let harvest_spec::ir::TypeRef::Array(inner) = &plan.spec.resources[r].fields[ix].ty else { return None };
+    let harvest_spec::ir::TypeRef::Array(inner) = &plan.spec.resource(r).fields[ix].ty else { return None };
     let harvest_spec::ir::TypeRef::Object(t) = inner.as_ref() else { return None };
     let fields = &plan.spec.type_def(*t).fields;
     fields.iter().find_map(|f| match &f.compute {
@@ -88,14 +88,14 @@ fn line_item_amount(plan: &Plan, r: usize) -> Option<(String, Vec<(String, Decim
 }
 
 /// The payments resource and its invoice ref position.
-fn payments_of(plan: &Plan, inv: usize) -> Option<(usize, usize)> {
+fn payments_of(plan: &Plan, inv: ResourceId) -> Option<(ResourceId, usize)> {
     let p = super::resource_with(plan, "invoice_payment_create")?;
-    let ix = plan.res[p].refs.iter().find(|rf| rf.target.0 == inv)?.ix;
+    let ix = plan.res[p].refs.iter().find(|rf| rf.target == inv)?.ix;
     Some((p, ix))
 }
 
 /// `due_amount` = amount − payments; `paid` once nothing is due, `open` again when something is.
-pub fn settle(plan: &Plan, store: &mut Store, inv: usize, id: i64) {
+pub fn settle(plan: &Plan, store: &mut Store, inv: ResourceId, id: i64) {
     let amount = dec_of(store, plan, inv, id, "amount");
     let (paid, last_paid) = match payments_of(plan, inv) {
         Some((p, ix)) => {
@@ -122,9 +122,9 @@ pub fn settle(plan: &Plan, store: &mut Store, inv: usize, id: i64) {
 }
 
 /// Seeding: payments only on sent invoices and never more than is due.
-pub fn settle_all(plan: &Plan, store: &mut Store, p: usize) {
+pub fn settle_all(plan: &Plan, store: &mut Store, p: ResourceId) {
     let Some(ix) = plan.res[p].refs.first().map(|rf| rf.ix) else { return };
-    let Some(inv) = plan.res[p].refs.first().map(|rf| rf.target.0) else { return };
+    let Some(inv) = plan.res[p].refs.first().map(|rf| rf.target) else { return };
     let mut by_invoice: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
     for (pid, rec) in &store.tables[p].rows {
         if let Some(i) = ref_id(rec.get(ix)) {
@@ -159,7 +159,7 @@ pub fn settle_all(plan: &Plan, store: &mut Store, p: usize) {
 }
 
 /// Seeding: billed records point at an invoice of their own client.
-pub fn rebill(plan: &Plan, store: &mut Store, r: usize, ix: usize, inv: usize) {
+pub fn rebill(plan: &Plan, store: &mut Store, r: ResourceId, ix: usize, inv: ResourceId) {
     let Some(client_ix) = plan.res[r].ix("client") else { return };
     let Some(inv_client_ix) = plan.res[inv].ix("client") else { return };
     let ids: Vec<i64> = store.tables[r].rows.keys().copied().collect();
@@ -175,7 +175,7 @@ pub fn rebill(plan: &Plan, store: &mut Store, r: usize, ix: usize, inv: usize) {
         }
         let is_billed = !new.is_null();
         if billed {
-            let name = plan.spec.resources[r].fields[ix].name.clone();
+            let name = plan.spec.resource(r).fields[ix].name.clone();
             put(plan, store, r, id, &name, new);
         }
         put(plan, store, r, id, "is_billed", Value::Bool(is_billed));

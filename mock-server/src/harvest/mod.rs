@@ -15,6 +15,7 @@ mod seeding;
 mod timers;
 mod users;
 
+use harvest_spec::ir::ResourceId;
 use std::sync::Arc;
 
 use crate::engine::{Behavior, Registry};
@@ -64,17 +65,17 @@ pub fn rules() -> (Registry, Vec<Box<dyn SeedPass>>) {
 }
 
 /// A resource by spec name.
-fn resource_named(plan: &Plan, name: &str) -> Option<usize> {
-    plan.spec.resource_named(name).map(|r| r.0)
+fn resource_named(plan: &Plan, name: &str) -> Option<ResourceId> {
+    plan.spec.resource_named(name)
 }
 
 /// The resource an operation with this behaviour works on.
-fn resource_with(plan: &Plan, behavior: &str) -> Option<usize> {
-    plan.ops.iter().find(|o| o.behavior.as_deref() == Some(behavior)).and_then(|o| o.resource).map(|r| r.0)
+fn resource_with(plan: &Plan, behavior: &str) -> Option<ResourceId> {
+    plan.ops.iter().find(|o| o.behavior.as_deref() == Some(behavior)).and_then(|o| o.resource)
 }
 
 /// Sets a named field of a record being built (the field is a declared need).
-fn set(plan: &Plan, r: usize, rec: &mut Rec, name: &str, v: impl Into<Cell>) {
+fn set(plan: &Plan, r: ResourceId, rec: &mut Rec, name: &str, v: impl Into<Cell>) {
     if let Some(ix) = plan.res[r].ix(name)
         && let Some(slot) = rec.get_mut(ix)
     {
@@ -83,36 +84,36 @@ fn set(plan: &Plan, r: usize, rec: &mut Rec, name: &str, v: impl Into<Cell>) {
 }
 
 /// A named field of a record being built.
-fn get<'a>(plan: &Plan, r: usize, rec: &'a Rec, name: &str) -> Option<&'a Cell> {
+fn get<'a>(plan: &Plan, r: ResourceId, rec: &'a Rec, name: &str) -> Option<&'a Cell> {
     plan.res[r].ix(name).and_then(|ix| rec.get(ix)).and_then(Option::as_ref)
 }
 
 /// Sets a named field of a stored record. Every name a behaviour writes is
 /// one of its declared needs, which the spec loader checked; a name that
 /// still misses is a defect of this module, reported loudly.
-fn put(plan: &Plan, store: &mut Store, r: usize, id: i64, name: &str, v: impl Into<Cell>) {
+fn put(plan: &Plan, store: &mut Store, r: ResourceId, id: i64, name: &str, v: impl Into<Cell>) {
     if let Err(e) = store.set(plan, r, id, name, v) {
         tracing::error!("harvest behaviour wrote an undeclared field: {e}");
     }
 }
 
 /// Stamps the record's `updated_at` role.
-fn touch(plan: &Plan, store: &mut Store, r: usize, id: i64, stamp: &str) {
-    if let Some(ix) = plan.spec.resources[r].field_with_role(harvest_spec::ir::FieldRole::UpdatedAt) {
+fn touch(plan: &Plan, store: &mut Store, r: ResourceId, id: i64, stamp: &str) {
+    if let Some(ix) = plan.spec.resource(r).field_with_role(harvest_spec::ir::FieldRole::UpdatedAt) {
         store.set_at(plan, r, id, ix, Cell::from(stamp));
     }
 }
 
 /// Name and e-mail of the user the token acts as.
 fn me_name(plan: &Plan, store: &Store) -> (String, String) {
-    let Some(u) = plan.current_user.map(|u| u.0) else { return (String::new(), String::new()) };
+    let Some(u) = plan.current_user else { return (String::new(), String::new()) };
     let email = store.field(plan, u, store.me, "email").and_then(Cell::as_str).unwrap_or_default().to_string();
     (display_name(plan, store, u, store.me), email)
 }
 
 /// A user's billable and cost rates.
 fn me_rates(plan: &Plan, store: &Store, user: i64) -> Option<(Cell, Cell)> {
-    let u = plan.current_user?.0;
+    let u = plan.current_user?;
     let rate = store.field(plan, u, user, "default_hourly_rate").cloned().unwrap_or(Cell::Null);
     let cost = store.field(plan, u, user, "cost_rate").cloned().unwrap_or(Cell::Null);
     Some((rate, cost))

@@ -13,7 +13,7 @@ pub struct PaymentCreate;
 
 impl Behavior for PaymentCreate {
     fn before_create(&self, ctx: &Ctx<'_>, store: &Store, rec: &mut Rec, problems: &mut Vec<String>) {
-        let Some(r) = ctx.op.resource.map(|r| r.0) else { return };
+        let Some(r) = ctx.op.resource else { return };
         let plan = ctx.plan;
         if let Some(a) = get(plan, r, rec, "amount").and_then(Cell::as_f64)
             && a <= 0.0

@@ -2,6 +2,7 @@
 //! new one replaces the rates that start on or after it, and each rate ends
 //! the day before the next one starts.
 
+use harvest_spec::ir::ResourceId;
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -17,7 +18,7 @@ pub struct RateCreate;
 
 impl Behavior for RateCreate {
     fn before_create(&self, ctx: &Ctx<'_>, _store: &Store, rec: &mut Rec, problems: &mut Vec<String>) {
-        let Some(r) = ctx.op.resource.map(|r| r.0) else { return };
+        let Some(r) = ctx.op.resource else { return };
         if let Some(d) = get(ctx.plan, r, rec, "start_date").and_then(Cell::as_str).and_then(parse_date)
             && d > chrono::Utc::now().date_naive()
         {
@@ -27,7 +28,7 @@ impl Behavior for RateCreate {
 
     fn after_write(&self, ctx: &Ctx<'_>, store: &mut Store, id: i64, _created: bool) {
         let plan = ctx.plan;
-        let Some(r) = ctx.op.resource.map(|r| r.0) else { return };
+        let Some(r) = ctx.op.resource else { return };
         let Some(user_ix) = plan.res[r].refs.first().map(|rf| rf.ix) else { return };
         let Some(user) = store.get(r, id).and_then(|x| ref_id(x.get(user_ix))) else { return };
         let start = store.field(plan, r, id, "start_date").and_then(Cell::as_str).map(str::to_string);
@@ -46,7 +47,7 @@ impl Behavior for RateCreate {
 }
 
 /// Rate histories: each rate ends the day before the next one starts.
-pub fn close_rates(plan: &Plan, store: &mut Store, r: usize) {
+pub fn close_rates(plan: &Plan, store: &mut Store, r: ResourceId) {
     let Some(user_ix) = plan.res[r].refs.first().map(|rf| rf.ix) else { return };
     let mut by_user: BTreeMap<i64, Vec<(String, i64)>> = BTreeMap::new();
     for (id, rec) in &store.tables[r].rows {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use harvest_spec::ir::{Response as Shape, Schema};
+use harvest_spec::ir::{ResourceId, Response as Shape, Schema};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
@@ -63,11 +63,11 @@ struct Sums {
 }
 
 /// A stored number as a decimal.
-fn num(plan: &Plan, store: &Store, r: usize, id: i64, name: &str) -> Option<Decimal> {
+fn num(plan: &Plan, store: &Store, r: ResourceId, id: i64, name: &str) -> Option<Decimal> {
     store.num(plan, r, id, name).and_then(decimal)
 }
 
-fn named(plan: &Plan, n: &str) -> ApiResult<usize> {
+fn named(plan: &Plan, n: &str) -> ApiResult<ResourceId> {
     super::resource_named(plan, n).ok_or(ApiError::NotFound)
 }
 
@@ -127,7 +127,7 @@ fn compute(
     let fixed = |pid: Option<i64>| {
         pid.and_then(|p| store.field(plan, pr, p, "is_fixed_fee")).and_then(Cell::as_bool).unwrap_or(false)
     };
-    let currency_of = |r: usize, id: i64| -> String {
+    let currency_of = |r: ResourceId, id: i64| -> String {
         let c = store.ref_of(plan, r, id, "client");
         let cr = super::resource_named(plan, "client");
         c.zip(cr)
@@ -138,7 +138,7 @@ fn compute(
     };
     // (group resource field, group id, currency) → sums
     let mut groups: BTreeMap<(i64, String), Sums> = BTreeMap::new();
-    let (src, key): (usize, &str) = match b {
+    let (src, key): (ResourceId, &str) = match b {
         ReportKind::TimeClients => (te, "client"),
         ReportKind::TimeProjects => (te, "project"),
         ReportKind::TimeTasks => (te, "task"),
@@ -236,13 +236,13 @@ fn compute(
     let group_res = if key == "id" {
         pr
     } else {
-        plan.res[src].ref_at(plan.res[src].ix(key).unwrap_or(0)).map(|rf| rf.target.0).unwrap_or(pr)
+        plan.res[src].ref_at(plan.res[src].ix(key).unwrap_or(0)).map(|rf| rf.target).unwrap_or(pr)
     };
     Ok(groups.iter().map(|((gid, cur), s)| row(plan, store, schema, group_res, *gid, cur, s)).collect())
 }
 
 #[allow(clippy::too_many_arguments)]
-fn row(plan: &Plan, store: &Store, schema: Schema, gr: usize, gid: i64, cur: &str, s: &Sums) -> Value {
+fn row(plan: &Plan, store: &Store, schema: Schema, gr: ResourceId, gid: i64, cur: &str, s: &Sums) -> Value {
     let mut m = Map::new();
     let budget = num(plan, store, gr, gid, "budget").or_else(|| num(plan, store, gr, gid, "cost_budget"));
     for f in plan.spec.fields_of(schema) {
@@ -261,7 +261,7 @@ fn row(plan: &Plan, store: &Store, schema: Schema, gr: usize, gid: i64, cur: &st
             "budget_remaining" => budget.map(|x| money(x - s.total_hours)).unwrap_or(Value::Null),
             _ => {
                 let (prefix, suffix) = n.rsplit_once('_').unwrap_or((n, ""));
-                let own = &plan.spec.resources[gr].name;
+                let own = &plan.spec.resource(gr).name;
                 if prefix == own && suffix == "id" {
                     Value::from(gid)
                 } else if prefix == own && suffix == "name" {

@@ -1,7 +1,7 @@
 //! Harvest's consistency pass after generic seeding, one step per behaviour
 //! the spec attaches to a resource (timers, totals, payments, rate histories).
 
-use harvest_spec::ir::FieldRole;
+use harvest_spec::ir::{FieldRole, ResourceId};
 use rand::Rng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
@@ -24,7 +24,7 @@ impl SeedPass for Consistency {
 
 fn apply(plan: &Plan, store: &mut Store, rng: &mut ChaCha8Rng) {
     // The authenticated user: the oldest id, made an active administrator.
-    if let Some(u) = plan.current_user.map(|u| u.0) {
+    if let Some(u) = plan.current_user {
         if let Some((&me, _)) = store.tables[u].rows.iter().next() {
             store.me = me;
             put(plan, store, u, me, "is_active", Value::Bool(true));
@@ -47,7 +47,7 @@ fn apply(plan: &Plan, store: &mut Store, rng: &mut ChaCha8Rng) {
         }
     }
     // The singleton account: its domain follows its address.
-    if let Some(c) = plan.spec.resources.iter().position(|r| r.singleton)
+    if let Some(c) = plan.spec.resources.iter().position(|r| r.singleton).map(ResourceId)
         && let Some(uri) = store.field(plan, c, 1, "base_uri").and_then(Cell::as_str).map(str::to_string)
     {
         let host = uri.trim_start_matches("https://").split('/').next().unwrap_or_default().to_string();
@@ -56,7 +56,7 @@ fn apply(plan: &Plan, store: &mut Store, rng: &mut ChaCha8Rng) {
     for (b, invoice) in [("invoice_totals", true), ("estimate_totals", false)] {
         if let Some(r) = resource_with(plan, b) {
             let ids: Vec<i64> = store.tables[r].rows.keys().copied().collect();
-            let name = &plan.spec.resources[r].name;
+            let name = &plan.spec.resource(r).name;
             let cat = resource_named(plan, &format!("{name}_item_category"));
             let kinds: Vec<String> = cat
                 .map(|c| store.tables[c].rows.keys().map(|k| display_name(plan, store, c, *k)).collect())
@@ -75,11 +75,11 @@ fn apply(plan: &Plan, store: &mut Store, rng: &mut ChaCha8Rng) {
     }
     if let Some(inv) = resource_with(plan, "invoice_totals") {
         // Expenses and time entries billed on an invoice of their own client.
-        for (r, rf) in plan.res.iter().enumerate().flat_map(|(r, i)| i.refs.iter().map(move |rf| (r, rf))) {
-            if rf.target.0 != inv || plan.spec.resources[r].name == "invoice_payment" {
+        for (r, rf) in plan.res.iter().flat_map(|(r, i)| i.refs.iter().map(move |rf| (r, rf))) {
+            if rf.target != inv || plan.spec.resource(r).name == "invoice_payment" {
                 continue;
             }
-            let f = &plan.spec.resources[r].fields[rf.ix];
+            let f = &plan.spec.resource(r).fields[rf.ix];
             if !f.nullable {
                 continue;
             }
@@ -90,7 +90,7 @@ fn apply(plan: &Plan, store: &mut Store, rng: &mut ChaCha8Rng) {
         invoices::settle_all(plan, store, p);
     }
     for r in plan.ops.iter().filter(|o| o.behavior.as_deref() == Some("rate_create")).filter_map(|o| o.resource) {
-        rates::close_rates(plan, store, r.0);
+        rates::close_rates(plan, store, r);
     }
     // Messages are sent by the authenticated user.
     for b in ["invoice_message", "estimate_message"] {
@@ -113,7 +113,7 @@ fn apply(plan: &Plan, store: &mut Store, rng: &mut ChaCha8Rng) {
 fn seed_document(
     plan: &Plan,
     store: &mut Store,
-    (r, id): (usize, i64),
+    (r, id): (ResourceId, i64),
     invoice: bool,
     kinds: &[String],
     rng: &mut ChaCha8Rng,
@@ -151,7 +151,9 @@ fn seed_document(
         put(plan, store, r, id, "currency", cur);
     }
     let state = store.field(plan, r, id, "state").and_then(Cell::as_str).unwrap_or("draft").to_string();
-    let created = plan.spec.resources[r]
+    let created = plan
+        .spec
+        .resource(r)
         .field_with_role(FieldRole::CreatedAt)
         .and_then(|ix| store.get(r, id)?.get(ix)?.clone())
         .unwrap_or(Cell::Null);
@@ -170,7 +172,7 @@ fn seed_document(
 }
 
 /// A stopped (rarely running) timer with consistent hours, rates and locks.
-fn time_entry(plan: &Plan, store: &mut Store, r: usize, id: i64, rng: &mut ChaCha8Rng) {
+fn time_entry(plan: &Plan, store: &mut Store, r: ResourceId, id: i64, rng: &mut ChaCha8Rng) {
     let hours = store.num(plan, r, id, "hours").unwrap_or(1.0);
     put(plan, store, r, id, "hours_without_timer", crate::values::dec(hours));
     put(plan, store, r, id, "rounded_hours", crate::values::dec((hours * 4.0).ceil() / 4.0));

@@ -1,6 +1,7 @@
 //! Time entries: hours from a duration or from start and end times, running
 //! timers, and the restart, stop and external-reference actions.
 
+use harvest_spec::ir::ResourceId;
 use serde_json::Value;
 
 use super::{get, me_rates, set};
@@ -14,7 +15,8 @@ pub struct Timer;
 
 impl Behavior for Timer {
     fn before_create(&self, ctx: &Ctx<'_>, store: &Store, rec: &mut Rec, _problems: &mut Vec<String>) {
-        let (plan, r) = (ctx.plan, ctx.op.resource.map_or(0, |r| r.0));
+        let Some(r) = ctx.op.resource else { return };
+        let plan = ctx.plan;
         let hours = crate::values::num(ctx.body.get("hours"));
         let started = ctx.body.get("started_time").and_then(Value::as_str);
         let ended = ctx.body.get("ended_time").and_then(Value::as_str);
@@ -34,7 +36,7 @@ impl Behavior for Timer {
     }
 
     fn before_update(&self, ctx: &Ctx<'_>, _store: &Store, rec: &mut Rec, _problems: &mut Vec<String>) {
-        let Some(r) = ctx.op.resource.map(|r| r.0) else { return };
+        let Some(r) = ctx.op.resource else { return };
         let hours = crate::values::num(ctx.body.get("hours")).or_else(|| {
             let s = ctx.body.get("started_time").and_then(Value::as_str)?;
             let e = ctx.body.get("ended_time").and_then(Value::as_str)?;
@@ -47,7 +49,7 @@ impl Behavior for Timer {
 }
 
 /// Hours, hours without the timer, and hours rounded up to the quarter.
-fn set_hours(ctx: &Ctx<'_>, r: usize, rec: &mut Rec, h: f64) {
+fn set_hours(ctx: &Ctx<'_>, r: ResourceId, rec: &mut Rec, h: f64) {
     set(ctx.plan, r, rec, "hours", dec(h));
     set(ctx.plan, r, rec, "hours_without_timer", dec(h));
     set(ctx.plan, r, rec, "rounded_hours", dec((h * 4.0).ceil() / 4.0));

@@ -1,6 +1,6 @@
 //! Users: project assignments (their own or another user's) and teammates.
 
-use harvest_spec::ir::{Response as Shape, Schema, TypeRef};
+use harvest_spec::ir::{ResourceId, Response as Shape, Schema, TypeRef};
 use serde_json::{Map, Value, json};
 
 use super::resource_named;
@@ -19,8 +19,8 @@ fn item_schema(ctx: &Ctx<'_>) -> Option<Schema> {
 }
 
 /// The users resource and the user the path (or the token) names.
-fn user(ctx: &Ctx<'_>, store: &Store, me: bool) -> ApiResult<(usize, i64)> {
-    let u = ctx.plan.current_user.ok_or(ApiError::NotFound)?.0;
+fn user(ctx: &Ctx<'_>, store: &Store, me: bool) -> ApiResult<(ResourceId, i64)> {
+    let u = ctx.plan.current_user.ok_or(ApiError::NotFound)?;
     let user = if me { store.me } else { ctx.self_id()? };
     store.get(u, user).ok_or(ApiError::NotFound)?;
     Ok((u, user))
@@ -113,12 +113,12 @@ fn update_teammates(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
 /// Renders record `id` of `r` as the value type `schema`: same-named fields
 /// copied, derived refs followed, arrays of a resource's plural filled from
 /// the records that share the project.
-fn copy_fields(ctx: &Ctx<'_>, store: &Store, schema: Schema, r: usize, id: i64) -> Value {
+fn copy_fields(ctx: &Ctx<'_>, store: &Store, schema: Schema, r: ResourceId, id: i64) -> Value {
     render::object(ctx.plan, store, schema, &raw_fields(ctx, store, schema, r, id), 0)
 }
 
 /// The stored (unrendered) form of [`copy_fields`].
-fn raw_fields(ctx: &Ctx<'_>, store: &Store, schema: Schema, r: usize, id: i64) -> Value {
+fn raw_fields(ctx: &Ctx<'_>, store: &Store, schema: Schema, r: ResourceId, id: i64) -> Value {
     let plan = ctx.plan;
     let mut m = Map::new();
     for f in plan.spec.fields_of(schema) {
@@ -127,14 +127,14 @@ fn raw_fields(ctx: &Ctx<'_>, store: &Store, schema: Schema, r: usize, id: i64) -
                 harvest_spec::ir::RefSource::Derive { through, field } => store
                     .ref_of(plan, r, id, through)
                     .and_then(|t| {
-                        let tr = plan.res[r].ix(through).and_then(|ix| plan.res[r].ref_at(ix))?.target.0;
+                        let tr = plan.res[r].ix(through).and_then(|ix| plan.res[r].ref_at(ix))?.target;
                         store.field(plan, tr, t, field).map(Cell::to_value)
                     })
                     .unwrap_or(Value::Null),
                 _ => store.field(plan, r, id, &f.name).map_or(Value::Null, Cell::to_value),
             },
             TypeRef::Array(inner) => {
-                match (inner.as_ref(), plan.spec.resources.iter().position(|x| x.plural == f.name)) {
+                match (inner.as_ref(), plan.spec.resources.iter().position(|x| x.plural == f.name).map(ResourceId)) {
                     (TypeRef::Object(t), Some(tr)) => {
                         let project = store.ref_of(plan, r, id, "project");
                         let pix = plan.res[tr].ix("project");

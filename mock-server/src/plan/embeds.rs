@@ -2,7 +2,7 @@
 //! "code"}`) comes from in its target record, and which tables a record's
 //! rendering reads, decided once at start-up.
 
-use harvest_spec::ir::{ID_FIELD, NAME_FIELD, Spec, TypeId, TypeRef};
+use harvest_spec::ir::{ID_FIELD, NAME_FIELD, ResourceId, Spec, TypeId, TypeRef};
 
 use super::ResInfo;
 
@@ -23,7 +23,7 @@ pub enum EmbedSrc {
 #[derive(Debug, Clone)]
 pub struct EmbedPlan {
     /// The resource the summary describes.
-    pub target: usize,
+    pub target: ResourceId,
     /// The summary's fields in order: wire name and source.
     pub fields: Vec<(String, EmbedSrc)>,
 }
@@ -43,9 +43,9 @@ fn visit(spec: &Spec, res: &[ResInfo], ty: &TypeRef, out: &mut [Option<EmbedPlan
     match ty {
         TypeRef::Array(inner) => visit(spec, res, inner, out),
         TypeRef::Ref(rt) => {
-            let (target, embed) = (rt.target.0, rt.embed.0);
+            let (target, embed) = (rt.target, rt.embed.0);
             if out.get(embed).is_some_and(Option::is_none)
-                && let Some(info) = res.get(target)
+                && let Some(info) = res.get(target.0)
             {
                 let fields = spec
                     .type_def(rt.embed)
@@ -71,7 +71,7 @@ fn visit(spec: &Spec, res: &[ResInfo], ty: &TypeRef, out: &mut [Option<EmbedPlan
 /// Per resource: the tables its rendered records read (itself, and every
 /// resource its refs embed, transitively), so a cached rendering can tell
 /// whether any of them changed.
-pub fn render_deps(spec: &Spec) -> Vec<Vec<usize>> {
+pub fn render_deps(spec: &Spec) -> Vec<Vec<ResourceId>> {
     (0..spec.resources.len())
         .map(|r| {
             let mut deps = vec![r];
@@ -84,7 +84,7 @@ pub fn render_deps(spec: &Spec) -> Vec<Vec<usize>> {
                 i += 1;
             }
             deps.sort_unstable();
-            deps
+            deps.into_iter().map(ResourceId).collect()
         })
         .collect()
 }

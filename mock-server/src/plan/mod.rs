@@ -3,6 +3,7 @@
 
 mod embeds;
 mod ops;
+mod per_resource;
 mod routes;
 
 use std::collections::HashMap;
@@ -12,6 +13,7 @@ use harvest_spec::ir::{FakeHint, ID_FIELD, OpKind, OperationId, ParamBinding, Re
 
 pub use embeds::{EmbedPlan, EmbedSrc};
 pub use ops::{BodyPlan, FilterPlan, OpPlan, humanize};
+pub use per_resource::PerResource;
 pub use routes::RouteTable;
 
 use crate::error::Error;
@@ -46,6 +48,8 @@ pub struct ResInfo {
     pub bools: Vec<usize>,
     /// The get operation that reads one record by its id (where a new record can be read).
     pub get_op: Option<OperationId>,
+    /// The tables its rendered records read: itself and every resource its refs embed.
+    pub render_deps: Vec<ResourceId>,
 }
 
 impl ResInfo {
@@ -71,7 +75,7 @@ pub struct Plan {
     /// The spec itself.
     pub spec: Spec,
     /// One entry per resource.
-    pub res: Vec<ResInfo>,
+    pub res: PerResource<ResInfo>,
     /// One entry per operation.
     pub ops: Vec<OpPlan>,
     /// Routes per prefix.
@@ -80,12 +84,10 @@ pub struct Plan {
     pub seed_order: Vec<ResourceId>,
     /// Per spec type: where its fields come from when it embeds a ref's target.
     pub embeds: Vec<Option<EmbedPlan>>,
-    /// Per resource: the tables its rendered records read.
-    pub render_deps: Vec<Vec<usize>>,
     /// The resource whose record a token acts as.
     pub current_user: Option<ResourceId>,
     /// The account's currency: the singleton resource and its currency-code field.
-    pub account_currency: Option<(usize, usize)>,
+    pub account_currency: Option<(ResourceId, usize)>,
     /// Prefix of the absolute URLs the API hands out (`Location`).
     pub location_prefix: String,
 }
@@ -138,7 +140,17 @@ impl Plan {
                 let op = spec.operation(*o);
                 op.kind == OpKind::Get && op.path_params.iter().any(|p| p.binding == ParamBinding::SelfId)
             });
-            res.push(ResInfo { index_of, id_ix, refs, sort, unique_keys: Vec::new(), seed_rank: 0, bools, get_op });
+            res.push(ResInfo {
+                index_of,
+                id_ix,
+                refs,
+                sort,
+                unique_keys: Vec::new(),
+                seed_rank: 0,
+                bools,
+                get_op,
+                render_deps: Vec::new(),
+            });
         }
         // Unique keys: every `match` ref names the target fields that identify one record.
         for r in &spec.resources {
@@ -166,25 +178,17 @@ impl Plan {
         }
         let routes = RouteTable::build(&spec);
         let embeds = embeds::plan(&spec, &res);
-        let render_deps = embeds::render_deps(&spec);
+        for (info, deps) in res.iter_mut().zip(embeds::render_deps(&spec)) {
+            info.render_deps = deps;
+        }
+        let res = PerResource::new(res);
         let current_user = spec.api.current_user;
         let account_currency = spec.resources.iter().position(|r| r.singleton).and_then(|c| {
             let ix = spec.resources[c].fields.iter().position(|f| f.fake == Some(FakeHint::CurrencyCode))?;
-            Some((c, ix))
+            Some((ResourceId(c), ix))
         });
         let location_prefix = location_prefix(&spec);
-        Ok(Plan {
-            spec,
-            res,
-            ops,
-            routes,
-            seed_order,
-            embeds,
-            render_deps,
-            current_user,
-            account_currency,
-            location_prefix,
-        })
+        Ok(Plan { spec, res, ops, routes, seed_order, embeds, current_user, account_currency, location_prefix })
     }
 }
 

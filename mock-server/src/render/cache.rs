@@ -1,6 +1,7 @@
 //! Records kept pre-serialised: the JSON of a record is rendered once and
 //! reused until a record of any table its rendering reads changes.
 
+use harvest_spec::ir::ResourceId;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -22,7 +23,7 @@ pub struct Rendered {
 
 #[derive(Debug, Default)]
 struct Entries {
-    map: HashMap<(usize, i64), (u64, Arc<RawValue>)>,
+    map: HashMap<(ResourceId, i64), (u64, Arc<RawValue>)>,
     bytes: usize,
 }
 
@@ -45,14 +46,14 @@ impl Json {
 
 impl Rendered {
     /// The JSON of record `id` of `r`, from the cache when nothing it shows has changed.
-    pub fn record(&self, plan: &Plan, store: &Store, r: usize, id: i64) -> Option<Json> {
+    pub fn record(&self, plan: &Plan, store: &Store, r: ResourceId, id: i64) -> Option<Json> {
         self.records(plan, store, r, &[id]).pop().flatten()
     }
 
     /// The JSON of each of `ids` of `r` (`None` for ids without a record), one lock
     /// for the cached ones, rendering and caching the rest.
-    pub fn records(&self, plan: &Plan, store: &Store, r: usize, ids: &[i64]) -> Vec<Option<Json>> {
-        let stamp = store.stamp(plan.render_deps.get(r).map_or(&[][..], Vec::as_slice));
+    pub fn records(&self, plan: &Plan, store: &Store, r: ResourceId, ids: &[i64]) -> Vec<Option<Json>> {
+        let stamp = store.stamp(plan.res.get(r).map_or(&[][..], |info| info.render_deps.as_slice()));
         let mut out: Vec<Option<Json>> = match self.entries.lock() {
             Ok(entries) => ids
                 .iter()
@@ -100,8 +101,8 @@ mod tests {
         let plan = plan();
         let store0 = crate::seed::seed(&plan, &[], 42, 1.0);
         let mut store = store0;
-        let te = plan.spec.resource_named("time_entry").map(|r| r.0).unwrap_or_default();
-        let project = plan.spec.resource_named("project").map(|r| r.0).unwrap_or_default();
+        let te = plan.spec.resource_named("time_entry").unwrap_or(ResourceId(0));
+        let project = plan.spec.resource_named("project").unwrap_or(ResourceId(0));
         let id = store.tables[te].rows.keys().next().copied().unwrap_or_default();
         let pid = store.ref_of(&plan, te, id, "project").unwrap_or_default();
         let cache = Rendered::default();
@@ -124,7 +125,7 @@ mod tests {
     #[test]
     fn another_store_never_reuses_a_rendering() {
         let plan = plan();
-        let te = plan.spec.resource_named("time_entry").map(|r| r.0).unwrap_or_default();
+        let te = plan.spec.resource_named("time_entry").unwrap_or(ResourceId(0));
         let a = crate::seed::seed(&plan, &[], 42, 1.0);
         let b = crate::seed::seed(&plan, &[], 7, 1.0);
         let id = a.tables[te].rows.keys().next().copied().unwrap_or_default();

@@ -3,7 +3,7 @@
 
 pub mod cache;
 
-use harvest_spec::ir::{NAME_FIELD, RefType, Schema, TypeRef};
+use harvest_spec::ir::{NAME_FIELD, RefType, ResourceId, Schema, TypeRef};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
@@ -13,7 +13,7 @@ use crate::store::{Cell, Rec, Store};
 pub use cache::Json;
 
 /// Renders a stored record of resource `r` as a JSON value.
-pub fn record(plan: &Plan, store: &Store, r: usize, rec: &Rec) -> Value {
+pub fn record(plan: &Plan, store: &Store, r: ResourceId, rec: &Rec) -> Value {
     serde_json::to_value(RecordView { plan, store, r, rec }).unwrap_or(Value::Null)
 }
 
@@ -25,14 +25,14 @@ pub struct RecordView<'a> {
     /// The store the record's refs point into.
     pub store: &'a Store,
     /// The record's resource.
-    pub r: usize,
+    pub r: ResourceId,
     /// The record.
     pub rec: &'a Rec,
 }
 
 impl Serialize for RecordView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let fields = &self.plan.spec.resources[self.r].fields;
+        let fields = &self.plan.spec.resource(self.r).fields;
         let mut map = s.serialize_map(None)?;
         for (f, v) in fields.iter().zip(self.rec) {
             if let (false, Some(cell)) = (f.hidden, v) {
@@ -61,9 +61,7 @@ impl Serialize for CellView<'_> {
         match (self.ty, self.cell) {
             _ if depth > 6 => self.cell.serialize(s),
             (TypeRef::Ref(rt), c) => match c.as_i64() {
-                Some(id) if store.get(rt.target.0, id).is_some() => {
-                    EmbedView { plan, store, rt, id, depth }.serialize(s)
-                }
+                Some(id) if store.get(rt.target, id).is_some() => EmbedView { plan, store, rt, id, depth }.serialize(s),
                 _ => s.serialize_unit(),
             },
             (ty, Cell::Json(v)) => value(plan, store, ty, v, depth).serialize(s),
@@ -84,9 +82,9 @@ struct EmbedView<'a> {
 impl Serialize for EmbedView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (plan, store, id) = (self.plan, self.store, self.id);
-        let r = self.rt.target.0;
+        let r = self.rt.target;
         let target = store.get(r, id);
-        let tres = &plan.spec.resources[r];
+        let tres = &plan.spec.resource(r);
         let mut map = s.serialize_map(None)?;
         let Some(embed) = plan.embeds.get(self.rt.embed.0).and_then(Option::as_ref).filter(|e| e.target == r) else {
             // Every ref of the spec is planned at start-up; an unplanned one has nothing to show.
@@ -152,14 +150,14 @@ pub fn value(plan: &Plan, store: &Store, ty: &TypeRef, v: &Value, depth: u32) ->
 
 /// The embedded summary of a target record.
 pub fn embed(plan: &Plan, store: &Store, rt: &RefType, id: i64, depth: u32) -> Value {
-    if store.get(rt.target.0, id).is_none() {
+    if store.get(rt.target, id).is_none() {
         return Value::Null;
     }
     serde_json::to_value(EmbedView { plan, store, rt, id, depth }).unwrap_or(Value::Null)
 }
 
 /// The display name of a record (`name`, or its `name_from` fields joined).
-pub fn display_name(plan: &Plan, store: &Store, r: usize, id: i64) -> String {
+pub fn display_name(plan: &Plan, store: &Store, r: ResourceId, id: i64) -> String {
     let Some(rec) = store.get(r, id) else { return String::new() };
     let info = &plan.res[r];
     if let Some(ix) = info.ix(NAME_FIELD)
@@ -167,7 +165,8 @@ pub fn display_name(plan: &Plan, store: &Store, r: usize, id: i64) -> String {
     {
         return s.to_string();
     }
-    plan.spec.resources[r]
+    plan.spec
+        .resource(r)
         .name_from
         .iter()
         .filter_map(|n| info.ix(n).and_then(|ix| rec.get(ix)).and_then(|v| v.as_ref()).and_then(Cell::as_str))

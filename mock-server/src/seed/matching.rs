@@ -2,7 +2,7 @@
 //! chosen so that the record's later `match` refs still have a target
 //! (a time entry's user assignment must be on a project with task assignments).
 
-use harvest_spec::ir::RefSource;
+use harvest_spec::ir::{RefSource, ResourceId};
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
@@ -13,23 +13,23 @@ use crate::store::{Cell, Rec, ref_id};
 /// A `match` ref with its pairs resolved to (target position, our position).
 struct Match {
     ix: usize,
-    target: usize,
+    target: ResourceId,
     pairs: Vec<(usize, usize)>,
 }
 
 impl Gen<'_> {
     /// Sets every `match` ref of `rec`, copying the chosen target's fields into
     /// the ones still unset. A ref with no target left is null.
-    pub(super) fn match_refs(&self, r: usize, rec: &mut Rec, rng: &mut ChaCha8Rng) {
+    pub(super) fn match_refs(&self, r: ResourceId, rec: &mut Rec, rng: &mut ChaCha8Rng) {
         let info = &self.plan.res[r];
         let matches: Vec<Match> = info
             .refs
             .iter()
             .filter_map(|rf| {
                 let RefSource::Match(pairs) = &rf.source else { return None };
-                let tinfo = &self.plan.res[rf.target.0];
+                let tinfo = &self.plan.res[rf.target];
                 let pairs = pairs.iter().filter_map(|(tf, of)| Some((tinfo.ix(tf)?, info.ix(of)?))).collect();
-                Some(Match { ix: rf.ix, target: rf.target.0, pairs })
+                Some(Match { ix: rf.ix, target: rf.target, pairs })
             })
             .collect();
         for (k, m) in matches.iter().enumerate() {
@@ -92,7 +92,7 @@ impl Gen<'_> {
 }
 
 /// Whether every ref of `rec` that may not be null points somewhere.
-pub(super) fn complete(plan: &Plan, r: usize, rec: &Rec) -> bool {
-    let fields = &plan.spec.resources[r].fields;
+pub(super) fn complete(plan: &Plan, r: ResourceId, rec: &Rec) -> bool {
+    let fields = &plan.spec.resource(r).fields;
     plan.res[r].refs.iter().all(|rf| fields[rf.ix].nullable || ref_id(rec.get(rf.ix)).is_some())
 }

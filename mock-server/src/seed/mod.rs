@@ -8,7 +8,7 @@ mod matching;
 use std::collections::HashSet;
 
 use chrono::Duration;
-use harvest_spec::ir::{Field, FieldRole, ID_FIELD, RefSource, Schema, TypeRef};
+use harvest_spec::ir::{Field, FieldRole, ID_FIELD, RefSource, ResourceId, Schema, TypeRef};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 
 pub use fake::anchor;
 
-use crate::plan::Plan;
+use crate::plan::{PerResource, Plan};
 use crate::store::{Cell, Rec, Store, ref_id};
 use crate::values::fmt_datetime;
 
@@ -29,12 +29,12 @@ pub trait SeedPass: Send + Sync {
 
 /// Builds the seeded store.
 pub fn seed(plan: &Plan, passes: &[Box<dyn SeedPass>], seed: u64, scale: f64) -> Store {
-    let mut g = Gen { plan, store: Store::empty(plan), ids: vec![Vec::new(); plan.spec.resources.len()], counter: 0 };
+    let mut g = Gen { plan, store: Store::empty(plan), ids: plan.res.iter().map(|_| Vec::new()).collect(), counter: 0 };
     g.store.seed = seed;
     g.store.scale = scale;
     for rid in &plan.seed_order {
-        let r = rid.0;
-        let res = &plan.spec.resources[r];
+        let r = *rid;
+        let res = &plan.spec.resource(r);
         let count = if res.singleton {
             1
         } else if res.seed_count == 0 {
@@ -88,18 +88,18 @@ fn fnv(s: &str) -> u64 {
 struct Gen<'a> {
     plan: &'a Plan,
     store: Store,
-    ids: Vec<Vec<i64>>,
+    ids: PerResource<Vec<i64>>,
     counter: u64,
 }
 
 impl Gen<'_> {
-    fn pick(&self, r: usize, rng: &mut ChaCha8Rng) -> Option<i64> {
+    fn pick(&self, r: ResourceId, rng: &mut ChaCha8Rng) -> Option<i64> {
         self.ids[r].choose(rng).copied()
     }
 
-    fn record(&mut self, r: usize, id: i64, rng: &mut ChaCha8Rng) -> Rec {
+    fn record(&mut self, r: ResourceId, id: i64, rng: &mut ChaCha8Rng) -> Rec {
         let plan = self.plan;
-        let res = &plan.spec.resources[r];
+        let res = &plan.spec.resource(r);
         let info = &plan.res[r];
         let mut rec: Rec = vec![None; res.fields.len()];
         if let Some(ix) = info.id_ix {
@@ -117,7 +117,7 @@ impl Gen<'_> {
             let v = if f.nullable && ((server && !rng.gen_bool(0.25)) || (!server && rng.gen_bool(0.1))) {
                 None
             } else {
-                self.pick(rf.target.0, rng)
+                self.pick(rf.target, rng)
             };
             rec[rf.ix] = Some(v.map_or(Cell::Null, Cell::Int));
         }
@@ -125,7 +125,7 @@ impl Gen<'_> {
         for rf in &info.refs {
             let RefSource::Derive { through, field } = &rf.source else { continue };
             let v = info.ix(through).and_then(|ix| ref_id(rec.get(ix))).and_then(|tid| {
-                let tr = info.ref_at(info.ix(through)?)?.target.0;
+                let tr = info.ref_at(info.ix(through)?)?.target;
                 let fix = plan.res[tr].ix(field)?;
                 self.store.get(tr, tid)?.get(fix).cloned().flatten()
             });
@@ -172,7 +172,7 @@ impl Gen<'_> {
             return None;
         }
         if let Some(t) = f.references {
-            let mut ids: Vec<i64> = (0..rng.gen_range(0..=3)).filter_map(|_| self.pick(t.0, rng)).collect();
+            let mut ids: Vec<i64> = (0..rng.gen_range(0..=3)).filter_map(|_| self.pick(t, rng)).collect();
             ids.sort_unstable();
             ids.dedup();
             return Some(Value::Array(ids.into_iter().map(Value::from).collect()));
@@ -199,7 +199,7 @@ impl Gen<'_> {
                 }
                 _ => fake::by_type(plan, &f.ty, rng),
             },
-            TypeRef::Ref(rt) => self.pick(rt.target.0, rng).map(Value::from).unwrap_or(Value::Null),
+            TypeRef::Ref(rt) => self.pick(rt.target, rng).map(Value::from).unwrap_or(Value::Null),
             other => fake::by_type(plan, other, rng),
         })
     }

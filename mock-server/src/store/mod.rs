@@ -13,7 +13,9 @@ use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
-use crate::plan::Plan;
+use harvest_spec::ir::ResourceId;
+
+use crate::plan::{PerResource, Plan};
 
 /// One record: values in spec field order; `None` = key absent from responses.
 pub type Rec = Vec<Option<Cell>>;
@@ -93,7 +95,7 @@ pub struct UnknownField {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Store {
     /// One table per resource, in spec order.
-    pub tables: Vec<Table>,
+    pub tables: PerResource<Table>,
     /// Id of the user the token acts as.
     pub me: i64,
     /// Teammates per manager.
@@ -116,12 +118,12 @@ impl Store {
     }
 
     /// A value that changes whenever a record of any of `tables` changes.
-    pub fn stamp(&self, tables: &[usize]) -> u64 {
+    pub fn stamp(&self, tables: &[ResourceId]) -> u64 {
         tables.iter().filter_map(|t| self.tables.get(*t)).map(|t| t.version).max().unwrap_or(0)
     }
 
     /// Hands out a fresh id of a resource.
-    pub fn alloc(&mut self, r: usize) -> i64 {
+    pub fn alloc(&mut self, r: ResourceId) -> i64 {
         let t = &mut self.tables[r];
         let id = t.next_id;
         t.next_id += 1;
@@ -136,12 +138,12 @@ impl Store {
     }
 
     /// A record.
-    pub fn get(&self, r: usize, id: i64) -> Option<&Rec> {
+    pub fn get(&self, r: ResourceId, id: i64) -> Option<&Rec> {
         self.tables.get(r).and_then(|t| t.rows.get(&id))
     }
 
     /// Inserts or replaces a record, keeping indexes right.
-    pub fn put(&mut self, plan: &Plan, r: usize, id: i64, rec: Rec) {
+    pub fn put(&mut self, plan: &Plan, r: ResourceId, id: i64, rec: Rec) {
         let old = self.tables[r].rows.remove(&id);
         for ix in plan.res[r].indexed() {
             let before = old.as_ref().map(|o| o.get(ix));
@@ -157,7 +159,7 @@ impl Store {
     }
 
     /// Removes a record, keeping indexes right.
-    pub fn remove(&mut self, plan: &Plan, r: usize, id: i64) -> Option<Rec> {
+    pub fn remove(&mut self, plan: &Plan, r: ResourceId, id: i64) -> Option<Rec> {
         let old = self.tables[r].rows.remove(&id)?;
         for ix in plan.res[r].indexed() {
             self.reindex_field(plan, r, id, ix, old.get(ix), None);
@@ -171,7 +173,7 @@ impl Store {
     fn reindex_field(
         &mut self,
         plan: &Plan,
-        r: usize,
+        r: ResourceId,
         id: i64,
         ix: usize,
         before: Option<&Option<Cell>>,
@@ -211,12 +213,12 @@ impl Store {
     }
 
     /// Ids of records of `r` whose indexed boolean field `ix` is `value`; `None` when not indexed.
-    pub fn with_bool(&self, r: usize, ix: usize, value: bool) -> Option<&BTreeSet<i64>> {
+    pub fn with_bool(&self, r: ResourceId, ix: usize, value: bool) -> Option<&BTreeSet<i64>> {
         self.tables.get(r)?.bools.get(&ix).map(|sets| &sets[usize::from(value)])
     }
 
     /// Ids of records of `r` whose ref field `ix` points at `target`.
-    pub fn referring(&self, r: usize, ix: usize, target: i64) -> Vec<i64> {
+    pub fn referring(&self, r: ResourceId, ix: usize, target: i64) -> Vec<i64> {
         self.tables[r]
             .index
             .get(&ix)
@@ -227,7 +229,7 @@ impl Store {
 
     /// Rebuilds every index (after loading a state file).
     pub fn reindex(&mut self, plan: &Plan) {
-        for r in 0..self.tables.len() {
+        for r in self.tables.ids() {
             let t = &mut self.tables[r];
             t.index.clear();
             t.bools.clear();
@@ -243,24 +245,31 @@ impl Store {
     }
 
     /// The value of a named field of a record.
-    pub fn field<'a>(&'a self, plan: &Plan, r: usize, id: i64, name: &str) -> Option<&'a Cell> {
+    pub fn field<'a>(&'a self, plan: &Plan, r: ResourceId, id: i64, name: &str) -> Option<&'a Cell> {
         let ix = plan.res[r].ix(name)?;
         self.get(r, id)?.get(ix)?.as_ref()
     }
 
     /// Sets a named field of a record (nothing when there is no such record);
     /// a field the resource does not have is an error.
-    pub fn set(&mut self, plan: &Plan, r: usize, id: i64, name: &str, v: impl Into<Cell>) -> Result<(), UnknownField> {
+    pub fn set(
+        &mut self,
+        plan: &Plan,
+        r: ResourceId,
+        id: i64,
+        name: &str,
+        v: impl Into<Cell>,
+    ) -> Result<(), UnknownField> {
         let ix = plan.res[r]
             .ix(name)
-            .ok_or_else(|| UnknownField { resource: plan.spec.resources[r].name.clone(), field: name.to_string() })?;
+            .ok_or_else(|| UnknownField { resource: plan.spec.resource(r).name.clone(), field: name.to_string() })?;
         self.set_at(plan, r, id, ix, v);
         Ok(())
     }
 
     /// Sets the field at position `ix` of a record, keeping indexes and the
     /// list order right (nothing when there is no such record or position).
-    pub fn set_at(&mut self, plan: &Plan, r: usize, id: i64, ix: usize, v: impl Into<Cell>) {
+    pub fn set_at(&mut self, plan: &Plan, r: ResourceId, id: i64, ix: usize, v: impl Into<Cell>) {
         let Some(rec) = self.tables[r].rows.get_mut(&id) else { return };
         let Some(slot) = rec.get_mut(ix) else { return };
         let old = slot.replace(v.into());
@@ -275,12 +284,12 @@ impl Store {
     }
 
     /// The id a named ref field points at.
-    pub fn ref_of(&self, plan: &Plan, r: usize, id: i64, name: &str) -> Option<i64> {
+    pub fn ref_of(&self, plan: &Plan, r: ResourceId, id: i64, name: &str) -> Option<i64> {
         self.field(plan, r, id, name).and_then(Cell::as_i64)
     }
 
     /// A named numeric field.
-    pub fn num(&self, plan: &Plan, r: usize, id: i64, name: &str) -> Option<f64> {
+    pub fn num(&self, plan: &Plan, r: ResourceId, id: i64, name: &str) -> Option<f64> {
         self.field(plan, r, id, name).and_then(Cell::as_f64)
     }
 }

@@ -4,12 +4,14 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
+use harvest_spec::ir::ResourceId;
+
 use super::{Cell, Order, Store};
 use crate::plan::Plan;
 
 impl Store {
     /// The table's ids in list order (cached until the next write).
-    pub fn order(&self, plan: &Plan, r: usize) -> Arc<Order> {
+    pub fn order(&self, plan: &Plan, r: ResourceId) -> Arc<Order> {
         self.tables[r]
             .order
             .get_or_init(|| {
@@ -20,7 +22,7 @@ impl Store {
 }
 
 /// Ids in the resource's default order.
-fn sorted_ids(plan: &Plan, store: &Store, r: usize, mut ids: Vec<i64>) -> Vec<i64> {
+fn sorted_ids(plan: &Plan, store: &Store, r: ResourceId, mut ids: Vec<i64>) -> Vec<i64> {
     let sort = &plan.res[r].sort;
     let is_id_desc = sort.len() == 1 && Some(sort[0].0) == plan.res[r].id_ix && sort[0].1;
     if is_id_desc {
