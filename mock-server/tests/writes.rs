@@ -375,3 +375,38 @@ async fn invoice_totals_over_many_lines_equal_the_decimal_sum() {
     assert_eq!(decimal(&inv["amount"]), subtotal + tax - discount);
     assert_eq!(decimal(&inv["due_amount"]), subtotal + tax - discount);
 }
+
+#[tokio::test]
+async fn a_unit_priced_expense_costs_units_times_the_unit_price() {
+    let s = state();
+    let mine = call(&s, "GET", "/v2/users/me/project_assignments", None).await.json();
+    let project = mine["project_assignments"][0]["project"]["id"].clone();
+    let per_mile = call(
+        &s,
+        "POST",
+        "/v2/expense_categories",
+        Some(&json!({"name": "Mileage", "unit_name": "mile", "unit_price": 5.35})),
+    )
+    .await;
+    assert_eq!(per_mile.status, 201, "{}", per_mile.text);
+    let per_mile = per_mile.json()["id"].clone();
+    let plain = call(&s, "POST", "/v2/expense_categories", Some(&json!({"name": "Meals"}))).await.json()["id"].clone();
+    let expense = |category: &Value, extra: Value| {
+        let mut body = json!({"project_id": project, "expense_category_id": category, "spent_date": "2025-06-02"});
+        body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        body
+    };
+    // 0.5 × 5.35 = 2.675, half up 2.68 (as floats 2.67499…); the total sent is overruled.
+    let r =
+        call(&s, "POST", "/v2/expenses", Some(&expense(&per_mile, json!({"units": 0.5, "total_cost": 99.0})))).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let e = r.json();
+    assert_eq!((e["units"].clone(), e["total_cost"].clone()), (json!(0.5), json!(2.68)), "{e}");
+    // More units on update: the total follows.
+    let id = e["id"].as_i64().unwrap();
+    let r = call(&s, "PATCH", &format!("/v2/expenses/{id}"), Some(&json!({"units": 10}))).await;
+    assert_eq!(r.json()["total_cost"], json!(53.5));
+    // A category without a unit price keeps the total that was sent.
+    let r = call(&s, "POST", "/v2/expenses", Some(&expense(&plain, json!({"units": 3, "total_cost": 42.5})))).await;
+    assert_eq!(r.json()["total_cost"], json!(42.5), "{}", r.text);
+}

@@ -439,8 +439,18 @@ pub enum FieldRole {
 /// A field computed from other fields of the same resource or type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Compute {
-    /// The product of these fields (indexes into the holder's `fields`).
-    Product(Vec<usize>),
+    /// The product of these factors.
+    Product(Vec<Operand>),
+}
+
+/// One factor of a computed field: a numeric sibling (`quantity`), or a
+/// numeric field of the record a sibling ref points at (`expense_category.unit_price`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Operand {
+    /// Index of the sibling in the holder's `fields`.
+    pub field: usize,
+    /// When the sibling is a ref: index of the factor in the referenced resource's `fields`.
+    pub through: Option<usize>,
 }
 
 /// Which states an event moves a record between (`states:` on a resource).

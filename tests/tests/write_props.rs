@@ -93,7 +93,7 @@ fn creates<W: Writable>(s: &Server) {
                 let id = W::create(&s.env.client, &sent).await?;
                 let path = record_path(spec, resource, id).ok_or_else(|| fail("no get operation"))?;
                 let (_, record) = raw_get(&s.env, &path).await?;
-                check_sent(resource, fields(create), &sent, &record)?;
+                check_sent(spec, resource, fields(create), &sent, &record)?;
                 check_created(&record, id, started)?;
                 check_refs(&s.env, spec, resource, &record).await
             })
@@ -115,7 +115,7 @@ fn updates<W: Writable>(s: &Server) {
                 fix_refs(W::RESOURCE, &mut sent, &s.world, pick, Some(&before));
                 W::update(&s.env.client, id, &sent).await?;
                 let (_, after) = raw_get(&s.env, &path).await?;
-                check_only_sent_changed(resource, fields(update), &sent, &before, &after)?;
+                check_only_sent_changed(spec, resource, fields(update), &sent, &before, &after)?;
                 check_refs(&s.env, spec, resource, &after).await
             })
         })

@@ -3,7 +3,7 @@
 
 use harvest_spec::ir::{FieldRole, PathSegment, ResourceId};
 
-use super::{ApiError, ApiResult, Ctx, Output, relations, validate};
+use super::{ApiError, ApiResult, Ctx, Output, compute, relations, validate};
 use crate::store::{Cell, Rec, Store, ref_id};
 use crate::values::now;
 
@@ -46,6 +46,7 @@ pub fn create(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
     if !unresolved.is_empty() {
         return Err(ApiError::problems(&unresolved));
     }
+    compute::apply(plan, store, r, &mut rec);
     let id = if res.singleton { 1 } else { store.alloc(r) };
     if let Some(ix) = id_ix {
         rec[ix] = Some(Cell::Int(id));

@@ -4,6 +4,7 @@
 //! rules come in through the [`Behavior`] trait, bound by name at start-up.
 
 mod behavior;
+mod compute;
 mod create;
 mod delete;
 mod error;

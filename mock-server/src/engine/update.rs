@@ -2,7 +2,7 @@
 
 use harvest_spec::ir::FieldRole;
 
-use super::{ApiError, ApiResult, Ctx, Output, relations, validate};
+use super::{ApiError, ApiResult, Ctx, Output, compute, relations, validate};
 use crate::store::{Cell, Store};
 use crate::values::{fmt_datetime, now, parse_datetime};
 
@@ -34,6 +34,7 @@ pub fn update(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
     if !unresolved.is_empty() {
         return Err(ApiError::problems(&unresolved));
     }
+    compute::apply(plan, store, r, &mut rec);
     store.put(plan, r, id, rec);
     relations::relink_dependants(plan, store, r, id);
     if let Some(b) = ctx.behavior() {

@@ -4,13 +4,11 @@
 use harvest_spec::ir::ResourceId;
 use serde_json::{Map, Value, json};
 
-use rust_decimal::Decimal;
-
 use super::put;
 use crate::plan::Plan;
 use crate::render::display_name;
 use crate::store::{Cell, Store};
-use crate::values::{decimal, money, parse_date, round_money};
+use crate::values::{Money, parse_date};
 
 fn ids(imp: &Value) -> Option<Vec<i64>> {
     imp.get("project_ids")?.as_array()?.iter().map(|v| crate::values::num(Some(v)).map(|x| x as i64)).collect()
@@ -55,8 +53,8 @@ pub fn import_lines(plan: &Plan, store: &mut Store, inv_r: ResourceId, inv: i64,
             let (Some(src), Some(part)) = (src, imp.get(part).and_then(Value::as_object)) else { continue };
             let (from, to) = range(Some(part));
             let Some(pix) = plan.res[src].ix("project") else { continue };
-            let mut qty = Decimal::ZERO;
-            let mut amount = Decimal::ZERO;
+            let mut qty = Money::ZERO;
+            let mut amount = Money::ZERO;
             let mut billed = Vec::new();
             for id in store.referring(src, pix, pid) {
                 let date = store.field(plan, src, id, "spent_date").and_then(Cell::as_str).unwrap_or("").to_string();
@@ -66,7 +64,7 @@ pub fn import_lines(plan: &Plan, store: &mut Store, inv_r: ResourceId, inv: i64,
                     continue;
                 }
                 if Some(src) == ex {
-                    qty = Decimal::ONE;
+                    qty = Money::ONE;
                     amount += num(plan, store, src, id, "total_cost");
                 } else {
                     let h = num(plan, store, src, id, "hours");
@@ -78,9 +76,9 @@ pub fn import_lines(plan: &Plan, store: &mut Store, inv_r: ResourceId, inv: i64,
             if billed.is_empty() {
                 continue;
             }
-            let unit = if qty > Decimal::ZERO { round_money(amount / qty) } else { Decimal::ZERO };
+            let unit = if qty > Money::ZERO { Money::round(amount / qty) } else { Money::ZERO };
             items.push(json!({"id": store.alloc_item(), "project": pid, "kind": kind, "description": name,
-                "quantity": money(qty), "unit_price": money(unit), "amount": money(amount), "taxed": false, "taxed2": false}));
+                "quantity": Money::to_value(qty), "unit_price": Money::to_value(unit), "amount": Money::to_value(amount), "taxed": false, "taxed2": false}));
             let field = plan.res[src]
                 .refs
                 .iter()
@@ -98,6 +96,6 @@ pub fn import_lines(plan: &Plan, store: &mut Store, inv_r: ResourceId, inv: i64,
 }
 
 /// A stored number as a decimal (0 when absent).
-fn num(plan: &Plan, store: &Store, r: ResourceId, id: i64, name: &str) -> Decimal {
-    store.num(plan, r, id, name).and_then(decimal).unwrap_or_default()
+fn num(plan: &Plan, store: &Store, r: ResourceId, id: i64, name: &str) -> Money {
+    store.num(plan, r, id, name).and_then(Money::of).unwrap_or_default()
 }

@@ -5,22 +5,21 @@
 use std::collections::BTreeMap;
 
 use harvest_spec::ir::{Compute, ResourceId};
-use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::put;
 use crate::plan::Plan;
 use crate::store::{Cell, Store, ref_id};
-use crate::values::{decimal, money, round_money};
+use crate::values::Money;
 
 /// A stored number as a decimal (0 when absent).
-fn dec_of(store: &Store, plan: &Plan, r: ResourceId, id: i64, name: &str) -> Decimal {
-    store.num(plan, r, id, name).and_then(decimal).unwrap_or_default()
+fn dec_of(store: &Store, plan: &Plan, r: ResourceId, id: i64, name: &str) -> Money {
+    store.num(plan, r, id, name).and_then(Money::of).unwrap_or_default()
 }
 
 /// A JSON number as a decimal.
-fn dec_value(v: Option<&Value>) -> Option<Decimal> {
-    v.and_then(Value::as_f64).and_then(decimal)
+fn dec_value(v: Option<&Value>) -> Option<Money> {
+    v.and_then(Value::as_f64).and_then(Money::of)
 }
 
 /// Recomputes line-item amounts (each item's computed field: quantity ×
@@ -28,11 +27,11 @@ fn dec_value(v: Option<&Value>) -> Option<Decimal> {
 /// estimate: amount = subtotal + taxes − discount; for invoices also `due_amount`.
 pub fn totals(plan: &Plan, store: &mut Store, r: ResourceId, id: i64, with_due: bool) {
     let pct = |n: &str| dec_of(store, plan, r, id, n);
-    let hundred = Decimal::from(100);
+    let hundred = Money::from(100);
     let (tax, tax2, discount) = (pct("tax"), pct("tax2"), pct("discount"));
-    let mut subtotal = Decimal::ZERO;
-    let mut taxed = Decimal::ZERO;
-    let mut taxed2 = Decimal::ZERO;
+    let mut subtotal = Money::ZERO;
+    let mut taxed = Money::ZERO;
+    let mut taxed2 = Money::ZERO;
     let mut items = match store.field(plan, r, id, "line_items") {
         Some(Cell::Json(v)) => v.as_array().cloned().unwrap_or_default(),
         _ => Vec::new(),
@@ -41,10 +40,10 @@ pub fn totals(plan: &Plan, store: &mut Store, r: ResourceId, id: i64, with_due: 
     for it in &mut items {
         let Some(m) = it.as_object_mut() else { continue };
         let Some((target, operands)) = &computed else { continue };
-        let amount = round_money(
+        let amount = Money::round(
             operands.iter().map(|(name, default)| dec_value(m.get(name.as_str())).unwrap_or(*default)).product(),
         );
-        m.insert(target.clone(), money(amount));
+        m.insert(target.clone(), Money::to_value(amount));
         subtotal += amount;
         if m.get("taxed").and_then(Value::as_bool).unwrap_or(false) {
             taxed += amount;
@@ -53,15 +52,15 @@ pub fn totals(plan: &Plan, store: &mut Store, r: ResourceId, id: i64, with_due: 
             taxed2 += amount;
         }
     }
-    let tax_amount = round_money(taxed * tax / hundred);
-    let tax2_amount = round_money(taxed2 * tax2 / hundred);
-    let discount_amount = round_money(subtotal * discount / hundred);
-    let amount = round_money(subtotal + tax_amount + tax2_amount - discount_amount);
+    let tax_amount = Money::round(taxed * tax / hundred);
+    let tax2_amount = Money::round(taxed2 * tax2 / hundred);
+    let discount_amount = Money::round(subtotal * discount / hundred);
+    let amount = Money::round(subtotal + tax_amount + tax2_amount - discount_amount);
     put(plan, store, r, id, "line_items", Value::Array(items));
-    put(plan, store, r, id, "tax_amount", money(tax_amount));
-    put(plan, store, r, id, "tax2_amount", money(tax2_amount));
-    put(plan, store, r, id, "discount_amount", money(discount_amount));
-    put(plan, store, r, id, "amount", money(amount));
+    put(plan, store, r, id, "tax_amount", Money::to_value(tax_amount));
+    put(plan, store, r, id, "tax2_amount", Money::to_value(tax2_amount));
+    put(plan, store, r, id, "discount_amount", Money::to_value(discount_amount));
+    put(plan, store, r, id, "amount", Money::to_value(amount));
     if with_due {
         settle(plan, store, r, id);
     }
@@ -69,7 +68,7 @@ pub fn totals(plan: &Plan, store: &mut Store, r: ResourceId, id: i64, with_due: 
 
 /// The line-item field the spec computes as a product, and its operands'
 /// names with the value an absent one counts as (`amount` = `quantity` × `unit_price`).
-fn line_item_amount(plan: &Plan, r: ResourceId) -> Option<(String, Vec<(String, Decimal)>)> {
+fn line_item_amount(plan: &Plan, r: ResourceId) -> Option<(String, Vec<(String, Money)>)> {
     let ix = plan.res[r].ix("line_items")?;
     let harvest_spec::ir::TypeRef::Array(inner) = &plan.spec.resource(r).fields[ix].ty else { return None };
     let harvest_spec::ir::TypeRef::Object(t) = inner.as_ref() else { return None };
@@ -78,7 +77,8 @@ fn line_item_amount(plan: &Plan, r: ResourceId) -> Option<(String, Vec<(String, 
         Some(Compute::Product(ops)) => {
             let names = ops
                 .iter()
-                .filter_map(|o| fields.get(*o))
+                .filter(|o| o.through.is_none())
+                .filter_map(|o| fields.get(o.field))
                 .map(|o| (o.name.clone(), dec_value(o.default.as_ref()).unwrap_or_default()))
                 .collect();
             Some((f.name.clone(), names))
@@ -100,18 +100,18 @@ pub fn settle(plan: &Plan, store: &mut Store, inv: ResourceId, id: i64) {
     let (paid, last_paid) = match payments_of(plan, inv) {
         Some((p, ix)) => {
             let ids = store.referring(p, ix, id);
-            let paid: Decimal = ids.iter().map(|pid| dec_of(store, plan, p, *pid, "amount")).sum();
+            let paid: Money = ids.iter().map(|pid| dec_of(store, plan, p, *pid, "amount")).sum();
             let last = ids.last().and_then(|pid| store.field(plan, p, *pid, "paid_at").cloned());
             (paid, last)
         }
-        None => (Decimal::ZERO, None),
+        None => (Money::ZERO, None),
     };
-    let due = round_money((amount - paid).max(Decimal::ZERO));
-    put(plan, store, inv, id, "due_amount", money(due));
+    let due = Money::round((amount - paid).max(Money::ZERO));
+    put(plan, store, inv, id, "due_amount", Money::to_value(due));
     let state = store.field(plan, inv, id, "state").and_then(Cell::as_str).unwrap_or("draft").to_string();
-    if due <= Decimal::ZERO && paid > Decimal::ZERO && state != "paid" {
+    if due <= Money::ZERO && paid > Money::ZERO && state != "paid" {
         put(plan, store, inv, id, "state", Value::String("paid".into()));
-    } else if due > Decimal::ZERO && state == "paid" {
+    } else if due > Money::ZERO && state == "paid" {
         put(plan, store, inv, id, "state", Value::String("open".into()));
     }
     let paid_now = store.field(plan, inv, id, "state").and_then(Cell::as_str) == Some("paid");
@@ -136,12 +136,12 @@ pub fn settle_all(plan: &Plan, store: &mut Store, p: ResourceId) {
         let mut left = dec_of(store, plan, inv, i, "amount");
         for pid in pids {
             let amt = dec_of(store, plan, p, pid, "amount").min(left);
-            if state == "draft" || amt <= Decimal::ZERO {
+            if state == "draft" || amt <= Money::ZERO {
                 store.remove(plan, p, pid);
                 continue;
             }
-            left = round_money(left - amt);
-            put(plan, store, p, pid, "amount", money(amt));
+            left = Money::round(left - amt);
+            put(plan, store, p, pid, "amount", Money::to_value(amt));
             if let Some(at) = store.field(plan, p, pid, "paid_at").and_then(Cell::as_str).map(str::to_string) {
                 put(plan, store, p, pid, "paid_date", Value::String(at.chars().take(10).collect()));
             }

@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 
 use harvest_spec::ir::{ResourceId, Response as Shape, Schema};
-use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
 use crate::engine::paging;
@@ -11,7 +10,7 @@ use crate::engine::{ApiError, ApiResult, Behavior, Ctx, Output, Rows, parsed_fil
 use crate::plan::Plan;
 use crate::render::{self, display_name};
 use crate::store::{Cell, Store, ref_id};
-use crate::values::{decimal, money, parse_date};
+use crate::values::{Money, parse_date};
 
 /// Which report a [`Report`] computes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,18 +52,18 @@ impl Behavior for Report {
 
 #[derive(Default, Clone)]
 struct Sums {
-    total_hours: Decimal,
-    billable_hours: Decimal,
-    billable_amount: Decimal,
-    total_amount: Decimal,
-    uninvoiced_hours: Decimal,
-    uninvoiced_expenses: Decimal,
-    uninvoiced_amount: Decimal,
+    total_hours: Money,
+    billable_hours: Money,
+    billable_amount: Money,
+    total_amount: Money,
+    uninvoiced_hours: Money,
+    uninvoiced_expenses: Money,
+    uninvoiced_amount: Money,
 }
 
 /// A stored number as a decimal.
-fn num(plan: &Plan, store: &Store, r: ResourceId, id: i64, name: &str) -> Option<Decimal> {
-    store.num(plan, r, id, name).and_then(decimal)
+fn num(plan: &Plan, store: &Store, r: ResourceId, id: i64, name: &str) -> Option<Money> {
+    store.num(plan, r, id, name).and_then(Money::of)
 }
 
 fn named(plan: &Plan, n: &str) -> ApiResult<ResourceId> {
@@ -202,7 +201,7 @@ fn compute(
                 }
             }
             if b == ReportKind::Uninvoiced {
-                groups.retain(|_, s| s.total_hours > Decimal::ZERO || s.uninvoiced_expenses > Decimal::ZERO);
+                groups.retain(|_, s| s.total_hours > Money::ZERO || s.uninvoiced_expenses > Money::ZERO);
             }
         }
         _ => {
@@ -249,16 +248,16 @@ fn row(plan: &Plan, store: &Store, schema: Schema, gr: ResourceId, gid: i64, cur
         let n = f.name.as_str();
         let v = match n {
             "currency" => Value::String(cur.into()),
-            "total_hours" => money(s.total_hours),
-            "billable_hours" => money(s.billable_hours),
-            "billable_amount" => money(s.billable_amount),
-            "total_amount" => money(s.total_amount),
-            "uninvoiced_hours" => money(s.uninvoiced_hours),
-            "uninvoiced_expenses" => money(s.uninvoiced_expenses),
-            "uninvoiced_amount" => money(s.uninvoiced_amount),
-            "budget" => budget.map(money).unwrap_or(Value::Null),
-            "budget_spent" => money(s.total_hours),
-            "budget_remaining" => budget.map(|x| money(x - s.total_hours)).unwrap_or(Value::Null),
+            "total_hours" => Money::to_value(s.total_hours),
+            "billable_hours" => Money::to_value(s.billable_hours),
+            "billable_amount" => Money::to_value(s.billable_amount),
+            "total_amount" => Money::to_value(s.total_amount),
+            "uninvoiced_hours" => Money::to_value(s.uninvoiced_hours),
+            "uninvoiced_expenses" => Money::to_value(s.uninvoiced_expenses),
+            "uninvoiced_amount" => Money::to_value(s.uninvoiced_amount),
+            "budget" => budget.map(Money::to_value).unwrap_or(Value::Null),
+            "budget_spent" => Money::to_value(s.total_hours),
+            "budget_remaining" => budget.map(|x| Money::to_value(x - s.total_hours)).unwrap_or(Value::Null),
             _ => {
                 let (prefix, suffix) = n.rsplit_once('_').unwrap_or((n, ""));
                 let own = &plan.spec.resource(gr).name;

@@ -50,6 +50,8 @@ pub struct ResInfo {
     pub get_op: Option<OperationId>,
     /// The tables its rendered records read: itself and every resource its refs embed.
     pub render_deps: Vec<ResourceId>,
+    /// Positions of the fields the server computes (`compute:`).
+    pub computed: Vec<usize>,
 }
 
 impl ResInfo {
@@ -150,6 +152,7 @@ impl Plan {
                 bools,
                 get_op,
                 render_deps: Vec::new(),
+                computed: r.fields.iter().enumerate().filter(|(_, f)| f.compute.is_some()).map(|(ix, _)| ix).collect(),
             });
         }
         // Unique keys: every `match` ref names the target fields that identify one record.

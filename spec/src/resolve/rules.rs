@@ -3,7 +3,7 @@
 use super::records::unknown_field;
 use super::{Named, Resolver};
 use crate::catalog::type_name;
-use crate::ir::{Compute, Field, FieldRole, Location, Resource, ResourceId, TypeRef};
+use crate::ir::{Compute, Field, FieldRole, Location, Operand, Resource, ResourceId, TypeRef};
 use crate::raw::{RawApi, RawField, RawSpec};
 use crate::read::Located;
 
@@ -147,24 +147,70 @@ fn resolve_computes(
         let mut operands = Vec::new();
         for o in &c.operands {
             let what = format!("an operand of `{holder}.{}`", f.name.value);
-            match fields.iter().position(|x| x.name == o.value) {
-                None => unknown_field(r, holder, fields, &o.value, &o.loc, &what),
+            let (head, tail) = match o.value.split_once('.') {
+                Some((head, tail)) => (head, Some(tail)),
+                None => (o.value.as_str(), None),
+            };
+            match fields.iter().position(|x| x.name == head) {
+                None => unknown_field(r, holder, fields, head, &o.loc, &what),
                 Some(j) if j == ix => r.diags.error_help(
                     &o.loc,
                     format!("`{holder}.{}` is computed from itself", f.name.value),
                     "name other fields",
                 ),
-                Some(j) if !numeric(&fields[j].ty) => {
-                    let ty = ty_name(r, &fields[j].ty, resources);
-                    r.diags.error_help(
-                        &o.loc,
-                        format!("{what} is `{}`, which is {ty}, not a number", o.value),
-                        "multiply `integer` or `decimal` fields",
-                    );
-                }
-                Some(j) => operands.push(j),
+                Some(j) => match tail {
+                    None if !numeric(&fields[j].ty) => {
+                        let ty = ty_name(r, &fields[j].ty, resources);
+                        r.diags.error_help(
+                            &o.loc,
+                            format!("{what} is `{}`, which is {ty}, not a number", o.value),
+                            "multiply `integer` or `decimal` fields",
+                        );
+                    }
+                    None => operands.push(Operand { field: j, through: None }),
+                    Some(tail) => {
+                        if let Some(k) = through_ref(r, &fields[j], tail, &o.loc, &what, resources) {
+                            operands.push(Operand { field: j, through: Some(k) });
+                        }
+                    }
+                },
             }
         }
         fields[ix].compute = Some(Compute::Product(operands));
     }
+}
+
+/// The numeric field `name` of the resource `sibling` refs (an operand `ref.field`), or a diagnostic.
+fn through_ref(
+    r: &mut Resolver<'_>,
+    sibling: &Field,
+    name: &str,
+    loc: &Location,
+    what: &str,
+    resources: &[Resource],
+) -> Option<usize> {
+    let TypeRef::Ref(rt) = &sibling.ty else {
+        let ty = ty_name(r, &sibling.ty, resources);
+        r.diags.error_help(
+            loc,
+            format!("{what} reads `{}.{name}`, but `{}` is {ty}, not a ref", sibling.name, sibling.name),
+            "a dotted operand goes through a ref field: `expense_category.unit_price`",
+        );
+        return None;
+    };
+    let target = resources.get(rt.target.0)?;
+    let Some(k) = target.fields.iter().position(|x| x.name == name) else {
+        unknown_field(r, &target.name, &target.fields, name, loc, what);
+        return None;
+    };
+    if !matches!(target.fields[k].ty, TypeRef::Decimal | TypeRef::Integer) {
+        let ty = ty_name(r, &target.fields[k].ty, resources);
+        r.diags.error_help(
+            loc,
+            format!("{what} is `{}.{name}`, which is {ty}, not a number", sibling.name),
+            "multiply `integer` or `decimal` fields",
+        );
+        return None;
+    }
+    Some(k)
 }

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 use harvest_client::runtime::Method;
-use harvest_spec::ir::{OpKind, ParamBinding, RefSource, Resource, Spec, TypeRef};
+use harvest_spec::ir::{Compute, Field, OpKind, ParamBinding, RefSource, Resource, Spec, TypeRef};
 use harvest_tests::{Env, op_path};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
@@ -42,17 +42,52 @@ pub async fn raw_get(env: &Env, path: &str) -> Result<(Vec<u8>, Value), TestCase
     Ok((response.body.to_vec(), json))
 }
 
+/// What a computed field must show, from the record's own values (a `ref.field`
+/// operand read from the ref's embedded summary), rounded half up to two
+/// decimals; `None` when an operand has no number, and the field keeps what was sent.
+fn computed(spec: &Spec, resource: &Resource, f: &Field, record: &Value) -> Option<Value> {
+    let Some(Compute::Product(operands)) = &f.compute else { return None };
+    let mut product = rust_decimal::Decimal::ONE;
+    for o in operands {
+        let sibling = resource.fields.get(o.field)?;
+        let v = match (o.through, &sibling.ty) {
+            (None, _) => &record[&sibling.name],
+            (Some(k), TypeRef::Ref(rt)) => &record[&sibling.name][&spec.resource(rt.target).fields.get(k)?.name],
+            (Some(_), _) => return None,
+        };
+        product *= v.as_number()?.to_string().parse::<rust_decimal::Decimal>().ok()?;
+    }
+    let rounded = product.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    rounded.to_string().parse::<f64>().ok().map(Value::from)
+}
+
 /// Every sent field shows on the record: refs as the embedded object's id, value objects
-/// member by member, everything else as sent (numbers by value).
+/// member by member, a computed field as its operands make it, everything else as sent
+/// (numbers by value).
 pub fn check_sent(
+    spec: &Spec,
     resource: &Resource,
     op_body: &[harvest_spec::ir::BodyField],
     sent: &Map<String, Value>,
     record: &Value,
 ) -> Result<(), TestCaseError> {
+    for f in resource.fields.iter().filter(|f| f.compute.is_some()) {
+        if let Some(want) = computed(spec, resource, f, record) {
+            prop_assert!(
+                same(&record[&f.name], &want),
+                "{} is {} but its operands make {}",
+                f.name,
+                record[&f.name],
+                want
+            );
+        }
+    }
     for (name, value) in sent {
         let b = op_body.iter().find(|b| &b.name == name).ok_or_else(|| fail(format!("{name} is not a body field")))?;
         let f = target(resource, b).ok_or_else(|| fail(format!("{name} sets no field")))?;
+        if computed(spec, resource, f, record).is_some() {
+            continue;
+        }
         let got = &record[&f.name];
         let shown = match (&f.ty, value) {
             (TypeRef::Ref(_), Value::Null) => got.is_null(),
@@ -150,19 +185,27 @@ fn dependents(resource: &Resource, sent_targets: &BTreeSet<String>, sent: &Map<S
     if resource.field("hours_without_timer").is_some() && (sent.contains_key("hours") || both_times) {
         out.extend(["hours", "hours_without_timer", "rounded_hours"].map(String::from));
     }
+    // A computed field follows its operands (check_sent checks the value).
+    for f in &resource.fields {
+        let Some(Compute::Product(operands)) = &f.compute else { continue };
+        if operands.iter().any(|o| resource.fields.get(o.field).is_some_and(|s| sent_targets.contains(&s.name))) {
+            out.insert(f.name.clone());
+        }
+    }
     out
 }
 
 /// After an update, the sent fields show (see [`check_sent`]), `updated_at` advanced,
 /// and every other field is exactly as before.
 pub fn check_only_sent_changed(
+    spec: &Spec,
     resource: &Resource,
     op_body: &[harvest_spec::ir::BodyField],
     sent: &Map<String, Value>,
     before: &Value,
     after: &Value,
 ) -> Result<(), TestCaseError> {
-    check_sent(resource, op_body, sent, after)?;
+    check_sent(spec, resource, op_body, sent, after)?;
     let targets: BTreeSet<String> = sent
         .keys()
         .filter_map(|k| op_body.iter().find(|b| &b.name == k))

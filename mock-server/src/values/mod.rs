@@ -1,11 +1,11 @@
 //! Wire formats: dates, timestamps, decimals and coercion of request values.
 
-use std::str::FromStr;
+mod money;
+
+pub use money::{Money, dec, round2};
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use harvest_spec::ir::TypeRef;
-use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
-use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::Value;
 
 use crate::plan::Plan;
@@ -39,33 +39,6 @@ pub fn parse_datetime(s: &str) -> Option<DateTime<Utc>> {
         return Some(t.and_utc());
     }
     parse_date(s).and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc())
-}
-
-/// A number as the decimal it is written as (`2.675` is 2.675, not the
-/// binary float just below it); `None` for NaN and infinities.
-pub fn decimal(x: f64) -> Option<Decimal> {
-    Decimal::from_str(&x.to_string()).ok().or_else(|| Decimal::from_f64(x))
-}
-
-/// Rounds money and hours to two decimals, halves away from zero, as Harvest does.
-pub fn round_money(d: Decimal) -> Decimal {
-    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-}
-
-/// [`round_money`] for a number; NaN for a number no decimal amount holds
-/// (NaN, infinities, beyond ±7.9e28), which [`dec`] turns into an invalid value.
-pub fn round2(x: f64) -> f64 {
-    decimal(x).map(round_money).and_then(|d| d.to_f64()).unwrap_or(f64::NAN)
-}
-
-/// A decimal as a JSON number, rounded to two decimals.
-pub fn dec(x: f64) -> Value {
-    serde_json::Number::from_f64(round2(x)).map(Value::Number).unwrap_or(Value::Null)
-}
-
-/// A decimal amount as a JSON number, rounded to two decimals.
-pub fn money(d: Decimal) -> Value {
-    round_money(d).to_f64().and_then(serde_json::Number::from_f64).map(Value::Number).unwrap_or(Value::Null)
 }
 
 /// A JSON value read as a number (numbers or numeric strings).
@@ -153,22 +126,5 @@ pub fn coerce(plan: &Plan, ty: &TypeRef, v: &Value) -> Result<Value, Bad> {
             };
             items.iter().map(|x| coerce(plan, inner, x)).collect::<Result<Vec<_>, _>>().map(Value::Array)
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn money_rounds_half_up_on_the_written_decimal() {
-        assert_eq!(round2(2.675), 2.68);
-        assert_eq!(round2(1.005), 1.01);
-        assert_eq!(round2(-2.675), -2.68);
-        assert_eq!(round2(2.674), 2.67);
-        assert_eq!(dec(0.1 + 0.2), Value::from(0.3));
-        assert!(round2(f64::NAN).is_nan());
-        assert!(round2(1e307).is_nan(), "out of range is invalid, not stored as is");
-        assert_eq!(dec(f64::INFINITY), Value::Null);
     }
 }

@@ -1,0 +1,133 @@
+//! Money and hours as decimals: `2.675` is the decimal it is written as, not
+//! the binary float just below it, and rounds half up to 2.68 as Harvest does.
+//! Arithmetic saturates instead of overflowing, so absurd inputs give absurd
+//! amounts, never a panic.
+
+use std::iter::{Product, Sum};
+use std::ops::{Add, AddAssign, Div, Mul, Sub};
+use std::str::FromStr;
+
+use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde_json::Value;
+
+/// An amount of money or hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
+pub struct Money(Decimal);
+
+impl Money {
+    /// Nothing.
+    pub const ZERO: Money = Money(Decimal::ZERO);
+    /// One.
+    pub const ONE: Money = Money(Decimal::ONE);
+
+    /// A number as the decimal it is written as; `None` for NaN, infinities
+    /// and numbers beyond ±7.9e28.
+    pub fn of(x: f64) -> Option<Money> {
+        Decimal::from_str(&x.to_string()).ok().or_else(|| Decimal::from_f64(x)).map(Money)
+    }
+
+    /// Rounded to two decimals, halves away from zero.
+    pub fn round(self) -> Money {
+        Money(self.0.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
+    }
+
+    /// Rounded, as a JSON number.
+    pub fn to_value(self) -> Value {
+        self.round().0.to_f64().and_then(serde_json::Number::from_f64).map(Value::Number).unwrap_or(Value::Null)
+    }
+}
+
+impl From<i64> for Money {
+    fn from(n: i64) -> Money {
+        Money(Decimal::from(n))
+    }
+}
+
+impl Add for Money {
+    type Output = Money;
+    fn add(self, rhs: Money) -> Money {
+        Money(self.0.saturating_add(rhs.0))
+    }
+}
+
+impl AddAssign for Money {
+    fn add_assign(&mut self, rhs: Money) {
+        *self = *self + rhs;
+    }
+}
+
+impl Sub for Money {
+    type Output = Money;
+    fn sub(self, rhs: Money) -> Money {
+        Money(self.0.saturating_sub(rhs.0))
+    }
+}
+
+impl Mul for Money {
+    type Output = Money;
+    fn mul(self, rhs: Money) -> Money {
+        Money(self.0.saturating_mul(rhs.0))
+    }
+}
+
+impl Div for Money {
+    /// Zero when dividing by zero (no amount is divided by nothing on purpose).
+    type Output = Money;
+    fn div(self, rhs: Money) -> Money {
+        Money(self.0.checked_div(rhs.0).unwrap_or_default())
+    }
+}
+
+impl Sum for Money {
+    fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
+        iter.fold(Money::ZERO, Add::add)
+    }
+}
+
+impl Product for Money {
+    fn product<I: Iterator<Item = Money>>(iter: I) -> Money {
+        iter.fold(Money::ONE, Mul::mul)
+    }
+}
+
+/// A number rounded as money; NaN for a number no decimal holds (NaN,
+/// infinities, beyond ±7.9e28), which [`dec`] turns into an invalid value.
+pub fn round2(x: f64) -> f64 {
+    Money::of(x).and_then(|m| m.round().0.to_f64()).unwrap_or(f64::NAN)
+}
+
+/// A number as a JSON number rounded as money (`null` when no decimal holds it).
+pub fn dec(x: f64) -> Value {
+    serde_json::Number::from_f64(round2(x)).map(Value::Number).unwrap_or(Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_rounds_half_up_on_the_written_decimal() {
+        assert_eq!(round2(2.675), 2.68);
+        assert_eq!(round2(1.005), 1.01);
+        assert_eq!(round2(-2.675), -2.68);
+        assert_eq!(round2(2.674), 2.67);
+        assert_eq!(dec(0.1 + 0.2), Value::from(0.3));
+        assert!(round2(f64::NAN).is_nan());
+        assert!(round2(1e307).is_nan(), "out of range is invalid, not stored as is");
+        assert_eq!(dec(f64::INFINITY), Value::Null);
+    }
+
+    #[test]
+    fn arithmetic_saturates_instead_of_panicking() {
+        let huge = Money::of(7e28).unwrap_or_default();
+        assert!(huge * huge >= huge);
+        assert!(huge + huge >= huge);
+        assert!(Money::ZERO - huge - huge <= Money::ZERO - huge);
+        assert_eq!(huge / Money::ZERO, Money::ZERO);
+        assert_eq!(
+            [Money::of(0.1), Money::of(0.2)].into_iter().flatten().sum::<Money>(),
+            Money::of(0.3).unwrap_or_default()
+        );
+    }
+}
