@@ -3,7 +3,7 @@
 //! declares the fields it reads and writes (checked when the spec loads), and
 //! is called by the executors at fixed points. The engine never names one.
 
-use harvest_spec::ir::ResourceId;
+use harvest_spec::ir::{OperationId, ResourceId};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -126,8 +126,8 @@ impl std::fmt::Debug for Bound {
 
 impl Bound {
     /// The behaviour of an operation.
-    pub fn of_op(&self, op: usize) -> Option<&dyn Behavior> {
-        self.per_op.get(op).and_then(Option::as_deref)
+    pub fn of_op(&self, op: OperationId) -> Option<&dyn Behavior> {
+        self.per_op.get(op.0).and_then(Option::as_deref)
     }
 
     /// The behaviours attached to any operation of a resource, each once.

@@ -4,6 +4,7 @@
 use harvest_spec::ir::{FieldRole, PathSegment, ResourceId};
 
 use super::{ApiError, ApiResult, Ctx, Output, compute, relations, validate};
+use crate::plan::FieldIx;
 use crate::store::{Cell, Rec, Store, ref_id};
 use crate::values::now;
 
@@ -16,7 +17,7 @@ pub fn create(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
         let pid = ctx.params.get(pp.param).copied().ok_or(ApiError::NotFound)?;
         store.get(pp.target, pid).ok_or(ApiError::NotFound)?;
     }
-    let mut rec: Rec = vec![None; res.fields.len()];
+    let mut rec = Rec::absent(res.fields.len());
     let mut problems = validate::apply_body(ctx, store, r, &mut rec, true);
     for pp in &ctx.op.parents {
         rec[pp.field_ix] = ctx.params.get(pp.param).map(|p| Cell::Int(*p));
@@ -31,10 +32,10 @@ pub fn create(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
     let stamp = now();
     let id_ix = plan.res[r].id_ix;
     for (ix, f) in res.fields.iter().enumerate() {
-        if rec[ix].is_some() || Some(ix) == id_ix {
+        if rec[FieldIx(ix)].is_some() || Some(FieldIx(ix)) == id_ix {
             continue;
         }
-        rec[ix] = Some(match f.role {
+        rec[FieldIx(ix)] = Some(match f.role {
             Some(FieldRole::CreatedAt | FieldRole::UpdatedAt) => Cell::from(stamp.as_str()),
             _ if f.default.is_some() => f.default.as_ref().map_or(Cell::Null, Cell::from),
             _ if f.nullable => Cell::Null,

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use harvest_spec::ir::{DeleteAction, ResourceId};
 
 use super::{ApiError, ApiResult, Ctx, Output};
-use crate::plan::Plan;
+use crate::plan::{FieldIx, Plan};
 use crate::store::{Cell, Store};
 
 /// Answers a delete operation.
@@ -38,7 +38,7 @@ pub fn delete(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
                 if !doomed.contains(&(dep, x)) {
                     store.set_at(plan, dep, x, ix, Cell::Null);
                     for (also_ix, v) in &rule.also {
-                        store.set_at(plan, dep, x, *also_ix, Cell::from(v));
+                        store.set_at(plan, dep, x, FieldIx(*also_ix), Cell::from(v));
                     }
                 }
             }

@@ -64,7 +64,7 @@ impl Ctx<'_> {
 
     /// The behaviour the spec attaches to this operation.
     pub fn behavior(&self) -> Option<&dyn Behavior> {
-        self.bound.of_op(self.op.id.0)
+        self.bound.of_op(self.op.id)
     }
 
     /// The parent record a nested operation works under: (resource, id).

@@ -104,7 +104,7 @@ fn leading_range<'o>(
     filters: &[(&FilterPlan, Value)],
 ) -> Option<(&'o [i64], bool)> {
     let &(key, desc) = ctx.plan.res[r].sort.first()?;
-    let field = ctx.plan.spec.resource(r).fields.get(key)?;
+    let field = ctx.plan.spec.resource(r).fields.get(key.0)?;
     let always_set = !field.nullable && !field.optional && !matches!(field.ty, TypeRef::Object(_) | TypeRef::Array(_));
     let exact = always_set && filters.iter().all(|(f, _)| f.top_ix == Some(key) && f.rest.is_empty());
     let table = &store.tables[r];

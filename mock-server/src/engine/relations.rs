@@ -17,7 +17,7 @@ pub fn duplicates(plan: &Plan, store: &Store, r: ResourceId, rec: &Rec) -> Vec<S
             store.get(r, other).is_some_and(|o| key.iter().zip(&vals).all(|(ix, v)| ref_id(o.get(*ix)) == Some(*v)))
         });
         if taken && let Some(last) = key.last() {
-            out.push(format!("{} has already been taken", humanize(&plan.spec.resource(r).fields[*last].name)));
+            out.push(format!("{} has already been taken", humanize(&plan.spec.resource(r).fields[last.0].name)));
         }
     }
     out
@@ -64,7 +64,7 @@ pub fn relink(plan: &Plan, store: &Store, r: ResourceId, rec: &mut Rec) -> Vec<S
         .iter()
         .filter(|rf| matches!(rf.source, RefSource::Derive { .. } | RefSource::Match(_)))
         .filter(|rf| rec.get(rf.ix).is_some_and(|v| v.as_ref().is_none_or(Cell::is_null)))
-        .filter_map(|rf| fields.get(rf.ix).filter(|f| !f.nullable && !f.optional))
+        .filter_map(|rf| fields.get(rf.ix.0).filter(|f| !f.nullable && !f.optional))
         .map(|f| format!("{} must exist", humanize(&f.name)))
         .collect()
 }

@@ -67,7 +67,7 @@ impl SearchTable {
                 harvest_search::search(&request, schema, &source)
             }
             Target::Report(op, shape) => {
-                let rows = bound.of_op(op.0).and_then(|b| b.report_rows(plan, store, *shape)).unwrap_or_default();
+                let rows = bound.of_op(*op).and_then(|b| b.report_rows(plan, store, *shape)).unwrap_or_default();
                 harvest_search::search(&request, schema, &rows.as_slice())
             }
         }

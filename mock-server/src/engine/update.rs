@@ -3,6 +3,7 @@
 use harvest_spec::ir::FieldRole;
 
 use super::{ApiError, ApiResult, Ctx, Output, compute, relations, validate};
+use crate::plan::FieldIx;
 use crate::store::{Cell, Store};
 use crate::values::{fmt_datetime, now, parse_datetime};
 
@@ -20,7 +21,7 @@ pub fn update(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
         return Err(ApiError::problems(&problems));
     }
     if let Some(ix) = plan.spec.resource(r).field_with_role(FieldRole::UpdatedAt) {
-        let old = rec[ix].as_ref().and_then(Cell::as_str).and_then(parse_datetime);
+        let old = rec[FieldIx(ix)].as_ref().and_then(Cell::as_str).and_then(parse_datetime);
         let mut stamp = now();
         if let Some(old) = old
             && let Some(n) = parse_datetime(&stamp)
@@ -28,7 +29,7 @@ pub fn update(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
         {
             stamp = fmt_datetime(old + chrono::Duration::seconds(1));
         }
-        rec[ix] = Some(Cell::from(stamp));
+        rec[FieldIx(ix)] = Some(Cell::from(stamp));
     }
     let unresolved = relations::relink(plan, store, r, &mut rec);
     if !unresolved.is_empty() {

@@ -6,7 +6,7 @@ use rand::Rng;
 use serde_json::{Map, Value};
 
 use super::Ctx;
-use crate::plan::{BodyPlan, Plan, humanize};
+use crate::plan::{BodyPlan, FieldIx, Plan, humanize};
 use crate::store::{Cell, Rec, Store};
 use crate::values::{Bad, coerce, dec, now, today};
 
@@ -44,7 +44,7 @@ fn apply_one(
     rec: &mut Rec,
     create: bool,
     b: &BodyPlan,
-    ix: usize,
+    ix: FieldIx,
     problems: &mut Vec<String>,
 ) {
     let plan = ctx.plan;
@@ -56,7 +56,7 @@ fn apply_one(
         }
     };
     {
-        let f = &plan.spec.resource(r).fields[ix];
+        let f = &plan.spec.resource(r).fields[ix.0];
         match ctx.body.get(&b.name) {
             None => {
                 if create && b.required {

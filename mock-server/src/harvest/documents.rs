@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::{get, me_name, set};
 use crate::engine::{ApiError, ApiResult, Behavior, Ctx, Output};
-use crate::plan::Plan;
+use crate::plan::{FieldIx, Plan};
 use crate::render;
 use crate::store::{Cell, Rec, Store};
 use crate::values::now;
@@ -82,7 +82,7 @@ impl Behavior for Message {
         if let (Some(e), Some((pr, pid))) = (event.and_then(Value::as_str), ctx.parent())
             && let Some(machine) = &plan.spec.resource(pr).states
         {
-            let state = store.get(pr, pid).and_then(|p| p.get(machine.field)).and_then(Option::as_ref);
+            let state = store.get(pr, pid).and_then(|p| p.get(FieldIx(machine.field))).and_then(Option::as_ref);
             let state = state.and_then(Cell::as_str).unwrap_or("");
             if machine.next(e, state).is_none() {
                 problems.push(format!("Event type {e} is not allowed while the state is {state}"));
@@ -105,7 +105,9 @@ impl Behavior for Message {
 /// leaves the state as it is.
 fn apply_event(plan: &Plan, store: &mut Store, r: ResourceId, id: i64, event: &str) {
     let Some(machine) = &plan.spec.resource(r).states else { return };
-    let Some(state) = store.get(r, id).and_then(|d| d.get(machine.field)).and_then(Option::as_ref) else { return };
+    let Some(state) = store.get(r, id).and_then(|d| d.get(FieldIx(machine.field))).and_then(Option::as_ref) else {
+        return;
+    };
     let state = state.as_str().unwrap_or("").to_string();
     let Some(t) = machine.next(event, &state) else { return };
     let next = t.to.clone().unwrap_or_else(|| state.clone());
@@ -113,12 +115,12 @@ fn apply_event(plan: &Plan, store: &mut Store, r: ResourceId, id: i64, event: &s
         return;
     }
     let stamp = now();
-    store.set_at(plan, r, id, machine.field, Cell::from(next.as_str()));
+    store.set_at(plan, r, id, FieldIx(machine.field), Cell::from(next.as_str()));
     for ix in &t.stamp {
-        store.set_at(plan, r, id, *ix, Cell::from(stamp.as_str()));
+        store.set_at(plan, r, id, FieldIx(*ix), Cell::from(stamp.as_str()));
     }
     for ix in &t.clear {
-        store.set_at(plan, r, id, *ix, Cell::Null);
+        store.set_at(plan, r, id, FieldIx(*ix), Cell::Null);
     }
     super::touch(plan, store, r, id, &stamp);
 }

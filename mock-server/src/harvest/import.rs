@@ -83,7 +83,7 @@ pub fn import_lines(plan: &Plan, store: &mut Store, inv_r: ResourceId, inv: i64,
                 .refs
                 .iter()
                 .find(|rf| rf.target == inv_r)
-                .map(|rf| plan.spec.resource(src).fields[rf.ix].name.clone());
+                .map(|rf| plan.spec.resource(src).fields[rf.ix.0].name.clone());
             for id in billed {
                 if let Some(f) = &field {
                     put(plan, store, src, id, f, Value::from(inv));

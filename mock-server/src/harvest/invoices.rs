@@ -8,7 +8,7 @@ use harvest_spec::ir::{Compute, ResourceId};
 use serde_json::Value;
 
 use super::put;
-use crate::plan::Plan;
+use crate::plan::{FieldIx, Plan};
 use crate::store::{Cell, Store, ref_id};
 use crate::values::Money;
 
@@ -70,7 +70,7 @@ pub fn totals(plan: &Plan, store: &mut Store, r: ResourceId, id: i64, with_due: 
 /// names with the value an absent one counts as (`amount` = `quantity` × `unit_price`).
 fn line_item_amount(plan: &Plan, r: ResourceId) -> Option<(String, Vec<(String, Money)>)> {
     let ix = plan.res[r].ix("line_items")?;
-    let harvest_spec::ir::TypeRef::Array(inner) = &plan.spec.resource(r).fields[ix].ty else { return None };
+    let harvest_spec::ir::TypeRef::Array(inner) = &plan.spec.resource(r).fields[ix.0].ty else { return None };
     let harvest_spec::ir::TypeRef::Object(t) = inner.as_ref() else { return None };
     let fields = &plan.spec.type_def(*t).fields;
     fields.iter().find_map(|f| match &f.compute {
@@ -88,7 +88,7 @@ fn line_item_amount(plan: &Plan, r: ResourceId) -> Option<(String, Vec<(String, 
 }
 
 /// The payments resource and its invoice ref position.
-fn payments_of(plan: &Plan, inv: ResourceId) -> Option<(ResourceId, usize)> {
+fn payments_of(plan: &Plan, inv: ResourceId) -> Option<(ResourceId, FieldIx)> {
     let p = super::resource_with(plan, "invoice_payment_create")?;
     let ix = plan.res[p].refs.iter().find(|rf| rf.target == inv)?.ix;
     Some((p, ix))
@@ -159,7 +159,7 @@ pub fn settle_all(plan: &Plan, store: &mut Store, p: ResourceId) {
 }
 
 /// Seeding: billed records point at an invoice of their own client.
-pub fn rebill(plan: &Plan, store: &mut Store, r: ResourceId, ix: usize, inv: ResourceId) {
+pub fn rebill(plan: &Plan, store: &mut Store, r: ResourceId, ix: FieldIx, inv: ResourceId) {
     let Some(client_ix) = plan.res[r].ix("client") else { return };
     let Some(inv_client_ix) = plan.res[inv].ix("client") else { return };
     let ids: Vec<i64> = store.tables[r].rows.keys().copied().collect();
@@ -175,7 +175,7 @@ pub fn rebill(plan: &Plan, store: &mut Store, r: ResourceId, ix: usize, inv: Res
         }
         let is_billed = !new.is_null();
         if billed {
-            let name = plan.spec.resource(r).fields[ix].name.clone();
+            let name = plan.spec.resource(r).fields[ix.0].name.clone();
             put(plan, store, r, id, &name, new);
         }
         put(plan, store, r, id, "is_billed", Value::Bool(is_billed));

@@ -19,7 +19,7 @@ use harvest_spec::ir::ResourceId;
 use std::sync::Arc;
 
 use crate::engine::{Behavior, Registry};
-use crate::plan::Plan;
+use crate::plan::{FieldIx, Plan};
 use crate::render::display_name;
 use crate::seed::SeedPass;
 use crate::store::{Cell, Rec, Store};
@@ -100,7 +100,7 @@ fn put(plan: &Plan, store: &mut Store, r: ResourceId, id: i64, name: &str, v: im
 /// Stamps the record's `updated_at` role.
 fn touch(plan: &Plan, store: &mut Store, r: ResourceId, id: i64, stamp: &str) {
     if let Some(ix) = plan.spec.resource(r).field_with_role(harvest_spec::ir::FieldRole::UpdatedAt) {
-        store.set_at(plan, r, id, ix, Cell::from(stamp));
+        store.set_at(plan, r, id, FieldIx(ix), Cell::from(stamp));
     }
 }
 

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::engine::paging;
 use crate::engine::{ApiError, ApiResult, Behavior, Ctx, Output, Rows, parsed_filters, rows_page};
-use crate::plan::Plan;
+use crate::plan::{FieldIx, Plan};
 use crate::render::{self, display_name};
 use crate::store::{Cell, Store, ref_id};
 use crate::values::{Money, parse_date};
@@ -235,7 +235,7 @@ fn compute(
     let group_res = if key == "id" {
         pr
     } else {
-        plan.res[src].ref_at(plan.res[src].ix(key).unwrap_or(0)).map(|rf| rf.target).unwrap_or(pr)
+        plan.res[src].ref_at(plan.res[src].ix(key).unwrap_or(FieldIx(0))).map(|rf| rf.target).unwrap_or(pr)
     };
     Ok(groups.iter().map(|((gid, cur), s)| row(plan, store, schema, group_res, *gid, cur, s)).collect())
 }

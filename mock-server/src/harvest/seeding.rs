@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 
 use super::{invoices, me_name, put, rates, resource_named, resource_with};
-use crate::plan::Plan;
+use crate::plan::{FieldIx, Plan};
 use crate::render::display_name;
 use crate::seed::SeedPass;
 use crate::store::{Cell, Store};
@@ -79,7 +79,7 @@ fn apply(plan: &Plan, store: &mut Store, rng: &mut ChaCha8Rng) {
             if rf.target != inv || plan.spec.resource(r).name == "invoice_payment" {
                 continue;
             }
-            let f = &plan.spec.resource(r).fields[rf.ix];
+            let f = &plan.spec.resource(r).fields[rf.ix.0];
             if !f.nullable {
                 continue;
             }
@@ -155,7 +155,7 @@ fn seed_document(
         .spec
         .resource(r)
         .field_with_role(FieldRole::CreatedAt)
-        .and_then(|ix| store.get(r, id)?.get(ix)?.clone())
+        .and_then(|ix| store.get(r, id)?.get(FieldIx(ix))?.clone())
         .unwrap_or(Cell::Null);
     let issue = store.field(plan, r, id, "issue_date").cloned().unwrap_or(Cell::Null);
     let sent = if state == "draft" { Cell::Null } else { created.clone() };

@@ -4,13 +4,13 @@
 
 use harvest_spec::ir::{ID_FIELD, NAME_FIELD, ResourceId, Spec, TypeId, TypeRef};
 
-use super::ResInfo;
+use super::{FieldIx, ResInfo};
 
 /// The source of one field of an embedded summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EmbedSrc {
     /// The target's field at this position.
-    Field(usize),
+    Field(FieldIx),
     /// The target's display name (its `name`, or its `name_from` fields joined).
     DisplayName,
     /// The target's id.

@@ -18,11 +18,15 @@ pub use routes::RouteTable;
 
 use crate::error::Error;
 
+/// The position of a field in its resource's (or type's) fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FieldIx(pub usize);
+
 /// A ref field of a resource, precomputed.
 #[derive(Debug, Clone)]
 pub struct RefField {
     /// Position in the record.
-    pub ix: usize,
+    pub ix: FieldIx,
     /// The resource pointed at.
     pub target: ResourceId,
     /// How it is set.
@@ -33,40 +37,40 @@ pub struct RefField {
 #[derive(Debug, Clone)]
 pub struct ResInfo {
     /// Field wire name → position in a record.
-    pub index_of: HashMap<String, usize>,
+    pub index_of: HashMap<String, FieldIx>,
     /// Position of `id`.
-    pub id_ix: Option<usize>,
+    pub id_ix: Option<FieldIx>,
     /// Top-level ref fields (each indexed by the store).
     pub refs: Vec<RefField>,
     /// Sort keys: (position, descending).
-    pub sort: Vec<(usize, bool)>,
+    pub sort: Vec<(FieldIx, bool)>,
     /// Field sets that must be unique together (targets of `match` refs).
-    pub unique_keys: Vec<Vec<usize>>,
+    pub unique_keys: Vec<Vec<FieldIx>>,
     /// Dependency order position used for seeding.
     pub seed_rank: usize,
     /// Boolean fields a search or a list filter can name, kept indexed by the store.
-    pub bools: Vec<usize>,
+    pub bools: Vec<FieldIx>,
     /// The get operation that reads one record by its id (where a new record can be read).
     pub get_op: Option<OperationId>,
     /// The tables its rendered records read: itself and every resource its refs embed.
     pub render_deps: Vec<ResourceId>,
     /// Positions of the fields the server computes (`compute:`).
-    pub computed: Vec<usize>,
+    pub computed: Vec<FieldIx>,
 }
 
 impl ResInfo {
     /// Position of a field.
-    pub fn ix(&self, name: &str) -> Option<usize> {
+    pub fn ix(&self, name: &str) -> Option<FieldIx> {
         self.index_of.get(name).copied()
     }
 
     /// Positions of the fields the store indexes: refs, then booleans.
-    pub fn indexed(&self) -> impl Iterator<Item = usize> + '_ {
+    pub fn indexed(&self) -> impl Iterator<Item = FieldIx> + '_ {
         self.refs.iter().map(|r| r.ix).chain(self.bools.iter().copied())
     }
 
     /// The ref field at a position.
-    pub fn ref_at(&self, ix: usize) -> Option<&RefField> {
+    pub fn ref_at(&self, ix: FieldIx) -> Option<&RefField> {
         self.refs.iter().find(|r| r.ix == ix)
     }
 }
@@ -89,7 +93,7 @@ pub struct Plan {
     /// The resource whose record a token acts as.
     pub current_user: Option<ResourceId>,
     /// The account's currency: the singleton resource and its currency-code field.
-    pub account_currency: Option<(ResourceId, usize)>,
+    pub account_currency: Option<(ResourceId, FieldIx)>,
     /// Prefix of the absolute URLs the API hands out (`Location`).
     pub location_prefix: String,
 }
@@ -99,14 +103,16 @@ impl Plan {
     pub fn build(spec: Spec) -> Result<Plan, Error> {
         let mut res = Vec::with_capacity(spec.resources.len());
         for r in &spec.resources {
-            let index_of: HashMap<String, usize> =
-                r.fields.iter().enumerate().map(|(i, f)| (f.name.clone(), i)).collect();
+            let index_of: HashMap<String, FieldIx> =
+                r.fields.iter().enumerate().map(|(i, f)| (f.name.clone(), FieldIx(i))).collect();
             let refs = r
                 .fields
                 .iter()
                 .enumerate()
                 .filter_map(|(ix, f)| match &f.ty {
-                    TypeRef::Ref(rt) => Some(RefField { ix, target: rt.target, source: rt.source.clone() }),
+                    TypeRef::Ref(rt) => {
+                        Some(RefField { ix: FieldIx(ix), target: rt.target, source: rt.source.clone() })
+                    }
                     _ => None,
                 })
                 .collect();
@@ -136,7 +142,7 @@ impl Plan {
                 .iter()
                 .enumerate()
                 .filter(|(_, f)| f.ty == TypeRef::Boolean && filtered(&f.name))
-                .map(|(ix, _)| ix)
+                .map(|(ix, _)| FieldIx(ix))
                 .collect();
             let get_op = r.operations.iter().copied().find(|o| {
                 let op = spec.operation(*o);
@@ -152,7 +158,13 @@ impl Plan {
                 bools,
                 get_op,
                 render_deps: Vec::new(),
-                computed: r.fields.iter().enumerate().filter(|(_, f)| f.compute.is_some()).map(|(ix, _)| ix).collect(),
+                computed: r
+                    .fields
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| f.compute.is_some())
+                    .map(|(ix, _)| FieldIx(ix))
+                    .collect(),
             });
         }
         // Unique keys: every `match` ref names the target fields that identify one record.
@@ -162,7 +174,7 @@ impl Plan {
                     && let RefSource::Match(pairs) = &rt.source
                 {
                     let info = &res[rt.target.0];
-                    let key: Option<Vec<usize>> = pairs.iter().map(|(t, _)| info.ix(t)).collect();
+                    let key: Option<Vec<FieldIx>> = pairs.iter().map(|(t, _)| info.ix(t)).collect();
                     if let Some(key) = key
                         && !res[rt.target.0].unique_keys.contains(&key)
                     {
@@ -188,7 +200,7 @@ impl Plan {
         let current_user = spec.api.current_user;
         let account_currency = spec.resources.iter().position(|r| r.singleton).and_then(|c| {
             let ix = spec.resources[c].fields.iter().position(|f| f.fake == Some(FakeHint::CurrencyCode))?;
-            Some((ResourceId(c), ix))
+            Some((ResourceId(c), FieldIx(ix)))
         });
         let location_prefix = location_prefix(&spec);
         Ok(Plan { spec, res, ops, routes, seed_order, embeds, current_user, account_currency, location_prefix })

@@ -6,7 +6,7 @@ use harvest_spec::ir::{
 };
 use serde_json::Value;
 
-use super::ResInfo;
+use super::{FieldIx, ResInfo};
 use crate::error::Error;
 
 /// A path parameter that selects the parent of the records.
@@ -15,7 +15,7 @@ pub struct ParentParam {
     /// Index into the path parameters.
     pub param: usize,
     /// Position of the ref field in the record.
-    pub field_ix: usize,
+    pub field_ix: FieldIx,
     /// The parent resource.
     pub target: ResourceId,
 }
@@ -32,7 +32,7 @@ pub struct FilterPlan {
     /// Dotted path below the top-level field (empty: the field itself).
     pub rest: Vec<String>,
     /// Position of the top-level field; `None` for parameters read by behaviours.
-    pub top_ix: Option<usize>,
+    pub top_ix: Option<FieldIx>,
     /// The top-level field is a ref (compare its id).
     pub top_is_ref: bool,
     /// Comparison.
@@ -51,7 +51,7 @@ pub struct BodyPlan {
     /// May be null.
     pub nullable: bool,
     /// Position of the record field it sets.
-    pub target_ix: Option<usize>,
+    pub target_ix: Option<FieldIx>,
     /// Resource named by the id, for refs.
     pub ref_target: Option<ResourceId>,
     /// Type of the record field (for nested objects).
@@ -116,7 +116,7 @@ pub(super) fn plan_op(spec: &Spec, res: &[ResInfo], id: OperationId, op: &Operat
                 };
                 let field_ix =
                     info.ix(field).ok_or_else(|| Error::Plan(format!("{}: parent field {field} unknown", op.id)))?;
-                let target = match &r.fields[field_ix].ty {
+                let target = match &r.fields[field_ix.0].ty {
                     TypeRef::Ref(rt) => rt.target,
                     _ => return Err(Error::Plan(format!("{}: parent field {field} is not a ref", op.id))),
                 };
@@ -139,7 +139,7 @@ pub(super) fn plan_op(spec: &Spec, res: &[ResInfo], id: OperationId, op: &Operat
             let mut parts = f.field.split('.');
             let top = parts.next().unwrap_or_default();
             plan.top_ix = info.ix(top);
-            plan.top_is_ref = plan.top_ix.is_some_and(|ix| matches!(r.fields[ix].ty, TypeRef::Ref(_)));
+            plan.top_is_ref = plan.top_ix.is_some_and(|ix| matches!(r.fields[ix.0].ty, TypeRef::Ref(_)));
             plan.rest = parts.map(str::to_string).collect();
             plan.op = f.op;
         }
@@ -153,7 +153,7 @@ pub(super) fn plan_op(spec: &Spec, res: &[ResInfo], id: OperationId, op: &Operat
                 _ => None,
             };
             let field_ty = match (target_ix, resource) {
-                (Some(ix), Some(r)) => Some(r.fields[ix].ty.clone()),
+                (Some(ix), Some(r)) => Some(r.fields[ix.0].ty.clone()),
                 _ => None,
             };
             let ref_target = match &field_ty {

@@ -34,7 +34,7 @@ impl Serialize for RecordView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let fields = &self.plan.spec.resource(self.r).fields;
         let mut map = s.serialize_map(None)?;
-        for (f, v) in fields.iter().zip(self.rec) {
+        for (f, v) in fields.iter().zip(self.rec.iter()) {
             if let (false, Some(cell)) = (f.hidden, v) {
                 map.serialize_entry(
                     &f.name,
@@ -95,7 +95,7 @@ impl Serialize for EmbedView<'_> {
                 EmbedSrc::Field(ix) => match target.and_then(|t| t.get(ix)).and_then(Option::as_ref) {
                     Some(cell) => map.serialize_entry(
                         name,
-                        &CellView { plan, store, ty: &tres.fields[ix].ty, cell, depth: self.depth + 1 },
+                        &CellView { plan, store, ty: &tres.fields[ix.0].ty, cell, depth: self.depth + 1 },
                     )?,
                     None => map.serialize_entry(name, &())?,
                 },

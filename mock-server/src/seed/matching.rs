@@ -7,14 +7,14 @@ use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
 use super::Gen;
-use crate::plan::Plan;
+use crate::plan::{FieldIx, Plan};
 use crate::store::{Cell, Rec, ref_id};
 
 /// A `match` ref with its pairs resolved to (target position, our position).
 struct Match {
-    ix: usize,
+    ix: FieldIx,
     target: ResourceId,
-    pairs: Vec<(usize, usize)>,
+    pairs: Vec<(FieldIx, FieldIx)>,
 }
 
 impl Gen<'_> {
@@ -94,5 +94,5 @@ impl Gen<'_> {
 /// Whether every ref of `rec` that may not be null points somewhere.
 pub(super) fn complete(plan: &Plan, r: ResourceId, rec: &Rec) -> bool {
     let fields = &plan.spec.resource(r).fields;
-    plan.res[r].refs.iter().all(|rf| fields[rf.ix].nullable || ref_id(rec.get(rf.ix)).is_some())
+    plan.res[r].refs.iter().all(|rf| fields[rf.ix.0].nullable || ref_id(rec.get(rf.ix)).is_some())
 }

@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 
 pub use fake::anchor;
 
-use crate::plan::{PerResource, Plan};
+use crate::plan::{FieldIx, PerResource, Plan};
 use crate::store::{Cell, Rec, Store, ref_id};
 use crate::values::fmt_datetime;
 
@@ -101,7 +101,7 @@ impl Gen<'_> {
         let plan = self.plan;
         let res = &plan.spec.resource(r);
         let info = &plan.res[r];
-        let mut rec: Rec = vec![None; res.fields.len()];
+        let mut rec = Rec::absent(res.fields.len());
         if let Some(ix) = info.id_ix {
             rec[ix] = Some(Cell::Int(id));
         }
@@ -112,7 +112,7 @@ impl Gen<'_> {
             if rec[rf.ix].is_some() || matches!(rf.source, RefSource::Derive { .. } | RefSource::Match(_)) {
                 continue;
             }
-            let f = &res.fields[rf.ix];
+            let f = &res.fields[rf.ix.0];
             let server = matches!(rf.source, RefSource::Server);
             let v = if f.nullable && ((server && !rng.gen_bool(0.25)) || (!server && rng.gen_bool(0.1))) {
                 None
@@ -133,10 +133,10 @@ impl Gen<'_> {
         }
         // 4. Everything else.
         for (ix, f) in res.fields.iter().enumerate() {
-            if rec[ix].is_some() {
+            if rec[FieldIx(ix)].is_some() {
                 continue;
             }
-            rec[ix] = self.field(f, rng).map(Cell::from);
+            rec[FieldIx(ix)] = self.field(f, rng).map(Cell::from);
         }
         // 5. Timestamps: created_at <= updated_at <= anchor.
         if let (Some(c), Some(u)) =
@@ -145,7 +145,7 @@ impl Gen<'_> {
             // Work is recorded on the day it was done; other records any time in the window.
             let day = res
                 .field_with_role(FieldRole::RecordedOn)
-                .and_then(|ix| rec[ix].as_ref())
+                .and_then(|ix| rec[FieldIx(ix)].as_ref())
                 .and_then(Cell::as_str)
                 .and_then(crate::values::parse_date)
                 .and_then(|d| d.and_hms_opt(0, 0, 0))
@@ -157,8 +157,8 @@ impl Gen<'_> {
             let created = created.min(anchor());
             let later = created + Duration::seconds(rng.gen_range(0..spread));
             let updated = later.min(anchor());
-            rec[c] = Some(Cell::from(fmt_datetime(created)));
-            rec[u] = Some(Cell::from(fmt_datetime(updated)));
+            rec[FieldIx(c)] = Some(Cell::from(fmt_datetime(created)));
+            rec[FieldIx(u)] = Some(Cell::from(fmt_datetime(updated)));
         }
         rec
     }

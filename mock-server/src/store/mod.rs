@@ -4,8 +4,10 @@
 mod cell;
 mod order;
 pub mod persist;
+mod record;
 
 pub use cell::{Cell, cmp_json};
+pub use record::Rec;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -15,10 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use harvest_spec::ir::ResourceId;
 
-use crate::plan::{PerResource, Plan};
-
-/// One record: values in spec field order; `None` = key absent from responses.
-pub type Rec = Vec<Option<Cell>>;
+use crate::plan::{FieldIx, PerResource, Plan};
 
 /// The id a ref value points at.
 pub fn ref_id(v: Option<&Option<Cell>>) -> Option<i64> {
@@ -40,10 +39,10 @@ pub struct Table {
     pub next_id: i64,
     /// Ref field position → target id → record ids.
     #[serde(skip)]
-    pub index: HashMap<usize, HashMap<i64, BTreeSet<i64>>>,
+    pub index: HashMap<FieldIx, HashMap<i64, BTreeSet<i64>>>,
     /// Indexed boolean field position → [ids where false, ids where true].
     #[serde(skip)]
-    pub bools: HashMap<usize, [BTreeSet<i64>; 2]>,
+    pub bools: HashMap<FieldIx, [BTreeSet<i64>; 2]>,
     /// Ids in the resource's default list order, built on first use after a write.
     #[serde(skip)]
     pub order: OnceLock<Arc<Order>>,
@@ -175,7 +174,7 @@ impl Store {
         plan: &Plan,
         r: ResourceId,
         id: i64,
-        ix: usize,
+        ix: FieldIx,
         before: Option<&Option<Cell>>,
         after: Option<&Option<Cell>>,
     ) {
@@ -213,12 +212,12 @@ impl Store {
     }
 
     /// Ids of records of `r` whose indexed boolean field `ix` is `value`; `None` when not indexed.
-    pub fn with_bool(&self, r: ResourceId, ix: usize, value: bool) -> Option<&BTreeSet<i64>> {
+    pub fn with_bool(&self, r: ResourceId, ix: FieldIx, value: bool) -> Option<&BTreeSet<i64>> {
         self.tables.get(r)?.bools.get(&ix).map(|sets| &sets[usize::from(value)])
     }
 
     /// Ids of records of `r` whose ref field `ix` points at `target`.
-    pub fn referring(&self, r: ResourceId, ix: usize, target: i64) -> Vec<i64> {
+    pub fn referring(&self, r: ResourceId, ix: FieldIx, target: i64) -> Vec<i64> {
         self.tables[r]
             .index
             .get(&ix)
@@ -269,7 +268,7 @@ impl Store {
 
     /// Sets the field at position `ix` of a record, keeping indexes and the
     /// list order right (nothing when there is no such record or position).
-    pub fn set_at(&mut self, plan: &Plan, r: ResourceId, id: i64, ix: usize, v: impl Into<Cell>) {
+    pub fn set_at(&mut self, plan: &Plan, r: ResourceId, id: i64, ix: FieldIx, v: impl Into<Cell>) {
         let Some(rec) = self.tables[r].rows.get_mut(&id) else { return };
         let Some(slot) = rec.get_mut(ix) else { return };
         let old = slot.replace(v.into());

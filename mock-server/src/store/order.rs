@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use harvest_spec::ir::ResourceId;
 
-use super::{Cell, Order, Store};
-use crate::plan::Plan;
+use super::{Cell, Order, Rec, Store};
+use crate::plan::{FieldIx, Plan};
 
 impl Store {
     /// The table's ids in list order (cached until the next write).
@@ -32,14 +32,13 @@ fn sorted_ids(plan: &Plan, store: &Store, r: ResourceId, mut ids: Vec<i64>) -> V
     let table = &store.tables[r];
     let null = Cell::Null;
     // Look every record up once (no per-record allocation: this runs over whole tables), then sort.
-    let mut keyed: Vec<(&[Option<Cell>], i64)> =
-        ids.iter().map(|id| (table.rows.get(id).map_or(&[][..], |rec| rec.as_slice()), *id)).collect();
-    fn key<'a>(rec: &'a [Option<Cell>], ix: usize, null: &'a Cell) -> &'a Cell {
-        rec.get(ix).and_then(Option::as_ref).unwrap_or(null)
+    let mut keyed: Vec<(Option<&Rec>, i64)> = ids.iter().map(|id| (table.rows.get(id), *id)).collect();
+    fn key<'a>(rec: Option<&'a Rec>, ix: FieldIx, null: &'a Cell) -> &'a Cell {
+        rec.and_then(|rec| rec.value(ix)).unwrap_or(null)
     }
     keyed.sort_by(|(ra, a), (rb, b)| {
         for (ix, desc) in sort {
-            let o = key(ra, *ix, &null).cmp_cell(key(rb, *ix, &null)).unwrap_or(Ordering::Equal);
+            let o = key(*ra, *ix, &null).cmp_cell(key(*rb, *ix, &null)).unwrap_or(Ordering::Equal);
             let o = if *desc { o.reverse() } else { o };
             if o != Ordering::Equal {
                 return o;
