@@ -3,11 +3,11 @@
 //! declares the fields it reads and writes (checked when the spec loads), and
 //! is called by the executors at fixed points. The engine never names one.
 
-use harvest_spec::ir::{OperationId, ResourceId};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use harvest_spec::catalog::{BehaviorNeeds, Catalog, Need};
+use harvest_spec::ir::{OperationId, ResourceId};
 use serde_json::Value;
 
 use super::{ApiResult, Ctx, Output, Rows};

@@ -2,7 +2,7 @@
 //! tracked work, messages that move the document through the spec's state
 //! machine, and the message template.
 
-use harvest_spec::ir::{ResourceId, Response as Shape};
+use harvest_spec::ir::ResourceId;
 use serde_json::{Value, json};
 
 use super::{get, me_name, set};
@@ -160,10 +160,9 @@ fn template(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Output> {
         "---------------------------------------------\r\nInvoice Summary\r\n---------------------------------------------\r\nInvoice ID: {number}\r\n"
     );
     let v = json!({"invoice_id": iid, "subject": subject, "body": body, "reminder": reminder, "thank_you": thank_you});
-    let v = match &ctx.op.response {
-        Shape::One(s) | Shape::List(s) => render::object(plan, store, *s, &v, 0),
-        Shape::BareList { item, .. } => render::object(plan, store, *item, &v, 0),
-        Shape::None => v,
+    let v = match super::item_schema(ctx) {
+        Some(s) => render::object(plan, store, s, &v, 0),
+        None => v,
     };
     Ok(Output::doc(&v))
 }

@@ -4,7 +4,7 @@
 use harvest_spec::ir::ResourceId;
 use serde_json::{Map, Value, json};
 
-use super::put;
+use super::{put, stored_money};
 use crate::plan::Plan;
 use crate::render::display_name;
 use crate::store::{Cell, Store};
@@ -65,11 +65,11 @@ pub fn import_lines(plan: &Plan, store: &mut Store, inv_r: ResourceId, inv: i64,
                 }
                 if Some(src) == ex {
                     qty = Money::ONE;
-                    amount += num(plan, store, src, id, "total_cost");
+                    amount += stored_money(plan, store, src, id, "total_cost").unwrap_or_default();
                 } else {
-                    let h = num(plan, store, src, id, "hours");
+                    let h = stored_money(plan, store, src, id, "hours").unwrap_or_default();
                     qty += h;
-                    amount += h * num(plan, store, src, id, "billable_rate");
+                    amount += h * stored_money(plan, store, src, id, "billable_rate").unwrap_or_default();
                 }
                 billed.push(id);
             }
@@ -93,9 +93,4 @@ pub fn import_lines(plan: &Plan, store: &mut Store, inv_r: ResourceId, inv: i64,
         }
     }
     put(plan, store, inv_r, inv, "line_items", Value::Array(items));
-}
-
-/// A stored number as a decimal (0 when absent).
-fn num(plan: &Plan, store: &Store, r: ResourceId, id: i64, name: &str) -> Money {
-    store.num(plan, r, id, name).and_then(Money::of).unwrap_or_default()
 }

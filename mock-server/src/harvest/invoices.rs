@@ -7,15 +7,10 @@ use std::collections::BTreeMap;
 use harvest_spec::ir::{Compute, ResourceId};
 use serde_json::Value;
 
-use super::put;
+use super::{put, stored_money};
 use crate::plan::{FieldIx, Plan};
 use crate::store::{Cell, Store, ref_id};
 use crate::values::Money;
-
-/// A stored number as a decimal (0 when absent).
-fn dec_of(store: &Store, plan: &Plan, r: ResourceId, id: i64, name: &str) -> Money {
-    store.num(plan, r, id, name).and_then(Money::of).unwrap_or_default()
-}
 
 /// A JSON number as a decimal.
 fn dec_value(v: Option<&Value>) -> Option<Money> {
@@ -26,7 +21,7 @@ fn dec_value(v: Option<&Value>) -> Option<Money> {
 /// unit price, as the spec declares) and the totals of an invoice or
 /// estimate: amount = subtotal + taxes − discount; for invoices also `due_amount`.
 pub fn totals(plan: &Plan, store: &mut Store, r: ResourceId, id: i64, with_due: bool) {
-    let pct = |n: &str| dec_of(store, plan, r, id, n);
+    let pct = |n: &str| stored_money(plan, store, r, id, n).unwrap_or_default();
     let hundred = Money::from(100);
     let (tax, tax2, discount) = (pct("tax"), pct("tax2"), pct("discount"));
     let mut subtotal = Money::ZERO;
@@ -96,11 +91,12 @@ fn payments_of(plan: &Plan, inv: ResourceId) -> Option<(ResourceId, FieldIx)> {
 
 /// `due_amount` = amount − payments; `paid` once nothing is due, `open` again when something is.
 pub fn settle(plan: &Plan, store: &mut Store, inv: ResourceId, id: i64) {
-    let amount = dec_of(store, plan, inv, id, "amount");
+    let amount = stored_money(plan, store, inv, id, "amount").unwrap_or_default();
     let (paid, last_paid) = match payments_of(plan, inv) {
         Some((p, ix)) => {
             let ids = store.referring(p, ix, id);
-            let paid: Money = ids.iter().map(|pid| dec_of(store, plan, p, *pid, "amount")).sum();
+            let paid: Money =
+                ids.iter().map(|pid| stored_money(plan, store, p, *pid, "amount").unwrap_or_default()).sum();
             let last = ids.last().and_then(|pid| store.field(plan, p, *pid, "paid_at").cloned());
             (paid, last)
         }
@@ -133,9 +129,9 @@ pub fn settle_all(plan: &Plan, store: &mut Store, p: ResourceId) {
     }
     for (i, pids) in by_invoice {
         let state = store.field(plan, inv, i, "state").and_then(Cell::as_str).unwrap_or("draft").to_string();
-        let mut left = dec_of(store, plan, inv, i, "amount");
+        let mut left = stored_money(plan, store, inv, i, "amount").unwrap_or_default();
         for pid in pids {
-            let amt = dec_of(store, plan, p, pid, "amount").min(left);
+            let amt = stored_money(plan, store, p, pid, "amount").unwrap_or_default().min(left);
             if state == "draft" || amt <= Money::ZERO {
                 store.remove(plan, p, pid);
                 continue;

@@ -15,14 +15,16 @@ mod seeding;
 mod timers;
 mod users;
 
-use harvest_spec::ir::ResourceId;
 use std::sync::Arc;
 
-use crate::engine::{Behavior, Registry};
+use harvest_spec::ir::{ResourceId, Response as Shape, Schema};
+
+use crate::engine::{Behavior, Ctx, Registry};
 use crate::plan::{FieldIx, Plan};
 use crate::render::display_name;
 use crate::seed::SeedPass;
 use crate::store::{Cell, Rec, Store};
+use crate::values::Money;
 use reports::{Report, ReportKind};
 use timers::TimerAction;
 
@@ -94,6 +96,20 @@ fn get<'a>(plan: &Plan, r: ResourceId, rec: &'a Rec, name: &str) -> Option<&'a C
 fn put(plan: &Plan, store: &mut Store, r: ResourceId, id: i64, name: &str, v: impl Into<Cell>) {
     if let Err(e) = store.set(plan, r, id, name, v) {
         tracing::error!("harvest behaviour wrote an undeclared field: {e}");
+    }
+}
+
+/// A stored number of a record as money (`None` when absent or not a number).
+fn stored_money(plan: &Plan, store: &Store, r: ResourceId, id: i64, name: &str) -> Option<Money> {
+    store.num(plan, r, id, name).and_then(Money::of)
+}
+
+/// The item type of the operation's response (a record, a list's item, a bare list's item).
+fn item_schema(ctx: &Ctx<'_>) -> Option<Schema> {
+    match &ctx.op.response {
+        Shape::One(s) | Shape::List(s) => Some(*s),
+        Shape::BareList { item, .. } => Some(*item),
+        Shape::None => None,
     }
 }
 

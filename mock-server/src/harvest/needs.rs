@@ -222,7 +222,7 @@ mod tests {
         ("store.field(", 3),
         ("store.num(", 3),
         ("store.ref_of(", 3),
-        ("dec_of(", 4),
+        ("stored_money(", 4),
         ("put(", 4),
         ("set(", 3),
         ("get(", 3),

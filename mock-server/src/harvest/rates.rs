@@ -2,9 +2,9 @@
 //! new one replaces the rates that start on or after it, and each rate ends
 //! the day before the next one starts.
 
-use harvest_spec::ir::ResourceId;
 use std::collections::BTreeMap;
 
+use harvest_spec::ir::ResourceId;
 use serde_json::Value;
 
 use super::get;

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use harvest_spec::ir::{ResourceId, Response as Shape, Schema};
 use serde_json::{Map, Value};
 
+use super::stored_money;
 use crate::engine::paging;
 use crate::engine::{ApiError, ApiResult, Behavior, Ctx, Output, Rows, parsed_filters, rows_page};
 use crate::plan::{FieldIx, Plan};
@@ -59,11 +60,6 @@ struct Sums {
     uninvoiced_hours: Money,
     uninvoiced_expenses: Money,
     uninvoiced_amount: Money,
-}
-
-/// A stored number as a decimal.
-fn num(plan: &Plan, store: &Store, r: ResourceId, id: i64, name: &str) -> Option<Money> {
-    store.num(plan, r, id, name).and_then(Money::of)
 }
 
 fn named(plan: &Plan, n: &str) -> ApiResult<ResourceId> {
@@ -168,8 +164,8 @@ fn compute(
                 for id in store.referring(te, pix, key.0) {
                     let date = store.field(plan, te, id, "spent_date");
                     let billable = store.field(plan, te, id, "billable").and_then(Cell::as_bool).unwrap_or(false);
-                    let h = num(plan, store, te, id, "hours").unwrap_or_default();
-                    let rate = num(plan, store, te, id, "billable_rate").unwrap_or_default();
+                    let h = stored_money(plan, store, te, id, "hours").unwrap_or_default();
+                    let rate = stored_money(plan, store, te, id, "billable_rate").unwrap_or_default();
                     if b == ReportKind::ProjectBudget {
                         if monthly && date.and_then(Cell::as_str).is_none_or(|d| d < monthly_from.as_str()) {
                             continue;
@@ -195,7 +191,8 @@ fn compute(
                             && billable
                             && store.field(plan, ex, id, "is_billed") != Some(&Cell::Bool(true))
                         {
-                            s.uninvoiced_expenses += num(plan, store, ex, id, "total_cost").unwrap_or_default();
+                            s.uninvoiced_expenses +=
+                                stored_money(plan, store, ex, id, "total_cost").unwrap_or_default();
                         }
                     }
                 }
@@ -214,16 +211,17 @@ fn compute(
                 let s = groups.entry((k, currency_of(src, id))).or_default();
                 let billable = store.field(plan, src, id, "billable").and_then(Cell::as_bool).unwrap_or(false);
                 if src == te {
-                    let h = num(plan, store, src, id, "hours").unwrap_or_default();
+                    let h = stored_money(plan, store, src, id, "hours").unwrap_or_default();
                     s.total_hours += h;
                     if billable {
                         s.billable_hours += h;
                         if fixed_ok || !fixed(store.ref_of(plan, src, id, "project")) {
-                            s.billable_amount += h * num(plan, store, src, id, "billable_rate").unwrap_or_default();
+                            s.billable_amount +=
+                                h * stored_money(plan, store, src, id, "billable_rate").unwrap_or_default();
                         }
                     }
                 } else {
-                    let c = num(plan, store, src, id, "total_cost").unwrap_or_default();
+                    let c = stored_money(plan, store, src, id, "total_cost").unwrap_or_default();
                     s.total_amount += c;
                     if billable {
                         s.billable_amount += c;
@@ -243,7 +241,8 @@ fn compute(
 #[allow(clippy::too_many_arguments)]
 fn row(plan: &Plan, store: &Store, schema: Schema, gr: ResourceId, gid: i64, cur: &str, s: &Sums) -> Value {
     let mut m = Map::new();
-    let budget = num(plan, store, gr, gid, "budget").or_else(|| num(plan, store, gr, gid, "cost_budget"));
+    let budget =
+        stored_money(plan, store, gr, gid, "budget").or_else(|| stored_money(plan, store, gr, gid, "cost_budget"));
     for f in plan.spec.fields_of(schema) {
         let n = f.name.as_str();
         let v = match n {

@@ -175,7 +175,7 @@ fn seed_document(
 fn time_entry(plan: &Plan, store: &mut Store, r: ResourceId, id: i64, rng: &mut ChaCha8Rng) {
     let hours = store.num(plan, r, id, "hours").unwrap_or(1.0);
     put(plan, store, r, id, "hours_without_timer", crate::values::dec(hours));
-    put(plan, store, r, id, "rounded_hours", crate::values::dec((hours * 4.0).ceil() / 4.0));
+    put(plan, store, r, id, "rounded_hours", crate::values::dec(super::timers::quarter_up(hours)));
     put(plan, store, r, id, "is_running", Value::Bool(false));
     put(plan, store, r, id, "timer_started_at", Value::Null);
     put(plan, store, r, id, "budgeted", Value::Bool(true));

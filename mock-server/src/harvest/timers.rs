@@ -52,7 +52,12 @@ impl Behavior for Timer {
 fn set_hours(ctx: &Ctx<'_>, r: ResourceId, rec: &mut Rec, h: f64) {
     set(ctx.plan, r, rec, "hours", dec(h));
     set(ctx.plan, r, rec, "hours_without_timer", dec(h));
-    set(ctx.plan, r, rec, "rounded_hours", dec((h * 4.0).ceil() / 4.0));
+    set(ctx.plan, r, rec, "rounded_hours", dec(quarter_up(h)));
+}
+
+/// Hours rounded up to the next quarter hour.
+pub fn quarter_up(h: f64) -> f64 {
+    (h * 4.0).ceil() / 4.0
 }
 
 /// Hours between two `8:00am` / `14:59` times of day.
@@ -122,7 +127,7 @@ fn act(action: TimerAction, ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Outpu
             let hours = round2(base + elapsed);
             super::put(plan, store, r, id, "hours", dec(hours));
             super::put(plan, store, r, id, "hours_without_timer", dec(hours));
-            super::put(plan, store, r, id, "rounded_hours", dec((hours * 4.0).ceil() / 4.0));
+            super::put(plan, store, r, id, "rounded_hours", dec(quarter_up(hours)));
             super::put(plan, store, r, id, "is_running", Value::Bool(false));
             super::put(plan, store, r, id, "timer_started_at", Value::Null);
         }

@@ -3,20 +3,11 @@
 use harvest_spec::ir::{ResourceId, Response as Shape, Schema, TypeRef};
 use serde_json::{Map, Value, json};
 
-use super::resource_named;
+use super::{item_schema, resource_named};
 use crate::engine::{ApiError, ApiResult, Behavior, Ctx, Output, Rows};
 use crate::render;
 use crate::store::{Cell, Store};
 use crate::values::parse_datetime;
-
-/// The item type of the operation's response.
-fn item_schema(ctx: &Ctx<'_>) -> Option<Schema> {
-    match &ctx.op.response {
-        Shape::One(s) | Shape::List(s) => Some(*s),
-        Shape::BareList { item, .. } => Some(*item),
-        Shape::None => None,
-    }
-}
 
 /// The users resource and the user the path (or the token) names.
 fn user(ctx: &Ctx<'_>, store: &Store, me: bool) -> ApiResult<(ResourceId, i64)> {

@@ -1,10 +1,10 @@
 //! Records kept pre-serialised: the JSON of a record is rendered once and
 //! reused until a record of any table its rendering reads changes.
 
-use harvest_spec::ir::ResourceId;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use harvest_spec::ir::ResourceId;
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 
