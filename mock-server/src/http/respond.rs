@@ -62,17 +62,17 @@ pub fn output(ctx: &Ctx<'_>, at: &Origin<'_>, out: Output) -> Response {
 pub fn refusal(e: &ApiError, bodies: &ErrorBodies) -> Response {
     let message = |m: &str| serde_json::json!({ "message": m });
     match e {
-        ApiError::MissingUserAgent => raw_json(StatusCode::BAD_REQUEST, bodies.missing_user_agent.clone()),
+        ApiError::MissingUserAgent => json_bytes(400, bodies.missing_user_agent.clone().into_bytes()),
         ApiError::BadRequest(m) => json(400, &message(m)),
         ApiError::Unauthorized => {
-            let mut r = raw_json(StatusCode::UNAUTHORIZED, bodies.unauthorized.clone());
+            let mut r = json_bytes(401, bodies.unauthorized.clone().into_bytes());
             if let Ok(v) = HeaderValue::from_str(&bodies.www_authenticate) {
                 r.headers_mut().insert(header::WWW_AUTHENTICATE, v);
             }
             r
         }
         ApiError::NotFound => {
-            let mut r = raw_json(StatusCode::NOT_FOUND, bodies.not_found.clone());
+            let mut r = json_bytes(404, bodies.not_found.clone().into_bytes());
             // Recorded real traffic (2024) spells the charset of this answer in upper case.
             r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=UTF-8"));
             r
@@ -86,11 +86,4 @@ pub fn refusal(e: &ApiError, bodies: &ErrorBodies) -> Response {
             r
         }
     }
-}
-
-/// A body already in JSON text, with Harvest's content type.
-fn raw_json(status: StatusCode, body: String) -> Response {
-    let mut r = (status, body).into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
-    r
 }
