@@ -3,7 +3,6 @@
 use harvest_spec::ir::FieldRole;
 
 use super::{ApiError, ApiResult, Ctx, Output, compute, relations, validate};
-use crate::plan::FieldIx;
 use crate::store::{Cell, Store};
 use crate::values::{fmt_datetime, now, parse_datetime};
 
@@ -20,8 +19,8 @@ pub fn update(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
     if !problems.is_empty() {
         return Err(ApiError::problems(&problems));
     }
-    if let Some(ix) = plan.spec.resource(r).field_with_role(FieldRole::UpdatedAt) {
-        let old = rec[FieldIx(ix)].as_ref().and_then(Cell::as_str).and_then(parse_datetime);
+    if let Some(ix) = plan.res[r].role(FieldRole::UpdatedAt) {
+        let old = rec[ix].as_ref().and_then(Cell::as_str).and_then(parse_datetime);
         let mut stamp = now();
         if let Some(old) = old
             && let Some(n) = parse_datetime(&stamp)
@@ -29,7 +28,7 @@ pub fn update(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
         {
             stamp = fmt_datetime(old + chrono::Duration::seconds(1));
         }
-        rec[FieldIx(ix)] = Some(Cell::from(stamp));
+        rec[ix] = Some(Cell::from(stamp));
     }
     let unresolved = relations::relink(plan, store, r, &mut rec);
     if !unresolved.is_empty() {

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use harvest_spec::ir::{ResourceId, Response as Shape, Schema};
 
 use crate::engine::{Behavior, Ctx, Registry};
-use crate::plan::{FieldIx, Plan};
+use crate::plan::Plan;
 use crate::render::display_name;
 use crate::seed::SeedPass;
 use crate::store::{Cell, Rec, Store};
@@ -115,8 +115,8 @@ fn item_schema(ctx: &Ctx<'_>) -> Option<Schema> {
 
 /// Stamps the record's `updated_at` role.
 fn touch(plan: &Plan, store: &mut Store, r: ResourceId, id: i64, stamp: &str) {
-    if let Some(ix) = plan.spec.resource(r).field_with_role(harvest_spec::ir::FieldRole::UpdatedAt) {
-        store.set_at(plan, r, id, FieldIx(ix), Cell::from(stamp));
+    if let Some(ix) = plan.res[r].role(harvest_spec::ir::FieldRole::UpdatedAt) {
+        store.set_at(plan, r, id, ix, Cell::from(stamp));
     }
 }
 

@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 
 use super::{invoices, me_name, put, rates, resource_named, resource_with};
-use crate::plan::{FieldIx, Plan};
+use crate::plan::Plan;
 use crate::render::display_name;
 use crate::seed::SeedPass;
 use crate::store::{Cell, Store};
@@ -151,11 +151,9 @@ fn seed_document(
         put(plan, store, r, id, "currency", cur);
     }
     let state = store.field(plan, r, id, "state").and_then(Cell::as_str).unwrap_or("draft").to_string();
-    let created = plan
-        .spec
-        .resource(r)
-        .field_with_role(FieldRole::CreatedAt)
-        .and_then(|ix| store.get(r, id)?.get(FieldIx(ix))?.clone())
+    let created = plan.res[r]
+        .role(FieldRole::CreatedAt)
+        .and_then(|ix| store.get(r, id)?.value(ix).cloned())
         .unwrap_or(Cell::Null);
     let issue = store.field(plan, r, id, "issue_date").cloned().unwrap_or(Cell::Null);
     let sent = if state == "draft" { Cell::Null } else { created.clone() };

@@ -9,7 +9,9 @@ mod routes;
 use std::collections::HashMap;
 
 use harvest_spec::Spec;
-use harvest_spec::ir::{FakeHint, ID_FIELD, OpKind, OperationId, ParamBinding, RefSource, ResourceId, TypeRef};
+use harvest_spec::ir::{
+    FakeHint, FieldRole, ID_FIELD, OpKind, OperationId, ParamBinding, RefSource, ResourceId, TypeRef,
+};
 
 pub use embeds::{EmbedPlan, EmbedSrc};
 pub use ops::{BodyPlan, FilterPlan, OpPlan, humanize};
@@ -56,6 +58,8 @@ pub struct ResInfo {
     pub render_deps: Vec<ResourceId>,
     /// Positions of the fields the server computes (`compute:`).
     pub computed: Vec<FieldIx>,
+    /// Positions of the fields with a role: created at, updated at, recorded on.
+    roles: [Option<FieldIx>; 3],
 }
 
 impl ResInfo {
@@ -67,6 +71,11 @@ impl ResInfo {
     /// Positions of the fields the store indexes: refs, then booleans.
     pub fn indexed(&self) -> impl Iterator<Item = FieldIx> + '_ {
         self.refs.iter().map(|r| r.ix).chain(self.bools.iter().copied())
+    }
+
+    /// The position of the field with a role (`role: updated_at`).
+    pub fn role(&self, role: FieldRole) -> Option<FieldIx> {
+        self.roles[role_slot(role)]
     }
 
     /// The ref field at a position.
@@ -165,6 +174,8 @@ impl Plan {
                     .filter(|(_, f)| f.compute.is_some())
                     .map(|(ix, _)| FieldIx(ix))
                     .collect(),
+                roles: [FieldRole::CreatedAt, FieldRole::UpdatedAt, FieldRole::RecordedOn]
+                    .map(|role| r.field_with_role(role).map(FieldIx)),
             });
         }
         // Unique keys: every `match` ref names the target fields that identify one record.
@@ -204,6 +215,15 @@ impl Plan {
         });
         let location_prefix = location_prefix(&spec);
         Ok(Plan { spec, res, ops, routes, seed_order, embeds, current_user, account_currency, location_prefix })
+    }
+}
+
+/// Where [`ResInfo::role`] keeps a role.
+fn role_slot(role: FieldRole) -> usize {
+    match role {
+        FieldRole::CreatedAt => 0,
+        FieldRole::UpdatedAt => 1,
+        FieldRole::RecordedOn => 2,
     }
 }
 

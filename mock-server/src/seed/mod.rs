@@ -139,13 +139,11 @@ impl Gen<'_> {
             rec[FieldIx(ix)] = self.field(f, rng).map(Cell::from);
         }
         // 5. Timestamps: created_at <= updated_at <= anchor.
-        if let (Some(c), Some(u)) =
-            (res.field_with_role(FieldRole::CreatedAt), res.field_with_role(FieldRole::UpdatedAt))
-        {
+        if let (Some(c), Some(u)) = (info.role(FieldRole::CreatedAt), info.role(FieldRole::UpdatedAt)) {
             // Work is recorded on the day it was done; other records any time in the window.
-            let day = res
-                .field_with_role(FieldRole::RecordedOn)
-                .and_then(|ix| rec[FieldIx(ix)].as_ref())
+            let day = info
+                .role(FieldRole::RecordedOn)
+                .and_then(|ix| rec[ix].as_ref())
                 .and_then(Cell::as_str)
                 .and_then(crate::values::parse_date)
                 .and_then(|d| d.and_hms_opt(0, 0, 0))
@@ -157,8 +155,8 @@ impl Gen<'_> {
             let created = created.min(anchor());
             let later = created + Duration::seconds(rng.gen_range(0..spread));
             let updated = later.min(anchor());
-            rec[FieldIx(c)] = Some(Cell::from(fmt_datetime(created)));
-            rec[FieldIx(u)] = Some(Cell::from(fmt_datetime(updated)));
+            rec[c] = Some(Cell::from(fmt_datetime(created)));
+            rec[u] = Some(Cell::from(fmt_datetime(updated)));
         }
         rec
     }
