@@ -8,7 +8,7 @@
 use std::fmt;
 
 use crate::diag::{Diagnostics, did_you_mean};
-use crate::ir::{EnumDef, Field, Location, Operation, ParamBinding, Resource, Spec, TypeDef, TypeRef};
+use crate::ir::{Compute, EnumDef, Field, Location, Operation, ParamBinding, Resource, Spec, TypeDef, TypeRef};
 
 /// Every behaviour an implementation offers, with what each needs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -110,6 +110,8 @@ pub enum Kind {
     Array,
     /// A declared value type.
     Object,
+    /// A number the server computes as what remains (`compute: {remaining: ...}`).
+    Remaining,
 }
 
 impl fmt::Display for Kind {
@@ -127,12 +129,21 @@ impl fmt::Display for Kind {
             Kind::Ref(None) => f.write_str("a ref"),
             Kind::Array => f.write_str("a list"),
             Kind::Object => f.write_str("a value type"),
+            Kind::Remaining => f.write_str("computed with `remaining`"),
         }
     }
 }
 
 impl Kind {
-    /// Whether a field of type `ty` fits.
+    /// Whether `field` fits: its type, and for [`Kind::Remaining`] its computation.
+    pub fn accepts_field(&self, spec: &Spec, field: &Field) -> bool {
+        match self {
+            Kind::Remaining => matches!(field.compute, Some(Compute::Remaining { .. })),
+            _ => self.accepts(spec, &field.ty),
+        }
+    }
+
+    /// Whether a field of type `ty` fits ([`Kind::Remaining`] never fits a bare type).
     pub fn accepts(&self, spec: &Spec, ty: &TypeRef) -> bool {
         match (self, ty) {
             (Kind::Any, _)
@@ -205,7 +216,7 @@ fn check_need(spec: &Spec, op: &Operation, behavior: &str, need: &Need, loc: &Lo
     let (what, fields, inputs) = subject;
     let Some(field) = fields.iter().chain(inputs).find(|f| f.name == need.field) else {
         // Only a field of a fitting type can be the one renamed away.
-        let fitting = fields.iter().chain(inputs).filter(|f| need.kind.accepts(spec, &f.ty));
+        let fitting = fields.iter().chain(inputs).filter(|f| need.kind.accepts_field(spec, f));
         let help = match did_you_mean(&need.field, fitting.map(|f| f.name.as_str())) {
             Some(close) => format!("add the field, or rename `{close}` back to `{}`", need.field),
             None => "add the field, or rename it back".into(),
@@ -213,7 +224,13 @@ fn check_need(spec: &Spec, op: &Operation, behavior: &str, need: &Need, loc: &Lo
         diags.error_help(loc, format!("{wanted} on {what}, which has no such field"), help);
         return;
     };
-    if !need.kind.accepts(spec, &field.ty) {
+    if need.kind == Kind::Remaining && !need.kind.accepts_field(spec, field) {
+        diags.error_help(
+            loc,
+            format!("{wanted} on {what}, but it is not computed (at {})", field.location),
+            format!("declare `{}` with `compute: {{remaining: [total, share.amount]}}`", need.field),
+        );
+    } else if !need.kind.accepts_field(spec, field) {
         diags.error_help(
             loc,
             format!(

@@ -81,6 +81,14 @@ fn line_item_amounts_are_computed_and_invoice_deletes_reset_is_billed() {
         assert_eq!(operands, ["quantity", "unit_price"]);
     }
     let invoice = resource(&spec, "invoice");
+    let due = invoice.fields.iter().find(|f| f.name == "due_amount").unwrap_or_else(|| panic!("no due_amount"));
+    let Some(Compute::Remaining { from, less }) = &due.compute else { panic!("due_amount is not computed") };
+    let payments = spec.resource(less.resource);
+    assert_eq!(
+        (invoice.fields[*from].name.as_str(), payments.name.as_str(), payments.fields[less.via].name.as_str()),
+        ("amount", "invoice_payment", "invoice")
+    );
+    assert_eq!(payments.fields[less.field].name, "amount");
     for dependant in ["time_entry", "expense"] {
         let rule = invoice.delete_rules.iter().find(|r| spec.resource(r.resource).name == dependant);
         let rule = rule.unwrap_or_else(|| panic!("no delete rule for {dependant}"));

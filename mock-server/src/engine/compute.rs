@@ -1,14 +1,15 @@
-//! Computed fields of a record (`compute: {product: [...]}` in the spec): set
-//! from their operands, rounded as money, whenever every operand has a number;
-//! otherwise the field keeps what was sent.
+//! Computed fields. A product (`compute: {product: [...]}`) is set from its
+//! operands, rounded as money, whenever every operand has a number; otherwise
+//! the field keeps what was sent. What remains (`compute: {remaining: [a, r.b]}`)
+//! is recomputed on the stored record whenever it or one of its shares changes.
 
 use harvest_spec::ir::{Compute, Operand, ResourceId, TypeRef};
 
 use crate::plan::{FieldIx, Plan};
-use crate::store::{Cell, Rec, Store};
+use crate::store::{Cell, Rec, Store, ref_id};
 use crate::values::Money;
 
-/// Computes every computed field of record `rec` of `r`.
+/// Computes every product field of record `rec` of `r`.
 pub fn apply(plan: &Plan, store: &Store, r: ResourceId, rec: &mut Rec) {
     let fields = &plan.spec.resource(r).fields;
     for &ix in &plan.res[r].computed {
@@ -30,5 +31,54 @@ fn factor(plan: &Plan, store: &Store, r: ResourceId, rec: &Rec, o: &Operand) -> 
             store.get(rt.target, cell.as_i64()?)?.get(FieldIx(k))?.as_ref()?
         }
     };
-    cell.as_f64().and_then(Money::of)
+    money(Some(cell))
+}
+
+fn money(cell: Option<&Cell>) -> Option<Money> {
+    cell.and_then(Cell::as_f64).and_then(Money::of)
+}
+
+/// Recomputes the `remaining` fields of stored record `id` of `r`: the
+/// `from` field less the shares pointing at it, rounded, never below zero.
+pub fn refresh(plan: &Plan, store: &mut Store, r: ResourceId, id: i64) {
+    let fields = &plan.spec.resource(r).fields;
+    for &ix in &plan.res[r].computed {
+        let Some(Compute::Remaining { from, less }) = fields.get(ix.0).and_then(|f| f.compute.as_ref()) else {
+            continue;
+        };
+        let Some(rec) = store.get(r, id) else { return };
+        let whole = money(rec.get(FieldIx(*from)).and_then(Option::as_ref)).unwrap_or_default();
+        let taken: Money = store
+            .referring(less.resource, FieldIx(less.via), id)
+            .into_iter()
+            .filter_map(|s| money(store.get(less.resource, s)?.get(FieldIx(less.field))?.as_ref()))
+            .sum();
+        let left = Money::round((whole - taken).max(Money::ZERO));
+        store.set_at(plan, r, id, ix, Cell::from(Money::to_value(left)));
+    }
+}
+
+/// After record `id` of `r` was stored: its `remaining` fields, and those of
+/// the records it is a share of, now and (given the record as it was) before.
+pub fn stored(plan: &Plan, store: &mut Store, r: ResourceId, id: i64, before: Option<&Rec>) {
+    refresh(plan, store, r, id);
+    if plan.res[r].shares_of.is_empty() {
+        return;
+    }
+    if let Some(before) = before {
+        refresh_parents(plan, store, r, before);
+    }
+    if let Some(now) = store.get(r, id).cloned() {
+        refresh_parents(plan, store, r, &now);
+    }
+}
+
+/// Recomputes the records that `rec`, a record of `r` just written or
+/// deleted, is a share of.
+pub fn refresh_parents(plan: &Plan, store: &mut Store, r: ResourceId, rec: &Rec) {
+    for &(parent, via) in &plan.res[r].shares_of {
+        if let Some(pid) = ref_id(rec.get(via)) {
+            refresh(plan, store, parent, pid);
+        }
+    }
 }

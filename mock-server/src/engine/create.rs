@@ -53,6 +53,7 @@ pub fn create(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
         rec[ix] = Some(Cell::Int(id));
     }
     store.put(plan, r, id, rec);
+    compute::stored(plan, store, r, id, None);
     if let Some(b) = ctx.behavior() {
         b.after_write(ctx, store, id, true);
     }

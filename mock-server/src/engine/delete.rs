@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use harvest_spec::ir::{DeleteAction, ResourceId};
 
-use super::{ApiError, ApiResult, Ctx, Output};
+use super::{ApiError, ApiResult, Ctx, Output, compute};
 use crate::plan::{FieldIx, Plan};
 use crate::store::{Cell, Store};
 
@@ -44,8 +44,16 @@ pub fn delete(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
             }
         }
     }
-    for (dr, did) in doomed {
+    let shares: Vec<_> = doomed
+        .iter()
+        .filter(|(dr, _)| !plan.res[*dr].shares_of.is_empty())
+        .filter_map(|&(dr, did)| Some((dr, store.get(dr, did)?.clone())))
+        .collect();
+    for &(dr, did) in &doomed {
         store.remove(plan, dr, did);
+    }
+    for (dr, rec) in shares {
+        compute::refresh_parents(plan, store, dr, &rec);
     }
     if let Some(b) = ctx.behavior() {
         b.after_delete(ctx, store);

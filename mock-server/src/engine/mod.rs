@@ -21,6 +21,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 pub use behavior::{Behavior, Bound, Registry};
+pub use compute::refresh as refresh_remaining;
 pub use error::{ApiError, ApiResult};
 pub use list::warm;
 pub use paging::PageReq;

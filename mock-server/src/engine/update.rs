@@ -35,7 +35,9 @@ pub fn update(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
         return Err(ApiError::problems(&unresolved));
     }
     compute::apply(plan, store, r, &mut rec);
+    let before = if plan.res[r].shares_of.is_empty() { None } else { store.get(r, id).cloned() };
     store.put(plan, r, id, rec);
+    compute::stored(plan, store, r, id, before.as_ref());
     relations::relink_dependants(plan, store, r, id);
     if let Some(b) = ctx.behavior() {
         b.after_write(ctx, store, id, false);

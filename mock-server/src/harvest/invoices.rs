@@ -19,7 +19,8 @@ fn dec_value(v: Option<&Value>) -> Option<Money> {
 
 /// Recomputes line-item amounts (each item's computed field: quantity ×
 /// unit price, as the spec declares) and the totals of an invoice or
-/// estimate: amount = subtotal + taxes − discount; for invoices also `due_amount`.
+/// estimate: amount = subtotal + taxes − discount; for invoices also what is
+/// due and the paid state ([`settle`]).
 pub fn totals(plan: &Plan, store: &mut Store, r: ResourceId, id: i64, with_due: bool) {
     let pct = |n: &str| stored_money(plan, store, r, id, n).unwrap_or_default();
     let hundred = Money::from(100);
@@ -78,34 +79,31 @@ fn line_item_amount(plan: &Plan, r: ResourceId) -> Option<(String, Vec<(String, 
                 .collect();
             Some((f.name.clone(), names))
         }
-        None => None,
+        _ => None,
     })
 }
 
-/// The payments resource and its invoice ref position.
-fn payments_of(plan: &Plan, inv: ResourceId) -> Option<(ResourceId, FieldIx)> {
-    let p = super::resource_with(plan, "invoice_payment_create")?;
-    let ix = plan.res[p].refs.iter().find(|rf| rf.target == inv)?.ix;
-    Some((p, ix))
+/// The invoice's field computed as what remains after payments (`due_amount`),
+/// with the payments resource and its ref to the invoice.
+fn due_of(plan: &Plan, inv: ResourceId) -> Option<(FieldIx, ResourceId, FieldIx)> {
+    plan.spec.resource(inv).fields.iter().enumerate().find_map(|(ix, f)| match &f.compute {
+        Some(Compute::Remaining { less, .. }) => Some((FieldIx(ix), less.resource, FieldIx(less.via))),
+        _ => None,
+    })
 }
 
-/// `due_amount` = amount − payments; `paid` once nothing is due, `open` again when something is.
+/// Recomputes what is due (the spec's `remaining` field), then the paid
+/// state: `paid` once nothing is due after a payment, `open` again when
+/// something is; `paid_at`/`paid_date` from the last payment while paid.
 pub fn settle(plan: &Plan, store: &mut Store, inv: ResourceId, id: i64) {
-    let amount = stored_money(plan, store, inv, id, "amount").unwrap_or_default();
-    let (paid, last_paid) = match payments_of(plan, inv) {
-        Some((p, ix)) => {
-            let ids = store.referring(p, ix, id);
-            let paid: Money =
-                ids.iter().map(|pid| stored_money(plan, store, p, *pid, "amount").unwrap_or_default()).sum();
-            let last = ids.last().and_then(|pid| store.field(plan, p, *pid, "paid_at").cloned());
-            (paid, last)
-        }
-        None => (Money::ZERO, None),
-    };
-    let due = Money::round((amount - paid).max(Money::ZERO));
-    put(plan, store, inv, id, "due_amount", Money::to_value(due));
+    crate::engine::refresh_remaining(plan, store, inv, id);
+    let Some((due_ix, p, via)) = due_of(plan, inv) else { return };
+    let due = store.get(inv, id).and_then(|rec| rec.get(due_ix)?.as_ref()?.as_f64()).and_then(Money::of);
+    let due = due.unwrap_or_default();
+    let payments = store.referring(p, via, id);
+    let last_paid = payments.last().and_then(|pid| store.field(plan, p, *pid, "paid_at").cloned());
     let state = store.field(plan, inv, id, "state").and_then(Cell::as_str).unwrap_or("draft").to_string();
-    if due <= Money::ZERO && paid > Money::ZERO && state != "paid" {
+    if due <= Money::ZERO && !payments.is_empty() && state != "paid" {
         put(plan, store, inv, id, "state", Value::String("paid".into()));
     } else if due > Money::ZERO && state == "paid" {
         put(plan, store, inv, id, "state", Value::String("open".into()));
@@ -145,8 +143,7 @@ pub fn settle_all(plan: &Plan, store: &mut Store, p: ResourceId) {
     }
     let ids: Vec<i64> = store.tables[inv].rows.keys().copied().collect();
     for i in ids {
-        if store.field(plan, inv, i, "state").and_then(Cell::as_str) == Some("paid") && payments_of(plan, inv).is_some()
-        {
+        if store.field(plan, inv, i, "state").and_then(Cell::as_str) == Some("paid") && due_of(plan, inv).is_some() {
             // A paid invoice without payments is open until one arrives.
             put(plan, store, inv, i, "state", Value::String("open".into()));
         }

@@ -113,7 +113,7 @@ fn document(invoice: bool) -> Vec<Need> {
     ];
     if invoice {
         own.extend([
-            ("due_amount", Decimal),
+            ("due_amount", Remaining),
             ("paid_at", DateTime),
             ("paid_date", Date),
             ("due_date", Date),
@@ -149,10 +149,7 @@ fn document(invoice: bool) -> Vec<Need> {
 /// What settling an invoice after a payment touches.
 fn settled_invoice() -> Vec<Need> {
     use Kind::*;
-    on(
-        Subject::Parent,
-        &[("amount", Decimal), ("due_amount", Decimal), ("state", String), ("paid_at", DateTime), ("paid_date", Date)],
-    )
+    on(Subject::Parent, &[("due_amount", Remaining), ("state", String), ("paid_at", DateTime), ("paid_date", Date)])
 }
 
 /// The needs of the behaviour registered under `name`.
@@ -284,7 +281,7 @@ mod tests {
         let declared: BTreeSet<String> =
             registry.catalog().behaviors.iter().flat_map(|b| &b.needs).map(|n| n.field.clone()).collect();
         let used = accessed();
-        assert!(used.len() > 40 && used.contains("due_amount"), "the scan found too little: {used:?}");
+        assert!(used.len() > 40 && used.contains("tax_amount"), "the scan found too little: {used:?}");
         let missing: Vec<_> = used.difference(&declared).collect();
         assert!(missing.is_empty(), "fields used but declared by no behaviour: {missing:?}");
     }
@@ -308,6 +305,19 @@ mod tests {
         }
         let Err(diags) = harvest_spec::load_sources_with(&sources, &registry.catalog()) else {
             panic!("the spec loaded without due_amount");
+        };
+        insta::assert_snapshot!(diags.to_string());
+    }
+
+    #[test]
+    fn a_needed_remaining_field_that_is_not_computed_is_a_located_load_error() {
+        let (registry, _) = super::super::rules();
+        let mut sources = harvest_spec::harvest_sources();
+        for s in &mut sources {
+            s.text = s.text.replace(" compute: {remaining: [amount, invoice_payment.amount]},", "");
+        }
+        let Err(diags) = harvest_spec::load_sources_with(&sources, &registry.catalog()) else {
+            panic!("the spec loaded with a due_amount nothing computes");
         };
         insta::assert_snapshot!(diags.to_string());
     }

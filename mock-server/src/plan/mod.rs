@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use harvest_spec::Spec;
 use harvest_spec::ir::{
-    FakeHint, FieldRole, ID_FIELD, OpKind, OperationId, ParamBinding, RefSource, ResourceId, TypeRef,
+    Compute, FakeHint, FieldRole, ID_FIELD, OpKind, OperationId, ParamBinding, RefSource, ResourceId, TypeRef,
 };
 
 pub use embeds::{EmbedPlan, EmbedSrc};
@@ -58,6 +58,9 @@ pub struct ResInfo {
     pub render_deps: Vec<ResourceId>,
     /// Positions of the fields the server computes (`compute:`).
     pub computed: Vec<FieldIx>,
+    /// Records whose `remaining` fields this resource's records are shares of:
+    /// the parent resource and this resource's ref field to it.
+    pub shares_of: Vec<(ResourceId, FieldIx)>,
     /// Positions of the fields with a role: created at, updated at, recorded on.
     roles: [Option<FieldIx>; 3],
 }
@@ -174,6 +177,7 @@ impl Plan {
                     .filter(|(_, f)| f.compute.is_some())
                     .map(|(ix, _)| FieldIx(ix))
                     .collect(),
+                shares_of: Vec::new(),
                 roles: [FieldRole::CreatedAt, FieldRole::UpdatedAt, FieldRole::RecordedOn]
                     .map(|role| r.field_with_role(role).map(FieldIx)),
             });
@@ -190,6 +194,16 @@ impl Plan {
                         && !res[rt.target.0].unique_keys.contains(&key)
                     {
                         res[rt.target.0].unique_keys.push(key);
+                    }
+                }
+            }
+        }
+        for (p, r) in spec.resources.iter().enumerate() {
+            for f in &r.fields {
+                if let Some(Compute::Remaining { less, .. }) = &f.compute {
+                    let feed = (ResourceId(p), FieldIx(less.via));
+                    if !res[less.resource.0].shares_of.contains(&feed) {
+                        res[less.resource.0].shares_of.push(feed);
                     }
                 }
             }

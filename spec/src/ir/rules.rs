@@ -21,15 +21,37 @@ pub enum FieldRole {
 pub enum Compute {
     /// The product of these factors.
     Product(Vec<Operand>),
+    /// What is left of a sibling once the records pointing at this one have
+    /// taken their share: `from` − Σ `less`, never below zero (`due_amount` =
+    /// `amount` − the invoice's payments). Only on resource fields.
+    Remaining {
+        /// Index of the numeric sibling the shares are taken from.
+        from: usize,
+        /// The records whose shares are summed.
+        less: Share,
+    },
 }
 
-/// One factor of a computed field: a numeric sibling (`quantity`), or a
-/// numeric field of the record a sibling ref points at (`expense_category.unit_price`).
+/// The shares a [`Compute::Remaining`] subtracts: a numeric field of every
+/// record of another resource whose ref points at the computed record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Share {
+    /// The resource holding the shares (`invoice_payment`).
+    pub resource: ResourceId,
+    /// Index of its ref field to the computed record's resource (`invoice`).
+    pub via: usize,
+    /// Index of its numeric field that is summed (`amount`).
+    pub field: usize,
+}
+
+/// A field read from a record: a sibling (`quantity`), or a field of the
+/// record a sibling ref points at (`expense_category.unit_price`). The
+/// factors of computed fields and the paths of reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Operand {
     /// Index of the sibling in the holder's `fields`.
     pub field: usize,
-    /// When the sibling is a ref: index of the factor in the referenced resource's `fields`.
+    /// When the sibling is a ref: index of the field in the referenced resource's `fields`.
     pub through: Option<usize>,
 }
 

@@ -23,7 +23,7 @@ pub(crate) struct RawTransition {
     pub(crate) loc: Location,
 }
 
-/// `compute:` of a field: the operation and its operand field names.
+/// `compute:` of a field: the operation (`product` or `remaining`) and its operand field names.
 #[derive(Debug)]
 pub(crate) struct RawCompute {
     pub(crate) op: Located<String>,
@@ -32,7 +32,7 @@ pub(crate) struct RawCompute {
 
 const STATES_KEYS: &[&str] = &["field", "transitions"];
 const TRANSITION_KEYS: &[&str] = &["event", "from", "to", "stamp", "clear"];
-const COMPUTE_KEYS: &[&str] = &["product"];
+const COMPUTE_KEYS: &[&str] = &["product", "remaining"];
 
 fn list(r: &mut Reader<'_>, m: &crate::read::Entries<'_>, key: &str, what: &str) -> Vec<Located<String>> {
     m.get(key).map(|n| r.strings(n, what)).unwrap_or_default()
@@ -64,22 +64,26 @@ pub(crate) fn read_states(r: &mut Reader<'_>, node: &Node) -> Option<RawStates> 
     Some(RawStates { field: located(r, &m, "field"), transitions, loc })
 }
 
-/// Reads `compute: {product: [a, b]}`.
+/// Reads `compute: {product: [a, b]}` or `compute: {remaining: [a, resource.b]}`.
 pub(crate) fn read_compute(r: &mut Reader<'_>, node: &Node) -> Option<RawCompute> {
     let loc = r.loc(node);
     let m = r.map(node, "`compute`", COMPUTE_KEYS)?;
-    let Some(operands) = m.get("product") else {
+    let given: Vec<&str> = COMPUTE_KEYS.iter().copied().filter(|k| m.get(k).is_some()).collect();
+    let [op] = given.as_slice() else {
+        let message = if given.is_empty() {
+            "`compute` names no computation"
+        } else {
+            "`compute` names more than one computation"
+        };
         r.diags.error_help(
             &loc,
-            "`compute` names no computation",
-            "write `compute: {product: [quantity, unit_price]}`",
+            message,
+            "write one of `compute: {product: [quantity, unit_price]}` or `compute: {remaining: [amount, invoice_payment.amount]}`",
         );
         return None;
     };
-    Some(RawCompute {
-        op: Located { value: "product".into(), loc },
-        operands: r.strings(operands, "`product` operands"),
-    })
+    let operands = m.get(op).map(|n| r.strings(n, &format!("`{op}` operands"))).unwrap_or_default();
+    Some(RawCompute { op: Located { value: (*op).into(), loc }, operands })
 }
 
 /// Reads `also: {field: value, ...}` of a delete rule: each field name with its JSON value.

@@ -1,6 +1,7 @@
 //! Raw documents → IR: names, references and every cross-rule, checked once.
 
 mod api;
+mod compute;
 mod fields;
 mod naming;
 mod operations;

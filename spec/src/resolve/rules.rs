@@ -1,9 +1,9 @@
 //! Field rules and the current user: timestamp roles, computed fields, `api.current_user`.
 
-use super::records::unknown_field;
+use super::compute::resolve_computes;
 use super::{Named, Resolver};
 use crate::catalog::type_name;
-use crate::ir::{Compute, Field, FieldRole, Location, Operand, Resource, ResourceId, TypeRef};
+use crate::ir::{Field, FieldRole, Location, Resource, ResourceId, TypeRef};
 use crate::raw::{RawApi, RawField, RawSpec};
 use crate::read::Located;
 
@@ -41,7 +41,7 @@ pub(crate) fn resolve_field_rules(r: &mut Resolver<'_>, raw: &RawSpec, resources
         refuse(r, &t.fields, false, "field", &format!("type `{holder}`"));
         refuse(r, &t.inputs, true, "request-only field", &format!("type `{holder}`"));
         let Some(mut fields) = r.types.get_mut(i).map(|t| std::mem::take(&mut t.fields)) else { continue };
-        resolve_computes(r, holder, &t.fields, &mut fields, resources);
+        resolve_computes(r, holder, None, &t.fields, &mut fields, resources);
         if let Some(def) = r.types.get_mut(i) {
             def.fields = fields;
         }
@@ -51,7 +51,7 @@ pub(crate) fn resolve_field_rules(r: &mut Resolver<'_>, raw: &RawSpec, resources
         refuse(r, &res.inputs, true, "request-only field", &format!("resource `{holder}`"));
         let mut fields = std::mem::take(&mut resources[i].fields);
         resolve_roles(r, holder, &res.fields, &mut fields, resources);
-        resolve_computes(r, holder, &res.fields, &mut fields, resources);
+        resolve_computes(r, holder, Some(ResourceId(i)), &res.fields, &mut fields, resources);
         resources[i].fields = fields;
     }
     let ops = raw.resources.iter().flat_map(|res| &res.operations).chain(raw.groups.iter().flat_map(|g| &g.operations));
@@ -116,101 +116,4 @@ fn resolve_roles(r: &mut Resolver<'_>, holder: &str, raw: &[RawField], fields: &
         seen.push((role, f.name.value.clone(), word.loc.clone()));
         fields[ix].role = Some(role);
     }
-}
-
-fn resolve_computes(
-    r: &mut Resolver<'_>,
-    holder: &str,
-    raw: &[RawField],
-    fields: &mut [Field],
-    resources: &[Resource],
-) {
-    let numeric = |ty: &TypeRef| matches!(ty, TypeRef::Decimal | TypeRef::Integer);
-    for f in raw {
-        let Some(c) = &f.compute else { continue };
-        let Some(ix) = fields.iter().position(|x| x.name == f.name.value) else { continue };
-        if !numeric(&fields[ix].ty) {
-            let ty = ty_name(r, &fields[ix].ty, resources);
-            r.diags.error_help(
-                &c.op.loc,
-                format!("a computed field of the wrong type: `{holder}.{}` is {ty}", f.name.value),
-                "a product is `decimal` or `integer`; change the field's type",
-            );
-        }
-        if c.operands.is_empty() {
-            r.diags.error_help(
-                &c.op.loc,
-                format!("the product of `{holder}.{}` has no operands", f.name.value),
-                "write `product: [quantity, unit_price]`",
-            );
-        }
-        let mut operands = Vec::new();
-        for o in &c.operands {
-            let what = format!("an operand of `{holder}.{}`", f.name.value);
-            let (head, tail) = match o.value.split_once('.') {
-                Some((head, tail)) => (head, Some(tail)),
-                None => (o.value.as_str(), None),
-            };
-            match fields.iter().position(|x| x.name == head) {
-                None => unknown_field(r, holder, fields, head, &o.loc, &what),
-                Some(j) if j == ix => r.diags.error_help(
-                    &o.loc,
-                    format!("`{holder}.{}` is computed from itself", f.name.value),
-                    "name other fields",
-                ),
-                Some(j) => match tail {
-                    None if !numeric(&fields[j].ty) => {
-                        let ty = ty_name(r, &fields[j].ty, resources);
-                        r.diags.error_help(
-                            &o.loc,
-                            format!("{what} is `{}`, which is {ty}, not a number", o.value),
-                            "multiply `integer` or `decimal` fields",
-                        );
-                    }
-                    None => operands.push(Operand { field: j, through: None }),
-                    Some(tail) => {
-                        if let Some(k) = through_ref(r, &fields[j], tail, &o.loc, &what, resources) {
-                            operands.push(Operand { field: j, through: Some(k) });
-                        }
-                    }
-                },
-            }
-        }
-        fields[ix].compute = Some(Compute::Product(operands));
-    }
-}
-
-/// The numeric field `name` of the resource `sibling` refs (an operand `ref.field`), or a diagnostic.
-fn through_ref(
-    r: &mut Resolver<'_>,
-    sibling: &Field,
-    name: &str,
-    loc: &Location,
-    what: &str,
-    resources: &[Resource],
-) -> Option<usize> {
-    let TypeRef::Ref(rt) = &sibling.ty else {
-        let ty = ty_name(r, &sibling.ty, resources);
-        r.diags.error_help(
-            loc,
-            format!("{what} reads `{}.{name}`, but `{}` is {ty}, not a ref", sibling.name, sibling.name),
-            "a dotted operand goes through a ref field: `expense_category.unit_price`",
-        );
-        return None;
-    };
-    let target = resources.get(rt.target.0)?;
-    let Some(k) = target.fields.iter().position(|x| x.name == name) else {
-        unknown_field(r, &target.name, &target.fields, name, loc, what);
-        return None;
-    };
-    if !matches!(target.fields[k].ty, TypeRef::Decimal | TypeRef::Integer) {
-        let ty = ty_name(r, &target.fields[k].ty, resources);
-        r.diags.error_help(
-            loc,
-            format!("{what} is `{}.{name}`, which is {ty}, not a number", sibling.name),
-            "multiply `integer` or `decimal` fields",
-        );
-        return None;
-    }
-    Some(k)
 }
