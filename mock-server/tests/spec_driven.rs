@@ -34,6 +34,56 @@ async fn a_new_spec_is_served_without_code() {
     assert_eq!(call(&s, "GET", "/api/v2/shelves", None).await.status, 404, "the fixture only serves /v2");
 }
 
+/// The sum of `weight` over the gadgets of `shelf` (all colours, or one).
+async fn weight_on(s: &AppState, shelf: i64, colour: Option<&str>) -> f64 {
+    let gadgets = call(s, "GET", &format!("/v2/shelves/{shelf}/gadgets"), None).await.json();
+    let all = gadgets["gadgets"].as_array().unwrap().clone();
+    let chosen = all.iter().filter(|g| colour.is_none_or(|c| g["colour"] == c));
+    (chosen.map(|g| g["weight"].as_f64().unwrap()).sum::<f64>() * 100.0).round() / 100.0
+}
+
+#[tokio::test]
+async fn a_new_spec_gets_its_remaining_fields_and_report_without_code() {
+    let spec = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tiny"));
+    let s = AppState::new(Config { spec: Some(spec), ..Config::default() }).unwrap();
+    let shelf = call(&s, "POST", "/v2/shelves", Some(&json!({"label": "top", "capacity": 10.0}))).await.json();
+    let id = shelf["id"].as_i64().unwrap();
+    assert_eq!(shelf["free"], 10.0, "nothing on the shelf yet");
+    for (colour, weight) in [("red", 2.675), ("blue", 3.0), ("red", 1.0)] {
+        let body = json!({"colour": colour, "weight": weight});
+        let g = call(&s, "POST", &format!("/v2/shelves/{id}/gadgets"), Some(&body)).await;
+        assert_eq!(g.status, 201, "{}", g.text);
+        if weight == 2.675 {
+            assert_eq!(g.json()["weight"], 2.68, "a decimal is kept to two places, half up");
+        }
+    }
+    let shelves = call(&s, "GET", "/v2/shelves", None).await.json();
+    let ours = shelves["shelves"].as_array().unwrap().iter().find(|x| x["id"] == id).unwrap().clone();
+    assert_eq!(ours["free"], 3.32, "10 − (2.68 + 3 + 1)");
+    let heavy = json!({"colour": "green", "weight": 50});
+    assert_eq!(call(&s, "POST", &format!("/v2/shelves/{id}/gadgets"), Some(&heavy)).await.status, 201);
+    let shelves = call(&s, "GET", "/v2/shelves", None).await.json();
+    let ours = shelves["shelves"].as_array().unwrap().iter().find(|x| x["id"] == id).unwrap().clone();
+    assert_eq!(ours["free"], 0.0, "what remains never goes below zero");
+
+    let report = call(&s, "GET", "/v2/reports/shelf_load", None).await.json();
+    let rows = report["results"].as_array().unwrap();
+    assert_eq!(rows.len(), 4, "`rows: all`: every shelf, with gadgets or not");
+    let ids: Vec<i64> = rows.iter().map(|r| r["shelf_id"].as_i64().unwrap()).collect();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "rows in row-id order: {ids:?}");
+    for row in rows {
+        let shelf = row["shelf_id"].as_i64().unwrap();
+        let listed = shelves["shelves"].as_array().unwrap().iter().find(|x| x["id"] == shelf).unwrap();
+        assert_eq!(row["label"], listed["label"]);
+        assert_eq!(row["total_weight"].as_f64().unwrap(), weight_on(&s, shelf, None).await, "{row}");
+        assert_eq!(row["red_weight"].as_f64().unwrap(), weight_on(&s, shelf, Some("red")).await, "{row}");
+        let spare = listed["capacity"].as_f64().unwrap() - row["total_weight"].as_f64().unwrap();
+        assert!((row["spare"].as_f64().unwrap() - spare).abs() < 0.005, "{row}");
+    }
+    let ours = rows.iter().find(|r| r["shelf_id"] == id).unwrap();
+    assert_eq!((ours["total_weight"].clone(), ours["red_weight"].clone()), (json!(56.68), json!(3.68)));
+}
+
 /// The value a filter path selects in a rendered record (refs compare their id).
 fn values_at(v: &Value, path: &[&str], is_ref: bool) -> Vec<Value> {
     match (v, path.split_first()) {

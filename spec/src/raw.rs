@@ -3,8 +3,10 @@
 //! Reading checks shapes and keys only; names, references and cross-rules are
 //! checked when the raw documents are resolved into the IR.
 
+mod report;
 mod rules;
 
+pub(crate) use report::{RawCondition, RawExclusion, RawReport, RawSource, RawWindow};
 pub(crate) use rules::{RawCompute, RawStates};
 
 use crate::ir::Location;
@@ -169,6 +171,7 @@ pub(crate) struct RawOperation {
     pub(crate) resource: Option<Located<String>>,
     pub(crate) behavior: Option<Located<String>>,
     pub(crate) selects: Option<Located<String>>,
+    pub(crate) report: Option<RawReport>,
     pub(crate) doc: Option<String>,
 }
 
@@ -244,6 +247,7 @@ const OPERATION_KEYS: &[&str] = &[
     "resource",
     "behavior",
     "selects",
+    "report",
     "doc",
 ];
 const PER_PAGE_KEYS: &[&str] = &["default", "max"];
@@ -517,6 +521,7 @@ fn read_operations(r: &mut Reader<'_>, node: Option<&Node>) -> Vec<RawOperation>
             resource: opt_located(r, &m, "resource"),
             behavior: opt_located(r, &m, "behavior"),
             selects: opt_located(r, &m, "selects"),
+            report: m.get("report").and_then(|n| report::read_report(r, n)),
             doc: opt_string(r, &m, "doc"),
             id,
         });

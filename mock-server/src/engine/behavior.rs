@@ -8,7 +8,6 @@ use std::sync::Arc;
 
 use harvest_spec::catalog::{BehaviorNeeds, Catalog, Need};
 use harvest_spec::ir::{OperationId, ResourceId};
-use serde_json::Value;
 
 use super::{ApiResult, Ctx, Output, Rows};
 use crate::error::Error;
@@ -38,18 +37,13 @@ pub trait Behavior: Send + Sync {
         None
     }
 
-    /// Answers a read-only action or a report.
+    /// Answers a read-only action, or a report the spec gives no `report:`.
     fn read(&self, _ctx: &Ctx<'_>, _store: &Store) -> Option<ApiResult<Output>> {
         None
     }
 
     /// Answers an action that changes data.
     fn write(&self, _ctx: &Ctx<'_>, _store: &mut Store) -> Option<ApiResult<Output>> {
-        None
-    }
-
-    /// Every row of a report over the whole data set (the offline search of report entities).
-    fn report_rows(&self, _plan: &Plan, _store: &Store, _shape: harvest_spec::ir::Schema) -> Option<Vec<Value>> {
         None
     }
 }

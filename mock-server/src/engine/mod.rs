@@ -13,6 +13,7 @@ mod list;
 pub mod paging;
 mod query;
 mod relations;
+mod report;
 mod search;
 mod update;
 mod validate;
@@ -165,6 +166,7 @@ pub fn read(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Output> {
     match ctx.op.kind {
         OpKind::List => list::list(ctx, store),
         OpKind::Get => get::get(ctx, store),
+        OpKind::Report if ctx.plan.spec.operation(ctx.op.id).report.is_some() => report::report(ctx, store),
         OpKind::Report | OpKind::Action => {
             ctx.behavior().and_then(|b| b.read(ctx, store)).unwrap_or(Err(ApiError::NotFound))
         }

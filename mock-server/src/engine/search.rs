@@ -13,7 +13,7 @@ use harvest_search::{Rec, Schema, Source};
 use harvest_spec::ir::{ID_FIELD, OperationId, ResourceId, Response as Shape, Schema as RecordShape};
 use serde_json::Value;
 
-use super::{ApiError, ApiResult, Bound};
+use super::{ApiError, ApiResult};
 use crate::plan::Plan;
 use crate::render;
 use crate::store::Store;
@@ -23,8 +23,8 @@ use crate::store::Store;
 enum Target {
     /// A stored resource.
     Resource(ResourceId),
-    /// The rows of a report over all the data: the report's operation and its row shape.
-    Report(OperationId, RecordShape),
+    /// The rows of a report over all the data: the report's operation.
+    Report(OperationId),
 }
 
 /// Every searchable entity of the spec, decided at start-up.
@@ -40,8 +40,10 @@ impl SearchTable {
         for (entity, (shape, schema)) in Schema::all_from_spec(&plan.spec) {
             let target = match shape {
                 RecordShape::Resource(r) => Some(Target::Resource(r)),
-                RecordShape::Type(t) => plan.ops.iter().find_map(|op| match (&op.response, &op.behavior) {
-                    (Shape::List(RecordShape::Type(rt)), Some(_)) if *rt == t => Some(Target::Report(op.id, shape)),
+                RecordShape::Type(t) => plan.ops.iter().find_map(|op| match &op.response {
+                    Shape::List(RecordShape::Type(rt)) if *rt == t && plan.spec.operation(op.id).report.is_some() => {
+                        Some(Target::Report(op.id))
+                    }
                     _ => None,
                 }),
             };
@@ -58,7 +60,7 @@ impl SearchTable {
     }
 
     /// Answers one search request.
-    pub fn search(&self, plan: &Plan, bound: &Bound, store: &Store, entity: &str, body: &Value) -> ApiResult<Value> {
+    pub fn search(&self, plan: &Plan, store: &Store, entity: &str, body: &Value) -> ApiResult<Value> {
         let (target, schema) = self.entities.get(entity).ok_or(ApiError::NotFound)?;
         let request = harvest_search::parse_request(body, schema).map_err(|e| ApiError::BadRequest(e.to_string()))?;
         let (page, took_ms) = match target {
@@ -66,8 +68,8 @@ impl SearchTable {
                 let source = StoreSource { plan, store, r: *r };
                 harvest_search::search(&request, schema, &source)
             }
-            Target::Report(op, shape) => {
-                let rows = bound.of_op(*op).and_then(|b| b.report_rows(plan, store, *shape)).unwrap_or_default();
+            Target::Report(op) => {
+                let rows = super::report::all_rows(plan, store, &plan.ops[op.0]);
                 harvest_search::search(&request, schema, &rows.as_slice())
             }
         }

@@ -10,7 +10,6 @@ mod invoices;
 mod needs;
 mod payments;
 mod rates;
-mod reports;
 mod seeding;
 mod timers;
 mod users;
@@ -25,7 +24,6 @@ use crate::render::display_name;
 use crate::seed::SeedPass;
 use crate::store::{Cell, Rec, Store};
 use crate::values::Money;
-use reports::{Report, ReportKind};
 use timers::TimerAction;
 
 /// Every Harvest behaviour by spec name, and the seeding pass that keeps
@@ -49,20 +47,6 @@ pub fn rules() -> (Registry, Vec<Box<dyn SeedPass>>) {
     add("current_user_project_assignments", Arc::new(users::ProjectAssignments { me: true }));
     add("teammates_list", Arc::new(users::TeammatesList));
     add("teammates_update", Arc::new(users::TeammatesUpdate));
-    for (name, kind) in [
-        ("report_time_clients", ReportKind::TimeClients),
-        ("report_time_projects", ReportKind::TimeProjects),
-        ("report_time_tasks", ReportKind::TimeTasks),
-        ("report_time_team", ReportKind::TimeTeam),
-        ("report_expense_clients", ReportKind::ExpenseClients),
-        ("report_expense_projects", ReportKind::ExpenseProjects),
-        ("report_expense_categories", ReportKind::ExpenseCategories),
-        ("report_expense_team", ReportKind::ExpenseTeam),
-        ("report_uninvoiced", ReportKind::Uninvoiced),
-        ("report_project_budget", ReportKind::ProjectBudget),
-    ] {
-        add(name, Arc::new(Report(kind)));
-    }
     (reg, vec![Box::new(seeding::Consistency)])
 }
 

@@ -205,7 +205,6 @@ pub fn of(name: &str) -> Vec<Need> {
             on(res("task_assignment"), &[("project", to("project"))]),
         ]
         .concat(),
-        name if name.starts_with("report_") => billed_work(),
         _ => Vec::new(),
     }
 }

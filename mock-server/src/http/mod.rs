@@ -134,7 +134,7 @@ async fn handle(state: &AppState, req: Request) -> ApiResult<Response> {
         let body: Value = serde_json::from_slice(&bytes)
             .map_err(|e| ApiError::BadRequest(format!("the search body is not valid JSON: {e}")))?;
         let store = inner.store.read().map_err(|_| ApiError::Unprocessable("store poisoned".into()))?;
-        let page = inner.search.search(plan, &inner.bound, &store, entity, &body)?;
+        let page = inner.search.search(plan, &store, entity, &body)?;
         return Ok(json(200, &page));
     }
     let m = route.ok_or(ApiError::NotFound)?;

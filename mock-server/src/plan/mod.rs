@@ -4,6 +4,7 @@
 mod embeds;
 mod ops;
 mod per_resource;
+mod report;
 mod routes;
 
 use std::collections::HashMap;
@@ -16,6 +17,7 @@ use harvest_spec::ir::{
 pub use embeds::{EmbedPlan, EmbedSrc};
 pub use ops::{BodyPlan, FilterPlan, OpPlan, humanize};
 pub use per_resource::PerResource;
+pub use report::Column as ReportColumn;
 pub use routes::RouteTable;
 
 use crate::error::Error;

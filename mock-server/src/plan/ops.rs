@@ -89,6 +89,8 @@ pub struct OpPlan {
     pub response: Response,
     /// Success status.
     pub status: u16,
+    /// Where each column of a report's rows comes from (`report:` operations).
+    pub report_columns: Vec<super::ReportColumn>,
 }
 
 /// `spent_date` → `Spent date`.
@@ -187,5 +189,9 @@ pub(super) fn plan_op(spec: &Spec, res: &[ResInfo], id: OperationId, op: &Operat
         body,
         response: op.response.clone(),
         status: op.status,
+        report_columns: match (&op.report, &op.response) {
+            (Some(report), Response::List(schema)) => super::report::columns(spec, res, report, *schema),
+            _ => Vec::new(),
+        },
     })
 }

@@ -7,6 +7,7 @@
 
 mod api;
 mod operations;
+mod report;
 mod resources;
 mod rules;
 mod types;
@@ -15,6 +16,7 @@ use std::fmt;
 
 pub use api::*;
 pub use operations::*;
+pub use report::*;
 pub use resources::*;
 pub use rules::*;
 pub use types::*;

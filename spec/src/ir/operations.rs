@@ -237,6 +237,8 @@ pub struct Operation {
     pub behavior_location: Option<Location>,
     /// Answers with the authenticated user's record (`selects: current_user`).
     pub selects_current_user: bool,
+    /// How a report operation computes its rows (`report:`).
+    pub report: Option<Report>,
     /// One-line description.
     pub doc: String,
     /// Declaration site.

@@ -6,6 +6,7 @@ mod fields;
 mod naming;
 mod operations;
 mod records;
+mod report;
 mod rules;
 mod states;
 

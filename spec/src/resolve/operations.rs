@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use super::fields::{parse_input_rule, resolve_fields, resolve_type};
 use super::naming::{self, NameScope};
+use super::report::{ReportOp, resolve_report};
 use super::{Named, Resolver, ident, pascal};
 use crate::ir::{
     Api, Body, BodyField, Field, Filter, FilterOp, Group, GroupId, Location, Method, OpKind, Operation, OperationId,
@@ -203,6 +204,10 @@ fn resolve_operation(
     let query = resolve_filters(r, raw, record, resources);
     let pagination = resolve_pagination(r, raw, kind, resource, resources, api);
     let body = resolve_body(r, raw, kind, resource, resources);
+    let report = raw.report.as_ref().and_then(|rep| {
+        let op = ReportOp { id: &id.value, kind, resource, response: &response, query: &query };
+        resolve_report(r, rep, &op, resources)
+    });
     Some(Operation {
         id: id.value.clone(),
         ident: op_ident,
@@ -222,6 +227,7 @@ fn resolve_operation(
         behavior,
         behavior_location: raw.behavior.as_ref().map(|b| b.loc.clone()),
         selects_current_user,
+        report,
         doc: raw.doc.clone().unwrap_or_default(),
         location: id.loc.clone(),
     })
