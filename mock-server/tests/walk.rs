@@ -149,3 +149,82 @@ async fn every_endpoint_of_the_reference_list_is_an_operation() {
     }
     assert_eq!(n, 113);
 }
+
+/// The records' ids and the envelope of `GET uri` (with `query`).
+async fn page_of(s: &harvest_mock::AppState, uri: &str, query: &str, key: &str) -> (Vec<i64>, Value) {
+    let sep = if uri.contains('?') { '&' } else { '?' };
+    let r = call(s, "GET", &format!("{uri}{sep}{query}"), None).await;
+    assert_eq!(r.status, 200, "{uri}?{query}: {}", r.text);
+    let v = r.json();
+    let ids = v[key].as_array().unwrap_or_else(|| panic!("{uri}: no `{key}`")).iter();
+    (ids.map(|x| x["id"].as_i64().unwrap()).collect(), v)
+}
+
+/// Walks `uri` by `page`/`next_page` at `per_page`, as older Harvest clients do, checking that
+/// every page says where it is; returns the ids in walk order.
+async fn walk_by_number(s: &harvest_mock::AppState, uri: &str, key: &str, per_page: usize) -> (Vec<i64>, u64) {
+    let mut ids = Vec::new();
+    let mut page = 1;
+    let mut total = 0;
+    loop {
+        let (got, env) = page_of(s, uri, &format!("page={page}&per_page={per_page}"), key).await;
+        let paging = [&env["page"], &env["next_page"], &env["previous_page"], &env["total_pages"]];
+        assert_eq!(env["page"], page, "{uri} page {page} at {per_page}: page, next, previous, total: {paging:?}");
+        assert_eq!(env["previous_page"], if page > 1 { json!(page - 1) } else { Value::Null }, "{uri} page {page}");
+        total = env["total_entries"].as_u64().unwrap();
+        ids.extend(got);
+        match env["next_page"].as_u64() {
+            Some(next) => {
+                assert_eq!(next, page + 1, "{uri}: next_page after {page}");
+                page = next;
+            }
+            None => break,
+        }
+        assert!(page <= 10_000, "{uri}: the walk does not end");
+    }
+    (ids, total)
+}
+
+/// Every list of the spec (nested ones under a seeded parent), walked by page number at any
+/// `per_page`, returns exactly `total_entries` records, each once, the same set as one big page.
+#[test]
+fn walking_any_list_by_page_number_returns_every_record() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let s = state();
+    let spec = s.spec().clone();
+    let lists: Vec<(String, String, usize)> = spec
+        .operations
+        .iter()
+        .filter(|op| op.kind == harvest_spec::ir::OpKind::List && op.query.iter().all(|q| !q.required))
+        .filter_map(|op| {
+            let p = op.pagination.as_ref()?;
+            Some((format!("/v2{}", path_for(&spec, &s, op)), p.envelope.clone(), p.per_page.max as usize))
+        })
+        .collect();
+    assert!(lists.len() >= 20, "only {} lists", lists.len());
+    let mut runner = TestRunner::new(Config { cases: 12, ..Config::default() });
+    let outcome = runner.run(&(1usize..=120), |per_page| {
+        rt.block_on(async {
+            for (uri, key, max) in &lists {
+                let (all, total) = page_of(&s, uri, &format!("per_page={max}"), key).await;
+                let total_entries = total["total_entries"].as_u64().unwrap();
+                let (walked, reported) = walk_by_number(&s, uri, key, per_page).await;
+                prop_assert_eq!(reported, total_entries, "{}", uri);
+                prop_assert_eq!(walked.len() as u64, total_entries, "{} at per_page {}", uri, per_page);
+                let mut unique = walked.clone();
+                unique.sort_unstable();
+                unique.dedup();
+                prop_assert_eq!(unique.len(), walked.len(), "{} repeats a record", uri);
+                if total_entries as usize <= *max {
+                    prop_assert_eq!(&walked, &all, "{} walks in list order", uri);
+                }
+            }
+            Ok(())
+        })
+    });
+    if let Err(e) = outcome {
+        panic!("{e}");
+    }
+}

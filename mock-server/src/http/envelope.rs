@@ -87,9 +87,19 @@ pub fn envelope<'a>(p: &'a Pagination, page: &'a Page, base: &LinkBase) -> Envel
             let pg = start / per + 1;
             let first = start == 0;
             let last = !more;
-            number = (first || last).then(|| if last { total_pages.max(pg) } else { 1 });
-            next_page = (first && more).then_some(2);
-            previous_page = (last && !first).then(|| pg.max(2) - 1);
+            if page.req.after.is_none() {
+                // Paged by number (older clients walk `page`/`next_page`): every page says where it
+                // is, or the walk would stop at the first middle page; `links.next` stays a cursor.
+                let pg = page.req.page;
+                number = Some(pg);
+                next_page = more.then_some(pg + 1);
+                previous_page = (pg > 1).then(|| pg - 1);
+            } else {
+                // Real Harvest on a cursor walk: page numbers only on the first and last page.
+                number = (first || last).then(|| if last { total_pages.max(pg) } else { 1 });
+                next_page = (first && more).then_some(2);
+                previous_page = (last && !first).then(|| pg.max(2) - 1);
+            }
             next = page.last_id.filter(|_| more).map(|id| {
                 base.link(&[("cursor", encode_cursor(id)), ("per_page", pp.clone()), ("ref", "next_cursor".into())])
             });
