@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::Error;
-use crate::names::{Side, Types, doc, ident, unraw};
+use crate::names::{Side, Types, doc, ident, number_attr, unraw};
 
 const SERDE_CRATE: &str = "::harvest_client::runtime::serde";
 
@@ -142,6 +142,7 @@ fn record(types: &Types<'_>, name: &proc_macro2::Ident, text: &str, fields: &[Fi
         let ty = types.rust(&f.ty, Side::Response, &f.location)?;
         let ren = rename(&f.name, &f.ident);
         let fd = field_doc(f);
+        let num = number_attr(&f.ty);
         let (ty, extra) = if f.optional {
             (quote!(::std::option::Option<#ty>), quote!(#[serde(default, skip_serializing_if = "Option::is_none")]))
         } else if f.nullable {
@@ -149,7 +150,7 @@ fn record(types: &Types<'_>, name: &proc_macro2::Ident, text: &str, fields: &[Fi
         } else {
             (ty, TokenStream::new())
         };
-        out.push(quote!(#fd #ren #extra pub #fid: #ty,));
+        out.push(quote!(#fd #ren #num #extra pub #fid: #ty,));
     }
     Ok(quote! {
         #d
@@ -257,8 +258,9 @@ fn input_struct(types: &Types<'_>, t: &TypeDef, input: &str) -> Result<TokenStre
         let rust = types.rust(&f.ty, Side::Request, &f.location)?;
         let ren = rename(&f.input_name, &f.input_ident);
         let d = field_doc(f);
+        let num = number_attr(&f.ty);
         let (decl, setter) = optional_field(&fid, &f.ty, rust, f.nullable, d.clone());
-        decls.push(quote!(#d #ren #decl));
+        decls.push(quote!(#d #ren #num #decl));
         setters.push(setter_tokens(&setter));
     }
     let d = format!("Request form of [`{}`]: every field is optional and left out unless set.", t.rust.pascal);
@@ -310,6 +312,7 @@ fn body_struct(types: &Types<'_>, body: &Body, op: &Operation) -> Result<TokenSt
             (own, _) => doc(own),
         };
         let is_string = matches!(f.ty, TypeRef::String | TypeRef::Time);
+        let num = number_attr(&f.ty);
         if f.required {
             let (decl_ty, arg, init) = match (f.nullable, is_string) {
                 (false, true) => {
@@ -320,12 +323,12 @@ fn body_struct(types: &Types<'_>, body: &Body, op: &Operation) -> Result<TokenSt
                     (quote!(::std::option::Option<#rust>), quote!(#fid: ::std::option::Option<#rust>), quote!(#fid,))
                 }
             };
-            decls.push(quote!(#d #ren pub #fid: #decl_ty,));
+            decls.push(quote!(#d #ren #num pub #fid: #decl_ty,));
             args.push(arg);
             inits.push(init);
         } else {
             let (decl, setter) = optional_field(&fid, &f.ty, rust, f.nullable, d.clone());
-            decls.push(quote!(#d #ren #decl));
+            decls.push(quote!(#d #ren #num #decl));
             inits.push(quote!(#fid: ::std::default::Default::default(),));
             setters.push(setter_tokens(&setter));
         }

@@ -131,3 +131,13 @@ pub(crate) fn doc(text: &str) -> TokenStream {
     let text = format!(" {text}");
     quote!(#[doc = #text])
 }
+
+/// `#[serde(serialize_with = ..)]` for a field holding decimals, so they go out as JSON
+/// numbers (Harvest's form) without a global `rust_decimal` feature; nothing otherwise.
+pub(crate) fn number_attr(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Decimal => quote!(#[serde(serialize_with = "rt::number::serialize")]),
+        TypeRef::Array(inner) => number_attr(inner),
+        _ => TokenStream::new(),
+    }
+}

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::Error;
-use crate::names::{Side, Types, doc, ident, unraw};
+use crate::names::{Side, Types, doc, ident, number_attr, unraw};
 
 /// Every search of the spec with the fields of its record and where it was declared.
 fn searches(spec: &Spec) -> impl Iterator<Item = (&Search, &[Field], &Location)> {
@@ -50,7 +50,8 @@ pub(crate) fn models(spec: &Spec, types: &Types<'_>) -> Result<Vec<TokenStream>,
                 quote!(#[serde(rename = #w)])
             };
             let d = doc(&format!("`{}`, when returned.", f.name));
-            hit_fields.push(quote!(#d #rename #[serde(default)] pub #fid: ::std::option::Option<#ty>,));
+            let num = number_attr(&f.ty);
+            hit_fields.push(quote!(#d #rename #num #[serde(default)] pub #fid: ::std::option::Option<#ty>,));
         }
         let hit_doc = doc(&format!("One `{entity}` search result: the searchable fields the search returned."));
         items.push(quote! {

@@ -33,6 +33,14 @@ pub async fn start_with(config: Config) -> Result<Env, Box<dyn std::error::Error
     Ok(Env { server, client })
 }
 
+/// A plain `reqwest::Client` for raw HTTP checks. reqwest is built with rustls but no crypto
+/// provider, and the generated client installs none process-wide (it sets ring on its own
+/// TLS config), so the suite installs ring itself first, as an application would.
+pub fn http_client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 /// Every stored record of every resource, field by field (refs as ids), keyed by
 /// resource name and id: what robustness tests compare before and after.
 pub type Snapshot = std::collections::BTreeMap<String, std::collections::BTreeMap<i64, Vec<Option<Value>>>>;

@@ -75,11 +75,9 @@ fn request(http: &reqwest::Client, method: &str, url: &str, creds: Creds) -> req
     }
 }
 
-/// A plain HTTP client. reqwest is built with rustls but no crypto provider; building
-/// the generated client installs its ring provider process-wide first.
+/// A plain HTTP client (the suite installs the crypto provider, not the generated client).
 fn http_client() -> reqwest::Client {
-    harvest_client::Client::builder().user_agent(USER_AGENT).build().unwrap();
-    reqwest::Client::new()
+    harvest_tests::http_client()
 }
 
 /// Every operation as (method, path on existing records), below every prefix.

@@ -159,7 +159,7 @@ fn client(server: &MockServer, retries: u32) -> Client {
 }
 
 async fn admin(server: &MockServer, method: reqwest::Method, body: &str) -> Value {
-    let resp = reqwest::Client::new()
+    let resp = harvest_tests::http_client()
         .request(method, format!("{}/__admin/faults", server.base_url()))
         .header("Content-Type", "application/json")
         .body(body.to_string())

@@ -37,10 +37,7 @@ struct Exchange {
 impl Wire {
     async fn start(config: Config) -> Result<Wire, Error> {
         let server = MockServer::start(config).await?;
-        // reqwest is built with rustls but no crypto provider; building the generated
-        // client installs its ring provider process-wide, which the raw client then uses.
-        harvest_client::Client::builder().base_url(server.base_url()).user_agent(USER_AGENT).build()?;
-        Ok(Wire { server, http: reqwest::Client::new() })
+        Ok(Wire { server, http: harvest_tests::http_client() })
     }
 
     /// A request with Harvest's three headers (token, account, user agent).

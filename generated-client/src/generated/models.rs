@@ -1162,8 +1162,10 @@ pub struct ProjectAssignment {
     /// True when the user's own default rate applies on this project.
     pub use_default_rates: bool,
     /// Hourly rate applied when the project bills per person.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub hourly_rate: ::std::option::Option<rt::Decimal>,
     /// This user's share of the budget for per-person budgets.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub budget: ::std::option::Option<rt::Decimal>,
     /// `created_at`.
     pub created_at: rt::DateTime,
@@ -1191,8 +1193,10 @@ pub struct ProjectTaskAssignment {
     /// `updated_at`.
     pub updated_at: rt::DateTime,
     /// `hourly_rate`.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub hourly_rate: ::std::option::Option<rt::Decimal>,
     /// `budget`.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub budget: ::std::option::Option<rt::Decimal>,
     /// `task`.
     pub task: ProjectTaskAssignmentTask,
@@ -1293,10 +1297,13 @@ pub struct InvoiceLineItem {
     /// `description`.
     pub description: ::std::option::Option<String>,
     /// Number of units; hours for imported time.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub quantity: rt::Decimal,
     /// `unit_price`.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub unit_price: rt::Decimal,
     /// quantity times unit_price.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub amount: rt::Decimal,
     /// Whether the first tax applies to the line.
     pub taxed: bool,
@@ -1320,9 +1327,11 @@ pub struct InvoiceLineItemInput {
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub description: rt::Patch<String>,
     /// Number of units; hours for imported time.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: ::std::option::Option<rt::Decimal>,
     /// `unit_price`.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: ::std::option::Option<rt::Decimal>,
     /// Whether the first tax applies to the line.
@@ -1625,10 +1634,13 @@ pub struct EstimateLineItem {
     /// `description`.
     pub description: ::std::option::Option<String>,
     /// Number of units.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub quantity: rt::Decimal,
     /// `unit_price`.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub unit_price: rt::Decimal,
     /// quantity times unit_price.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub amount: rt::Decimal,
     /// Whether the first tax applies to the line.
     pub taxed: bool,
@@ -1649,9 +1661,11 @@ pub struct EstimateLineItemInput {
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub description: rt::Patch<String>,
     /// Number of units.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: ::std::option::Option<rt::Decimal>,
     /// `unit_price`.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: ::std::option::Option<rt::Decimal>,
     /// Whether the first tax applies to the line.
@@ -1725,12 +1739,15 @@ pub struct TimeClientsRow {
     /// `client_name`.
     pub client_name: String,
     /// `total_hours`.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub total_hours: rt::Decimal,
     /// `billable_hours`.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub billable_hours: rt::Decimal,
     /// `currency`.
     pub currency: String,
     /// `billable_amount`.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub billable_amount: rt::Decimal,
 }
 /// Hours and billable amount of one project in one currency.
@@ -1746,12 +1763,15 @@ pub struct TimeProjectsRow {
     /// `client_name`.
     pub client_name: String,
     /// `total_hours`.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub total_hours: rt::Decimal,
     /// `billable_hours`.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub billable_hours: rt::Decimal,
     /// `currency`.
     pub currency: String,
     /// `billable_amount`.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub billable_amount: rt::Decimal,
 }
 /// Hours and billable amount of one task in one currency.
@@ -1763,12 +1783,15 @@ pub struct TimeTasksRow {
     /// `task_name`.
     pub task_name: String,
     /// `total_hours`.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub total_hours: rt::Decimal,
     /// `billable_hours`.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub billable_hours: rt::Decimal,
     /// `currency`.
     pub currency: String,
     /// `billable_amount`.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub billable_amount: rt::Decimal,
 }
 /// Hours and billable amount of one user in one currency.
@@ -1786,12 +1809,15 @@ pub struct TimeTeamRow {
     /// `avatar_url`.
     pub avatar_url: String,
     /// `total_hours`.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub total_hours: rt::Decimal,
     /// `billable_hours`.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub billable_hours: rt::Decimal,
     /// `currency`.
     pub currency: String,
     /// `billable_amount`.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub billable_amount: rt::Decimal,
 }
 /// Expense totals of one client in one currency.
@@ -1803,8 +1829,10 @@ pub struct ExpenseClientsRow {
     /// `client_name`.
     pub client_name: String,
     /// `total_amount`.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub total_amount: rt::Decimal,
     /// `billable_amount`.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub billable_amount: rt::Decimal,
     /// `currency`.
     pub currency: String,
@@ -1822,8 +1850,10 @@ pub struct ExpenseProjectsRow {
     /// `project_name`.
     pub project_name: String,
     /// `total_amount`.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub total_amount: rt::Decimal,
     /// `billable_amount`.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub billable_amount: rt::Decimal,
     /// `currency`.
     pub currency: String,
@@ -1837,8 +1867,10 @@ pub struct ExpenseCategoriesRow {
     /// `expense_category_name`.
     pub expense_category_name: String,
     /// `total_amount`.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub total_amount: rt::Decimal,
     /// `billable_amount`.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub billable_amount: rt::Decimal,
     /// `currency`.
     pub currency: String,
@@ -1854,8 +1886,10 @@ pub struct ExpenseTeamRow {
     /// `is_contractor`.
     pub is_contractor: bool,
     /// `total_amount`.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub total_amount: rt::Decimal,
     /// `billable_amount`.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub billable_amount: rt::Decimal,
     /// `currency`.
     pub currency: String,
@@ -1875,12 +1909,16 @@ pub struct UninvoicedRow {
     /// `currency`.
     pub currency: String,
     /// All billable hours in the range.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub total_hours: rt::Decimal,
     /// Billable hours not yet invoiced.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub uninvoiced_hours: rt::Decimal,
     /// Amount of billable expenses not yet invoiced.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub uninvoiced_expenses: rt::Decimal,
     /// Amount of uninvoiced hours at their billable rates.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub uninvoiced_amount: rt::Decimal,
 }
 /// Budget, spend and remainder of one project.
@@ -1902,10 +1940,13 @@ pub struct ProjectBudgetRow {
     /// `is_active`.
     pub is_active: bool,
     /// Budget in hours or money depending on budget_by.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub budget: ::std::option::Option<rt::Decimal>,
     /// Part of the budget used so far.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub budget_spent: rt::Decimal,
     /// Part of the budget left.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub budget_remaining: ::std::option::Option<rt::Decimal>,
 }
 /// The `project` summary embedded in `project_assignment.project`.
@@ -2044,12 +2085,14 @@ pub struct TimeEntryUserAssignment {
     /// True when the user's own default rate applies instead of hourly_rate.
     pub use_default_rates: bool,
     /// This user's share of the budget for per-person budgets.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub budget: ::std::option::Option<rt::Decimal>,
     /// `created_at`.
     pub created_at: rt::DateTime,
     /// `updated_at`.
     pub updated_at: rt::DateTime,
     /// Hourly rate applied when the project bills per person and default rates are off.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub hourly_rate: ::std::option::Option<rt::Decimal>,
 }
 /// The `client` summary embedded in `time_entry.client`.
@@ -2098,8 +2141,10 @@ pub struct TimeEntryTaskAssignment {
     /// `updated_at`.
     pub updated_at: rt::DateTime,
     /// Hourly rate applied when the project bills per task.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub hourly_rate: ::std::option::Option<rt::Decimal>,
     /// This task's share of the budget for per-task budgets.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub budget: ::std::option::Option<rt::Decimal>,
 }
 /// The `invoice` summary embedded in `time_entry.invoice`.
@@ -2142,6 +2187,7 @@ pub struct ExpenseExpenseCategory {
     /// `name`.
     pub name: String,
     /// Price per unit for unit-priced categories.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub unit_price: ::std::option::Option<rt::Decimal>,
     /// Name of the unit for unit-priced categories, such as mile.
     pub unit_name: ::std::option::Option<String>,
@@ -2168,12 +2214,14 @@ pub struct ExpenseUserAssignment {
     /// True when the user's own default rate applies instead of hourly_rate.
     pub use_default_rates: bool,
     /// This user's share of the budget for per-person budgets.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub budget: ::std::option::Option<rt::Decimal>,
     /// `created_at`.
     pub created_at: rt::DateTime,
     /// `updated_at`.
     pub updated_at: rt::DateTime,
     /// Hourly rate applied when the project bills per person and default rates are off.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub hourly_rate: ::std::option::Option<rt::Decimal>,
 }
 /// The `invoice` summary embedded in `expense.invoice`.
@@ -2333,8 +2381,10 @@ pub struct User {
     /// Hours available per week, in seconds (126000 = 35 hours).
     pub weekly_capacity: i64,
     /// Billable rate used when the user joins a project.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub default_hourly_rate: ::std::option::Option<rt::Decimal>,
     /// Internal cost per hour used for profitability.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub cost_rate: ::std::option::Option<rt::Decimal>,
     /// Descriptive business roles; they do not grant permissions.
     pub roles: ::std::vec::Vec<String>,
@@ -2389,6 +2439,7 @@ pub struct BillableRate {
     /// `id`.
     pub id: i64,
     /// Rate per hour.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub amount: rt::Decimal,
     /// First day the rate applies; omitted on create it replaces the whole history.
     pub start_date: ::std::option::Option<rt::Date>,
@@ -2414,6 +2465,7 @@ pub struct CostRate {
     /// `id`.
     pub id: i64,
     /// Cost per hour.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub amount: rt::Decimal,
     /// First day the rate applies; omitted on create it replaces the whole history.
     pub start_date: ::std::option::Option<rt::Date>,
@@ -2517,8 +2569,10 @@ pub struct Project {
     /// Documented as required on create; the server defaults it to none.
     pub bill_by: BillBy,
     /// Rate used when billing by project.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub hourly_rate: ::std::option::Option<rt::Decimal>,
     /// Hours budget, for projects budgeted by time.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub budget: ::std::option::Option<rt::Decimal>,
     /// Documented as required on create; the server defaults it to none.
     pub budget_by: BudgetBy,
@@ -2527,16 +2581,19 @@ pub struct Project {
     /// Whether project managers get an alert when the budget runs over.
     pub notify_when_over_budget: bool,
     /// Share of the budget (80.0 = 80%) that triggers the alert.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub over_budget_notification_percentage: rt::Decimal,
     /// When the last over-budget alert went out.
     pub over_budget_notification_date: ::std::option::Option<rt::Date>,
     /// Whether every assigned user may see the budget.
     pub show_budget_to_all: bool,
     /// Budget in money when budgeting by fees.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub cost_budget: ::std::option::Option<rt::Decimal>,
     /// Whether expenses count against a fee budget.
     pub cost_budget_include_expenses: bool,
     /// Amount to invoice on a fixed-fee project.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub fee: ::std::option::Option<rt::Decimal>,
     /// `notes`.
     pub notes: ::std::option::Option<String>,
@@ -2574,8 +2631,10 @@ pub struct UserAssignment {
     /// True when the user's own default rate applies instead of hourly_rate.
     pub use_default_rates: bool,
     /// Hourly rate applied when the project bills per person and default rates are off.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub hourly_rate: ::std::option::Option<rt::Decimal>,
     /// This user's share of the budget for per-person budgets.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub budget: ::std::option::Option<rt::Decimal>,
     /// `created_at`.
     pub created_at: rt::DateTime,
@@ -2605,8 +2664,10 @@ pub struct TaskAssignment {
     /// Whether time on this task is billable on this project.
     pub billable: bool,
     /// Hourly rate applied when the project bills per task.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub hourly_rate: ::std::option::Option<rt::Decimal>,
     /// This task's share of the budget for per-task budgets.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub budget: ::std::option::Option<rt::Decimal>,
     /// `created_at`.
     pub created_at: rt::DateTime,
@@ -2632,6 +2693,7 @@ pub struct Task {
     /// Whether the task starts out billable when added to a new project.
     pub billable_by_default: bool,
     /// Rate the task gets when added to a project.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub default_hourly_rate: ::std::option::Option<rt::Decimal>,
     /// Whether new projects get this task automatically.
     pub is_default: bool,
@@ -2675,10 +2737,13 @@ pub struct TimeEntry {
     /// The invoice the time was billed on, once invoiced.
     pub invoice: ::std::option::Option<TimeEntryInvoice>,
     /// Hours tracked; omitted on create (duration accounts) it starts a timer at 0.0.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub hours: rt::Decimal,
     /// Hours tracked before the running timer was last started.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub hours_without_timer: rt::Decimal,
     /// Hours after the account's rounding rule, as used by reports and invoices.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub rounded_hours: rt::Decimal,
     /// `notes`.
     pub notes: ::std::option::Option<String>,
@@ -2706,8 +2771,10 @@ pub struct TimeEntry {
     /// Whether the time counts against the project budget.
     pub budgeted: bool,
     /// Rate the time bills at; null when not billable.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub billable_rate: ::std::option::Option<rt::Decimal>,
     /// Cost rate of the user for this time.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub cost_rate: ::std::option::Option<rt::Decimal>,
     /// `created_at`.
     pub created_at: rt::DateTime,
@@ -2748,8 +2815,10 @@ pub struct Expense {
     /// `notes`.
     pub notes: ::std::option::Option<String>,
     /// Quantity for unit-priced categories; total_cost follows from it.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub units: ::std::option::Option<rt::Decimal>,
     /// Amount spent; required unless the category is unit-priced.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub total_cost: rt::Decimal,
     /// `billable`.
     pub billable: bool,
@@ -2793,6 +2862,7 @@ pub struct ExpenseCategory {
     /// Name of the unit for unit-priced categories, such as mile.
     pub unit_name: ::std::option::Option<String>,
     /// Price per unit for unit-priced categories.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub unit_price: ::std::option::Option<rt::Decimal>,
     /// False once the category is archived.
     pub is_active: bool,
@@ -2832,20 +2902,28 @@ pub struct Invoice {
     /// `purchase_order`.
     pub purchase_order: ::std::option::Option<String>,
     /// Total after discount and taxes.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub amount: rt::Decimal,
     /// Part of the total still unpaid.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub due_amount: rt::Decimal,
     /// First tax rate in percent (10.0 = 10%).
+    #[serde(serialize_with = "rt::number::serialize")]
     pub tax: ::std::option::Option<rt::Decimal>,
     /// Amount of the first tax.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub tax_amount: rt::Decimal,
     /// Second tax rate in percent.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub tax2: ::std::option::Option<rt::Decimal>,
     /// Amount of the second tax.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub tax2_amount: rt::Decimal,
     /// Discount in percent of the subtotal.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub discount: ::std::option::Option<rt::Decimal>,
     /// Amount taken off by the discount.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub discount_amount: rt::Decimal,
     /// `subject`.
     pub subject: ::std::option::Option<String>,
@@ -2944,6 +3022,7 @@ pub struct InvoicePayment {
     /// `id`.
     pub id: i64,
     /// `amount`.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub amount: rt::Decimal,
     /// When the payment was made; send this or paid_date.
     pub paid_at: rt::DateTime,
@@ -3016,18 +3095,25 @@ pub struct Estimate {
     /// `purchase_order`.
     pub purchase_order: ::std::option::Option<String>,
     /// Total after discount and taxes.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub amount: rt::Decimal,
     /// First tax rate in percent (10.0 = 10%).
+    #[serde(serialize_with = "rt::number::serialize")]
     pub tax: ::std::option::Option<rt::Decimal>,
     /// Amount of the first tax.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub tax_amount: rt::Decimal,
     /// Second tax rate in percent.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub tax2: ::std::option::Option<rt::Decimal>,
     /// Amount of the second tax.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub tax2_amount: rt::Decimal,
     /// Discount in percent of the subtotal.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub discount: ::std::option::Option<rt::Decimal>,
     /// Amount taken off by the discount.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub discount_amount: rt::Decimal,
     /// `subject`.
     pub subject: ::std::option::Option<String>,
@@ -3203,9 +3289,11 @@ pub struct CreateUserBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weekly_capacity: ::std::option::Option<i64>,
     /// Billable rate used when the user joins a project.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub default_hourly_rate: rt::Patch<rt::Decimal>,
     /// Internal cost per hour used for profitability.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub cost_rate: rt::Patch<rt::Decimal>,
     /// Descriptive business roles; they do not grant permissions.
@@ -3430,6 +3518,7 @@ impl UpdateUserAssignedTeammatesBody {
 #[serde(crate = "::harvest_client::runtime::serde")]
 pub struct CreateBillableRateBody {
     /// Rate per hour.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub amount: rt::Decimal,
     /// First day the rate applies; omitted on create it replaces the whole history.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
@@ -3456,6 +3545,7 @@ impl CreateBillableRateBody {
 #[serde(crate = "::harvest_client::runtime::serde")]
 pub struct CreateCostRateBody {
     /// Cost per hour.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub amount: rt::Decimal,
     /// First day the rate applies; omitted on create it replaces the whole history.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
@@ -3797,9 +3887,11 @@ pub struct CreateProjectBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bill_by: ::std::option::Option<BillBy>,
     /// Rate used when billing by project.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub hourly_rate: rt::Patch<rt::Decimal>,
     /// Hours budget, for projects budgeted by time.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub budget: rt::Patch<rt::Decimal>,
     /// Documented as required on create; the server defaults it to none.
@@ -3812,18 +3904,21 @@ pub struct CreateProjectBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_when_over_budget: ::std::option::Option<bool>,
     /// Share of the budget (80.0 = 80%) that triggers the alert.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub over_budget_notification_percentage: ::std::option::Option<rt::Decimal>,
     /// Whether every assigned user may see the budget.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_budget_to_all: ::std::option::Option<bool>,
     /// Budget in money when budgeting by fees.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub cost_budget: rt::Patch<rt::Decimal>,
     /// Whether expenses count against a fee budget.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_budget_include_expenses: ::std::option::Option<bool>,
     /// Amount to invoice on a fixed-fee project.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub fee: rt::Patch<rt::Decimal>,
     /// `notes`.
@@ -4001,9 +4096,11 @@ pub struct UpdateProjectBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bill_by: ::std::option::Option<BillBy>,
     /// Rate used when billing by project.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub hourly_rate: rt::Patch<rt::Decimal>,
     /// Hours budget, for projects budgeted by time.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub budget: rt::Patch<rt::Decimal>,
     /// Documented as required on create; the server defaults it to none.
@@ -4016,18 +4113,21 @@ pub struct UpdateProjectBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_when_over_budget: ::std::option::Option<bool>,
     /// Share of the budget (80.0 = 80%) that triggers the alert.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub over_budget_notification_percentage: ::std::option::Option<rt::Decimal>,
     /// Whether every assigned user may see the budget.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_budget_to_all: ::std::option::Option<bool>,
     /// Budget in money when budgeting by fees.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub cost_budget: rt::Patch<rt::Decimal>,
     /// Whether expenses count against a fee budget.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_budget_include_expenses: ::std::option::Option<bool>,
     /// Amount to invoice on a fixed-fee project.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub fee: rt::Patch<rt::Decimal>,
     /// `notes`.
@@ -4210,9 +4310,11 @@ pub struct CreateUserAssignmentBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_default_rates: ::std::option::Option<bool>,
     /// Hourly rate applied when the project bills per person and default rates are off.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub hourly_rate: rt::Patch<rt::Decimal>,
     /// This user's share of the budget for per-person budgets.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub budget: rt::Patch<rt::Decimal>,
 }
@@ -4272,9 +4374,11 @@ pub struct UpdateUserAssignmentBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_default_rates: ::std::option::Option<bool>,
     /// Hourly rate applied when the project bills per person and default rates are off.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub hourly_rate: rt::Patch<rt::Decimal>,
     /// This user's share of the budget for per-person budgets.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub budget: rt::Patch<rt::Decimal>,
 }
@@ -4337,9 +4441,11 @@ pub struct CreateTaskAssignmentBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billable: ::std::option::Option<bool>,
     /// Hourly rate applied when the project bills per task.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub hourly_rate: rt::Patch<rt::Decimal>,
     /// This task's share of the budget for per-task budgets.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub budget: rt::Patch<rt::Decimal>,
 }
@@ -4390,9 +4496,11 @@ pub struct UpdateTaskAssignmentBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billable: ::std::option::Option<bool>,
     /// Hourly rate applied when the project bills per task.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub hourly_rate: rt::Patch<rt::Decimal>,
     /// This task's share of the budget for per-task budgets.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub budget: rt::Patch<rt::Decimal>,
 }
@@ -4446,6 +4554,7 @@ pub struct CreateTaskBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billable_by_default: ::std::option::Option<bool>,
     /// Rate the task gets when added to a project.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub default_hourly_rate: rt::Patch<rt::Decimal>,
     /// Whether new projects get this task automatically.
@@ -4503,6 +4612,7 @@ pub struct UpdateTaskBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billable_by_default: ::std::option::Option<bool>,
     /// Rate the task gets when added to a project.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub default_hourly_rate: rt::Patch<rt::Decimal>,
     /// Whether new projects get this task automatically.
@@ -4576,6 +4686,7 @@ pub struct CreateTimeEntryBody {
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub external_reference: rt::Patch<ExternalReferenceInput>,
     /// Hours tracked; omitted on create (duration accounts) it starts a timer at 0.0.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hours: ::std::option::Option<rt::Decimal>,
     /// `notes`.
@@ -4671,6 +4782,7 @@ pub struct UpdateTimeEntryBody {
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub external_reference: rt::Patch<ExternalReferenceInput>,
     /// Hours tracked; omitted on create (duration accounts) it starts a timer at 0.0.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hours: ::std::option::Option<rt::Decimal>,
     /// `notes`.
@@ -4778,9 +4890,11 @@ pub struct CreateExpenseBody {
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub notes: rt::Patch<String>,
     /// Quantity for unit-priced categories; total_cost follows from it.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub units: rt::Patch<rt::Decimal>,
     /// Amount spent; required unless the category is unit-priced.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_cost: ::std::option::Option<rt::Decimal>,
     /// `billable`.
@@ -4850,9 +4964,11 @@ pub struct UpdateExpenseBody {
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub notes: rt::Patch<String>,
     /// Quantity for unit-priced categories; total_cost follows from it.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub units: rt::Patch<rt::Decimal>,
     /// Amount spent; required unless the category is unit-priced.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_cost: ::std::option::Option<rt::Decimal>,
     /// `billable`.
@@ -4942,6 +5058,7 @@ pub struct CreateExpenseCategoryBody {
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub unit_name: rt::Patch<String>,
     /// Price per unit for unit-priced categories.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub unit_price: rt::Patch<rt::Decimal>,
     /// False once the category is archived.
@@ -4992,6 +5109,7 @@ pub struct UpdateExpenseCategoryBody {
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub unit_name: rt::Patch<String>,
     /// Price per unit for unit-priced categories.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub unit_price: rt::Patch<rt::Decimal>,
     /// False once the category is archived.
@@ -5060,12 +5178,15 @@ pub struct CreateInvoiceBody {
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub purchase_order: rt::Patch<String>,
     /// First tax rate in percent (10.0 = 10%).
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub tax: rt::Patch<rt::Decimal>,
     /// Second tax rate in percent.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub tax2: rt::Patch<rt::Decimal>,
     /// Discount in percent of the subtotal.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub discount: rt::Patch<rt::Decimal>,
     /// `subject`.
@@ -5243,12 +5364,15 @@ pub struct UpdateInvoiceBody {
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub purchase_order: rt::Patch<String>,
     /// First tax rate in percent (10.0 = 10%).
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub tax: rt::Patch<rt::Decimal>,
     /// Second tax rate in percent.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub tax2: rt::Patch<rt::Decimal>,
     /// Discount in percent of the subtotal.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub discount: rt::Patch<rt::Decimal>,
     /// `subject`.
@@ -5516,6 +5640,7 @@ impl CreateInvoiceMessageBody {
 #[serde(crate = "::harvest_client::runtime::serde")]
 pub struct CreateInvoicePaymentBody {
     /// `amount`.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub amount: rt::Decimal,
     /// When the payment was made; send this or paid_date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5622,12 +5747,15 @@ pub struct CreateEstimateBody {
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub purchase_order: rt::Patch<String>,
     /// First tax rate in percent (10.0 = 10%).
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub tax: rt::Patch<rt::Decimal>,
     /// Second tax rate in percent.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub tax2: rt::Patch<rt::Decimal>,
     /// Discount in percent of the subtotal.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub discount: rt::Patch<rt::Decimal>,
     /// `subject`.
@@ -5751,12 +5879,15 @@ pub struct UpdateEstimateBody {
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub purchase_order: rt::Patch<String>,
     /// First tax rate in percent (10.0 = 10%).
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub tax: rt::Patch<rt::Decimal>,
     /// Second tax rate in percent.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub tax2: rt::Patch<rt::Decimal>,
     /// Discount in percent of the subtotal.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub discount: rt::Patch<rt::Decimal>,
     /// `subject`.
@@ -6198,12 +6329,14 @@ pub struct UserSearchHit {
     #[serde(default)]
     pub avatar_url: ::std::option::Option<String>,
     /// `cost_rate`, when returned.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub cost_rate: ::std::option::Option<rt::Decimal>,
     /// `created_at`, when returned.
     #[serde(default)]
     pub created_at: ::std::option::Option<rt::DateTime>,
     /// `default_hourly_rate`, when returned.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub default_hourly_rate: ::std::option::Option<rt::Decimal>,
     /// `email`, when returned.
@@ -6466,6 +6599,7 @@ impl rt::SearchField for ProjectField {
 #[serde(crate = "::harvest_client::runtime::serde")]
 pub struct ProjectSearchHit {
     /// `budget`, when returned.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub budget: ::std::option::Option<rt::Decimal>,
     /// `client`, when returned.
@@ -6478,6 +6612,7 @@ pub struct ProjectSearchHit {
     #[serde(default)]
     pub created_at: ::std::option::Option<rt::DateTime>,
     /// `hourly_rate`, when returned.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub hourly_rate: ::std::option::Option<rt::Decimal>,
     /// `id`, when returned.
@@ -6574,12 +6709,14 @@ impl rt::SearchField for UserAssignmentField {
 #[serde(crate = "::harvest_client::runtime::serde")]
 pub struct UserAssignmentSearchHit {
     /// `budget`, when returned.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub budget: ::std::option::Option<rt::Decimal>,
     /// `created_at`, when returned.
     #[serde(default)]
     pub created_at: ::std::option::Option<rt::DateTime>,
     /// `hourly_rate`, when returned.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub hourly_rate: ::std::option::Option<rt::Decimal>,
     /// `id`, when returned.
@@ -6678,6 +6815,7 @@ pub struct TaskAssignmentSearchHit {
     #[serde(default)]
     pub created_at: ::std::option::Option<rt::DateTime>,
     /// `hourly_rate`, when returned.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub hourly_rate: ::std::option::Option<rt::Decimal>,
     /// `id`, when returned.
@@ -6749,6 +6887,7 @@ pub struct TaskSearchHit {
     #[serde(default)]
     pub created_at: ::std::option::Option<rt::DateTime>,
     /// `default_hourly_rate`, when returned.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub default_hourly_rate: ::std::option::Option<rt::Decimal>,
     /// `id`, when returned.
@@ -6880,6 +7019,7 @@ pub struct TimeEntrySearchHit {
     #[serde(default)]
     pub created_at: ::std::option::Option<rt::DateTime>,
     /// `hours`, when returned.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub hours: ::std::option::Option<rt::Decimal>,
     /// `id`, when returned.
@@ -7049,6 +7189,7 @@ pub struct ExpenseSearchHit {
     #[serde(default)]
     pub spent_date: ::std::option::Option<rt::Date>,
     /// `total_cost`, when returned.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub total_cost: ::std::option::Option<rt::Decimal>,
     /// `updated_at`, when returned.
@@ -7120,6 +7261,7 @@ pub struct ExpenseCategorySearchHit {
     #[serde(default)]
     pub unit_name: ::std::option::Option<String>,
     /// `unit_price`, when returned.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub unit_price: ::std::option::Option<rt::Decimal>,
     /// `updated_at`, when returned.
@@ -7201,6 +7343,7 @@ impl rt::SearchField for InvoiceField {
 #[serde(crate = "::harvest_client::runtime::serde")]
 pub struct InvoiceSearchHit {
     /// `amount`, when returned.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub amount: ::std::option::Option<rt::Decimal>,
     /// `client`, when returned.
@@ -7213,6 +7356,7 @@ pub struct InvoiceSearchHit {
     #[serde(default)]
     pub currency: ::std::option::Option<String>,
     /// `due_amount`, when returned.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub due_amount: ::std::option::Option<rt::Decimal>,
     /// `due_date`, when returned.
@@ -7365,6 +7509,7 @@ impl rt::SearchField for EstimateField {
 #[serde(crate = "::harvest_client::runtime::serde")]
 pub struct EstimateSearchHit {
     /// `amount`, when returned.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub amount: ::std::option::Option<rt::Decimal>,
     /// `client`, when returned.
@@ -7547,9 +7692,11 @@ impl rt::SearchField for TimeProjectsRowField {
 #[serde(crate = "::harvest_client::runtime::serde")]
 pub struct TimeProjectsRowSearchHit {
     /// `billable_amount`, when returned.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub billable_amount: ::std::option::Option<rt::Decimal>,
     /// `billable_hours`, when returned.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub billable_hours: ::std::option::Option<rt::Decimal>,
     /// `client_id`, when returned.
@@ -7568,6 +7715,7 @@ pub struct TimeProjectsRowSearchHit {
     #[serde(default)]
     pub project_name: ::std::option::Option<String>,
     /// `total_hours`, when returned.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub total_hours: ::std::option::Option<rt::Decimal>,
 }
@@ -7614,9 +7762,11 @@ impl rt::SearchField for TimeTasksRowField {
 #[serde(crate = "::harvest_client::runtime::serde")]
 pub struct TimeTasksRowSearchHit {
     /// `billable_amount`, when returned.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub billable_amount: ::std::option::Option<rt::Decimal>,
     /// `billable_hours`, when returned.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub billable_hours: ::std::option::Option<rt::Decimal>,
     /// `currency`, when returned.
@@ -7629,6 +7779,7 @@ pub struct TimeTasksRowSearchHit {
     #[serde(default)]
     pub task_name: ::std::option::Option<String>,
     /// `total_hours`, when returned.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub total_hours: ::std::option::Option<rt::Decimal>,
 }

@@ -46,6 +46,7 @@ pub struct ClientBuilder<C = Core> {
     timeout: Duration,
     retry: RetryPolicy,
     rate_limit: Option<(u32, Duration)>,
+    http: Option<reqwest::Client>,
     marker: PhantomData<fn() -> C>,
 }
 
@@ -77,6 +78,7 @@ impl<C: From<Core>> ClientBuilder<C> {
             timeout: Duration::from_secs(60),
             retry: RetryPolicy { max_retries: 2, base: Duration::from_millis(500), cap: Duration::from_secs(30) },
             rate_limit: None,
+            http: None,
             marker: PhantomData,
         }
     }
@@ -136,6 +138,13 @@ impl<C: From<Core>> ClientBuilder<C> {
         self
     }
 
+    /// Sends through this `reqwest::Client` (its TLS, proxy and pool settings) instead of
+    /// building one; the connect timeout set here then does not apply, the total one does.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<C, Error> {
         let user_agent = self
@@ -150,24 +159,44 @@ impl<C: From<Core>> ClientBuilder<C> {
         let auth = self.token.map(|t| header("the token", format!("Bearer {t}"))).transpose()?;
         let account = self.account_id.map(|a| header("the account id", a)).transpose()?;
         let user_agent = header("the user agent", user_agent)?;
-        #[cfg(feature = "rustls")]
-        {
-            // Another crate may have installed a provider already; either way one is in place.
-            let _ = rustls::crypto::ring::default_provider().install_default();
-        }
-        let http = reqwest::Client::builder()
-            .connect_timeout(self.connect_timeout)
-            .timeout(self.timeout)
-            .build()
-            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        let http = match self.http {
+            Some(http) => http,
+            None => http_client(self.connect_timeout)?,
+        };
         let limiter = match self.rate_limit {
             Some((0, _)) => return Err(Error::Config("a rate limit must allow at least one request".into())),
             Some((requests, per)) => Some(Limiter { requests, per, sent: tokio::sync::Mutex::new(VecDeque::new()) }),
             None => None,
         };
-        let inner = Inner { http, base_url, auth, account, user_agent, retry: self.retry, limiter };
+        let inner =
+            Inner { http, base_url, auth, account, user_agent, timeout: self.timeout, retry: self.retry, limiter };
         Ok(C::from(Core { inner: Arc::new(inner) }))
     }
+}
+
+/// A `reqwest::Client` of our own. With rustls, its crypto provider is set on this
+/// client's TLS config only: installing a process-wide default would break (or be broken by)
+/// an application that installs its own.
+fn http_client(connect_timeout: Duration) -> Result<reqwest::Client, Error> {
+    let builder = reqwest::Client::builder().connect_timeout(connect_timeout);
+    #[cfg(feature = "rustls")]
+    let builder = builder.tls_backend_preconfigured(tls_config()?);
+    builder.build().map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+}
+
+#[cfg(feature = "rustls")]
+fn tls_config() -> Result<rustls::ClientConfig, Error> {
+    let fail = |e: rustls::Error| Error::Config(format!("cannot set up TLS: {e}"));
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier = rustls_platform_verifier::Verifier::new(provider.clone()).map_err(fail)?;
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(fail)?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
 }
 
 struct Limiter {
@@ -201,6 +230,7 @@ struct Inner {
     auth: Option<HeaderValue>,
     account: Option<HeaderValue>,
     user_agent: HeaderValue,
+    timeout: Duration,
     retry: RetryPolicy,
     limiter: Option<Limiter>,
 }
@@ -259,9 +289,7 @@ impl Core {
         if let Some(body) = &request.body {
             builder = builder.header(CONTENT_TYPE, "application/json").body(body.clone());
         }
-        if let Some(timeout) = request.options.timeout {
-            builder = builder.timeout(timeout);
-        }
+        builder = builder.timeout(request.options.timeout.unwrap_or(inner.timeout));
         let response = builder.send().await.map_err(Error::from_reqwest)?;
         let status = response.status();
         let headers = response.headers().clone();

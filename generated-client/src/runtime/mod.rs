@@ -7,6 +7,7 @@ mod client;
 mod decode;
 mod envelope;
 mod error;
+pub mod number;
 mod paginate;
 mod raw;
 mod request;

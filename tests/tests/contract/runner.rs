@@ -38,7 +38,7 @@ pub async fn run_server(groups: Server, routes: Arc<Routes>) -> Outcome {
             return out;
         }
     };
-    let http = reqwest::Client::new();
+    let http = harvest_tests::http_client();
     if let Err(e) = take(&http, &env.server.base_url()).await {
         out.failures.push(format!("{names:?}: the journal is unreadable: {e}"));
         return out;

@@ -138,7 +138,7 @@ pub async fn send_raw(
     path: &str,
     body: &Map<String, Value>,
 ) -> Result<(u16, Vec<u8>), TestCaseError> {
-    let response = reqwest::Client::new()
+    let response = harvest_tests::http_client()
         .request(method, format!("{}/v2{path}", env.server.base_url()))
         .header("Authorization", "Bearer write-props")
         .header("Harvest-Account-Id", "1")

@@ -13,6 +13,7 @@ pub struct Note {
     /// Present, may be null.
     pub summary: ::std::option::Option<String>,
     /// May be missing, never null.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: ::std::option::Option<rt::Decimal>,
     /// May be missing or null.
@@ -41,6 +42,7 @@ pub struct CreateNoteBody {
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub summary: rt::Patch<String>,
     /// May be missing, never null.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: ::std::option::Option<rt::Decimal>,
     /// May be missing or null.
@@ -91,6 +93,7 @@ pub struct UpdateNoteBody {
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub summary: rt::Patch<String>,
     /// May be missing, never null.
+    #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: ::std::option::Option<rt::Decimal>,
     /// May be missing or null.

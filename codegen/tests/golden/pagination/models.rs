@@ -9,6 +9,7 @@ pub struct HoursRow {
     /// `project_id`.
     pub project_id: i64,
     /// `hours`.
+    #[serde(serialize_with = "rt::number::serialize")]
     pub hours: rt::Decimal,
 }
 /// A task.
