@@ -263,10 +263,9 @@ async fn verify(server: &MockServer, tallies: &[Tally]) -> (usize, usize, BTreeM
     (requests, writes, errors)
 }
 
-/// A call to `/__admin/faults` (after a generated client was built: it installs the
-/// crypto provider reqwest needs).
+/// A call to `/__admin/faults`.
 async fn admin(server: &MockServer, method: reqwest::Method, body: &str) -> serde_json::Value {
-    let resp = reqwest::Client::new()
+    let resp = harvest_tests::http_client()
         .request(method, format!("{}/__admin/faults", server.base_url()))
         .header("Content-Type", "application/json")
         .body(body.to_string())
