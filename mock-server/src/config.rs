@@ -25,6 +25,9 @@ pub struct Config {
     pub state: Option<PathBuf>,
     /// Largest accepted request body in bytes; larger is a 413.
     pub body_limit: usize,
+    /// `(client_id, client_secret)` pairs the hosted connector API's token endpoint accepts;
+    /// any non-empty pair when empty.
+    pub connector_clients: Vec<(String, String)>,
 }
 
 impl Default for Config {
@@ -39,6 +42,7 @@ impl Default for Config {
             latency: Duration::ZERO,
             state: None,
             body_limit: 1024 * 1024,
+            connector_clients: Vec::new(),
         }
     }
 }

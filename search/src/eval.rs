@@ -7,8 +7,11 @@ use serde_json::Value;
 use crate::query::{CompareOp, Condition};
 use crate::text::{fuzzy_matches, keyword_matches};
 
-/// The value at a dotted path, or `None` when absent.
+/// The value at a dotted path, or `None` when absent; the empty path is the value itself.
 pub fn lookup<'a>(record: &'a Value, path: &str) -> Option<&'a Value> {
+    if path.is_empty() {
+        return Some(record);
+    }
     path.split('.').try_fold(record, |v, part| v.get(part))
 }
 
@@ -66,8 +69,15 @@ impl Condition {
             Condition::Not(inner) => !inner.matches(record),
             Condition::And(parts) => parts.iter().all(|c| c.matches(record)),
             Condition::Or(parts) => parts.iter().any(|c| c.matches(record)),
+            Condition::Contains { path, value } => elements(record, path).any(|e| equals(Some(e), value)),
+            Condition::Any { path, inner } => elements(record, path).any(|e| inner.matches(e)),
         }
     }
+}
+
+/// The elements of the list at `path` (none when it is absent or not a list).
+fn elements<'a>(record: &'a Value, path: &str) -> impl Iterator<Item = &'a Value> {
+    lookup(record, path).and_then(Value::as_array).into_iter().flatten()
 }
 
 fn text_of<'a>(record: &'a Value, path: &str) -> Option<&'a str> {

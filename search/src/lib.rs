@@ -8,6 +8,7 @@
 
 pub mod cursor;
 pub mod eval;
+mod lists;
 pub mod query;
 pub mod run;
 pub mod schema;

@@ -80,6 +80,21 @@ pub enum Condition {
     And(Vec<Condition>),
     /// Some nested condition is true (an empty list is false).
     Or(Vec<Condition>),
+    /// The list field holds an element equal to the value.
+    Contains {
+        /// Dotted path of the list field.
+        path: String,
+        /// The element looked for.
+        value: Value,
+    },
+    /// Some element of the list field satisfies the nested condition, whose paths start at
+    /// the element (an empty path is the element itself).
+    Any {
+        /// Dotted path of the list field.
+        path: String,
+        /// The condition on one element.
+        inner: Box<Condition>,
+    },
 }
 
 /// Sort direction.
@@ -106,11 +121,11 @@ pub struct Request {
     pub fields: Option<Vec<String>>,
 }
 
-fn err(path: &str, message: impl Into<String>) -> QueryError {
+pub(crate) fn err(path: &str, message: impl Into<String>) -> QueryError {
     QueryError { path: path.to_string(), message: message.into() }
 }
 
-fn kind(v: &Value) -> &'static str {
+pub(crate) fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -156,17 +171,31 @@ pub fn parse_request(body: &Value, schema: &Schema) -> Result<Request, QueryErro
             let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
                 let at = format!("fields[{i}]");
-                let Value::String(path) = item else {
-                    return Err(err(&at, format!("must be a field path, found {}", kind(item))));
-                };
-                schema.resolve(path).map_err(|m| err(&at, m))?;
-                out.push(path.clone());
+                let path = field_path(item).ok_or_else(|| match item {
+                    Value::Array(_) => err(&at, "a list of keys holds one or more strings"),
+                    _ => err(&at, format!("must be a dotted field path or a list of keys, found {}", kind(item))),
+                })?;
+                schema.resolve(&path).map_err(|m| err(&at, m))?;
+                out.push(path);
             }
             Some(out)
         }
         Some(other) => return Err(err("fields", format!("must be a list of field paths, found {}", kind(other)))),
     };
     Ok(Request { filter, sort, limit, cursor, fields })
+}
+
+/// A projected field as a dotted path: `"client.name"`, or the key list `["client", "name"]`
+/// the connector's typed methods send.
+fn field_path(item: &Value) -> Option<String> {
+    match item {
+        Value::String(path) => Some(path.clone()),
+        Value::Array(keys) if !keys.is_empty() => {
+            let keys: Option<Vec<&str>> = keys.iter().map(Value::as_str).collect();
+            Some(keys?.join("."))
+        }
+        _ => None,
+    }
 }
 
 type QueryParts = (Option<Condition>, Vec<(String, Direction)>);
@@ -217,10 +246,10 @@ fn parse_query(q: &Map<String, Value>, schema: &Schema) -> Result<QueryParts, Qu
     Ok((filter, sort))
 }
 
-const OPERATORS: &str = "eq, neq, gt, gte, lt, lte, in, like, fuzzy, keyword, not, and, or";
+const OPERATORS: &str = "eq, neq, gt, gte, lt, lte, in, like, fuzzy, keyword, contains, any, not, and, or";
 
 /// Parses one condition found at `at`.
-fn parse_condition(value: &Value, schema: &Schema, at: &str) -> Result<Condition, QueryError> {
+pub(crate) fn parse_condition(value: &Value, schema: &Schema, at: &str) -> Result<Condition, QueryError> {
     let Value::Object(m) = value else {
         return Err(err(at, format!("a condition must be an object, found {}", kind(value))));
     };
@@ -250,6 +279,7 @@ fn parse_condition(value: &Value, schema: &Schema, at: &str) -> Result<Condition
             Ok(if op == "and" { Condition::And(parts) } else { Condition::Or(parts) })
         }
         "not" => Ok(Condition::Not(Box::new(parse_condition(arg, schema, &at)?))),
+        "contains" | "any" => crate::lists::parse(op, arg, schema, &at),
         "eq" | "neq" | "gt" | "gte" | "lt" | "lte" | "in" | "like" | "fuzzy" | "keyword" => {
             let Value::Object(fields) = arg else {
                 return Err(err(
@@ -262,7 +292,9 @@ fn parse_condition(value: &Value, schema: &Schema, at: &str) -> Result<Condition
             }
             let mut parts = Vec::with_capacity(fields.len());
             for (path, v) in fields {
-                parts.push(parse_leaf(op, path, v, schema, &format!("{at}.{path}"))?);
+                // The empty path is a list element itself (see `lists`): report the operator's place.
+                let here = if path.is_empty() { at.clone() } else { format!("{at}.{path}") };
+                parts.push(parse_leaf(op, path, v, schema, &here)?);
             }
             Ok(if parts.len() == 1 { parts.remove(0) } else { Condition::And(parts) })
         }
@@ -324,7 +356,7 @@ fn parse_leaf(op: &str, path: &str, v: &Value, schema: &Schema, at: &str) -> Res
 }
 
 /// Checks that `v` can be compared with a field of type `ty`.
-fn check_value(ty: &FieldType, v: &Value, at: &str) -> Result<(), QueryError> {
+pub(crate) fn check_value(ty: &FieldType, v: &Value, at: &str) -> Result<(), QueryError> {
     let ok = match ty {
         FieldType::Integer => v.as_i64().is_some(),
         FieldType::Number => v.is_number(),
@@ -332,7 +364,7 @@ fn check_value(ty: &FieldType, v: &Value, at: &str) -> Result<(), QueryError> {
         FieldType::Boolean => v.is_boolean(),
         FieldType::Date => v.as_str().is_some_and(is_date),
         FieldType::DateTime => v.as_str().is_some_and(|s| is_date(s) || is_datetime(s)),
-        FieldType::Array => v.is_array(),
+        FieldType::Array(_) => v.is_array(),
         FieldType::Object(_) => v.is_object(),
     };
     if ok {

@@ -49,8 +49,9 @@ pub struct Page {
 }
 
 impl Page {
-    /// The response body: `{"data": [...], "meta": {"has_more", "cursor", "took_ms"}}`.
-    pub fn to_json(&self, took_ms: f64) -> Value {
+    /// The response body: `{"data": [...], "meta": {"has_more", "cursor", "took_ms"}}`, with
+    /// `took_ms` in whole milliseconds (the connector's schema types it as an integer).
+    pub fn to_json(&self, took_ms: u64) -> Value {
         json!({"data": self.data, "meta": {"has_more": self.has_more, "cursor": self.cursor, "took_ms": took_ms}})
     }
 }
@@ -154,7 +155,7 @@ fn insert_path(map: &mut Map<String, Value>, parts: &[&str], value: Value) {
 }
 
 /// Runs `request` over `source`; `schema` decides the default projection (every searchable field).
-pub fn search(request: &Request, schema: &Schema, source: &dyn Source) -> Result<(Page, f64), QueryError> {
+pub fn search(request: &Request, schema: &Schema, source: &dyn Source) -> Result<(Page, u64), QueryError> {
     let started = Instant::now();
     let query_id = fingerprint(&format!("{:?}|{:?}", request.filter, request.sort));
     let after = match &request.cursor {
@@ -192,6 +193,6 @@ pub fn search(request: &Request, schema: &Schema, source: &dyn Source) -> Result
     let default_fields: Vec<String> = schema.fields.keys().cloned().collect();
     let fields = request.fields.as_ref().unwrap_or(&default_fields);
     let data = matched.into_iter().map(|(_, r)| project(&r, fields)).collect();
-    let took_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let took_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     Ok((Page { data, has_more, cursor, examined }, took_ms))
 }

@@ -20,8 +20,8 @@ pub enum FieldType {
     Date,
     /// `YYYY-MM-DDTHH:MM:SSZ`, compared as text (which orders correctly).
     DateTime,
-    /// A list of values.
-    Array,
+    /// A list of values of one type.
+    Array(Box<FieldType>),
     /// An object; known sub-fields can be reached with dotted paths (`client.id`).
     Object(BTreeMap<String, FieldType>),
 }
@@ -36,7 +36,7 @@ impl FieldType {
             FieldType::Boolean => "a boolean",
             FieldType::Date => "a date",
             FieldType::DateTime => "a date-time",
-            FieldType::Array => "a list",
+            FieldType::Array(_) => "a list",
             FieldType::Object(_) => "an object",
         }
     }
@@ -125,7 +125,7 @@ pub fn field_type(spec: &Spec, ty: &TypeRef) -> FieldType {
         TypeRef::String | TypeRef::Time | TypeRef::Enum(_) => FieldType::Text,
         TypeRef::Date => FieldType::Date,
         TypeRef::DateTime => FieldType::DateTime,
-        TypeRef::Array(_) => FieldType::Array,
+        TypeRef::Array(inner) => FieldType::Array(Box::new(field_type(spec, inner))),
         TypeRef::Json => FieldType::Object(BTreeMap::new()),
         TypeRef::Object(id) => object_of(spec, &spec.type_def(*id).fields),
         TypeRef::Ref(r) => object_of(spec, &spec.type_def(r.embed).fields),

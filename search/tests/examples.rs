@@ -90,9 +90,15 @@ fn sorting_limit_and_projection() {
         vec![json!({"id": 2, "client": {"name": "Globex"}}), json!({"id": 3, "client": {"name": "Acme"}})]
     );
     assert!(page.has_more);
-    let body = page.to_json(1.5);
+    let body = page.to_json(2);
     assert_eq!(body["meta"]["has_more"], json!(true));
     assert!(body["meta"]["cursor"].is_string());
+    assert_eq!(body["meta"]["took_ms"], json!(2), "whole milliseconds");
+    // The connector's typed methods send key lists; both forms select the same fields.
+    let as_keys = json!({"query": {"sort": [{"client.id": "desc"}, {"hours": "asc"}]}, "limit": 2, "fields": [["id"], ["client", "name"]]});
+    let req = parse_request(&as_keys, &schema()).unwrap_or_else(|e| panic!("{e}"));
+    let (by_keys, _) = search(&req, &schema(), &data().as_slice()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(by_keys.data, page.data);
 }
 
 #[test]
@@ -135,6 +141,9 @@ fn refused_requests_name_the_problem_and_its_path() {
         (json!({"query": {"sort": [{"client": "asc"}]}}), "query.sort[0]: cannot sort on `client`"),
         (json!({"limit": 0}), "limit: must be a whole number from 1 to"),
         (json!({"fields": ["id", "nope"]}), "fields[1]: `nope` is not a searchable field"),
+        (json!({"fields": [["client", "nope"]]}), "fields[0]: `client.nope`: `nope` is not a field of this object"),
+        (json!({"fields": [[1]]}), "fields[0]: a list of keys holds one or more strings"),
+        (json!({"fields": [true]}), "fields[0]: must be a dotted field path or a list of keys, found a boolean"),
         (
             json!({"query": {"filter": {"fuzzy": {"notes": "  "}}}}),
             "query.filter.fuzzy.notes: `fuzzy` needs at least one word",
@@ -171,4 +180,65 @@ fn harvest_spec_yields_a_schema_for_each_of_the_18_seed_entities() {
     let (_, te) = &all["time_entries"];
     assert_eq!(te.resolve("client.id"), Ok(&FieldType::Integer));
     assert_eq!(te.resolve("spent_date"), Ok(&FieldType::Date));
+}
+
+/// Records with a list of text (`tags`) and a list of objects (`items`).
+fn listed() -> (Schema, Vec<Value>) {
+    let item = std::collections::BTreeMap::from([("amount".to_string(), FieldType::Number)]);
+    let schema = Schema {
+        entity: "invoices".into(),
+        fields: std::collections::BTreeMap::from([
+            ("id".to_string(), FieldType::Integer),
+            ("tags".to_string(), FieldType::Array(Box::new(FieldType::Text))),
+            ("items".to_string(), FieldType::Array(Box::new(FieldType::Object(item)))),
+        ]),
+    };
+    let data = vec![
+        json!({"id": 1, "tags": ["manager", "admin"], "items": [{"amount": 50}, {"amount": 150}]}),
+        json!({"id": 2, "tags": ["member"], "items": [{"amount": 20}]}),
+        json!({"id": 3, "tags": [], "items": []}),
+    ];
+    (schema, data)
+}
+
+fn list_hits(filter: Value) -> Result<Vec<i64>, String> {
+    let (schema, data) = listed();
+    let req = parse_request(&json!({"query": {"filter": filter}}), &schema).map_err(|e| e.to_string())?;
+    let (page, _) = search(&req, &schema, &data.as_slice()).map_err(|e| e.to_string())?;
+    Ok(page.data.iter().filter_map(|r| r["id"].as_i64()).collect())
+}
+
+#[test]
+fn contains_and_any_look_inside_list_fields() {
+    assert_eq!(list_hits(json!({"contains": {"tags": "admin"}})), Ok(vec![1]));
+    assert_eq!(list_hits(json!({"not": {"contains": {"tags": "admin"}}})), Ok(vec![2, 3]));
+    assert_eq!(list_hits(json!({"any": {"items": {"gt": {"amount": 100}}}})), Ok(vec![1]));
+    assert_eq!(list_hits(json!({"any": {"items": {"lte": {"amount": 50}}}})), Ok(vec![1, 2]));
+    assert_eq!(
+        list_hits(json!({"any": {"tags": {"like": "mem%"}}})),
+        Ok(vec![2]),
+        "a scalar element is compared itself"
+    );
+    assert_eq!(list_hits(json!({"any": {"tags": {"or": [{"eq": "admin"}, {"eq": "member"}]}}})), Ok(vec![1, 2]));
+    assert_eq!(list_hits(json!({"any": {"tags": {"in": ["x", "manager"]}}})), Ok(vec![1]));
+    let refusals = [
+        (
+            json!({"contains": {"id": 1}}),
+            "query.filter.contains.id: `contains` applies to list fields; `id` is an integer",
+        ),
+        (json!({"contains": {"tags": 5}}), "query.filter.contains.tags: expected text"),
+        (
+            json!({"any": {"items": {"gt": {"price": 1}}}}),
+            "query.filter.any.items.gt.price: `price` is not a searchable field of invoices.items[]",
+        ),
+        (json!({"any": {"tags": {"gt": 3}}}), "query.filter.any.tags.gt: expected text"),
+        (json!({"contains": "admin"}), "query.filter.contains: must map list fields to the element looked for"),
+    ];
+    for (filter, want) in refusals {
+        let got = match list_hits(filter.clone()) {
+            Ok(ids) => panic!("{filter} was accepted: {ids:?}"),
+            Err(e) => e,
+        };
+        assert!(got.starts_with(want), "{filter}: got `{got}`, expected it to start with `{want}`");
+    }
 }

@@ -8,6 +8,7 @@ mod auth;
 mod body;
 mod envelope;
 pub mod faults;
+mod hosted;
 pub mod journal;
 pub mod rate_limit;
 mod respond;

@@ -11,9 +11,15 @@ use super::AppState;
 use crate::config::Config;
 use crate::error::Error;
 
-/// The whole app: admin API under `/__admin`, every other path to the API pipeline.
+/// The whole app: admin API under `/__admin`, the hosted connector API under `/api/v1`,
+/// every other path to the API pipeline.
 pub fn router(state: AppState) -> Router {
-    Router::new().nest("/__admin", super::admin::routes()).fallback(super::api).with_state(state)
+    let hosted = super::hosted::routes(state.clone());
+    Router::new()
+        .nest("/__admin", super::admin::routes())
+        .fallback(super::api)
+        .with_state(state)
+        .nest("/api/v1", hosted)
 }
 
 /// A running mock server; it stops when dropped.

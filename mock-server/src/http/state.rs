@@ -1,6 +1,7 @@
 //! The state every handler of the edge is given: the application and what
 //! the edge keeps beside it (the request journal, the injected faults, the
-//! rate-limit windows and the random stream faults draw from).
+//! rate-limit windows, the random stream faults draw from, and the hosted
+//! connector API's tokens).
 
 use std::sync::{Arc, Mutex};
 
@@ -8,6 +9,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::faults::Fault;
+use super::hosted::Hosted;
 use super::journal::Journal;
 use super::rate_limit::Limiter;
 use crate::app::App;
@@ -23,6 +25,8 @@ pub struct Edge {
     pub limiter: Mutex<Limiter>,
     /// Draws for faults that apply to a fraction of requests.
     pub rng: Mutex<ChaCha8Rng>,
+    /// The hosted connector API's entities and issued tokens.
+    pub hosted: Hosted,
 }
 
 /// Everything a request handler reads or changes; cheap to clone.
@@ -50,6 +54,7 @@ impl AppState {
             faults: Mutex::new(Vec::new()),
             limiter: Mutex::new(Limiter::default()),
             rng: Mutex::new(ChaCha8Rng::seed_from_u64(seed)),
+            hosted: Hosted::new(app.spec()),
         };
         Ok(AppState { app, edge: Arc::new(edge) })
     }
