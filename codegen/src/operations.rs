@@ -52,8 +52,6 @@ pub(crate) fn emit(spec: &Spec) -> Result<TokenStream, Error> {
         use super::models;
 
         /// The API client. Build one with [`Client::builder`]; clones share one connection pool.
-        ///
-        /// It dereferences to [`rt::Core`] for free-form calls (`client.raw(..)`).
         #[derive(Debug, Clone)]
         pub struct Client {
             core: rt::Core,
@@ -68,19 +66,20 @@ pub(crate) fn emit(spec: &Spec) -> Result<TokenStream, Error> {
             pub fn core(&self) -> &rt::Core {
                 &self.core
             }
+            /// The API root requests are sent to.
+            pub fn base_url(&self) -> &str {
+                self.core.base_url()
+            }
+            /// A free-form call to any path (relative to the base URL) or absolute URL, with auth added.
+            pub fn raw(&self, method: rt::Method, path: impl ::std::convert::Into<String>) -> rt::RawRequest {
+                self.core.raw(method, path)
+            }
             #(#accessors)*
         }
 
         impl ::std::convert::From<rt::Core> for Client {
             fn from(core: rt::Core) -> Self {
                 Self { core }
-            }
-        }
-
-        impl ::std::ops::Deref for Client {
-            type Target = rt::Core;
-            fn deref(&self) -> &rt::Core {
-                &self.core
             }
         }
 
@@ -320,12 +319,12 @@ fn operation(types: &Types<'_>, op: &Operation) -> Result<(TokenStream, TokenStr
             let envelope = &p.envelope;
             quote! {
                 /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-                pub fn pages(self) -> rt::PageStream<'a, #t> {
+                pub fn pages(self) -> rt::PageStream<'static, #t> {
                     let request = self.request();
                     rt::pages(self.rt_core, request, #envelope)
                 }
                 /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-                pub fn stream(self) -> rt::ItemStream<'a, #t> {
+                pub fn stream(self) -> rt::ItemStream<'static, #t> {
                     rt::items(self.pages())
                 }
             }
@@ -341,20 +340,20 @@ fn operation(types: &Types<'_>, op: &Operation) -> Result<(TokenStream, TokenStr
         #op_doc
         ///
         #http_doc
-        pub fn #method_ident(&self, #(#args),*) -> #name<'a> {
-            #name { rt_core: self.rt_core, rt_opts: rt::RequestOptions::default(), #(#inits)* }
+        pub fn #method_ident(&self, #(#args),*) -> #name {
+            #name { rt_core: self.rt_core.clone(), rt_opts: rt::RequestOptions::default(), #(#inits)* }
         }
     };
     let builder = quote! {
         #builder_doc
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until `.send()` is awaited"]
-        pub struct #name<'a> {
-            rt_core: &'a rt::Core,
+        pub struct #name {
+            rt_core: rt::Core,
             rt_opts: rt::RequestOptions,
             #(#fields)*
         }
-        impl<'a> #name<'a> {
+        impl #name {
             #(#setters)*
             /// Overrides the client's total timeout for this request.
             pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

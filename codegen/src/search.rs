@@ -85,8 +85,8 @@ pub(crate) fn methods(spec: &Spec, group: GroupId) -> Result<Vec<TokenStream>, E
         ));
         out.push(quote! {
             #d
-            pub fn #method(&self) -> rt::SearchRequest<'a, models::#hit, models::#field> {
-                rt::SearchRequest::new(self.rt_core, #path)
+            pub fn #method(&self) -> rt::SearchRequest<models::#hit, models::#field> {
+                rt::SearchRequest::new(self.rt_core.clone(), #path)
             }
         });
     }

@@ -235,3 +235,23 @@ async fn per_request_timeout_overrides_the_client_default() -> TestResult {
     server.shutdown().await;
     Ok(())
 }
+
+/// Builders and streams own their core: a list stream, a search stream and a pending request
+/// outlive the client handle they came from inside spawned tasks.
+#[tokio::test]
+async fn streams_and_requests_move_into_spawned_tasks() -> TestResult {
+    let (server, c) = start().await?;
+    let expected = c.clients().list().send().await?.total_entries;
+    let stream = c.clients().list().per_page(3).stream();
+    let search = c.clients().search().limit(5).stream();
+    let request = c.users().me();
+    drop(c);
+    let listed = tokio::spawn(async move { stream.try_collect::<Vec<_>>().await });
+    let found = tokio::spawn(async move { search.try_collect::<Vec<_>>().await });
+    let me = tokio::spawn(async move { request.send().await });
+    assert_eq!(Some(listed.await??.len() as u64), expected);
+    assert!(!found.await??.is_empty());
+    assert!(me.await??.id > 0);
+    server.shutdown().await;
+    Ok(())
+}

@@ -4,8 +4,6 @@
 use ::harvest_client::runtime as rt;
 use super::models;
 /// The API client. Build one with [`Client::builder`]; clones share one connection pool.
-///
-/// It dereferences to [`rt::Core`] for free-form calls (`client.raw(..)`).
 #[derive(Debug, Clone)]
 pub struct Client {
     core: rt::Core,
@@ -18,6 +16,18 @@ impl Client {
     /// The runtime core shared by every request.
     pub fn core(&self) -> &rt::Core {
         &self.core
+    }
+    /// The API root requests are sent to.
+    pub fn base_url(&self) -> &str {
+        self.core.base_url()
+    }
+    /// A free-form call to any path (relative to the base URL) or absolute URL, with auth added.
+    pub fn raw(
+        &self,
+        method: rt::Method,
+        path: impl ::std::convert::Into<String>,
+    ) -> rt::RawRequest {
+        self.core.raw(method, path)
     }
     /// The Harvest account the token acts on, with its display settings and enabled modules.
     pub fn companies(&self) -> Companies<'_> {
@@ -131,12 +141,6 @@ impl ::std::convert::From<rt::Core> for Client {
         Self { core }
     }
 }
-impl ::std::ops::Deref for Client {
-    type Target = rt::Core;
-    fn deref(&self) -> &rt::Core {
-        &self.core
-    }
-}
 /// The Harvest account the token acts on, with its display settings and enabled modules.
 #[derive(Debug, Clone, Copy)]
 pub struct Companies<'a> {
@@ -146,18 +150,18 @@ impl<'a> Companies<'a> {
     /// Fetch the account's settings.
     ///
     /// `GET /company` — Harvest operation `retrieveCompany`.
-    pub fn get(&self) -> RetrieveCompanyRequest<'a> {
+    pub fn get(&self) -> RetrieveCompanyRequest {
         RetrieveCompanyRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
         }
     }
     /// Change the timer mode or the default weekly capacity.
     ///
     /// `PATCH /company` — Harvest operation `updateCompany`.
-    pub fn update(&self, body: models::UpdateCompanyBody) -> UpdateCompanyRequest<'a> {
+    pub fn update(&self, body: models::UpdateCompanyBody) -> UpdateCompanyRequest {
         UpdateCompanyRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             rt_body: body,
         }
@@ -165,18 +169,18 @@ impl<'a> Companies<'a> {
     /// Searches `company` offline (`POST /company/search`): build the query with [`rt::Filter`] over [`models::CompanyField`].
     pub fn search(
         &self,
-    ) -> rt::SearchRequest<'a, models::CompanySearchHit, models::CompanyField> {
-        rt::SearchRequest::new(self.rt_core, "/company/search")
+    ) -> rt::SearchRequest<models::CompanySearchHit, models::CompanyField> {
+        rt::SearchRequest::new(self.rt_core.clone(), "/company/search")
     }
 }
 /// Request builder of `retrieveCompany` (`GET /company`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct RetrieveCompanyRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct RetrieveCompanyRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
 }
-impl<'a> RetrieveCompanyRequest<'a> {
+impl RetrieveCompanyRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -201,12 +205,12 @@ impl<'a> RetrieveCompanyRequest<'a> {
 /// Request builder of `updateCompany` (`PATCH /company`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct UpdateCompanyRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct UpdateCompanyRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     rt_body: models::UpdateCompanyBody,
 }
-impl<'a> UpdateCompanyRequest<'a> {
+impl UpdateCompanyRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -238,9 +242,9 @@ impl<'a> Users<'a> {
     /// List users, newest first.
     ///
     /// `GET /users` — Harvest operation `listUsers`.
-    pub fn list(&self) -> ListUsersRequest<'a> {
+    pub fn list(&self) -> ListUsersRequest {
         ListUsersRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             is_active: None,
             updated_since: None,
@@ -250,9 +254,9 @@ impl<'a> Users<'a> {
     /// Add a user and send them an invitation.
     ///
     /// `POST /users` — Harvest operation `createUser`.
-    pub fn create(&self, body: models::CreateUserBody) -> CreateUserRequest<'a> {
+    pub fn create(&self, body: models::CreateUserBody) -> CreateUserRequest {
         CreateUserRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             rt_body: body,
         }
@@ -260,18 +264,18 @@ impl<'a> Users<'a> {
     /// Fetch the user the access token belongs to.
     ///
     /// `GET /users/me` — Harvest operation `retrieveTheCurrentlyAuthenticatedUser`.
-    pub fn me(&self) -> RetrieveTheCurrentlyAuthenticatedUserRequest<'a> {
+    pub fn me(&self) -> RetrieveTheCurrentlyAuthenticatedUserRequest {
         RetrieveTheCurrentlyAuthenticatedUserRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
         }
     }
     /// Fetch one user.
     ///
     /// `GET /users/{user_id}` — Harvest operation `retrieveUser`.
-    pub fn get(&self, user_id: i64) -> RetrieveUserRequest<'a> {
+    pub fn get(&self, user_id: i64) -> RetrieveUserRequest {
         RetrieveUserRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             user_id,
         }
@@ -283,9 +287,9 @@ impl<'a> Users<'a> {
         &self,
         user_id: i64,
         body: models::UpdateUserBody,
-    ) -> UpdateUserRequest<'a> {
+    ) -> UpdateUserRequest {
         UpdateUserRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             user_id,
             rt_body: body,
@@ -294,9 +298,9 @@ impl<'a> Users<'a> {
     /// Remove a user who has no time entries or expenses.
     ///
     /// `DELETE /users/{user_id}` — Harvest operation `deleteUser`.
-    pub fn delete(&self, user_id: i64) -> DeleteUserRequest<'a> {
+    pub fn delete(&self, user_id: i64) -> DeleteUserRequest {
         DeleteUserRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             user_id,
         }
@@ -307,9 +311,9 @@ impl<'a> Users<'a> {
     pub fn project_assignments(
         &self,
         user_id: i64,
-    ) -> ListActiveProjectAssignmentsRequest<'a> {
+    ) -> ListActiveProjectAssignmentsRequest {
         ListActiveProjectAssignmentsRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             user_id,
             updated_since: None,
@@ -321,9 +325,9 @@ impl<'a> Users<'a> {
     /// `GET /users/me/project_assignments` — Harvest operation `listActiveProjectAssignmentsForTheCurrentlyAuthenticatedUser`.
     pub fn my_project_assignments(
         &self,
-    ) -> ListActiveProjectAssignmentsForTheCurrentlyAuthenticatedUserRequest<'a> {
+    ) -> ListActiveProjectAssignmentsForTheCurrentlyAuthenticatedUserRequest {
         ListActiveProjectAssignmentsForTheCurrentlyAuthenticatedUserRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             rt_per_page: None,
         }
@@ -334,9 +338,9 @@ impl<'a> Users<'a> {
     pub fn teammates(
         &self,
         user_id: i64,
-    ) -> ListAssignedTeammatesForSpecificUserRequest<'a> {
+    ) -> ListAssignedTeammatesForSpecificUserRequest {
         ListAssignedTeammatesForSpecificUserRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             user_id,
             rt_per_page: None,
@@ -349,9 +353,9 @@ impl<'a> Users<'a> {
         &self,
         user_id: i64,
         body: models::UpdateUserAssignedTeammatesBody,
-    ) -> UpdateUserAssignedTeammatesRequest<'a> {
+    ) -> UpdateUserAssignedTeammatesRequest {
         UpdateUserAssignedTeammatesRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             user_id,
             rt_body: body,
@@ -368,23 +372,21 @@ impl<'a> Users<'a> {
         )
     }
     /// Searches `users` offline (`POST /users/search`): build the query with [`rt::Filter`] over [`models::UserField`].
-    pub fn search(
-        &self,
-    ) -> rt::SearchRequest<'a, models::UserSearchHit, models::UserField> {
-        rt::SearchRequest::new(self.rt_core, "/users/search")
+    pub fn search(&self) -> rt::SearchRequest<models::UserSearchHit, models::UserField> {
+        rt::SearchRequest::new(self.rt_core.clone(), "/users/search")
     }
 }
 /// Request builder of `listUsers` (`GET /users`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListUsersRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListUsersRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     is_active: ::std::option::Option<bool>,
     updated_since: ::std::option::Option<rt::DateTime>,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListUsersRequest<'a> {
+impl ListUsersRequest {
     /// Sets the `is_active` query parameter.
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
@@ -430,24 +432,24 @@ impl<'a> ListUsersRequest<'a> {
         rt::decode_page::<models::User>(&response, "users")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::User> {
+    pub fn pages(self) -> rt::PageStream<'static, models::User> {
         let request = self.request();
         rt::pages(self.rt_core, request, "users")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::User> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::User> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `createUser` (`POST /users`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct CreateUserRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct CreateUserRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     rt_body: models::CreateUserBody,
 }
-impl<'a> CreateUserRequest<'a> {
+impl CreateUserRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -473,11 +475,11 @@ impl<'a> CreateUserRequest<'a> {
 /// Request builder of `retrieveTheCurrentlyAuthenticatedUser` (`GET /users/me`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct RetrieveTheCurrentlyAuthenticatedUserRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct RetrieveTheCurrentlyAuthenticatedUserRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
 }
-impl<'a> RetrieveTheCurrentlyAuthenticatedUserRequest<'a> {
+impl RetrieveTheCurrentlyAuthenticatedUserRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -502,12 +504,12 @@ impl<'a> RetrieveTheCurrentlyAuthenticatedUserRequest<'a> {
 /// Request builder of `retrieveUser` (`GET /users/{user_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct RetrieveUserRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct RetrieveUserRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     user_id: i64,
 }
-impl<'a> RetrieveUserRequest<'a> {
+impl RetrieveUserRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -536,13 +538,13 @@ impl<'a> RetrieveUserRequest<'a> {
 /// Request builder of `updateUser` (`PATCH /users/{user_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct UpdateUserRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct UpdateUserRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     user_id: i64,
     rt_body: models::UpdateUserBody,
 }
-impl<'a> UpdateUserRequest<'a> {
+impl UpdateUserRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -572,12 +574,12 @@ impl<'a> UpdateUserRequest<'a> {
 /// Request builder of `deleteUser` (`DELETE /users/{user_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct DeleteUserRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct DeleteUserRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     user_id: i64,
 }
-impl<'a> DeleteUserRequest<'a> {
+impl DeleteUserRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -607,14 +609,14 @@ impl<'a> DeleteUserRequest<'a> {
 /// Request builder of `listActiveProjectAssignments` (`GET /users/{user_id}/project_assignments`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListActiveProjectAssignmentsRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListActiveProjectAssignmentsRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     user_id: i64,
     updated_since: ::std::option::Option<rt::DateTime>,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListActiveProjectAssignmentsRequest<'a> {
+impl ListActiveProjectAssignmentsRequest {
     /// Sets the `updated_since` query parameter.
     pub fn updated_since(mut self, value: rt::DateTime) -> Self {
         self.updated_since = Some(value);
@@ -658,24 +660,24 @@ impl<'a> ListActiveProjectAssignmentsRequest<'a> {
         rt::decode_page::<models::ProjectAssignment>(&response, "project_assignments")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::ProjectAssignment> {
+    pub fn pages(self) -> rt::PageStream<'static, models::ProjectAssignment> {
         let request = self.request();
         rt::pages(self.rt_core, request, "project_assignments")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::ProjectAssignment> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::ProjectAssignment> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `listActiveProjectAssignmentsForTheCurrentlyAuthenticatedUser` (`GET /users/me/project_assignments`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListActiveProjectAssignmentsForTheCurrentlyAuthenticatedUserRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListActiveProjectAssignmentsForTheCurrentlyAuthenticatedUserRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListActiveProjectAssignmentsForTheCurrentlyAuthenticatedUserRequest<'a> {
+impl ListActiveProjectAssignmentsForTheCurrentlyAuthenticatedUserRequest {
     /// Records per page (at most 2000); the server default when unset.
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.rt_per_page = Some(per_page);
@@ -711,25 +713,25 @@ impl<'a> ListActiveProjectAssignmentsForTheCurrentlyAuthenticatedUserRequest<'a>
         rt::decode_page::<models::ProjectAssignment>(&response, "project_assignments")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::ProjectAssignment> {
+    pub fn pages(self) -> rt::PageStream<'static, models::ProjectAssignment> {
         let request = self.request();
         rt::pages(self.rt_core, request, "project_assignments")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::ProjectAssignment> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::ProjectAssignment> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `listAssignedTeammatesForSpecificUser` (`GET /users/{user_id}/teammates`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListAssignedTeammatesForSpecificUserRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListAssignedTeammatesForSpecificUserRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     user_id: i64,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListAssignedTeammatesForSpecificUserRequest<'a> {
+impl ListAssignedTeammatesForSpecificUserRequest {
     /// Records per page (at most 2000); the server default when unset.
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.rt_per_page = Some(per_page);
@@ -765,25 +767,25 @@ impl<'a> ListAssignedTeammatesForSpecificUserRequest<'a> {
         rt::decode_page::<models::Teammate>(&response, "teammates")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::Teammate> {
+    pub fn pages(self) -> rt::PageStream<'static, models::Teammate> {
         let request = self.request();
         rt::pages(self.rt_core, request, "teammates")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::Teammate> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::Teammate> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `updateUserAssignedTeammates` (`PATCH /users/{user_id}/teammates`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct UpdateUserAssignedTeammatesRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct UpdateUserAssignedTeammatesRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     user_id: i64,
     rt_body: models::UpdateUserAssignedTeammatesBody,
 }
-impl<'a> UpdateUserAssignedTeammatesRequest<'a> {
+impl UpdateUserAssignedTeammatesRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -821,9 +823,9 @@ impl<'a> BillableRates<'a> {
     /// List a user's billable rates, oldest start date first.
     ///
     /// `GET /users/{user_id}/billable_rates` — Harvest operation `listBillableRatesForSpecificUser`.
-    pub fn list(&self, user_id: i64) -> ListBillableRatesForSpecificUserRequest<'a> {
+    pub fn list(&self, user_id: i64) -> ListBillableRatesForSpecificUserRequest {
         ListBillableRatesForSpecificUserRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             user_id,
             rt_per_page: None,
@@ -836,9 +838,9 @@ impl<'a> BillableRates<'a> {
         &self,
         user_id: i64,
         body: models::CreateBillableRateBody,
-    ) -> CreateBillableRateRequest<'a> {
+    ) -> CreateBillableRateRequest {
         CreateBillableRateRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             user_id,
             rt_body: body,
@@ -851,9 +853,9 @@ impl<'a> BillableRates<'a> {
         &self,
         user_id: i64,
         billable_rate_id: i64,
-    ) -> RetrieveBillableRateRequest<'a> {
+    ) -> RetrieveBillableRateRequest {
         RetrieveBillableRateRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             user_id,
             billable_rate_id,
@@ -863,13 +865,13 @@ impl<'a> BillableRates<'a> {
 /// Request builder of `listBillableRatesForSpecificUser` (`GET /users/{user_id}/billable_rates`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListBillableRatesForSpecificUserRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListBillableRatesForSpecificUserRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     user_id: i64,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListBillableRatesForSpecificUserRequest<'a> {
+impl ListBillableRatesForSpecificUserRequest {
     /// Records per page (at most 2000); the server default when unset.
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.rt_per_page = Some(per_page);
@@ -905,25 +907,25 @@ impl<'a> ListBillableRatesForSpecificUserRequest<'a> {
         rt::decode_page::<models::BillableRate>(&response, "billable_rates")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::BillableRate> {
+    pub fn pages(self) -> rt::PageStream<'static, models::BillableRate> {
         let request = self.request();
         rt::pages(self.rt_core, request, "billable_rates")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::BillableRate> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::BillableRate> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `createBillableRate` (`POST /users/{user_id}/billable_rates`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct CreateBillableRateRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct CreateBillableRateRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     user_id: i64,
     rt_body: models::CreateBillableRateBody,
 }
-impl<'a> CreateBillableRateRequest<'a> {
+impl CreateBillableRateRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -953,13 +955,13 @@ impl<'a> CreateBillableRateRequest<'a> {
 /// Request builder of `retrieveBillableRate` (`GET /users/{user_id}/billable_rates/{billable_rate_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct RetrieveBillableRateRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct RetrieveBillableRateRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     user_id: i64,
     billable_rate_id: i64,
 }
-impl<'a> RetrieveBillableRateRequest<'a> {
+impl RetrieveBillableRateRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -994,9 +996,9 @@ impl<'a> CostRates<'a> {
     /// List a user's cost rates, oldest start date first.
     ///
     /// `GET /users/{user_id}/cost_rates` — Harvest operation `listCostRatesForSpecificUser`.
-    pub fn list(&self, user_id: i64) -> ListCostRatesForSpecificUserRequest<'a> {
+    pub fn list(&self, user_id: i64) -> ListCostRatesForSpecificUserRequest {
         ListCostRatesForSpecificUserRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             user_id,
             rt_per_page: None,
@@ -1009,9 +1011,9 @@ impl<'a> CostRates<'a> {
         &self,
         user_id: i64,
         body: models::CreateCostRateBody,
-    ) -> CreateCostRateRequest<'a> {
+    ) -> CreateCostRateRequest {
         CreateCostRateRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             user_id,
             rt_body: body,
@@ -1020,9 +1022,9 @@ impl<'a> CostRates<'a> {
     /// Fetch one cost rate of a user.
     ///
     /// `GET /users/{user_id}/cost_rates/{cost_rate_id}` — Harvest operation `retrieveCostRate`.
-    pub fn get(&self, user_id: i64, cost_rate_id: i64) -> RetrieveCostRateRequest<'a> {
+    pub fn get(&self, user_id: i64, cost_rate_id: i64) -> RetrieveCostRateRequest {
         RetrieveCostRateRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             user_id,
             cost_rate_id,
@@ -1032,13 +1034,13 @@ impl<'a> CostRates<'a> {
 /// Request builder of `listCostRatesForSpecificUser` (`GET /users/{user_id}/cost_rates`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListCostRatesForSpecificUserRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListCostRatesForSpecificUserRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     user_id: i64,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListCostRatesForSpecificUserRequest<'a> {
+impl ListCostRatesForSpecificUserRequest {
     /// Records per page (at most 2000); the server default when unset.
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.rt_per_page = Some(per_page);
@@ -1074,25 +1076,25 @@ impl<'a> ListCostRatesForSpecificUserRequest<'a> {
         rt::decode_page::<models::CostRate>(&response, "cost_rates")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::CostRate> {
+    pub fn pages(self) -> rt::PageStream<'static, models::CostRate> {
         let request = self.request();
         rt::pages(self.rt_core, request, "cost_rates")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::CostRate> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::CostRate> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `createCostRate` (`POST /users/{user_id}/cost_rates`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct CreateCostRateRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct CreateCostRateRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     user_id: i64,
     rt_body: models::CreateCostRateBody,
 }
-impl<'a> CreateCostRateRequest<'a> {
+impl CreateCostRateRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -1122,13 +1124,13 @@ impl<'a> CreateCostRateRequest<'a> {
 /// Request builder of `retrieveCostRate` (`GET /users/{user_id}/cost_rates/{cost_rate_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct RetrieveCostRateRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct RetrieveCostRateRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     user_id: i64,
     cost_rate_id: i64,
 }
-impl<'a> RetrieveCostRateRequest<'a> {
+impl RetrieveCostRateRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -1163,9 +1165,9 @@ impl<'a> Clients<'a> {
     /// List clients, newest first.
     ///
     /// `GET /clients` — Harvest operation `listClients`.
-    pub fn list(&self) -> ListClientsRequest<'a> {
+    pub fn list(&self) -> ListClientsRequest {
         ListClientsRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             is_active: None,
             updated_since: None,
@@ -1175,9 +1177,9 @@ impl<'a> Clients<'a> {
     /// Add a client.
     ///
     /// `POST /clients` — Harvest operation `createClient`.
-    pub fn create(&self, body: models::CreateClientBody) -> CreateClientRequest<'a> {
+    pub fn create(&self, body: models::CreateClientBody) -> CreateClientRequest {
         CreateClientRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             rt_body: body,
         }
@@ -1185,9 +1187,9 @@ impl<'a> Clients<'a> {
     /// Fetch one client.
     ///
     /// `GET /clients/{client_id}` — Harvest operation `retrieveClient`.
-    pub fn get(&self, client_id: i64) -> RetrieveClientRequest<'a> {
+    pub fn get(&self, client_id: i64) -> RetrieveClientRequest {
         RetrieveClientRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             client_id,
         }
@@ -1199,9 +1201,9 @@ impl<'a> Clients<'a> {
         &self,
         client_id: i64,
         body: models::UpdateClientBody,
-    ) -> UpdateClientRequest<'a> {
+    ) -> UpdateClientRequest {
         UpdateClientRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             client_id,
             rt_body: body,
@@ -1210,9 +1212,9 @@ impl<'a> Clients<'a> {
     /// Remove a client that has no projects, invoices or estimates.
     ///
     /// `DELETE /clients/{client_id}` — Harvest operation `deleteClient`.
-    pub fn delete(&self, client_id: i64) -> DeleteClientRequest<'a> {
+    pub fn delete(&self, client_id: i64) -> DeleteClientRequest {
         DeleteClientRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             client_id,
         }
@@ -1230,21 +1232,21 @@ impl<'a> Clients<'a> {
     /// Searches `clients` offline (`POST /clients/search`): build the query with [`rt::Filter`] over [`models::ClientField`].
     pub fn search(
         &self,
-    ) -> rt::SearchRequest<'a, models::ClientSearchHit, models::ClientField> {
-        rt::SearchRequest::new(self.rt_core, "/clients/search")
+    ) -> rt::SearchRequest<models::ClientSearchHit, models::ClientField> {
+        rt::SearchRequest::new(self.rt_core.clone(), "/clients/search")
     }
 }
 /// Request builder of `listClients` (`GET /clients`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListClientsRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListClientsRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     is_active: ::std::option::Option<bool>,
     updated_since: ::std::option::Option<rt::DateTime>,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListClientsRequest<'a> {
+impl ListClientsRequest {
     /// Sets the `is_active` query parameter.
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
@@ -1292,24 +1294,24 @@ impl<'a> ListClientsRequest<'a> {
         rt::decode_page::<models::Client>(&response, "clients")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::Client> {
+    pub fn pages(self) -> rt::PageStream<'static, models::Client> {
         let request = self.request();
         rt::pages(self.rt_core, request, "clients")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::Client> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::Client> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `createClient` (`POST /clients`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct CreateClientRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct CreateClientRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     rt_body: models::CreateClientBody,
 }
-impl<'a> CreateClientRequest<'a> {
+impl CreateClientRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -1335,12 +1337,12 @@ impl<'a> CreateClientRequest<'a> {
 /// Request builder of `retrieveClient` (`GET /clients/{client_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct RetrieveClientRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct RetrieveClientRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     client_id: i64,
 }
-impl<'a> RetrieveClientRequest<'a> {
+impl RetrieveClientRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -1369,13 +1371,13 @@ impl<'a> RetrieveClientRequest<'a> {
 /// Request builder of `updateClient` (`PATCH /clients/{client_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct UpdateClientRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct UpdateClientRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     client_id: i64,
     rt_body: models::UpdateClientBody,
 }
-impl<'a> UpdateClientRequest<'a> {
+impl UpdateClientRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -1405,12 +1407,12 @@ impl<'a> UpdateClientRequest<'a> {
 /// Request builder of `deleteClient` (`DELETE /clients/{client_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct DeleteClientRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct DeleteClientRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     client_id: i64,
 }
-impl<'a> DeleteClientRequest<'a> {
+impl DeleteClientRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -1446,9 +1448,9 @@ impl<'a> Contacts<'a> {
     /// List contacts, newest first.
     ///
     /// `GET /contacts` — Harvest operation `listContacts`.
-    pub fn list(&self) -> ListContactsRequest<'a> {
+    pub fn list(&self) -> ListContactsRequest {
         ListContactsRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             client_id: None,
             updated_since: None,
@@ -1458,9 +1460,9 @@ impl<'a> Contacts<'a> {
     /// Add a contact to a client.
     ///
     /// `POST /contacts` — Harvest operation `createContact`.
-    pub fn create(&self, body: models::CreateContactBody) -> CreateContactRequest<'a> {
+    pub fn create(&self, body: models::CreateContactBody) -> CreateContactRequest {
         CreateContactRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             rt_body: body,
         }
@@ -1468,9 +1470,9 @@ impl<'a> Contacts<'a> {
     /// Fetch one contact.
     ///
     /// `GET /contacts/{contact_id}` — Harvest operation `retrieveContact`.
-    pub fn get(&self, contact_id: i64) -> RetrieveContactRequest<'a> {
+    pub fn get(&self, contact_id: i64) -> RetrieveContactRequest {
         RetrieveContactRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             contact_id,
         }
@@ -1482,9 +1484,9 @@ impl<'a> Contacts<'a> {
         &self,
         contact_id: i64,
         body: models::UpdateContactBody,
-    ) -> UpdateContactRequest<'a> {
+    ) -> UpdateContactRequest {
         UpdateContactRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             contact_id,
             rt_body: body,
@@ -1493,9 +1495,9 @@ impl<'a> Contacts<'a> {
     /// Remove a contact.
     ///
     /// `DELETE /contacts/{contact_id}` — Harvest operation `deleteContact`.
-    pub fn delete(&self, contact_id: i64) -> DeleteContactRequest<'a> {
+    pub fn delete(&self, contact_id: i64) -> DeleteContactRequest {
         DeleteContactRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             contact_id,
         }
@@ -1513,21 +1515,21 @@ impl<'a> Contacts<'a> {
     /// Searches `contacts` offline (`POST /contacts/search`): build the query with [`rt::Filter`] over [`models::ContactField`].
     pub fn search(
         &self,
-    ) -> rt::SearchRequest<'a, models::ContactSearchHit, models::ContactField> {
-        rt::SearchRequest::new(self.rt_core, "/contacts/search")
+    ) -> rt::SearchRequest<models::ContactSearchHit, models::ContactField> {
+        rt::SearchRequest::new(self.rt_core.clone(), "/contacts/search")
     }
 }
 /// Request builder of `listContacts` (`GET /contacts`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListContactsRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListContactsRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     client_id: ::std::option::Option<i64>,
     updated_since: ::std::option::Option<rt::DateTime>,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListContactsRequest<'a> {
+impl ListContactsRequest {
     /// Sets the `client_id` query parameter.
     pub fn client_id(mut self, value: i64) -> Self {
         self.client_id = Some(value);
@@ -1575,24 +1577,24 @@ impl<'a> ListContactsRequest<'a> {
         rt::decode_page::<models::Contact>(&response, "contacts")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::Contact> {
+    pub fn pages(self) -> rt::PageStream<'static, models::Contact> {
         let request = self.request();
         rt::pages(self.rt_core, request, "contacts")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::Contact> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::Contact> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `createContact` (`POST /contacts`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct CreateContactRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct CreateContactRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     rt_body: models::CreateContactBody,
 }
-impl<'a> CreateContactRequest<'a> {
+impl CreateContactRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -1618,12 +1620,12 @@ impl<'a> CreateContactRequest<'a> {
 /// Request builder of `retrieveContact` (`GET /contacts/{contact_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct RetrieveContactRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct RetrieveContactRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     contact_id: i64,
 }
-impl<'a> RetrieveContactRequest<'a> {
+impl RetrieveContactRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -1652,13 +1654,13 @@ impl<'a> RetrieveContactRequest<'a> {
 /// Request builder of `updateContact` (`PATCH /contacts/{contact_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct UpdateContactRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct UpdateContactRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     contact_id: i64,
     rt_body: models::UpdateContactBody,
 }
-impl<'a> UpdateContactRequest<'a> {
+impl UpdateContactRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -1688,12 +1690,12 @@ impl<'a> UpdateContactRequest<'a> {
 /// Request builder of `deleteContact` (`DELETE /contacts/{contact_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct DeleteContactRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct DeleteContactRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     contact_id: i64,
 }
-impl<'a> DeleteContactRequest<'a> {
+impl DeleteContactRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -1729,9 +1731,9 @@ impl<'a> Projects<'a> {
     /// List projects, newest first.
     ///
     /// `GET /projects` — Harvest operation `listProjects`.
-    pub fn list(&self) -> ListProjectsRequest<'a> {
+    pub fn list(&self) -> ListProjectsRequest {
         ListProjectsRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             is_active: None,
             client_id: None,
@@ -1742,9 +1744,9 @@ impl<'a> Projects<'a> {
     /// Add a project for a client.
     ///
     /// `POST /projects` — Harvest operation `createProject`.
-    pub fn create(&self, body: models::CreateProjectBody) -> CreateProjectRequest<'a> {
+    pub fn create(&self, body: models::CreateProjectBody) -> CreateProjectRequest {
         CreateProjectRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             rt_body: body,
         }
@@ -1752,9 +1754,9 @@ impl<'a> Projects<'a> {
     /// Fetch one project.
     ///
     /// `GET /projects/{project_id}` — Harvest operation `retrieveProject`.
-    pub fn get(&self, project_id: i64) -> RetrieveProjectRequest<'a> {
+    pub fn get(&self, project_id: i64) -> RetrieveProjectRequest {
         RetrieveProjectRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             project_id,
         }
@@ -1766,9 +1768,9 @@ impl<'a> Projects<'a> {
         &self,
         project_id: i64,
         body: models::UpdateProjectBody,
-    ) -> UpdateProjectRequest<'a> {
+    ) -> UpdateProjectRequest {
         UpdateProjectRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             project_id,
             rt_body: body,
@@ -1777,9 +1779,9 @@ impl<'a> Projects<'a> {
     /// Remove a project together with its time entries and expenses.
     ///
     /// `DELETE /projects/{project_id}` — Harvest operation `deleteProject`.
-    pub fn delete(&self, project_id: i64) -> DeleteProjectRequest<'a> {
+    pub fn delete(&self, project_id: i64) -> DeleteProjectRequest {
         DeleteProjectRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             project_id,
         }
@@ -1797,22 +1799,22 @@ impl<'a> Projects<'a> {
     /// Searches `projects` offline (`POST /projects/search`): build the query with [`rt::Filter`] over [`models::ProjectField`].
     pub fn search(
         &self,
-    ) -> rt::SearchRequest<'a, models::ProjectSearchHit, models::ProjectField> {
-        rt::SearchRequest::new(self.rt_core, "/projects/search")
+    ) -> rt::SearchRequest<models::ProjectSearchHit, models::ProjectField> {
+        rt::SearchRequest::new(self.rt_core.clone(), "/projects/search")
     }
 }
 /// Request builder of `listProjects` (`GET /projects`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListProjectsRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListProjectsRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     is_active: ::std::option::Option<bool>,
     client_id: ::std::option::Option<i64>,
     updated_since: ::std::option::Option<rt::DateTime>,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListProjectsRequest<'a> {
+impl ListProjectsRequest {
     /// Sets the `is_active` query parameter.
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
@@ -1868,24 +1870,24 @@ impl<'a> ListProjectsRequest<'a> {
         rt::decode_page::<models::Project>(&response, "projects")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::Project> {
+    pub fn pages(self) -> rt::PageStream<'static, models::Project> {
         let request = self.request();
         rt::pages(self.rt_core, request, "projects")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::Project> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::Project> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `createProject` (`POST /projects`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct CreateProjectRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct CreateProjectRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     rt_body: models::CreateProjectBody,
 }
-impl<'a> CreateProjectRequest<'a> {
+impl CreateProjectRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -1911,12 +1913,12 @@ impl<'a> CreateProjectRequest<'a> {
 /// Request builder of `retrieveProject` (`GET /projects/{project_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct RetrieveProjectRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct RetrieveProjectRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     project_id: i64,
 }
-impl<'a> RetrieveProjectRequest<'a> {
+impl RetrieveProjectRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -1945,13 +1947,13 @@ impl<'a> RetrieveProjectRequest<'a> {
 /// Request builder of `updateProject` (`PATCH /projects/{project_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct UpdateProjectRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct UpdateProjectRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     project_id: i64,
     rt_body: models::UpdateProjectBody,
 }
-impl<'a> UpdateProjectRequest<'a> {
+impl UpdateProjectRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -1981,12 +1983,12 @@ impl<'a> UpdateProjectRequest<'a> {
 /// Request builder of `deleteProject` (`DELETE /projects/{project_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct DeleteProjectRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct DeleteProjectRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     project_id: i64,
 }
-impl<'a> DeleteProjectRequest<'a> {
+impl DeleteProjectRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -2022,9 +2024,9 @@ impl<'a> UserAssignments<'a> {
     /// List user assignments across all projects, newest first.
     ///
     /// `GET /user_assignments` — Harvest operation `listUserAssignments`.
-    pub fn list(&self) -> ListUserAssignmentsRequest<'a> {
+    pub fn list(&self) -> ListUserAssignmentsRequest {
         ListUserAssignmentsRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             user_id: None,
             is_active: None,
@@ -2038,9 +2040,9 @@ impl<'a> UserAssignments<'a> {
     pub fn list_for_project(
         &self,
         project_id: i64,
-    ) -> ListUserAssignmentsForSpecificProjectRequest<'a> {
+    ) -> ListUserAssignmentsForSpecificProjectRequest {
         ListUserAssignmentsForSpecificProjectRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             project_id,
             user_id: None,
@@ -2056,9 +2058,9 @@ impl<'a> UserAssignments<'a> {
         &self,
         project_id: i64,
         body: models::CreateUserAssignmentBody,
-    ) -> CreateUserAssignmentRequest<'a> {
+    ) -> CreateUserAssignmentRequest {
         CreateUserAssignmentRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             project_id,
             rt_body: body,
@@ -2071,9 +2073,9 @@ impl<'a> UserAssignments<'a> {
         &self,
         project_id: i64,
         user_assignment_id: i64,
-    ) -> RetrieveUserAssignmentRequest<'a> {
+    ) -> RetrieveUserAssignmentRequest {
         RetrieveUserAssignmentRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             project_id,
             user_assignment_id,
@@ -2087,9 +2089,9 @@ impl<'a> UserAssignments<'a> {
         project_id: i64,
         user_assignment_id: i64,
         body: models::UpdateUserAssignmentBody,
-    ) -> UpdateUserAssignmentRequest<'a> {
+    ) -> UpdateUserAssignmentRequest {
         UpdateUserAssignmentRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             project_id,
             user_assignment_id,
@@ -2103,9 +2105,9 @@ impl<'a> UserAssignments<'a> {
         &self,
         project_id: i64,
         user_assignment_id: i64,
-    ) -> DeleteUserAssignmentRequest<'a> {
+    ) -> DeleteUserAssignmentRequest {
         DeleteUserAssignmentRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             project_id,
             user_assignment_id,
@@ -2128,25 +2130,24 @@ impl<'a> UserAssignments<'a> {
     pub fn search(
         &self,
     ) -> rt::SearchRequest<
-        'a,
         models::UserAssignmentSearchHit,
         models::UserAssignmentField,
     > {
-        rt::SearchRequest::new(self.rt_core, "/user_assignments/search")
+        rt::SearchRequest::new(self.rt_core.clone(), "/user_assignments/search")
     }
 }
 /// Request builder of `listUserAssignments` (`GET /user_assignments`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListUserAssignmentsRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListUserAssignmentsRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     user_id: ::std::option::Option<i64>,
     is_active: ::std::option::Option<bool>,
     updated_since: ::std::option::Option<rt::DateTime>,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListUserAssignmentsRequest<'a> {
+impl ListUserAssignmentsRequest {
     /// Sets the `user_id` query parameter.
     pub fn user_id(mut self, value: i64) -> Self {
         self.user_id = Some(value);
@@ -2206,20 +2207,20 @@ impl<'a> ListUserAssignmentsRequest<'a> {
         rt::decode_page::<models::UserAssignment>(&response, "user_assignments")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::UserAssignment> {
+    pub fn pages(self) -> rt::PageStream<'static, models::UserAssignment> {
         let request = self.request();
         rt::pages(self.rt_core, request, "user_assignments")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::UserAssignment> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::UserAssignment> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `listUserAssignmentsForSpecificProject` (`GET /projects/{project_id}/user_assignments`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListUserAssignmentsForSpecificProjectRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListUserAssignmentsForSpecificProjectRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     project_id: i64,
     user_id: ::std::option::Option<i64>,
@@ -2227,7 +2228,7 @@ pub struct ListUserAssignmentsForSpecificProjectRequest<'a> {
     updated_since: ::std::option::Option<rt::DateTime>,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListUserAssignmentsForSpecificProjectRequest<'a> {
+impl ListUserAssignmentsForSpecificProjectRequest {
     /// Sets the `user_id` query parameter.
     pub fn user_id(mut self, value: i64) -> Self {
         self.user_id = Some(value);
@@ -2287,25 +2288,25 @@ impl<'a> ListUserAssignmentsForSpecificProjectRequest<'a> {
         rt::decode_page::<models::UserAssignment>(&response, "user_assignments")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::UserAssignment> {
+    pub fn pages(self) -> rt::PageStream<'static, models::UserAssignment> {
         let request = self.request();
         rt::pages(self.rt_core, request, "user_assignments")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::UserAssignment> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::UserAssignment> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `createUserAssignment` (`POST /projects/{project_id}/user_assignments`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct CreateUserAssignmentRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct CreateUserAssignmentRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     project_id: i64,
     rt_body: models::CreateUserAssignmentBody,
 }
-impl<'a> CreateUserAssignmentRequest<'a> {
+impl CreateUserAssignmentRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -2335,13 +2336,13 @@ impl<'a> CreateUserAssignmentRequest<'a> {
 /// Request builder of `retrieveUserAssignment` (`GET /projects/{project_id}/user_assignments/{user_assignment_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct RetrieveUserAssignmentRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct RetrieveUserAssignmentRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     project_id: i64,
     user_assignment_id: i64,
 }
-impl<'a> RetrieveUserAssignmentRequest<'a> {
+impl RetrieveUserAssignmentRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -2373,14 +2374,14 @@ impl<'a> RetrieveUserAssignmentRequest<'a> {
 /// Request builder of `updateUserAssignment` (`PATCH /projects/{project_id}/user_assignments/{user_assignment_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct UpdateUserAssignmentRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct UpdateUserAssignmentRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     project_id: i64,
     user_assignment_id: i64,
     rt_body: models::UpdateUserAssignmentBody,
 }
-impl<'a> UpdateUserAssignmentRequest<'a> {
+impl UpdateUserAssignmentRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -2413,13 +2414,13 @@ impl<'a> UpdateUserAssignmentRequest<'a> {
 /// Request builder of `deleteUserAssignment` (`DELETE /projects/{project_id}/user_assignments/{user_assignment_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct DeleteUserAssignmentRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct DeleteUserAssignmentRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     project_id: i64,
     user_assignment_id: i64,
 }
-impl<'a> DeleteUserAssignmentRequest<'a> {
+impl DeleteUserAssignmentRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -2458,9 +2459,9 @@ impl<'a> TaskAssignments<'a> {
     /// List task assignments across all projects, newest first.
     ///
     /// `GET /task_assignments` — Harvest operation `listTaskAssignments`.
-    pub fn list(&self) -> ListTaskAssignmentsRequest<'a> {
+    pub fn list(&self) -> ListTaskAssignmentsRequest {
         ListTaskAssignmentsRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             is_active: None,
             updated_since: None,
@@ -2473,9 +2474,9 @@ impl<'a> TaskAssignments<'a> {
     pub fn list_for_project(
         &self,
         project_id: i64,
-    ) -> ListTaskAssignmentsForSpecificProjectRequest<'a> {
+    ) -> ListTaskAssignmentsForSpecificProjectRequest {
         ListTaskAssignmentsForSpecificProjectRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             project_id,
             is_active: None,
@@ -2490,9 +2491,9 @@ impl<'a> TaskAssignments<'a> {
         &self,
         project_id: i64,
         body: models::CreateTaskAssignmentBody,
-    ) -> CreateTaskAssignmentRequest<'a> {
+    ) -> CreateTaskAssignmentRequest {
         CreateTaskAssignmentRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             project_id,
             rt_body: body,
@@ -2505,9 +2506,9 @@ impl<'a> TaskAssignments<'a> {
         &self,
         project_id: i64,
         task_assignment_id: i64,
-    ) -> RetrieveTaskAssignmentRequest<'a> {
+    ) -> RetrieveTaskAssignmentRequest {
         RetrieveTaskAssignmentRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             project_id,
             task_assignment_id,
@@ -2521,9 +2522,9 @@ impl<'a> TaskAssignments<'a> {
         project_id: i64,
         task_assignment_id: i64,
         body: models::UpdateTaskAssignmentBody,
-    ) -> UpdateTaskAssignmentRequest<'a> {
+    ) -> UpdateTaskAssignmentRequest {
         UpdateTaskAssignmentRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             project_id,
             task_assignment_id,
@@ -2537,9 +2538,9 @@ impl<'a> TaskAssignments<'a> {
         &self,
         project_id: i64,
         task_assignment_id: i64,
-    ) -> DeleteTaskAssignmentRequest<'a> {
+    ) -> DeleteTaskAssignmentRequest {
         DeleteTaskAssignmentRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             project_id,
             task_assignment_id,
@@ -2562,24 +2563,23 @@ impl<'a> TaskAssignments<'a> {
     pub fn search(
         &self,
     ) -> rt::SearchRequest<
-        'a,
         models::TaskAssignmentSearchHit,
         models::TaskAssignmentField,
     > {
-        rt::SearchRequest::new(self.rt_core, "/task_assignments/search")
+        rt::SearchRequest::new(self.rt_core.clone(), "/task_assignments/search")
     }
 }
 /// Request builder of `listTaskAssignments` (`GET /task_assignments`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListTaskAssignmentsRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListTaskAssignmentsRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     is_active: ::std::option::Option<bool>,
     updated_since: ::std::option::Option<rt::DateTime>,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListTaskAssignmentsRequest<'a> {
+impl ListTaskAssignmentsRequest {
     /// Sets the `is_active` query parameter.
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
@@ -2631,27 +2631,27 @@ impl<'a> ListTaskAssignmentsRequest<'a> {
         rt::decode_page::<models::TaskAssignment>(&response, "task_assignments")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::TaskAssignment> {
+    pub fn pages(self) -> rt::PageStream<'static, models::TaskAssignment> {
         let request = self.request();
         rt::pages(self.rt_core, request, "task_assignments")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::TaskAssignment> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::TaskAssignment> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `listTaskAssignmentsForSpecificProject` (`GET /projects/{project_id}/task_assignments`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListTaskAssignmentsForSpecificProjectRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListTaskAssignmentsForSpecificProjectRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     project_id: i64,
     is_active: ::std::option::Option<bool>,
     updated_since: ::std::option::Option<rt::DateTime>,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListTaskAssignmentsForSpecificProjectRequest<'a> {
+impl ListTaskAssignmentsForSpecificProjectRequest {
     /// Sets the `is_active` query parameter.
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
@@ -2703,25 +2703,25 @@ impl<'a> ListTaskAssignmentsForSpecificProjectRequest<'a> {
         rt::decode_page::<models::TaskAssignment>(&response, "task_assignments")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::TaskAssignment> {
+    pub fn pages(self) -> rt::PageStream<'static, models::TaskAssignment> {
         let request = self.request();
         rt::pages(self.rt_core, request, "task_assignments")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::TaskAssignment> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::TaskAssignment> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `createTaskAssignment` (`POST /projects/{project_id}/task_assignments`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct CreateTaskAssignmentRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct CreateTaskAssignmentRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     project_id: i64,
     rt_body: models::CreateTaskAssignmentBody,
 }
-impl<'a> CreateTaskAssignmentRequest<'a> {
+impl CreateTaskAssignmentRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -2751,13 +2751,13 @@ impl<'a> CreateTaskAssignmentRequest<'a> {
 /// Request builder of `retrieveTaskAssignment` (`GET /projects/{project_id}/task_assignments/{task_assignment_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct RetrieveTaskAssignmentRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct RetrieveTaskAssignmentRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     project_id: i64,
     task_assignment_id: i64,
 }
-impl<'a> RetrieveTaskAssignmentRequest<'a> {
+impl RetrieveTaskAssignmentRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -2789,14 +2789,14 @@ impl<'a> RetrieveTaskAssignmentRequest<'a> {
 /// Request builder of `updateTaskAssignment` (`PATCH /projects/{project_id}/task_assignments/{task_assignment_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct UpdateTaskAssignmentRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct UpdateTaskAssignmentRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     project_id: i64,
     task_assignment_id: i64,
     rt_body: models::UpdateTaskAssignmentBody,
 }
-impl<'a> UpdateTaskAssignmentRequest<'a> {
+impl UpdateTaskAssignmentRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -2829,13 +2829,13 @@ impl<'a> UpdateTaskAssignmentRequest<'a> {
 /// Request builder of `deleteTaskAssignment` (`DELETE /projects/{project_id}/task_assignments/{task_assignment_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct DeleteTaskAssignmentRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct DeleteTaskAssignmentRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     project_id: i64,
     task_assignment_id: i64,
 }
-impl<'a> DeleteTaskAssignmentRequest<'a> {
+impl DeleteTaskAssignmentRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -2874,9 +2874,9 @@ impl<'a> Tasks<'a> {
     /// List tasks, newest first.
     ///
     /// `GET /tasks` — Harvest operation `listTasks`.
-    pub fn list(&self) -> ListTasksRequest<'a> {
+    pub fn list(&self) -> ListTasksRequest {
         ListTasksRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             is_active: None,
             updated_since: None,
@@ -2886,9 +2886,9 @@ impl<'a> Tasks<'a> {
     /// Add a task.
     ///
     /// `POST /tasks` — Harvest operation `createTask`.
-    pub fn create(&self, body: models::CreateTaskBody) -> CreateTaskRequest<'a> {
+    pub fn create(&self, body: models::CreateTaskBody) -> CreateTaskRequest {
         CreateTaskRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             rt_body: body,
         }
@@ -2896,9 +2896,9 @@ impl<'a> Tasks<'a> {
     /// Fetch one task.
     ///
     /// `GET /tasks/{task_id}` — Harvest operation `retrieveTask`.
-    pub fn get(&self, task_id: i64) -> RetrieveTaskRequest<'a> {
+    pub fn get(&self, task_id: i64) -> RetrieveTaskRequest {
         RetrieveTaskRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             task_id,
         }
@@ -2910,9 +2910,9 @@ impl<'a> Tasks<'a> {
         &self,
         task_id: i64,
         body: models::UpdateTaskBody,
-    ) -> UpdateTaskRequest<'a> {
+    ) -> UpdateTaskRequest {
         UpdateTaskRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             task_id,
             rt_body: body,
@@ -2921,9 +2921,9 @@ impl<'a> Tasks<'a> {
     /// Remove a task that has no time entries.
     ///
     /// `DELETE /tasks/{task_id}` — Harvest operation `deleteTask`.
-    pub fn delete(&self, task_id: i64) -> DeleteTaskRequest<'a> {
+    pub fn delete(&self, task_id: i64) -> DeleteTaskRequest {
         DeleteTaskRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             task_id,
         }
@@ -2939,23 +2939,21 @@ impl<'a> Tasks<'a> {
         )
     }
     /// Searches `tasks` offline (`POST /tasks/search`): build the query with [`rt::Filter`] over [`models::TaskField`].
-    pub fn search(
-        &self,
-    ) -> rt::SearchRequest<'a, models::TaskSearchHit, models::TaskField> {
-        rt::SearchRequest::new(self.rt_core, "/tasks/search")
+    pub fn search(&self) -> rt::SearchRequest<models::TaskSearchHit, models::TaskField> {
+        rt::SearchRequest::new(self.rt_core.clone(), "/tasks/search")
     }
 }
 /// Request builder of `listTasks` (`GET /tasks`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListTasksRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListTasksRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     is_active: ::std::option::Option<bool>,
     updated_since: ::std::option::Option<rt::DateTime>,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListTasksRequest<'a> {
+impl ListTasksRequest {
     /// Sets the `is_active` query parameter.
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
@@ -3001,24 +2999,24 @@ impl<'a> ListTasksRequest<'a> {
         rt::decode_page::<models::Task>(&response, "tasks")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::Task> {
+    pub fn pages(self) -> rt::PageStream<'static, models::Task> {
         let request = self.request();
         rt::pages(self.rt_core, request, "tasks")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::Task> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::Task> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `createTask` (`POST /tasks`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct CreateTaskRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct CreateTaskRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     rt_body: models::CreateTaskBody,
 }
-impl<'a> CreateTaskRequest<'a> {
+impl CreateTaskRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -3044,12 +3042,12 @@ impl<'a> CreateTaskRequest<'a> {
 /// Request builder of `retrieveTask` (`GET /tasks/{task_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct RetrieveTaskRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct RetrieveTaskRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     task_id: i64,
 }
-impl<'a> RetrieveTaskRequest<'a> {
+impl RetrieveTaskRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -3078,13 +3076,13 @@ impl<'a> RetrieveTaskRequest<'a> {
 /// Request builder of `updateTask` (`PATCH /tasks/{task_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct UpdateTaskRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct UpdateTaskRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     task_id: i64,
     rt_body: models::UpdateTaskBody,
 }
-impl<'a> UpdateTaskRequest<'a> {
+impl UpdateTaskRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -3114,12 +3112,12 @@ impl<'a> UpdateTaskRequest<'a> {
 /// Request builder of `deleteTask` (`DELETE /tasks/{task_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct DeleteTaskRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct DeleteTaskRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     task_id: i64,
 }
-impl<'a> DeleteTaskRequest<'a> {
+impl DeleteTaskRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -3155,9 +3153,9 @@ impl<'a> TimeEntries<'a> {
     /// List time entries, latest spent date first.
     ///
     /// `GET /time_entries` — Harvest operation `listTimeEntries`.
-    pub fn list(&self) -> ListTimeEntriesRequest<'a> {
+    pub fn list(&self) -> ListTimeEntriesRequest {
         ListTimeEntriesRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             user_id: None,
             client_id: None,
@@ -3176,12 +3174,9 @@ impl<'a> TimeEntries<'a> {
     /// Track time by duration or by start and end time; leaving them out starts a timer.
     ///
     /// `POST /time_entries` — Harvest operation `createTimeEntry`.
-    pub fn create(
-        &self,
-        body: models::CreateTimeEntryBody,
-    ) -> CreateTimeEntryRequest<'a> {
+    pub fn create(&self, body: models::CreateTimeEntryBody) -> CreateTimeEntryRequest {
         CreateTimeEntryRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             rt_body: body,
         }
@@ -3189,9 +3184,9 @@ impl<'a> TimeEntries<'a> {
     /// Fetch one time entry.
     ///
     /// `GET /time_entries/{time_entry_id}` — Harvest operation `retrieveTimeEntry`.
-    pub fn get(&self, time_entry_id: i64) -> RetrieveTimeEntryRequest<'a> {
+    pub fn get(&self, time_entry_id: i64) -> RetrieveTimeEntryRequest {
         RetrieveTimeEntryRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             time_entry_id,
         }
@@ -3203,9 +3198,9 @@ impl<'a> TimeEntries<'a> {
         &self,
         time_entry_id: i64,
         body: models::UpdateTimeEntryBody,
-    ) -> UpdateTimeEntryRequest<'a> {
+    ) -> UpdateTimeEntryRequest {
         UpdateTimeEntryRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             time_entry_id,
             rt_body: body,
@@ -3214,9 +3209,9 @@ impl<'a> TimeEntries<'a> {
     /// Remove a time entry.
     ///
     /// `DELETE /time_entries/{time_entry_id}` — Harvest operation `deleteTimeEntry`.
-    pub fn delete(&self, time_entry_id: i64) -> DeleteTimeEntryRequest<'a> {
+    pub fn delete(&self, time_entry_id: i64) -> DeleteTimeEntryRequest {
         DeleteTimeEntryRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             time_entry_id,
         }
@@ -3227,9 +3222,9 @@ impl<'a> TimeEntries<'a> {
     pub fn delete_external_reference(
         &self,
         time_entry_id: i64,
-    ) -> DeleteTimeEntryExternalReferenceRequest<'a> {
+    ) -> DeleteTimeEntryExternalReferenceRequest {
         DeleteTimeEntryExternalReferenceRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             time_entry_id,
         }
@@ -3237,9 +3232,9 @@ impl<'a> TimeEntries<'a> {
     /// Start the timer of a stopped entry again.
     ///
     /// `PATCH /time_entries/{time_entry_id}/restart` — Harvest operation `restartStoppedTimeEntry`.
-    pub fn restart(&self, time_entry_id: i64) -> RestartStoppedTimeEntryRequest<'a> {
+    pub fn restart(&self, time_entry_id: i64) -> RestartStoppedTimeEntryRequest {
         RestartStoppedTimeEntryRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             time_entry_id,
         }
@@ -3247,9 +3242,9 @@ impl<'a> TimeEntries<'a> {
     /// Stop a running timer and add the elapsed time.
     ///
     /// `PATCH /time_entries/{time_entry_id}/stop` — Harvest operation `stopRunningTimeEntry`.
-    pub fn stop(&self, time_entry_id: i64) -> StopRunningTimeEntryRequest<'a> {
+    pub fn stop(&self, time_entry_id: i64) -> StopRunningTimeEntryRequest {
         StopRunningTimeEntryRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             time_entry_id,
         }
@@ -3270,15 +3265,15 @@ impl<'a> TimeEntries<'a> {
     /// Searches `time_entries` offline (`POST /time_entries/search`): build the query with [`rt::Filter`] over [`models::TimeEntryField`].
     pub fn search(
         &self,
-    ) -> rt::SearchRequest<'a, models::TimeEntrySearchHit, models::TimeEntryField> {
-        rt::SearchRequest::new(self.rt_core, "/time_entries/search")
+    ) -> rt::SearchRequest<models::TimeEntrySearchHit, models::TimeEntryField> {
+        rt::SearchRequest::new(self.rt_core.clone(), "/time_entries/search")
     }
 }
 /// Request builder of `listTimeEntries` (`GET /time_entries`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListTimeEntriesRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListTimeEntriesRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     user_id: ::std::option::Option<i64>,
     client_id: ::std::option::Option<i64>,
@@ -3293,7 +3288,7 @@ pub struct ListTimeEntriesRequest<'a> {
     to: ::std::option::Option<rt::Date>,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListTimeEntriesRequest<'a> {
+impl ListTimeEntriesRequest {
     /// Sets the `user_id` query parameter.
     pub fn user_id(mut self, value: i64) -> Self {
         self.user_id = Some(value);
@@ -3420,24 +3415,24 @@ impl<'a> ListTimeEntriesRequest<'a> {
         rt::decode_page::<models::TimeEntry>(&response, "time_entries")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::TimeEntry> {
+    pub fn pages(self) -> rt::PageStream<'static, models::TimeEntry> {
         let request = self.request();
         rt::pages(self.rt_core, request, "time_entries")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::TimeEntry> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::TimeEntry> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `createTimeEntry` (`POST /time_entries`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct CreateTimeEntryRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct CreateTimeEntryRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     rt_body: models::CreateTimeEntryBody,
 }
-impl<'a> CreateTimeEntryRequest<'a> {
+impl CreateTimeEntryRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -3467,12 +3462,12 @@ impl<'a> CreateTimeEntryRequest<'a> {
 /// Request builder of `retrieveTimeEntry` (`GET /time_entries/{time_entry_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct RetrieveTimeEntryRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct RetrieveTimeEntryRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     time_entry_id: i64,
 }
-impl<'a> RetrieveTimeEntryRequest<'a> {
+impl RetrieveTimeEntryRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -3501,13 +3496,13 @@ impl<'a> RetrieveTimeEntryRequest<'a> {
 /// Request builder of `updateTimeEntry` (`PATCH /time_entries/{time_entry_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct UpdateTimeEntryRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct UpdateTimeEntryRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     time_entry_id: i64,
     rt_body: models::UpdateTimeEntryBody,
 }
-impl<'a> UpdateTimeEntryRequest<'a> {
+impl UpdateTimeEntryRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -3537,12 +3532,12 @@ impl<'a> UpdateTimeEntryRequest<'a> {
 /// Request builder of `deleteTimeEntry` (`DELETE /time_entries/{time_entry_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct DeleteTimeEntryRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct DeleteTimeEntryRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     time_entry_id: i64,
 }
-impl<'a> DeleteTimeEntryRequest<'a> {
+impl DeleteTimeEntryRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -3572,12 +3567,12 @@ impl<'a> DeleteTimeEntryRequest<'a> {
 /// Request builder of `deleteTimeEntryExternalReference` (`DELETE /time_entries/{time_entry_id}/external_reference`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct DeleteTimeEntryExternalReferenceRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct DeleteTimeEntryExternalReferenceRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     time_entry_id: i64,
 }
-impl<'a> DeleteTimeEntryExternalReferenceRequest<'a> {
+impl DeleteTimeEntryExternalReferenceRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -3607,12 +3602,12 @@ impl<'a> DeleteTimeEntryExternalReferenceRequest<'a> {
 /// Request builder of `restartStoppedTimeEntry` (`PATCH /time_entries/{time_entry_id}/restart`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct RestartStoppedTimeEntryRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct RestartStoppedTimeEntryRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     time_entry_id: i64,
 }
-impl<'a> RestartStoppedTimeEntryRequest<'a> {
+impl RestartStoppedTimeEntryRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -3641,12 +3636,12 @@ impl<'a> RestartStoppedTimeEntryRequest<'a> {
 /// Request builder of `stopRunningTimeEntry` (`PATCH /time_entries/{time_entry_id}/stop`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct StopRunningTimeEntryRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct StopRunningTimeEntryRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     time_entry_id: i64,
 }
-impl<'a> StopRunningTimeEntryRequest<'a> {
+impl StopRunningTimeEntryRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -3681,9 +3676,9 @@ impl<'a> Expenses<'a> {
     /// List expenses, latest spent date first.
     ///
     /// `GET /expenses` — Harvest operation `listExpenses`.
-    pub fn list(&self) -> ListExpensesRequest<'a> {
+    pub fn list(&self) -> ListExpensesRequest {
         ListExpensesRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             user_id: None,
             client_id: None,
@@ -3699,9 +3694,9 @@ impl<'a> Expenses<'a> {
     /// Record an expense.
     ///
     /// `POST /expenses` — Harvest operation `createExpense`.
-    pub fn create(&self, body: models::CreateExpenseBody) -> CreateExpenseRequest<'a> {
+    pub fn create(&self, body: models::CreateExpenseBody) -> CreateExpenseRequest {
         CreateExpenseRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             rt_body: body,
         }
@@ -3709,9 +3704,9 @@ impl<'a> Expenses<'a> {
     /// Fetch one expense.
     ///
     /// `GET /expenses/{expense_id}` — Harvest operation `retrieveExpense`.
-    pub fn get(&self, expense_id: i64) -> RetrieveExpenseRequest<'a> {
+    pub fn get(&self, expense_id: i64) -> RetrieveExpenseRequest {
         RetrieveExpenseRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             expense_id,
         }
@@ -3723,9 +3718,9 @@ impl<'a> Expenses<'a> {
         &self,
         expense_id: i64,
         body: models::UpdateExpenseBody,
-    ) -> UpdateExpenseRequest<'a> {
+    ) -> UpdateExpenseRequest {
         UpdateExpenseRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             expense_id,
             rt_body: body,
@@ -3734,9 +3729,9 @@ impl<'a> Expenses<'a> {
     /// Remove an expense.
     ///
     /// `DELETE /expenses/{expense_id}` — Harvest operation `deleteExpense`.
-    pub fn delete(&self, expense_id: i64) -> DeleteExpenseRequest<'a> {
+    pub fn delete(&self, expense_id: i64) -> DeleteExpenseRequest {
         DeleteExpenseRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             expense_id,
         }
@@ -3754,15 +3749,15 @@ impl<'a> Expenses<'a> {
     /// Searches `expenses` offline (`POST /expenses/search`): build the query with [`rt::Filter`] over [`models::ExpenseField`].
     pub fn search(
         &self,
-    ) -> rt::SearchRequest<'a, models::ExpenseSearchHit, models::ExpenseField> {
-        rt::SearchRequest::new(self.rt_core, "/expenses/search")
+    ) -> rt::SearchRequest<models::ExpenseSearchHit, models::ExpenseField> {
+        rt::SearchRequest::new(self.rt_core.clone(), "/expenses/search")
     }
 }
 /// Request builder of `listExpenses` (`GET /expenses`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListExpensesRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListExpensesRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     user_id: ::std::option::Option<i64>,
     client_id: ::std::option::Option<i64>,
@@ -3774,7 +3769,7 @@ pub struct ListExpensesRequest<'a> {
     to: ::std::option::Option<rt::Date>,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListExpensesRequest<'a> {
+impl ListExpensesRequest {
     /// Sets the `user_id` query parameter.
     pub fn user_id(mut self, value: i64) -> Self {
         self.user_id = Some(value);
@@ -3870,24 +3865,24 @@ impl<'a> ListExpensesRequest<'a> {
         rt::decode_page::<models::Expense>(&response, "expenses")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::Expense> {
+    pub fn pages(self) -> rt::PageStream<'static, models::Expense> {
         let request = self.request();
         rt::pages(self.rt_core, request, "expenses")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::Expense> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::Expense> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `createExpense` (`POST /expenses`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct CreateExpenseRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct CreateExpenseRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     rt_body: models::CreateExpenseBody,
 }
-impl<'a> CreateExpenseRequest<'a> {
+impl CreateExpenseRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -3913,12 +3908,12 @@ impl<'a> CreateExpenseRequest<'a> {
 /// Request builder of `retrieveExpense` (`GET /expenses/{expense_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct RetrieveExpenseRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct RetrieveExpenseRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     expense_id: i64,
 }
-impl<'a> RetrieveExpenseRequest<'a> {
+impl RetrieveExpenseRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -3947,13 +3942,13 @@ impl<'a> RetrieveExpenseRequest<'a> {
 /// Request builder of `updateExpense` (`PATCH /expenses/{expense_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct UpdateExpenseRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct UpdateExpenseRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     expense_id: i64,
     rt_body: models::UpdateExpenseBody,
 }
-impl<'a> UpdateExpenseRequest<'a> {
+impl UpdateExpenseRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -3983,12 +3978,12 @@ impl<'a> UpdateExpenseRequest<'a> {
 /// Request builder of `deleteExpense` (`DELETE /expenses/{expense_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct DeleteExpenseRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct DeleteExpenseRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     expense_id: i64,
 }
-impl<'a> DeleteExpenseRequest<'a> {
+impl DeleteExpenseRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -4024,9 +4019,9 @@ impl<'a> ExpenseCategories<'a> {
     /// List expense categories, newest first.
     ///
     /// `GET /expense_categories` — Harvest operation `listExpenseCategories`.
-    pub fn list(&self) -> ListExpenseCategoriesRequest<'a> {
+    pub fn list(&self) -> ListExpenseCategoriesRequest {
         ListExpenseCategoriesRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             is_active: None,
             updated_since: None,
@@ -4039,9 +4034,9 @@ impl<'a> ExpenseCategories<'a> {
     pub fn create(
         &self,
         body: models::CreateExpenseCategoryBody,
-    ) -> CreateExpenseCategoryRequest<'a> {
+    ) -> CreateExpenseCategoryRequest {
         CreateExpenseCategoryRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             rt_body: body,
         }
@@ -4049,9 +4044,9 @@ impl<'a> ExpenseCategories<'a> {
     /// Fetch one expense category.
     ///
     /// `GET /expense_categories/{expense_category_id}` — Harvest operation `retrieveExpenseCategory`.
-    pub fn get(&self, expense_category_id: i64) -> RetrieveExpenseCategoryRequest<'a> {
+    pub fn get(&self, expense_category_id: i64) -> RetrieveExpenseCategoryRequest {
         RetrieveExpenseCategoryRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             expense_category_id,
         }
@@ -4063,9 +4058,9 @@ impl<'a> ExpenseCategories<'a> {
         &self,
         expense_category_id: i64,
         body: models::UpdateExpenseCategoryBody,
-    ) -> UpdateExpenseCategoryRequest<'a> {
+    ) -> UpdateExpenseCategoryRequest {
         UpdateExpenseCategoryRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             expense_category_id,
             rt_body: body,
@@ -4074,9 +4069,9 @@ impl<'a> ExpenseCategories<'a> {
     /// Remove an expense category that no expense uses.
     ///
     /// `DELETE /expense_categories/{expense_category_id}` — Harvest operation `deleteExpenseCategory`.
-    pub fn delete(&self, expense_category_id: i64) -> DeleteExpenseCategoryRequest<'a> {
+    pub fn delete(&self, expense_category_id: i64) -> DeleteExpenseCategoryRequest {
         DeleteExpenseCategoryRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             expense_category_id,
         }
@@ -4098,24 +4093,23 @@ impl<'a> ExpenseCategories<'a> {
     pub fn search(
         &self,
     ) -> rt::SearchRequest<
-        'a,
         models::ExpenseCategorySearchHit,
         models::ExpenseCategoryField,
     > {
-        rt::SearchRequest::new(self.rt_core, "/expense_categories/search")
+        rt::SearchRequest::new(self.rt_core.clone(), "/expense_categories/search")
     }
 }
 /// Request builder of `listExpenseCategories` (`GET /expense_categories`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListExpenseCategoriesRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListExpenseCategoriesRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     is_active: ::std::option::Option<bool>,
     updated_since: ::std::option::Option<rt::DateTime>,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListExpenseCategoriesRequest<'a> {
+impl ListExpenseCategoriesRequest {
     /// Sets the `is_active` query parameter.
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
@@ -4167,24 +4161,24 @@ impl<'a> ListExpenseCategoriesRequest<'a> {
         rt::decode_page::<models::ExpenseCategory>(&response, "expense_categories")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::ExpenseCategory> {
+    pub fn pages(self) -> rt::PageStream<'static, models::ExpenseCategory> {
         let request = self.request();
         rt::pages(self.rt_core, request, "expense_categories")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::ExpenseCategory> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::ExpenseCategory> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `createExpenseCategory` (`POST /expense_categories`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct CreateExpenseCategoryRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct CreateExpenseCategoryRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     rt_body: models::CreateExpenseCategoryBody,
 }
-impl<'a> CreateExpenseCategoryRequest<'a> {
+impl CreateExpenseCategoryRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -4216,12 +4210,12 @@ impl<'a> CreateExpenseCategoryRequest<'a> {
 /// Request builder of `retrieveExpenseCategory` (`GET /expense_categories/{expense_category_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct RetrieveExpenseCategoryRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct RetrieveExpenseCategoryRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     expense_category_id: i64,
 }
-impl<'a> RetrieveExpenseCategoryRequest<'a> {
+impl RetrieveExpenseCategoryRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -4252,13 +4246,13 @@ impl<'a> RetrieveExpenseCategoryRequest<'a> {
 /// Request builder of `updateExpenseCategory` (`PATCH /expense_categories/{expense_category_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct UpdateExpenseCategoryRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct UpdateExpenseCategoryRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     expense_category_id: i64,
     rt_body: models::UpdateExpenseCategoryBody,
 }
-impl<'a> UpdateExpenseCategoryRequest<'a> {
+impl UpdateExpenseCategoryRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -4290,12 +4284,12 @@ impl<'a> UpdateExpenseCategoryRequest<'a> {
 /// Request builder of `deleteExpenseCategory` (`DELETE /expense_categories/{expense_category_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct DeleteExpenseCategoryRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct DeleteExpenseCategoryRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     expense_category_id: i64,
 }
-impl<'a> DeleteExpenseCategoryRequest<'a> {
+impl DeleteExpenseCategoryRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -4331,9 +4325,9 @@ impl<'a> Invoices<'a> {
     /// List invoices, latest issue date first.
     ///
     /// `GET /invoices` — Harvest operation `listInvoices`.
-    pub fn list(&self) -> ListInvoicesRequest<'a> {
+    pub fn list(&self) -> ListInvoicesRequest {
         ListInvoicesRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             client_id: None,
             project_id: None,
@@ -4347,9 +4341,9 @@ impl<'a> Invoices<'a> {
     /// Create a draft invoice from line items or from imported time and expenses.
     ///
     /// `POST /invoices` — Harvest operation `createInvoice`.
-    pub fn create(&self, body: models::CreateInvoiceBody) -> CreateInvoiceRequest<'a> {
+    pub fn create(&self, body: models::CreateInvoiceBody) -> CreateInvoiceRequest {
         CreateInvoiceRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             rt_body: body,
         }
@@ -4357,9 +4351,9 @@ impl<'a> Invoices<'a> {
     /// Fetch one invoice with its line items.
     ///
     /// `GET /invoices/{invoice_id}` — Harvest operation `retrieveInvoice`.
-    pub fn get(&self, invoice_id: i64) -> RetrieveInvoiceRequest<'a> {
+    pub fn get(&self, invoice_id: i64) -> RetrieveInvoiceRequest {
         RetrieveInvoiceRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             invoice_id,
         }
@@ -4371,9 +4365,9 @@ impl<'a> Invoices<'a> {
         &self,
         invoice_id: i64,
         body: models::UpdateInvoiceBody,
-    ) -> UpdateInvoiceRequest<'a> {
+    ) -> UpdateInvoiceRequest {
         UpdateInvoiceRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             invoice_id,
             rt_body: body,
@@ -4382,9 +4376,9 @@ impl<'a> Invoices<'a> {
     /// Remove an invoice with its payments and messages.
     ///
     /// `DELETE /invoices/{invoice_id}` — Harvest operation `deleteInvoice`.
-    pub fn delete(&self, invoice_id: i64) -> DeleteInvoiceRequest<'a> {
+    pub fn delete(&self, invoice_id: i64) -> DeleteInvoiceRequest {
         DeleteInvoiceRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             invoice_id,
         }
@@ -4402,15 +4396,15 @@ impl<'a> Invoices<'a> {
     /// Searches `invoices` offline (`POST /invoices/search`): build the query with [`rt::Filter`] over [`models::InvoiceField`].
     pub fn search(
         &self,
-    ) -> rt::SearchRequest<'a, models::InvoiceSearchHit, models::InvoiceField> {
-        rt::SearchRequest::new(self.rt_core, "/invoices/search")
+    ) -> rt::SearchRequest<models::InvoiceSearchHit, models::InvoiceField> {
+        rt::SearchRequest::new(self.rt_core.clone(), "/invoices/search")
     }
 }
 /// Request builder of `listInvoices` (`GET /invoices`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListInvoicesRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListInvoicesRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     client_id: ::std::option::Option<i64>,
     project_id: ::std::option::Option<i64>,
@@ -4420,7 +4414,7 @@ pub struct ListInvoicesRequest<'a> {
     state: ::std::option::Option<models::InvoiceState>,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListInvoicesRequest<'a> {
+impl ListInvoicesRequest {
     /// Sets the `client_id` query parameter.
     pub fn client_id(mut self, value: i64) -> Self {
         self.client_id = Some(value);
@@ -4500,24 +4494,24 @@ impl<'a> ListInvoicesRequest<'a> {
         rt::decode_page::<models::Invoice>(&response, "invoices")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::Invoice> {
+    pub fn pages(self) -> rt::PageStream<'static, models::Invoice> {
         let request = self.request();
         rt::pages(self.rt_core, request, "invoices")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::Invoice> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::Invoice> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `createInvoice` (`POST /invoices`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct CreateInvoiceRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct CreateInvoiceRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     rt_body: models::CreateInvoiceBody,
 }
-impl<'a> CreateInvoiceRequest<'a> {
+impl CreateInvoiceRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -4543,12 +4537,12 @@ impl<'a> CreateInvoiceRequest<'a> {
 /// Request builder of `retrieveInvoice` (`GET /invoices/{invoice_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct RetrieveInvoiceRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct RetrieveInvoiceRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     invoice_id: i64,
 }
-impl<'a> RetrieveInvoiceRequest<'a> {
+impl RetrieveInvoiceRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -4577,13 +4571,13 @@ impl<'a> RetrieveInvoiceRequest<'a> {
 /// Request builder of `updateInvoice` (`PATCH /invoices/{invoice_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct UpdateInvoiceRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct UpdateInvoiceRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     invoice_id: i64,
     rt_body: models::UpdateInvoiceBody,
 }
-impl<'a> UpdateInvoiceRequest<'a> {
+impl UpdateInvoiceRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -4613,12 +4607,12 @@ impl<'a> UpdateInvoiceRequest<'a> {
 /// Request builder of `deleteInvoice` (`DELETE /invoices/{invoice_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct DeleteInvoiceRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct DeleteInvoiceRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     invoice_id: i64,
 }
-impl<'a> DeleteInvoiceRequest<'a> {
+impl DeleteInvoiceRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -4654,9 +4648,9 @@ impl<'a> InvoiceMessages<'a> {
     /// List the messages of an invoice, newest first.
     ///
     /// `GET /invoices/{invoice_id}/messages` — Harvest operation `listMessagesForInvoice`.
-    pub fn list(&self, invoice_id: i64) -> ListMessagesForInvoiceRequest<'a> {
+    pub fn list(&self, invoice_id: i64) -> ListMessagesForInvoiceRequest {
         ListMessagesForInvoiceRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             invoice_id,
             updated_since: None,
@@ -4670,9 +4664,9 @@ impl<'a> InvoiceMessages<'a> {
         &self,
         invoice_id: i64,
         body: models::CreateInvoiceMessageBody,
-    ) -> CreateInvoiceMessageRequest<'a> {
+    ) -> CreateInvoiceMessageRequest {
         CreateInvoiceMessageRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             invoice_id,
             rt_body: body,
@@ -4684,9 +4678,9 @@ impl<'a> InvoiceMessages<'a> {
     pub fn template(
         &self,
         invoice_id: i64,
-    ) -> RetrieveInvoiceMessageSubjectAndBodyForSpecificInvoiceRequest<'a> {
+    ) -> RetrieveInvoiceMessageSubjectAndBodyForSpecificInvoiceRequest {
         RetrieveInvoiceMessageSubjectAndBodyForSpecificInvoiceRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             invoice_id,
             thank_you: None,
@@ -4700,9 +4694,9 @@ impl<'a> InvoiceMessages<'a> {
         &self,
         invoice_id: i64,
         message_id: i64,
-    ) -> DeleteInvoiceMessageRequest<'a> {
+    ) -> DeleteInvoiceMessageRequest {
         DeleteInvoiceMessageRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             invoice_id,
             message_id,
@@ -4712,14 +4706,14 @@ impl<'a> InvoiceMessages<'a> {
 /// Request builder of `listMessagesForInvoice` (`GET /invoices/{invoice_id}/messages`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListMessagesForInvoiceRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListMessagesForInvoiceRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     invoice_id: i64,
     updated_since: ::std::option::Option<rt::DateTime>,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListMessagesForInvoiceRequest<'a> {
+impl ListMessagesForInvoiceRequest {
     /// Sets the `updated_since` query parameter.
     pub fn updated_since(mut self, value: rt::DateTime) -> Self {
         self.updated_since = Some(value);
@@ -4763,25 +4757,25 @@ impl<'a> ListMessagesForInvoiceRequest<'a> {
         rt::decode_page::<models::InvoiceMessage>(&response, "invoice_messages")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::InvoiceMessage> {
+    pub fn pages(self) -> rt::PageStream<'static, models::InvoiceMessage> {
         let request = self.request();
         rt::pages(self.rt_core, request, "invoice_messages")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::InvoiceMessage> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::InvoiceMessage> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `createInvoiceMessage` (`POST /invoices/{invoice_id}/messages`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct CreateInvoiceMessageRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct CreateInvoiceMessageRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     invoice_id: i64,
     rt_body: models::CreateInvoiceMessageBody,
 }
-impl<'a> CreateInvoiceMessageRequest<'a> {
+impl CreateInvoiceMessageRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -4811,14 +4805,14 @@ impl<'a> CreateInvoiceMessageRequest<'a> {
 /// Request builder of `retrieveInvoiceMessageSubjectAndBodyForSpecificInvoice` (`GET /invoices/{invoice_id}/messages/new`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct RetrieveInvoiceMessageSubjectAndBodyForSpecificInvoiceRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct RetrieveInvoiceMessageSubjectAndBodyForSpecificInvoiceRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     invoice_id: i64,
     thank_you: ::std::option::Option<bool>,
     reminder: ::std::option::Option<bool>,
 }
-impl<'a> RetrieveInvoiceMessageSubjectAndBodyForSpecificInvoiceRequest<'a> {
+impl RetrieveInvoiceMessageSubjectAndBodyForSpecificInvoiceRequest {
     /// Ask for the thank-you wording.
     pub fn thank_you(mut self, value: bool) -> Self {
         self.thank_you = Some(value);
@@ -4865,13 +4859,13 @@ impl<'a> RetrieveInvoiceMessageSubjectAndBodyForSpecificInvoiceRequest<'a> {
 /// Request builder of `deleteInvoiceMessage` (`DELETE /invoices/{invoice_id}/messages/{message_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct DeleteInvoiceMessageRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct DeleteInvoiceMessageRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     invoice_id: i64,
     message_id: i64,
 }
-impl<'a> DeleteInvoiceMessageRequest<'a> {
+impl DeleteInvoiceMessageRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -4907,9 +4901,9 @@ impl<'a> InvoicePayments<'a> {
     /// List the payments of an invoice, newest first.
     ///
     /// `GET /invoices/{invoice_id}/payments` — Harvest operation `listPaymentsForInvoice`.
-    pub fn list(&self, invoice_id: i64) -> ListPaymentsForInvoiceRequest<'a> {
+    pub fn list(&self, invoice_id: i64) -> ListPaymentsForInvoiceRequest {
         ListPaymentsForInvoiceRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             invoice_id,
             updated_since: None,
@@ -4923,9 +4917,9 @@ impl<'a> InvoicePayments<'a> {
         &self,
         invoice_id: i64,
         body: models::CreateInvoicePaymentBody,
-    ) -> CreateInvoicePaymentRequest<'a> {
+    ) -> CreateInvoicePaymentRequest {
         CreateInvoicePaymentRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             invoice_id,
             rt_body: body,
@@ -4938,9 +4932,9 @@ impl<'a> InvoicePayments<'a> {
         &self,
         invoice_id: i64,
         payment_id: i64,
-    ) -> DeleteInvoicePaymentRequest<'a> {
+    ) -> DeleteInvoicePaymentRequest {
         DeleteInvoicePaymentRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             invoice_id,
             payment_id,
@@ -4950,14 +4944,14 @@ impl<'a> InvoicePayments<'a> {
 /// Request builder of `listPaymentsForInvoice` (`GET /invoices/{invoice_id}/payments`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListPaymentsForInvoiceRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListPaymentsForInvoiceRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     invoice_id: i64,
     updated_since: ::std::option::Option<rt::DateTime>,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListPaymentsForInvoiceRequest<'a> {
+impl ListPaymentsForInvoiceRequest {
     /// Sets the `updated_since` query parameter.
     pub fn updated_since(mut self, value: rt::DateTime) -> Self {
         self.updated_since = Some(value);
@@ -5001,25 +4995,25 @@ impl<'a> ListPaymentsForInvoiceRequest<'a> {
         rt::decode_page::<models::InvoicePayment>(&response, "invoice_payments")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::InvoicePayment> {
+    pub fn pages(self) -> rt::PageStream<'static, models::InvoicePayment> {
         let request = self.request();
         rt::pages(self.rt_core, request, "invoice_payments")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::InvoicePayment> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::InvoicePayment> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `createInvoicePayment` (`POST /invoices/{invoice_id}/payments`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct CreateInvoicePaymentRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct CreateInvoicePaymentRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     invoice_id: i64,
     rt_body: models::CreateInvoicePaymentBody,
 }
-impl<'a> CreateInvoicePaymentRequest<'a> {
+impl CreateInvoicePaymentRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -5049,13 +5043,13 @@ impl<'a> CreateInvoicePaymentRequest<'a> {
 /// Request builder of `deleteInvoicePayment` (`DELETE /invoices/{invoice_id}/payments/{payment_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct DeleteInvoicePaymentRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct DeleteInvoicePaymentRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     invoice_id: i64,
     payment_id: i64,
 }
-impl<'a> DeleteInvoicePaymentRequest<'a> {
+impl DeleteInvoicePaymentRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -5091,9 +5085,9 @@ impl<'a> InvoiceItemCategories<'a> {
     /// List invoice item categories, newest first.
     ///
     /// `GET /invoice_item_categories` — Harvest operation `listInvoiceItemCategories`.
-    pub fn list(&self) -> ListInvoiceItemCategoriesRequest<'a> {
+    pub fn list(&self) -> ListInvoiceItemCategoriesRequest {
         ListInvoiceItemCategoriesRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             updated_since: None,
             rt_per_page: None,
@@ -5105,9 +5099,9 @@ impl<'a> InvoiceItemCategories<'a> {
     pub fn create(
         &self,
         body: models::CreateInvoiceItemCategoryBody,
-    ) -> CreateInvoiceItemCategoryRequest<'a> {
+    ) -> CreateInvoiceItemCategoryRequest {
         CreateInvoiceItemCategoryRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             rt_body: body,
         }
@@ -5118,9 +5112,9 @@ impl<'a> InvoiceItemCategories<'a> {
     pub fn get(
         &self,
         invoice_item_category_id: i64,
-    ) -> RetrieveInvoiceItemCategoryRequest<'a> {
+    ) -> RetrieveInvoiceItemCategoryRequest {
         RetrieveInvoiceItemCategoryRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             invoice_item_category_id,
         }
@@ -5132,9 +5126,9 @@ impl<'a> InvoiceItemCategories<'a> {
         &self,
         invoice_item_category_id: i64,
         body: models::UpdateInvoiceItemCategoryBody,
-    ) -> UpdateInvoiceItemCategoryRequest<'a> {
+    ) -> UpdateInvoiceItemCategoryRequest {
         UpdateInvoiceItemCategoryRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             invoice_item_category_id,
             rt_body: body,
@@ -5146,9 +5140,9 @@ impl<'a> InvoiceItemCategories<'a> {
     pub fn delete(
         &self,
         invoice_item_category_id: i64,
-    ) -> DeleteInvoiceItemCategoryRequest<'a> {
+    ) -> DeleteInvoiceItemCategoryRequest {
         DeleteInvoiceItemCategoryRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             invoice_item_category_id,
         }
@@ -5170,23 +5164,22 @@ impl<'a> InvoiceItemCategories<'a> {
     pub fn search(
         &self,
     ) -> rt::SearchRequest<
-        'a,
         models::InvoiceItemCategorySearchHit,
         models::InvoiceItemCategoryField,
     > {
-        rt::SearchRequest::new(self.rt_core, "/invoice_item_categories/search")
+        rt::SearchRequest::new(self.rt_core.clone(), "/invoice_item_categories/search")
     }
 }
 /// Request builder of `listInvoiceItemCategories` (`GET /invoice_item_categories`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListInvoiceItemCategoriesRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListInvoiceItemCategoriesRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     updated_since: ::std::option::Option<rt::DateTime>,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListInvoiceItemCategoriesRequest<'a> {
+impl ListInvoiceItemCategoriesRequest {
     /// Sets the `updated_since` query parameter.
     pub fn updated_since(mut self, value: rt::DateTime) -> Self {
         self.updated_since = Some(value);
@@ -5232,24 +5225,24 @@ impl<'a> ListInvoiceItemCategoriesRequest<'a> {
         >(&response, "invoice_item_categories")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::InvoiceItemCategory> {
+    pub fn pages(self) -> rt::PageStream<'static, models::InvoiceItemCategory> {
         let request = self.request();
         rt::pages(self.rt_core, request, "invoice_item_categories")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::InvoiceItemCategory> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::InvoiceItemCategory> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `createInvoiceItemCategory` (`POST /invoice_item_categories`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct CreateInvoiceItemCategoryRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct CreateInvoiceItemCategoryRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     rt_body: models::CreateInvoiceItemCategoryBody,
 }
-impl<'a> CreateInvoiceItemCategoryRequest<'a> {
+impl CreateInvoiceItemCategoryRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -5281,12 +5274,12 @@ impl<'a> CreateInvoiceItemCategoryRequest<'a> {
 /// Request builder of `retrieveInvoiceItemCategory` (`GET /invoice_item_categories/{invoice_item_category_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct RetrieveInvoiceItemCategoryRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct RetrieveInvoiceItemCategoryRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     invoice_item_category_id: i64,
 }
-impl<'a> RetrieveInvoiceItemCategoryRequest<'a> {
+impl RetrieveInvoiceItemCategoryRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -5317,13 +5310,13 @@ impl<'a> RetrieveInvoiceItemCategoryRequest<'a> {
 /// Request builder of `updateInvoiceItemCategory` (`PATCH /invoice_item_categories/{invoice_item_category_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct UpdateInvoiceItemCategoryRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct UpdateInvoiceItemCategoryRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     invoice_item_category_id: i64,
     rt_body: models::UpdateInvoiceItemCategoryBody,
 }
-impl<'a> UpdateInvoiceItemCategoryRequest<'a> {
+impl UpdateInvoiceItemCategoryRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -5355,12 +5348,12 @@ impl<'a> UpdateInvoiceItemCategoryRequest<'a> {
 /// Request builder of `deleteInvoiceItemCategory` (`DELETE /invoice_item_categories/{invoice_item_category_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct DeleteInvoiceItemCategoryRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct DeleteInvoiceItemCategoryRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     invoice_item_category_id: i64,
 }
-impl<'a> DeleteInvoiceItemCategoryRequest<'a> {
+impl DeleteInvoiceItemCategoryRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -5396,9 +5389,9 @@ impl<'a> Estimates<'a> {
     /// List estimates, latest issue date first.
     ///
     /// `GET /estimates` — Harvest operation `listEstimates`.
-    pub fn list(&self) -> ListEstimatesRequest<'a> {
+    pub fn list(&self) -> ListEstimatesRequest {
         ListEstimatesRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             client_id: None,
             updated_since: None,
@@ -5411,9 +5404,9 @@ impl<'a> Estimates<'a> {
     /// Create a draft estimate.
     ///
     /// `POST /estimates` — Harvest operation `createEstimate`.
-    pub fn create(&self, body: models::CreateEstimateBody) -> CreateEstimateRequest<'a> {
+    pub fn create(&self, body: models::CreateEstimateBody) -> CreateEstimateRequest {
         CreateEstimateRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             rt_body: body,
         }
@@ -5421,9 +5414,9 @@ impl<'a> Estimates<'a> {
     /// Fetch one estimate with its line items.
     ///
     /// `GET /estimates/{estimate_id}` — Harvest operation `retrieveEstimate`.
-    pub fn get(&self, estimate_id: i64) -> RetrieveEstimateRequest<'a> {
+    pub fn get(&self, estimate_id: i64) -> RetrieveEstimateRequest {
         RetrieveEstimateRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             estimate_id,
         }
@@ -5435,9 +5428,9 @@ impl<'a> Estimates<'a> {
         &self,
         estimate_id: i64,
         body: models::UpdateEstimateBody,
-    ) -> UpdateEstimateRequest<'a> {
+    ) -> UpdateEstimateRequest {
         UpdateEstimateRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             estimate_id,
             rt_body: body,
@@ -5446,9 +5439,9 @@ impl<'a> Estimates<'a> {
     /// Remove an estimate with its messages.
     ///
     /// `DELETE /estimates/{estimate_id}` — Harvest operation `deleteEstimate`.
-    pub fn delete(&self, estimate_id: i64) -> DeleteEstimateRequest<'a> {
+    pub fn delete(&self, estimate_id: i64) -> DeleteEstimateRequest {
         DeleteEstimateRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             estimate_id,
         }
@@ -5466,15 +5459,15 @@ impl<'a> Estimates<'a> {
     /// Searches `estimates` offline (`POST /estimates/search`): build the query with [`rt::Filter`] over [`models::EstimateField`].
     pub fn search(
         &self,
-    ) -> rt::SearchRequest<'a, models::EstimateSearchHit, models::EstimateField> {
-        rt::SearchRequest::new(self.rt_core, "/estimates/search")
+    ) -> rt::SearchRequest<models::EstimateSearchHit, models::EstimateField> {
+        rt::SearchRequest::new(self.rt_core.clone(), "/estimates/search")
     }
 }
 /// Request builder of `listEstimates` (`GET /estimates`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListEstimatesRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListEstimatesRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     client_id: ::std::option::Option<i64>,
     updated_since: ::std::option::Option<rt::DateTime>,
@@ -5483,7 +5476,7 @@ pub struct ListEstimatesRequest<'a> {
     state: ::std::option::Option<models::EstimateState>,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListEstimatesRequest<'a> {
+impl ListEstimatesRequest {
     /// Sets the `client_id` query parameter.
     pub fn client_id(mut self, value: i64) -> Self {
         self.client_id = Some(value);
@@ -5555,24 +5548,24 @@ impl<'a> ListEstimatesRequest<'a> {
         rt::decode_page::<models::Estimate>(&response, "estimates")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::Estimate> {
+    pub fn pages(self) -> rt::PageStream<'static, models::Estimate> {
         let request = self.request();
         rt::pages(self.rt_core, request, "estimates")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::Estimate> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::Estimate> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `createEstimate` (`POST /estimates`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct CreateEstimateRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct CreateEstimateRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     rt_body: models::CreateEstimateBody,
 }
-impl<'a> CreateEstimateRequest<'a> {
+impl CreateEstimateRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -5598,12 +5591,12 @@ impl<'a> CreateEstimateRequest<'a> {
 /// Request builder of `retrieveEstimate` (`GET /estimates/{estimate_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct RetrieveEstimateRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct RetrieveEstimateRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     estimate_id: i64,
 }
-impl<'a> RetrieveEstimateRequest<'a> {
+impl RetrieveEstimateRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -5632,13 +5625,13 @@ impl<'a> RetrieveEstimateRequest<'a> {
 /// Request builder of `updateEstimate` (`PATCH /estimates/{estimate_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct UpdateEstimateRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct UpdateEstimateRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     estimate_id: i64,
     rt_body: models::UpdateEstimateBody,
 }
-impl<'a> UpdateEstimateRequest<'a> {
+impl UpdateEstimateRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -5668,12 +5661,12 @@ impl<'a> UpdateEstimateRequest<'a> {
 /// Request builder of `deleteEstimate` (`DELETE /estimates/{estimate_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct DeleteEstimateRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct DeleteEstimateRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     estimate_id: i64,
 }
-impl<'a> DeleteEstimateRequest<'a> {
+impl DeleteEstimateRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -5709,9 +5702,9 @@ impl<'a> EstimateMessages<'a> {
     /// List the messages of an estimate, newest first.
     ///
     /// `GET /estimates/{estimate_id}/messages` — Harvest operation `listMessagesForEstimate`.
-    pub fn list(&self, estimate_id: i64) -> ListMessagesForEstimateRequest<'a> {
+    pub fn list(&self, estimate_id: i64) -> ListMessagesForEstimateRequest {
         ListMessagesForEstimateRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             estimate_id,
             updated_since: None,
@@ -5725,9 +5718,9 @@ impl<'a> EstimateMessages<'a> {
         &self,
         estimate_id: i64,
         body: models::CreateEstimateMessageBody,
-    ) -> CreateEstimateMessageRequest<'a> {
+    ) -> CreateEstimateMessageRequest {
         CreateEstimateMessageRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             estimate_id,
             rt_body: body,
@@ -5740,9 +5733,9 @@ impl<'a> EstimateMessages<'a> {
         &self,
         estimate_id: i64,
         message_id: i64,
-    ) -> DeleteEstimateMessageRequest<'a> {
+    ) -> DeleteEstimateMessageRequest {
         DeleteEstimateMessageRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             estimate_id,
             message_id,
@@ -5752,14 +5745,14 @@ impl<'a> EstimateMessages<'a> {
 /// Request builder of `listMessagesForEstimate` (`GET /estimates/{estimate_id}/messages`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListMessagesForEstimateRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListMessagesForEstimateRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     estimate_id: i64,
     updated_since: ::std::option::Option<rt::DateTime>,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListMessagesForEstimateRequest<'a> {
+impl ListMessagesForEstimateRequest {
     /// Sets the `updated_since` query parameter.
     pub fn updated_since(mut self, value: rt::DateTime) -> Self {
         self.updated_since = Some(value);
@@ -5803,25 +5796,25 @@ impl<'a> ListMessagesForEstimateRequest<'a> {
         rt::decode_page::<models::EstimateMessage>(&response, "estimate_messages")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::EstimateMessage> {
+    pub fn pages(self) -> rt::PageStream<'static, models::EstimateMessage> {
         let request = self.request();
         rt::pages(self.rt_core, request, "estimate_messages")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::EstimateMessage> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::EstimateMessage> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `createEstimateMessage` (`POST /estimates/{estimate_id}/messages`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct CreateEstimateMessageRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct CreateEstimateMessageRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     estimate_id: i64,
     rt_body: models::CreateEstimateMessageBody,
 }
-impl<'a> CreateEstimateMessageRequest<'a> {
+impl CreateEstimateMessageRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -5853,13 +5846,13 @@ impl<'a> CreateEstimateMessageRequest<'a> {
 /// Request builder of `deleteEstimateMessage` (`DELETE /estimates/{estimate_id}/messages/{message_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct DeleteEstimateMessageRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct DeleteEstimateMessageRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     estimate_id: i64,
     message_id: i64,
 }
-impl<'a> DeleteEstimateMessageRequest<'a> {
+impl DeleteEstimateMessageRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -5895,9 +5888,9 @@ impl<'a> EstimateItemCategories<'a> {
     /// List estimate item categories, newest first.
     ///
     /// `GET /estimate_item_categories` — Harvest operation `listEstimateItemCategories`.
-    pub fn list(&self) -> ListEstimateItemCategoriesRequest<'a> {
+    pub fn list(&self) -> ListEstimateItemCategoriesRequest {
         ListEstimateItemCategoriesRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             updated_since: None,
             rt_per_page: None,
@@ -5909,9 +5902,9 @@ impl<'a> EstimateItemCategories<'a> {
     pub fn create(
         &self,
         body: models::CreateEstimateItemCategoryBody,
-    ) -> CreateEstimateItemCategoryRequest<'a> {
+    ) -> CreateEstimateItemCategoryRequest {
         CreateEstimateItemCategoryRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             rt_body: body,
         }
@@ -5922,9 +5915,9 @@ impl<'a> EstimateItemCategories<'a> {
     pub fn get(
         &self,
         estimate_item_category_id: i64,
-    ) -> RetrieveEstimateItemCategoryRequest<'a> {
+    ) -> RetrieveEstimateItemCategoryRequest {
         RetrieveEstimateItemCategoryRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             estimate_item_category_id,
         }
@@ -5936,9 +5929,9 @@ impl<'a> EstimateItemCategories<'a> {
         &self,
         estimate_item_category_id: i64,
         body: models::UpdateEstimateItemCategoryBody,
-    ) -> UpdateEstimateItemCategoryRequest<'a> {
+    ) -> UpdateEstimateItemCategoryRequest {
         UpdateEstimateItemCategoryRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             estimate_item_category_id,
             rt_body: body,
@@ -5950,9 +5943,9 @@ impl<'a> EstimateItemCategories<'a> {
     pub fn delete(
         &self,
         estimate_item_category_id: i64,
-    ) -> DeleteEstimateItemCategoryRequest<'a> {
+    ) -> DeleteEstimateItemCategoryRequest {
         DeleteEstimateItemCategoryRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             estimate_item_category_id,
         }
@@ -5974,23 +5967,22 @@ impl<'a> EstimateItemCategories<'a> {
     pub fn search(
         &self,
     ) -> rt::SearchRequest<
-        'a,
         models::EstimateItemCategorySearchHit,
         models::EstimateItemCategoryField,
     > {
-        rt::SearchRequest::new(self.rt_core, "/estimate_item_categories/search")
+        rt::SearchRequest::new(self.rt_core.clone(), "/estimate_item_categories/search")
     }
 }
 /// Request builder of `listEstimateItemCategories` (`GET /estimate_item_categories`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListEstimateItemCategoriesRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListEstimateItemCategoriesRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     updated_since: ::std::option::Option<rt::DateTime>,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListEstimateItemCategoriesRequest<'a> {
+impl ListEstimateItemCategoriesRequest {
     /// Sets the `updated_since` query parameter.
     pub fn updated_since(mut self, value: rt::DateTime) -> Self {
         self.updated_since = Some(value);
@@ -6036,24 +6028,24 @@ impl<'a> ListEstimateItemCategoriesRequest<'a> {
         >(&response, "estimate_item_categories")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::EstimateItemCategory> {
+    pub fn pages(self) -> rt::PageStream<'static, models::EstimateItemCategory> {
         let request = self.request();
         rt::pages(self.rt_core, request, "estimate_item_categories")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::EstimateItemCategory> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::EstimateItemCategory> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `createEstimateItemCategory` (`POST /estimate_item_categories`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct CreateEstimateItemCategoryRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct CreateEstimateItemCategoryRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     rt_body: models::CreateEstimateItemCategoryBody,
 }
-impl<'a> CreateEstimateItemCategoryRequest<'a> {
+impl CreateEstimateItemCategoryRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -6085,12 +6077,12 @@ impl<'a> CreateEstimateItemCategoryRequest<'a> {
 /// Request builder of `retrieveEstimateItemCategory` (`GET /estimate_item_categories/{estimate_item_category_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct RetrieveEstimateItemCategoryRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct RetrieveEstimateItemCategoryRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     estimate_item_category_id: i64,
 }
-impl<'a> RetrieveEstimateItemCategoryRequest<'a> {
+impl RetrieveEstimateItemCategoryRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -6121,13 +6113,13 @@ impl<'a> RetrieveEstimateItemCategoryRequest<'a> {
 /// Request builder of `updateEstimateItemCategory` (`PATCH /estimate_item_categories/{estimate_item_category_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct UpdateEstimateItemCategoryRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct UpdateEstimateItemCategoryRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     estimate_item_category_id: i64,
     rt_body: models::UpdateEstimateItemCategoryBody,
 }
-impl<'a> UpdateEstimateItemCategoryRequest<'a> {
+impl UpdateEstimateItemCategoryRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -6159,12 +6151,12 @@ impl<'a> UpdateEstimateItemCategoryRequest<'a> {
 /// Request builder of `deleteEstimateItemCategory` (`DELETE /estimate_item_categories/{estimate_item_category_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct DeleteEstimateItemCategoryRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct DeleteEstimateItemCategoryRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     estimate_item_category_id: i64,
 }
-impl<'a> DeleteEstimateItemCategoryRequest<'a> {
+impl DeleteEstimateItemCategoryRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -6200,9 +6192,9 @@ impl<'a> Roles<'a> {
     /// List roles, newest first.
     ///
     /// `GET /roles` — Harvest operation `listRoles`.
-    pub fn list(&self) -> ListRolesRequest<'a> {
+    pub fn list(&self) -> ListRolesRequest {
         ListRolesRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             rt_per_page: None,
         }
@@ -6210,9 +6202,9 @@ impl<'a> Roles<'a> {
     /// Add a role and optionally give it to users.
     ///
     /// `POST /roles` — Harvest operation `createRole`.
-    pub fn create(&self, body: models::CreateRoleBody) -> CreateRoleRequest<'a> {
+    pub fn create(&self, body: models::CreateRoleBody) -> CreateRoleRequest {
         CreateRoleRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             rt_body: body,
         }
@@ -6220,9 +6212,9 @@ impl<'a> Roles<'a> {
     /// Fetch one role.
     ///
     /// `GET /roles/{role_id}` — Harvest operation `retrieveRole`.
-    pub fn get(&self, role_id: i64) -> RetrieveRoleRequest<'a> {
+    pub fn get(&self, role_id: i64) -> RetrieveRoleRequest {
         RetrieveRoleRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             role_id,
         }
@@ -6234,9 +6226,9 @@ impl<'a> Roles<'a> {
         &self,
         role_id: i64,
         body: models::UpdateRoleBody,
-    ) -> UpdateRoleRequest<'a> {
+    ) -> UpdateRoleRequest {
         UpdateRoleRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             role_id,
             rt_body: body,
@@ -6245,29 +6237,27 @@ impl<'a> Roles<'a> {
     /// Remove a role.
     ///
     /// `DELETE /roles/{role_id}` — Harvest operation `deleteRole`.
-    pub fn delete(&self, role_id: i64) -> DeleteRoleRequest<'a> {
+    pub fn delete(&self, role_id: i64) -> DeleteRoleRequest {
         DeleteRoleRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             role_id,
         }
     }
     /// Searches `roles` offline (`POST /roles/search`): build the query with [`rt::Filter`] over [`models::RoleField`].
-    pub fn search(
-        &self,
-    ) -> rt::SearchRequest<'a, models::RoleSearchHit, models::RoleField> {
-        rt::SearchRequest::new(self.rt_core, "/roles/search")
+    pub fn search(&self) -> rt::SearchRequest<models::RoleSearchHit, models::RoleField> {
+        rt::SearchRequest::new(self.rt_core.clone(), "/roles/search")
     }
 }
 /// Request builder of `listRoles` (`GET /roles`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListRolesRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListRolesRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListRolesRequest<'a> {
+impl ListRolesRequest {
     /// Records per page (at most 2000); the server default when unset.
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.rt_per_page = Some(per_page);
@@ -6297,24 +6287,24 @@ impl<'a> ListRolesRequest<'a> {
         rt::decode_page::<models::Role>(&response, "roles")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::Role> {
+    pub fn pages(self) -> rt::PageStream<'static, models::Role> {
         let request = self.request();
         rt::pages(self.rt_core, request, "roles")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::Role> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::Role> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `createRole` (`POST /roles`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct CreateRoleRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct CreateRoleRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     rt_body: models::CreateRoleBody,
 }
-impl<'a> CreateRoleRequest<'a> {
+impl CreateRoleRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -6340,12 +6330,12 @@ impl<'a> CreateRoleRequest<'a> {
 /// Request builder of `retrieveRole` (`GET /roles/{role_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct RetrieveRoleRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct RetrieveRoleRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     role_id: i64,
 }
-impl<'a> RetrieveRoleRequest<'a> {
+impl RetrieveRoleRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -6374,13 +6364,13 @@ impl<'a> RetrieveRoleRequest<'a> {
 /// Request builder of `updateRole` (`PATCH /roles/{role_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct UpdateRoleRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct UpdateRoleRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     role_id: i64,
     rt_body: models::UpdateRoleBody,
 }
-impl<'a> UpdateRoleRequest<'a> {
+impl UpdateRoleRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -6410,12 +6400,12 @@ impl<'a> UpdateRoleRequest<'a> {
 /// Request builder of `deleteRole` (`DELETE /roles/{role_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct DeleteRoleRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct DeleteRoleRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     role_id: i64,
 }
-impl<'a> DeleteRoleRequest<'a> {
+impl DeleteRoleRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -6455,9 +6445,9 @@ impl<'a> Reports<'a> {
         &self,
         from: rt::Date,
         to: rt::Date,
-    ) -> ClientsTimeReportRequest<'a> {
+    ) -> ClientsTimeReportRequest {
         ClientsTimeReportRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             from,
             to,
@@ -6472,9 +6462,9 @@ impl<'a> Reports<'a> {
         &self,
         from: rt::Date,
         to: rt::Date,
-    ) -> ProjectsTimeReportRequest<'a> {
+    ) -> ProjectsTimeReportRequest {
         ProjectsTimeReportRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             from,
             to,
@@ -6485,9 +6475,9 @@ impl<'a> Reports<'a> {
     /// Tracked time per task over a date range.
     ///
     /// `GET /reports/time/tasks` — Harvest operation `tasksReport`.
-    pub fn time_tasks(&self, from: rt::Date, to: rt::Date) -> TasksReportRequest<'a> {
+    pub fn time_tasks(&self, from: rt::Date, to: rt::Date) -> TasksReportRequest {
         TasksReportRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             from,
             to,
@@ -6498,9 +6488,9 @@ impl<'a> Reports<'a> {
     /// Tracked time per user over a date range.
     ///
     /// `GET /reports/time/team` — Harvest operation `teamTimeReport`.
-    pub fn time_team(&self, from: rt::Date, to: rt::Date) -> TeamTimeReportRequest<'a> {
+    pub fn time_team(&self, from: rt::Date, to: rt::Date) -> TeamTimeReportRequest {
         TeamTimeReportRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             from,
             to,
@@ -6515,9 +6505,9 @@ impl<'a> Reports<'a> {
         &self,
         from: rt::Date,
         to: rt::Date,
-    ) -> ClientsExpensesReportRequest<'a> {
+    ) -> ClientsExpensesReportRequest {
         ClientsExpensesReportRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             from,
             to,
@@ -6531,9 +6521,9 @@ impl<'a> Reports<'a> {
         &self,
         from: rt::Date,
         to: rt::Date,
-    ) -> ProjectsExpensesReportRequest<'a> {
+    ) -> ProjectsExpensesReportRequest {
         ProjectsExpensesReportRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             from,
             to,
@@ -6547,9 +6537,9 @@ impl<'a> Reports<'a> {
         &self,
         from: rt::Date,
         to: rt::Date,
-    ) -> ExpenseCategoriesReportRequest<'a> {
+    ) -> ExpenseCategoriesReportRequest {
         ExpenseCategoriesReportRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             from,
             to,
@@ -6563,9 +6553,9 @@ impl<'a> Reports<'a> {
         &self,
         from: rt::Date,
         to: rt::Date,
-    ) -> TeamExpensesReportRequest<'a> {
+    ) -> TeamExpensesReportRequest {
         TeamExpensesReportRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             from,
             to,
@@ -6575,13 +6565,9 @@ impl<'a> Reports<'a> {
     /// Billable time and expenses not yet invoiced, per project, over a date range.
     ///
     /// `GET /reports/uninvoiced` — Harvest operation `uninvoicedReport`.
-    pub fn uninvoiced(
-        &self,
-        from: rt::Date,
-        to: rt::Date,
-    ) -> UninvoicedReportRequest<'a> {
+    pub fn uninvoiced(&self, from: rt::Date, to: rt::Date) -> UninvoicedReportRequest {
         UninvoicedReportRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             from,
             to,
@@ -6592,9 +6578,9 @@ impl<'a> Reports<'a> {
     /// Budget spent and remaining per project.
     ///
     /// `GET /reports/project_budget` — Harvest operation `projectBudgetReport`.
-    pub fn project_budget(&self) -> ProjectBudgetReportRequest<'a> {
+    pub fn project_budget(&self) -> ProjectBudgetReportRequest {
         ProjectBudgetReportRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             is_active: None,
             rt_per_page: None,
@@ -6604,35 +6590,30 @@ impl<'a> Reports<'a> {
     pub fn search_time_projects(
         &self,
     ) -> rt::SearchRequest<
-        'a,
         models::TimeProjectsRowSearchHit,
         models::TimeProjectsRowField,
     > {
-        rt::SearchRequest::new(self.rt_core, "/time_projects/search")
+        rt::SearchRequest::new(self.rt_core.clone(), "/time_projects/search")
     }
     /// Searches `time_tasks` offline (`POST /time_tasks/search`): build the query with [`rt::Filter`] over [`models::TimeTasksRowField`].
     pub fn search_time_tasks(
         &self,
-    ) -> rt::SearchRequest<
-        'a,
-        models::TimeTasksRowSearchHit,
-        models::TimeTasksRowField,
-    > {
-        rt::SearchRequest::new(self.rt_core, "/time_tasks/search")
+    ) -> rt::SearchRequest<models::TimeTasksRowSearchHit, models::TimeTasksRowField> {
+        rt::SearchRequest::new(self.rt_core.clone(), "/time_tasks/search")
     }
 }
 /// Request builder of `clientsTimeReport` (`GET /reports/time/clients`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ClientsTimeReportRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ClientsTimeReportRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     from: rt::Date,
     to: rt::Date,
     include_fixed_fee: ::std::option::Option<bool>,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ClientsTimeReportRequest<'a> {
+impl ClientsTimeReportRequest {
     /// Whether to count time on fixed-fee projects.
     pub fn include_fixed_fee(mut self, value: bool) -> Self {
         self.include_fixed_fee = Some(value);
@@ -6678,27 +6659,27 @@ impl<'a> ClientsTimeReportRequest<'a> {
         rt::decode_page::<models::TimeClientsRow>(&response, "results")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::TimeClientsRow> {
+    pub fn pages(self) -> rt::PageStream<'static, models::TimeClientsRow> {
         let request = self.request();
         rt::pages(self.rt_core, request, "results")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::TimeClientsRow> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::TimeClientsRow> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `projectsTimeReport` (`GET /reports/time/projects`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ProjectsTimeReportRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ProjectsTimeReportRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     from: rt::Date,
     to: rt::Date,
     include_fixed_fee: ::std::option::Option<bool>,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ProjectsTimeReportRequest<'a> {
+impl ProjectsTimeReportRequest {
     /// Whether to count time on fixed-fee projects.
     pub fn include_fixed_fee(mut self, value: bool) -> Self {
         self.include_fixed_fee = Some(value);
@@ -6744,27 +6725,27 @@ impl<'a> ProjectsTimeReportRequest<'a> {
         rt::decode_page::<models::TimeProjectsRow>(&response, "results")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::TimeProjectsRow> {
+    pub fn pages(self) -> rt::PageStream<'static, models::TimeProjectsRow> {
         let request = self.request();
         rt::pages(self.rt_core, request, "results")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::TimeProjectsRow> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::TimeProjectsRow> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `tasksReport` (`GET /reports/time/tasks`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct TasksReportRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct TasksReportRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     from: rt::Date,
     to: rt::Date,
     include_fixed_fee: ::std::option::Option<bool>,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> TasksReportRequest<'a> {
+impl TasksReportRequest {
     /// Whether to count time on fixed-fee projects.
     pub fn include_fixed_fee(mut self, value: bool) -> Self {
         self.include_fixed_fee = Some(value);
@@ -6810,27 +6791,27 @@ impl<'a> TasksReportRequest<'a> {
         rt::decode_page::<models::TimeTasksRow>(&response, "results")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::TimeTasksRow> {
+    pub fn pages(self) -> rt::PageStream<'static, models::TimeTasksRow> {
         let request = self.request();
         rt::pages(self.rt_core, request, "results")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::TimeTasksRow> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::TimeTasksRow> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `teamTimeReport` (`GET /reports/time/team`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct TeamTimeReportRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct TeamTimeReportRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     from: rt::Date,
     to: rt::Date,
     include_fixed_fee: ::std::option::Option<bool>,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> TeamTimeReportRequest<'a> {
+impl TeamTimeReportRequest {
     /// Whether to count time on fixed-fee projects.
     pub fn include_fixed_fee(mut self, value: bool) -> Self {
         self.include_fixed_fee = Some(value);
@@ -6876,26 +6857,26 @@ impl<'a> TeamTimeReportRequest<'a> {
         rt::decode_page::<models::TimeTeamRow>(&response, "results")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::TimeTeamRow> {
+    pub fn pages(self) -> rt::PageStream<'static, models::TimeTeamRow> {
         let request = self.request();
         rt::pages(self.rt_core, request, "results")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::TimeTeamRow> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::TimeTeamRow> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `clientsExpensesReport` (`GET /reports/expenses/clients`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ClientsExpensesReportRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ClientsExpensesReportRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     from: rt::Date,
     to: rt::Date,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ClientsExpensesReportRequest<'a> {
+impl ClientsExpensesReportRequest {
     /// Records per page (at most 2000); the server default when unset.
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.rt_per_page = Some(per_page);
@@ -6933,26 +6914,26 @@ impl<'a> ClientsExpensesReportRequest<'a> {
         rt::decode_page::<models::ExpenseClientsRow>(&response, "results")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::ExpenseClientsRow> {
+    pub fn pages(self) -> rt::PageStream<'static, models::ExpenseClientsRow> {
         let request = self.request();
         rt::pages(self.rt_core, request, "results")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::ExpenseClientsRow> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::ExpenseClientsRow> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `projectsExpensesReport` (`GET /reports/expenses/projects`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ProjectsExpensesReportRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ProjectsExpensesReportRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     from: rt::Date,
     to: rt::Date,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ProjectsExpensesReportRequest<'a> {
+impl ProjectsExpensesReportRequest {
     /// Records per page (at most 2000); the server default when unset.
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.rt_per_page = Some(per_page);
@@ -6990,26 +6971,26 @@ impl<'a> ProjectsExpensesReportRequest<'a> {
         rt::decode_page::<models::ExpenseProjectsRow>(&response, "results")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::ExpenseProjectsRow> {
+    pub fn pages(self) -> rt::PageStream<'static, models::ExpenseProjectsRow> {
         let request = self.request();
         rt::pages(self.rt_core, request, "results")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::ExpenseProjectsRow> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::ExpenseProjectsRow> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `expenseCategoriesReport` (`GET /reports/expenses/categories`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ExpenseCategoriesReportRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ExpenseCategoriesReportRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     from: rt::Date,
     to: rt::Date,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ExpenseCategoriesReportRequest<'a> {
+impl ExpenseCategoriesReportRequest {
     /// Records per page (at most 2000); the server default when unset.
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.rt_per_page = Some(per_page);
@@ -7047,26 +7028,26 @@ impl<'a> ExpenseCategoriesReportRequest<'a> {
         rt::decode_page::<models::ExpenseCategoriesRow>(&response, "results")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::ExpenseCategoriesRow> {
+    pub fn pages(self) -> rt::PageStream<'static, models::ExpenseCategoriesRow> {
         let request = self.request();
         rt::pages(self.rt_core, request, "results")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::ExpenseCategoriesRow> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::ExpenseCategoriesRow> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `teamExpensesReport` (`GET /reports/expenses/team`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct TeamExpensesReportRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct TeamExpensesReportRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     from: rt::Date,
     to: rt::Date,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> TeamExpensesReportRequest<'a> {
+impl TeamExpensesReportRequest {
     /// Records per page (at most 2000); the server default when unset.
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.rt_per_page = Some(per_page);
@@ -7104,27 +7085,27 @@ impl<'a> TeamExpensesReportRequest<'a> {
         rt::decode_page::<models::ExpenseTeamRow>(&response, "results")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::ExpenseTeamRow> {
+    pub fn pages(self) -> rt::PageStream<'static, models::ExpenseTeamRow> {
         let request = self.request();
         rt::pages(self.rt_core, request, "results")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::ExpenseTeamRow> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::ExpenseTeamRow> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `uninvoicedReport` (`GET /reports/uninvoiced`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct UninvoicedReportRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct UninvoicedReportRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     from: rt::Date,
     to: rt::Date,
     include_fixed_fee: ::std::option::Option<bool>,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> UninvoicedReportRequest<'a> {
+impl UninvoicedReportRequest {
     /// Whether to include fixed-fee projects; true when omitted.
     pub fn include_fixed_fee(mut self, value: bool) -> Self {
         self.include_fixed_fee = Some(value);
@@ -7170,25 +7151,25 @@ impl<'a> UninvoicedReportRequest<'a> {
         rt::decode_page::<models::UninvoicedRow>(&response, "results")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::UninvoicedRow> {
+    pub fn pages(self) -> rt::PageStream<'static, models::UninvoicedRow> {
         let request = self.request();
         rt::pages(self.rt_core, request, "results")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::UninvoicedRow> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::UninvoicedRow> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `projectBudgetReport` (`GET /reports/project_budget`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ProjectBudgetReportRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ProjectBudgetReportRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     is_active: ::std::option::Option<bool>,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ProjectBudgetReportRequest<'a> {
+impl ProjectBudgetReportRequest {
     /// Only active (true) or only archived (false) projects.
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
@@ -7232,12 +7213,12 @@ impl<'a> ProjectBudgetReportRequest<'a> {
         rt::decode_page::<models::ProjectBudgetRow>(&response, "results")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::ProjectBudgetRow> {
+    pub fn pages(self) -> rt::PageStream<'static, models::ProjectBudgetRow> {
         let request = self.request();
         rt::pages(self.rt_core, request, "results")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::ProjectBudgetRow> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::ProjectBudgetRow> {
         rt::items(self.pages())
     }
 }

@@ -235,7 +235,8 @@ struct Inner {
     limiter: Option<Limiter>,
 }
 
-/// The shared, cheaply cloned engine behind every request.
+/// The shared engine behind every request; cloning it is cheap (an `Arc`), so builders and
+/// streams own one and can be moved into spawned tasks.
 #[derive(Clone)]
 pub struct Core {
     inner: Arc<Inner>,
@@ -331,7 +332,7 @@ impl Core {
     }
 
     /// A free-form call to any path (relative to the base URL) or absolute URL, with auth added.
-    pub fn raw(&self, method: Method, path: impl Into<String>) -> super::RawRequest<'_> {
-        super::RawRequest::new(self, method, path.into())
+    pub fn raw(&self, method: Method, path: impl Into<String>) -> super::RawRequest {
+        super::RawRequest::new(self.clone(), method, path.into())
     }
 }

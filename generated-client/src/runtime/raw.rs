@@ -10,14 +10,14 @@ use super::{Core, Error, Method, QueryValue, Request, Response};
 /// A request to any path, with the client's auth, retries and timeouts.
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct RawRequest<'a> {
-    core: &'a Core,
+pub struct RawRequest {
+    core: Core,
     request: Request,
     error: Option<Error>,
 }
 
-impl<'a> RawRequest<'a> {
-    pub(crate) fn new(core: &'a Core, method: Method, path: String) -> Self {
+impl RawRequest {
+    pub(crate) fn new(core: Core, method: Method, path: String) -> Self {
         let idempotent = method != Method::POST && method != Method::PATCH;
         RawRequest { core, request: Request::new(method, path, idempotent), error: None }
     }

@@ -148,8 +148,8 @@ pub struct SearchMeta {
 /// A search of one entity; build it with the group's `search()` method.
 #[derive(Debug)]
 #[must_use = "a search does nothing until `.send()` or `.stream()`"]
-pub struct SearchRequest<'a, T, F> {
-    core: &'a Core,
+pub struct SearchRequest<T, F> {
+    core: Core,
     path: &'static str,
     filter: Option<Filter<F>>,
     sort: Vec<(F, Direction)>,
@@ -159,13 +159,13 @@ pub struct SearchRequest<'a, T, F> {
     items: PhantomData<fn() -> T>,
 }
 
-impl<'a, T, F> SearchRequest<'a, T, F>
+impl<T, F> SearchRequest<T, F>
 where
-    T: DeserializeOwned + Send + 'a,
+    T: DeserializeOwned + Send + 'static,
     F: SearchField,
 {
     /// A search posted to `path` (`/time_entries/search`).
-    pub fn new(core: &'a Core, path: &'static str) -> Self {
+    pub fn new(core: Core, path: &'static str) -> Self {
         SearchRequest {
             core,
             path,
@@ -249,15 +249,15 @@ where
     /// Fetches one page.
     pub async fn send(self) -> Result<SearchPage<T>, Error> {
         let body = self.body(self.cursor.as_deref());
-        Self::fetch(self.core, self.path, body).await
+        Self::fetch(&self.core, self.path, body).await
     }
 
     /// Every matching record, page after page, following `meta.cursor`; an error ends the stream.
-    pub fn stream(self) -> ItemStream<'a, T> {
+    pub fn stream(self) -> ItemStream<'static, T> {
         let first = self.cursor.clone();
         let pages = stream::try_unfold((self, Some(first)), |(req, next)| async move {
             let Some(cursor) = next else { return Ok(None) };
-            let page = Self::fetch(req.core, req.path, req.body(cursor.as_deref())).await?;
+            let page = Self::fetch(&req.core, req.path, req.body(cursor.as_deref())).await?;
             let next = if page.meta.has_more { page.meta.cursor.clone().map(Some) } else { None };
             Ok(Some((page.data, (req, next))))
         });

@@ -108,7 +108,7 @@ impl<T: Record + DeserializeOwned + Send + 'static> Watch<T> {
         if let Some(since) = self.checkpoint.since {
             request.query(self.param, since.to_query());
         }
-        let all: Vec<T> = pages::<T>(&self.core, Ok(request), self.envelope)
+        let all: Vec<T> = pages::<T>(self.core.clone(), Ok(request), self.envelope)
             .map_ok(|page| stream::iter(page.items.into_iter().map(Ok::<T, Error>)))
             .try_flatten()
             .try_collect()

@@ -4,8 +4,6 @@
 use ::harvest_client::runtime as rt;
 use super::models;
 /// The API client. Build one with [`Client::builder`]; clones share one connection pool.
-///
-/// It dereferences to [`rt::Core`] for free-form calls (`client.raw(..)`).
 #[derive(Debug, Clone)]
 pub struct Client {
     core: rt::Core,
@@ -19,6 +17,18 @@ impl Client {
     pub fn core(&self) -> &rt::Core {
         &self.core
     }
+    /// The API root requests are sent to.
+    pub fn base_url(&self) -> &str {
+        self.core.base_url()
+    }
+    /// A free-form call to any path (relative to the base URL) or absolute URL, with auth added.
+    pub fn raw(
+        &self,
+        method: rt::Method,
+        path: impl ::std::convert::Into<String>,
+    ) -> rt::RawRequest {
+        self.core.raw(method, path)
+    }
     /// Fields named after Rust keywords.
     pub fn items(&self) -> Items<'_> {
         Items { rt_core: &self.core }
@@ -27,12 +37,6 @@ impl Client {
 impl ::std::convert::From<rt::Core> for Client {
     fn from(core: rt::Core) -> Self {
         Self { core }
-    }
-}
-impl ::std::ops::Deref for Client {
-    type Target = rt::Core;
-    fn deref(&self) -> &rt::Core {
-        &self.core
     }
 }
 /// Fields named after Rust keywords.
@@ -44,9 +48,9 @@ impl<'a> Items<'a> {
     /// listItems (`GET /items`).
     ///
     /// `GET /items` — Harvest operation `listItems`.
-    pub fn list(&self) -> ListItemsRequest<'a> {
+    pub fn list(&self) -> ListItemsRequest {
         ListItemsRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             r#type: None,
             rt_per_page: None,
@@ -55,9 +59,9 @@ impl<'a> Items<'a> {
     /// createItem (`POST /items`).
     ///
     /// `POST /items` — Harvest operation `createItem`.
-    pub fn create(&self, body: models::CreateItemBody) -> CreateItemRequest<'a> {
+    pub fn create(&self, body: models::CreateItemBody) -> CreateItemRequest {
         CreateItemRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             rt_body: body,
         }
@@ -66,13 +70,13 @@ impl<'a> Items<'a> {
 /// Request builder of `listItems` (`GET /items`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListItemsRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListItemsRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     r#type: ::std::option::Option<String>,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListItemsRequest<'a> {
+impl ListItemsRequest {
     /// Sets the `type` query parameter.
     pub fn r#type(mut self, value: impl ::std::convert::Into<String>) -> Self {
         self.r#type = Some(value.into());
@@ -110,24 +114,24 @@ impl<'a> ListItemsRequest<'a> {
         rt::decode_page::<models::Item>(&response, "items")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::Item> {
+    pub fn pages(self) -> rt::PageStream<'static, models::Item> {
         let request = self.request();
         rt::pages(self.rt_core, request, "items")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::Item> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::Item> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `createItem` (`POST /items`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct CreateItemRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct CreateItemRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     rt_body: models::CreateItemBody,
 }
-impl<'a> CreateItemRequest<'a> {
+impl CreateItemRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);

@@ -4,8 +4,6 @@
 use ::harvest_client::runtime as rt;
 use super::models;
 /// The API client. Build one with [`Client::builder`]; clones share one connection pool.
-///
-/// It dereferences to [`rt::Core`] for free-form calls (`client.raw(..)`).
 #[derive(Debug, Clone)]
 pub struct Client {
     core: rt::Core,
@@ -18,6 +16,18 @@ impl Client {
     /// The runtime core shared by every request.
     pub fn core(&self) -> &rt::Core {
         &self.core
+    }
+    /// The API root requests are sent to.
+    pub fn base_url(&self) -> &str {
+        self.core.base_url()
+    }
+    /// A free-form call to any path (relative to the base URL) or absolute URL, with auth added.
+    pub fn raw(
+        &self,
+        method: rt::Method,
+        path: impl ::std::convert::Into<String>,
+    ) -> rt::RawRequest {
+        self.core.raw(method, path)
     }
     /// A project.
     pub fn projects(&self) -> Projects<'_> {
@@ -33,12 +43,6 @@ impl ::std::convert::From<rt::Core> for Client {
         Self { core }
     }
 }
-impl ::std::ops::Deref for Client {
-    type Target = rt::Core;
-    fn deref(&self) -> &rt::Core {
-        &self.core
-    }
-}
 /// A project.
 #[derive(Debug, Clone, Copy)]
 pub struct Projects<'a> {
@@ -48,9 +52,9 @@ impl<'a> Projects<'a> {
     /// listProjects (`GET /projects`).
     ///
     /// `GET /projects` — Harvest operation `listProjects`.
-    pub fn list(&self) -> ListProjectsRequest<'a> {
+    pub fn list(&self) -> ListProjectsRequest {
         ListProjectsRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             updated_since: None,
             rt_per_page: None,
@@ -70,13 +74,13 @@ impl<'a> Projects<'a> {
 /// Request builder of `listProjects` (`GET /projects`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListProjectsRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListProjectsRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     updated_since: ::std::option::Option<rt::DateTime>,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListProjectsRequest<'a> {
+impl ListProjectsRequest {
     /// Sets the `updated_since` query parameter.
     pub fn updated_since(mut self, value: rt::DateTime) -> Self {
         self.updated_since = Some(value);
@@ -116,12 +120,12 @@ impl<'a> ListProjectsRequest<'a> {
         rt::decode_page::<models::Project>(&response, "projects")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::Project> {
+    pub fn pages(self) -> rt::PageStream<'static, models::Project> {
         let request = self.request();
         rt::pages(self.rt_core, request, "projects")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::Project> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::Project> {
         rt::items(self.pages())
     }
 }
@@ -134,9 +138,9 @@ impl<'a> Members<'a> {
     /// listMembers (`GET /projects/{project_id}/members`).
     ///
     /// `GET /projects/{project_id}/members` — Harvest operation `listMembers`.
-    pub fn list(&self, project_id: i64) -> ListMembersRequest<'a> {
+    pub fn list(&self, project_id: i64) -> ListMembersRequest {
         ListMembersRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             project_id,
             rt_per_page: None,
@@ -149,9 +153,9 @@ impl<'a> Members<'a> {
         &self,
         project_id: i64,
         body: models::CreateMemberBody,
-    ) -> CreateMemberRequest<'a> {
+    ) -> CreateMemberRequest {
         CreateMemberRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             project_id,
             rt_body: body,
@@ -165,9 +169,9 @@ impl<'a> Members<'a> {
         project_id: i64,
         member_id: i64,
         body: models::UpdateMemberBody,
-    ) -> UpdateMemberRequest<'a> {
+    ) -> UpdateMemberRequest {
         UpdateMemberRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             project_id,
             member_id,
@@ -178,13 +182,13 @@ impl<'a> Members<'a> {
 /// Request builder of `listMembers` (`GET /projects/{project_id}/members`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListMembersRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListMembersRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     project_id: i64,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListMembersRequest<'a> {
+impl ListMembersRequest {
     /// Records per page (at most 2000); the server default when unset.
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.rt_per_page = Some(per_page);
@@ -220,25 +224,25 @@ impl<'a> ListMembersRequest<'a> {
         rt::decode_page::<models::Member>(&response, "members")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::Member> {
+    pub fn pages(self) -> rt::PageStream<'static, models::Member> {
         let request = self.request();
         rt::pages(self.rt_core, request, "members")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::Member> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::Member> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `createMember` (`POST /projects/{project_id}/members`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct CreateMemberRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct CreateMemberRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     project_id: i64,
     rt_body: models::CreateMemberBody,
 }
-impl<'a> CreateMemberRequest<'a> {
+impl CreateMemberRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -268,14 +272,14 @@ impl<'a> CreateMemberRequest<'a> {
 /// Request builder of `updateMember` (`PATCH /projects/{project_id}/members/{member_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct UpdateMemberRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct UpdateMemberRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     project_id: i64,
     member_id: i64,
     rt_body: models::UpdateMemberBody,
 }
-impl<'a> UpdateMemberRequest<'a> {
+impl UpdateMemberRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);

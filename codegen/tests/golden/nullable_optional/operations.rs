@@ -4,8 +4,6 @@
 use ::harvest_client::runtime as rt;
 use super::models;
 /// The API client. Build one with [`Client::builder`]; clones share one connection pool.
-///
-/// It dereferences to [`rt::Core`] for free-form calls (`client.raw(..)`).
 #[derive(Debug, Clone)]
 pub struct Client {
     core: rt::Core,
@@ -19,6 +17,18 @@ impl Client {
     pub fn core(&self) -> &rt::Core {
         &self.core
     }
+    /// The API root requests are sent to.
+    pub fn base_url(&self) -> &str {
+        self.core.base_url()
+    }
+    /// A free-form call to any path (relative to the base URL) or absolute URL, with auth added.
+    pub fn raw(
+        &self,
+        method: rt::Method,
+        path: impl ::std::convert::Into<String>,
+    ) -> rt::RawRequest {
+        self.core.raw(method, path)
+    }
     /// A note with every combination of nullable and optional.
     pub fn notes(&self) -> Notes<'_> {
         Notes { rt_core: &self.core }
@@ -27,12 +37,6 @@ impl Client {
 impl ::std::convert::From<rt::Core> for Client {
     fn from(core: rt::Core) -> Self {
         Self { core }
-    }
-}
-impl ::std::ops::Deref for Client {
-    type Target = rt::Core;
-    fn deref(&self) -> &rt::Core {
-        &self.core
     }
 }
 /// A note with every combination of nullable and optional.
@@ -44,9 +48,9 @@ impl<'a> Notes<'a> {
     /// getNote (`GET /notes/{note_id}`).
     ///
     /// `GET /notes/{note_id}` — Harvest operation `getNote`.
-    pub fn get(&self, note_id: i64) -> GetNoteRequest<'a> {
+    pub fn get(&self, note_id: i64) -> GetNoteRequest {
         GetNoteRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             note_id,
         }
@@ -54,9 +58,9 @@ impl<'a> Notes<'a> {
     /// createNote (`POST /notes`).
     ///
     /// `POST /notes` — Harvest operation `createNote`.
-    pub fn create(&self, body: models::CreateNoteBody) -> CreateNoteRequest<'a> {
+    pub fn create(&self, body: models::CreateNoteBody) -> CreateNoteRequest {
         CreateNoteRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             rt_body: body,
         }
@@ -68,9 +72,9 @@ impl<'a> Notes<'a> {
         &self,
         note_id: i64,
         body: models::UpdateNoteBody,
-    ) -> UpdateNoteRequest<'a> {
+    ) -> UpdateNoteRequest {
         UpdateNoteRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             note_id,
             rt_body: body,
@@ -79,9 +83,9 @@ impl<'a> Notes<'a> {
     /// deleteNote (`DELETE /notes/{note_id}`).
     ///
     /// `DELETE /notes/{note_id}` — Harvest operation `deleteNote`.
-    pub fn delete(&self, note_id: i64) -> DeleteNoteRequest<'a> {
+    pub fn delete(&self, note_id: i64) -> DeleteNoteRequest {
         DeleteNoteRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             note_id,
         }
@@ -90,12 +94,12 @@ impl<'a> Notes<'a> {
 /// Request builder of `getNote` (`GET /notes/{note_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct GetNoteRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct GetNoteRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     note_id: i64,
 }
-impl<'a> GetNoteRequest<'a> {
+impl GetNoteRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -124,12 +128,12 @@ impl<'a> GetNoteRequest<'a> {
 /// Request builder of `createNote` (`POST /notes`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct CreateNoteRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct CreateNoteRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     rt_body: models::CreateNoteBody,
 }
-impl<'a> CreateNoteRequest<'a> {
+impl CreateNoteRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -155,13 +159,13 @@ impl<'a> CreateNoteRequest<'a> {
 /// Request builder of `updateNote` (`PATCH /notes/{note_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct UpdateNoteRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct UpdateNoteRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     note_id: i64,
     rt_body: models::UpdateNoteBody,
 }
-impl<'a> UpdateNoteRequest<'a> {
+impl UpdateNoteRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);
@@ -191,12 +195,12 @@ impl<'a> UpdateNoteRequest<'a> {
 /// Request builder of `deleteNote` (`DELETE /notes/{note_id}`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct DeleteNoteRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct DeleteNoteRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     note_id: i64,
 }
-impl<'a> DeleteNoteRequest<'a> {
+impl DeleteNoteRequest {
     /// Overrides the client's total timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.rt_opts.timeout = Some(timeout);

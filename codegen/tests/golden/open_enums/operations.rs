@@ -4,8 +4,6 @@
 use ::harvest_client::runtime as rt;
 use super::models;
 /// The API client. Build one with [`Client::builder`]; clones share one connection pool.
-///
-/// It dereferences to [`rt::Core`] for free-form calls (`client.raw(..)`).
 #[derive(Debug, Clone)]
 pub struct Client {
     core: rt::Core,
@@ -19,6 +17,18 @@ impl Client {
     pub fn core(&self) -> &rt::Core {
         &self.core
     }
+    /// The API root requests are sent to.
+    pub fn base_url(&self) -> &str {
+        self.core.base_url()
+    }
+    /// A free-form call to any path (relative to the base URL) or absolute URL, with auth added.
+    pub fn raw(
+        &self,
+        method: rt::Method,
+        path: impl ::std::convert::Into<String>,
+    ) -> rt::RawRequest {
+        self.core.raw(method, path)
+    }
     /// A signal with a colour.
     pub fn signals(&self) -> Signals<'_> {
         Signals { rt_core: &self.core }
@@ -27,12 +37,6 @@ impl Client {
 impl ::std::convert::From<rt::Core> for Client {
     fn from(core: rt::Core) -> Self {
         Self { core }
-    }
-}
-impl ::std::ops::Deref for Client {
-    type Target = rt::Core;
-    fn deref(&self) -> &rt::Core {
-        &self.core
     }
 }
 /// A signal with a colour.
@@ -44,9 +48,9 @@ impl<'a> Signals<'a> {
     /// listSignals (`GET /signals`).
     ///
     /// `GET /signals` — Harvest operation `listSignals`.
-    pub fn list(&self) -> ListSignalsRequest<'a> {
+    pub fn list(&self) -> ListSignalsRequest {
         ListSignalsRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             light: None,
             rt_per_page: None,
@@ -56,13 +60,13 @@ impl<'a> Signals<'a> {
 /// Request builder of `listSignals` (`GET /signals`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListSignalsRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListSignalsRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     light: ::std::option::Option<models::Light>,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListSignalsRequest<'a> {
+impl ListSignalsRequest {
     /// Sets the `light` query parameter.
     pub fn light(mut self, value: models::Light) -> Self {
         self.light = Some(value);
@@ -102,12 +106,12 @@ impl<'a> ListSignalsRequest<'a> {
         rt::decode_page::<models::Signal>(&response, "signals")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::Signal> {
+    pub fn pages(self) -> rt::PageStream<'static, models::Signal> {
         let request = self.request();
         rt::pages(self.rt_core, request, "signals")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::Signal> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::Signal> {
         rt::items(self.pages())
     }
 }

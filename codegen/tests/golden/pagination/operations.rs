@@ -4,8 +4,6 @@
 use ::harvest_client::runtime as rt;
 use super::models;
 /// The API client. Build one with [`Client::builder`]; clones share one connection pool.
-///
-/// It dereferences to [`rt::Core`] for free-form calls (`client.raw(..)`).
 #[derive(Debug, Clone)]
 pub struct Client {
     core: rt::Core,
@@ -18,6 +16,18 @@ impl Client {
     /// The runtime core shared by every request.
     pub fn core(&self) -> &rt::Core {
         &self.core
+    }
+    /// The API root requests are sent to.
+    pub fn base_url(&self) -> &str {
+        self.core.base_url()
+    }
+    /// A free-form call to any path (relative to the base URL) or absolute URL, with auth added.
+    pub fn raw(
+        &self,
+        method: rt::Method,
+        path: impl ::std::convert::Into<String>,
+    ) -> rt::RawRequest {
+        self.core.raw(method, path)
     }
     /// A task.
     pub fn tasks(&self) -> Tasks<'_> {
@@ -33,12 +43,6 @@ impl ::std::convert::From<rt::Core> for Client {
         Self { core }
     }
 }
-impl ::std::ops::Deref for Client {
-    type Target = rt::Core;
-    fn deref(&self) -> &rt::Core {
-        &self.core
-    }
-}
 /// A task.
 #[derive(Debug, Clone, Copy)]
 pub struct Tasks<'a> {
@@ -48,9 +52,9 @@ impl<'a> Tasks<'a> {
     /// listTasks (`GET /tasks`).
     ///
     /// `GET /tasks` — Harvest operation `listTasks`.
-    pub fn list(&self) -> ListTasksRequest<'a> {
+    pub fn list(&self) -> ListTasksRequest {
         ListTasksRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             rt_per_page: None,
         }
@@ -58,9 +62,9 @@ impl<'a> Tasks<'a> {
     /// listTasksByPage (`GET /tasks/by_page`).
     ///
     /// `GET /tasks/by_page` — Harvest operation `listTasksByPage`.
-    pub fn list_by_page(&self) -> ListTasksByPageRequest<'a> {
+    pub fn list_by_page(&self) -> ListTasksByPageRequest {
         ListTasksByPageRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             rt_per_page: None,
         }
@@ -69,12 +73,12 @@ impl<'a> Tasks<'a> {
 /// Request builder of `listTasks` (`GET /tasks`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListTasksRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListTasksRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListTasksRequest<'a> {
+impl ListTasksRequest {
     /// Records per page (at most 100); the server default when unset.
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.rt_per_page = Some(per_page);
@@ -104,24 +108,24 @@ impl<'a> ListTasksRequest<'a> {
         rt::decode_page::<models::Task>(&response, "tasks")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::Task> {
+    pub fn pages(self) -> rt::PageStream<'static, models::Task> {
         let request = self.request();
         rt::pages(self.rt_core, request, "tasks")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::Task> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::Task> {
         rt::items(self.pages())
     }
 }
 /// Request builder of `listTasksByPage` (`GET /tasks/by_page`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListTasksByPageRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct ListTasksByPageRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> ListTasksByPageRequest<'a> {
+impl ListTasksByPageRequest {
     /// Records per page (at most 2000); the server default when unset.
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.rt_per_page = Some(per_page);
@@ -155,12 +159,12 @@ impl<'a> ListTasksByPageRequest<'a> {
         rt::decode_page::<models::Task>(&response, "tasks")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::Task> {
+    pub fn pages(self) -> rt::PageStream<'static, models::Task> {
         let request = self.request();
         rt::pages(self.rt_core, request, "tasks")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::Task> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::Task> {
         rt::items(self.pages())
     }
 }
@@ -173,9 +177,9 @@ impl<'a> Reports<'a> {
     /// hoursReport (`GET /reports/hours`).
     ///
     /// `GET /reports/hours` — Harvest operation `hoursReport`.
-    pub fn hours(&self, from: rt::Date, to: rt::Date) -> HoursReportRequest<'a> {
+    pub fn hours(&self, from: rt::Date, to: rt::Date) -> HoursReportRequest {
         HoursReportRequest {
-            rt_core: self.rt_core,
+            rt_core: self.rt_core.clone(),
             rt_opts: rt::RequestOptions::default(),
             from,
             to,
@@ -186,14 +190,14 @@ impl<'a> Reports<'a> {
 /// Request builder of `hoursReport` (`GET /reports/hours`); finish with `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct HoursReportRequest<'a> {
-    rt_core: &'a rt::Core,
+pub struct HoursReportRequest {
+    rt_core: rt::Core,
     rt_opts: rt::RequestOptions,
     from: rt::Date,
     to: rt::Date,
     rt_per_page: ::std::option::Option<u32>,
 }
-impl<'a> HoursReportRequest<'a> {
+impl HoursReportRequest {
     /// Records per page (at most 2000); the server default when unset.
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.rt_per_page = Some(per_page);
@@ -231,12 +235,12 @@ impl<'a> HoursReportRequest<'a> {
         rt::decode_page::<models::HoursRow>(&response, "results")
     }
     /// Every page, fetched lazily by following `links.next`; an error ends the stream after being yielded.
-    pub fn pages(self) -> rt::PageStream<'a, models::HoursRow> {
+    pub fn pages(self) -> rt::PageStream<'static, models::HoursRow> {
         let request = self.request();
         rt::pages(self.rt_core, request, "results")
     }
     /// Every record of every page, fetched lazily; an error ends the stream after being yielded.
-    pub fn stream(self) -> rt::ItemStream<'a, models::HoursRow> {
+    pub fn stream(self) -> rt::ItemStream<'static, models::HoursRow> {
         rt::items(self.pages())
     }
 }
