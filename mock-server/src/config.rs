@@ -28,6 +28,13 @@ pub struct Config {
     /// `(client_id, client_secret)` pairs the hosted connector API's token endpoint accepts;
     /// any non-empty pair when empty.
     pub connector_clients: Vec<(String, String)>,
+    /// `(client_id, client_secret)` pairs Harvest ID's OAuth endpoints accept; any when empty.
+    pub oauth_clients: Vec<(String, String)>,
+    /// How long an OAuth access token works (Harvest's 14 days by default).
+    pub token_ttl: Duration,
+    /// The id of the account OAuth tokens are issued for, listed by `GET /api/v2/accounts`
+    /// and read by the hosted connector API.
+    pub account_id: i64,
 }
 
 impl Default for Config {
@@ -43,6 +50,9 @@ impl Default for Config {
             state: None,
             body_limit: 1024 * 1024,
             connector_clients: Vec::new(),
+            oauth_clients: Vec::new(),
+            token_ttl: Duration::from_secs(1_209_600),
+            account_id: 1,
         }
     }
 }

@@ -40,7 +40,7 @@ pub fn create(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
             _ if f.default.is_some() => f.default.as_ref().map_or(Cell::Null, Cell::from),
             _ if f.nullable => Cell::Null,
             _ if f.optional => continue,
-            _ => Cell::from(validate::zero(plan, store, &f.ty, f.fake)),
+            _ => Cell::from(validate::zero(ctx, store, &f.ty, f.fake)),
         });
     }
     let unresolved = relations::relink(plan, store, r, &mut rec);

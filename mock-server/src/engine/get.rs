@@ -9,7 +9,7 @@ use harvest_spec::ir::ResourceId;
 pub fn find(ctx: &Ctx<'_>, store: &Store, r: ResourceId) -> ApiResult<i64> {
     let res = &ctx.plan.spec.resource(r);
     let id = if ctx.op.selects_current_user {
-        store.me
+        ctx.me(store)
     } else if let Some(p) = ctx.op.self_param {
         ctx.params.get(p).copied().ok_or(ApiError::NotFound)?
     } else if res.singleton {

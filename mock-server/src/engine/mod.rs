@@ -51,12 +51,20 @@ pub struct Ctx<'a> {
     pub body: Map<String, Value>,
     /// Records kept pre-serialised.
     pub rendered: &'a Rendered,
+    /// The user the request acts as (an OAuth token's user); `None` is the account's
+    /// default user, the first administrator.
+    pub user: Option<i64>,
 }
 
 impl Ctx<'_> {
     /// The last value of a query parameter.
     pub fn q(&self, name: &str) -> Option<&str> {
         self.query.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The id of the user the request acts as.
+    pub fn me(&self, store: &Store) -> i64 {
+        self.user.unwrap_or(store.me)
     }
 
     /// The resource index, or a 404.

@@ -6,7 +6,7 @@ use rand::Rng;
 use serde_json::{Map, Value};
 
 use super::Ctx;
-use crate::plan::{BodyPlan, FieldIx, Plan, humanize};
+use crate::plan::{BodyPlan, FieldIx, humanize};
 use crate::store::{Cell, Rec, Store};
 use crate::values::{Bad, coerce, dec, now, today};
 
@@ -89,7 +89,7 @@ fn apply_one(
                         let old = rec[ix].as_ref().map(Cell::to_value).and_then(|v| v.as_object().cloned());
                         match v.as_object() {
                             Some(m) => {
-                                let built = object(plan, store, *t, m, old.as_ref(), true, &b.label, problems);
+                                let built = object(ctx, store, *t, m, old.as_ref(), true, &b.label, problems);
                                 rec[ix] = Some(Cell::from(built));
                             }
                             None => problems.push(format!("{} is invalid", b.label)),
@@ -102,7 +102,7 @@ fn apply_one(
                         } else {
                             rec[ix].as_ref().and_then(Cell::as_array).cloned().unwrap_or_default()
                         };
-                        match merge_items(plan, store, *t, v, old, &b.label, problems) {
+                        match merge_items(ctx, store, *t, v, old, &b.label, problems) {
                             Some(items) => rec[ix] = Some(Cell::from(Value::Array(items))),
                             None => problems.push(format!("{} is invalid", b.label)),
                         }
@@ -134,7 +134,7 @@ fn apply_one(
 
 /// Line items on update: with `id` they change, without one they are added, `_destroy` removes.
 fn merge_items(
-    plan: &Plan,
+    ctx: &Ctx<'_>,
     store: &mut Store,
     t: harvest_spec::ir::TypeId,
     v: &Value,
@@ -160,11 +160,11 @@ fn merge_items(
                     items.remove(pos);
                 } else {
                     let old = items[pos].as_object().cloned();
-                    items[pos] = object(plan, store, t, m, old.as_ref(), false, label, problems);
+                    items[pos] = object(ctx, store, t, m, old.as_ref(), false, label, problems);
                 }
             }
             None if destroy => {}
-            None => items.push(object(plan, store, t, m, None, true, label, problems)),
+            None => items.push(object(ctx, store, t, m, None, true, label, problems)),
         }
     }
     Some(items)
@@ -173,7 +173,7 @@ fn merge_items(
 /// Builds a stored value object from input, keeping `old` values not sent.
 #[allow(clippy::too_many_arguments)]
 pub fn object(
-    plan: &Plan,
+    ctx: &Ctx<'_>,
     store: &mut Store,
     t: harvest_spec::ir::TypeId,
     input: &Map<String, Value>,
@@ -182,6 +182,7 @@ pub fn object(
     label: &str,
     problems: &mut Vec<String>,
 ) -> Value {
+    let plan = ctx.plan;
     let mut out = Map::new();
     for f in &plan.spec.type_def(t).fields {
         let allowed = if create && old.is_none() {
@@ -223,7 +224,7 @@ pub fn object(
                 } else if f.nullable || f.optional {
                     Value::Null
                 } else {
-                    zero(plan, store, &f.ty, f.fake)
+                    zero(ctx, store, &f.ty, f.fake)
                 }
             }
         };
@@ -233,7 +234,8 @@ pub fn object(
 }
 
 /// The value a field gets on create when nothing else sets it.
-pub fn zero(plan: &Plan, store: &Store, ty: &TypeRef, hint: Option<FakeHint>) -> Value {
+pub fn zero(ctx: &Ctx<'_>, store: &Store, ty: &TypeRef, hint: Option<FakeHint>) -> Value {
+    let plan = ctx.plan;
     match (ty, hint) {
         (TypeRef::String, Some(FakeHint::Hex32)) => {
             let mut rng = rand::thread_rng();
@@ -260,11 +262,11 @@ pub fn zero(plan: &Plan, store: &Store, ty: &TypeRef, hint: Option<FakeHint>) ->
         (TypeRef::Enum(e), _) => {
             plan.spec.enum_def(*e).values.first().map(|v| Value::String(v.wire.clone())).unwrap_or(Value::Null)
         }
-        (TypeRef::Ref(rt), _) if plan.current_user == Some(rt.target) => Value::from(store.me),
+        (TypeRef::Ref(rt), _) if plan.current_user == Some(rt.target) => Value::from(ctx.me(store)),
         (TypeRef::Object(t), _) => {
             let mut m = Map::new();
             for f in plan.spec.fields_of(Schema::Type(*t)) {
-                m.insert(f.name.clone(), if f.nullable { Value::Null } else { zero(plan, store, &f.ty, f.fake) });
+                m.insert(f.name.clone(), if f.nullable { Value::Null } else { zero(ctx, store, &f.ty, f.fake) });
             }
             Value::Object(m)
         }

@@ -58,7 +58,7 @@ impl Behavior for Message {
     fn before_create(&self, ctx: &Ctx<'_>, store: &Store, rec: &mut Rec, problems: &mut Vec<String>) {
         let Some(r) = ctx.op.resource else { return };
         let plan = ctx.plan;
-        let (me_name, me_email) = me_name(plan, store);
+        let (me_name, me_email) = me_name(plan, store, ctx.me(store));
         let event = ctx.body.get("event_type").filter(|v| !v.is_null());
         let recipients = ctx.body.get("recipients").and_then(Value::as_array).map_or(0, Vec::len);
         if event.is_none() && recipients == 0 {
@@ -139,14 +139,7 @@ fn template(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Output> {
     let (inv, iid) = ctx.parent().ok_or(ApiError::NotFound)?;
     store.get(inv, iid).ok_or(ApiError::NotFound)?;
     let number = store.field(plan, inv, iid, "number").and_then(Cell::as_str).unwrap_or("").to_string();
-    let company = plan
-        .spec
-        .resources
-        .iter()
-        .position(|r| r.singleton)
-        .map(ResourceId)
-        .and_then(|c| store.tables[c].rows.keys().next().map(|k| render::display_name(plan, store, c, *k)))
-        .unwrap_or_default();
+    let company = render::account_name(plan, store);
     let thank_you = ctx.q("thank_you") == Some("true");
     let reminder = ctx.q("reminder") == Some("true");
     let subject = if thank_you {

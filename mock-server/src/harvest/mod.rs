@@ -104,11 +104,11 @@ fn touch(plan: &Plan, store: &mut Store, r: ResourceId, id: i64, stamp: &str) {
     }
 }
 
-/// Name and e-mail of the user the token acts as.
-fn me_name(plan: &Plan, store: &Store) -> (String, String) {
+/// Name and e-mail of user `me`.
+fn me_name(plan: &Plan, store: &Store, me: i64) -> (String, String) {
     let Some(u) = plan.current_user else { return (String::new(), String::new()) };
-    let email = store.field(plan, u, store.me, "email").and_then(Cell::as_str).unwrap_or_default().to_string();
-    (display_name(plan, store, u, store.me), email)
+    let email = store.field(plan, u, me, "email").and_then(Cell::as_str).unwrap_or_default().to_string();
+    (display_name(plan, store, u, me), email)
 }
 
 /// A user's billable and cost rates.

@@ -28,7 +28,7 @@ impl Behavior for PaymentCreate {
             (Some(a), Some(d)) => (a, d),
             (None, None) => (now(), today()),
         };
-        let (name, email) = me_name(plan, store);
+        let (name, email) = me_name(plan, store, ctx.me(store));
         set(plan, r, rec, "paid_at", Value::String(at));
         set(plan, r, rec, "paid_date", Value::String(date));
         set(plan, r, rec, "recorded_by", Value::String(name));

@@ -96,7 +96,7 @@ fn apply(plan: &Plan, store: &mut Store, rng: &mut ChaCha8Rng) {
     for b in ["invoice_message", "estimate_message"] {
         if let Some(r) = resource_with(plan, b) {
             let ids: Vec<i64> = store.tables[r].rows.keys().copied().collect();
-            let (name, email) = me_name(plan, store);
+            let (name, email) = me_name(plan, store, store.me);
             for id in ids {
                 put(plan, store, r, id, "sent_by", Value::String(name.clone()));
                 put(plan, store, r, id, "sent_from", Value::String(name.clone()));

@@ -28,7 +28,7 @@ impl Behavior for Timer {
         set(plan, r, rec, "billable", Value::Bool(true));
         set(plan, r, rec, "budgeted", Value::Bool(true));
         set(plan, r, rec, "approval_status", Value::String("unsubmitted".into()));
-        let user = get(plan, r, rec, "user").and_then(Cell::as_i64).unwrap_or(store.me);
+        let user = get(plan, r, rec, "user").and_then(Cell::as_i64).unwrap_or(ctx.me(store));
         if let Some((rate, cost)) = me_rates(plan, store, user) {
             set(plan, r, rec, "billable_rate", rate);
             set(plan, r, rec, "cost_rate", cost);

@@ -12,7 +12,7 @@ use crate::values::parse_datetime;
 /// The users resource and the user the path (or the token) names.
 fn user(ctx: &Ctx<'_>, store: &Store, me: bool) -> ApiResult<(ResourceId, i64)> {
     let u = ctx.plan.current_user.ok_or(ApiError::NotFound)?;
-    let user = if me { store.me } else { ctx.self_id()? };
+    let user = if me { ctx.me(store) } else { ctx.self_id()? };
     store.get(u, user).ok_or(ApiError::NotFound)?;
     Ok((u, user))
 }

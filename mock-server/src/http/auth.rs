@@ -6,13 +6,9 @@ use harvest_spec::ir::Auth;
 
 use crate::engine::ApiError;
 
-/// Checks a request; returns the token it authenticated with.
-pub fn check(
-    auth: &Auth,
-    tokens: &[String],
-    headers: &HeaderMap,
-    query: &[(String, String)],
-) -> Result<String, ApiError> {
+/// Checks a request's credentials are present and well formed; returns its token and the
+/// account id it names (which tokens are accepted is decided by [`super::identity::acting_user`]).
+pub fn check(auth: &Auth, headers: &HeaderMap, query: &[(String, String)]) -> Result<(String, String), ApiError> {
     if auth.user_agent_required && headers.get("user-agent").is_none_or(|v| v.as_bytes().is_empty()) {
         return Err(ApiError::MissingUserAgent);
     }
@@ -30,8 +26,5 @@ pub fn check(
     if account.is_empty() || account.parse::<i64>().is_err() {
         return Err(ApiError::Unauthorized);
     }
-    if !tokens.is_empty() && !tokens.contains(&token) {
-        return Err(ApiError::Unauthorized);
-    }
-    Ok(token)
+    Ok((token, account))
 }

@@ -9,6 +9,7 @@ mod body;
 mod envelope;
 pub mod faults;
 mod hosted;
+mod identity;
 pub mod journal;
 pub mod rate_limit;
 mod respond;
@@ -108,7 +109,8 @@ async fn handle(state: &AppState, req: Request) -> ApiResult<Response> {
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
     let headers = req.headers().clone();
-    let token = auth::check(&plan.spec.api.auth, &inner.config.tokens, &headers, &query)?;
+    let (token, account) = auth::check(&plan.spec.api.auth, &headers, &query)?;
+    let user = identity::acting_user(&edge.identity, &inner.config.tokens, &token, &account)?;
     if inner.config.rate_limit {
         let rel = format!("/{}", rest.join("/"));
         if let Ok(mut l) = edge.limiter.lock() {
@@ -143,7 +145,7 @@ async fn handle(state: &AppState, req: Request) -> ApiResult<Response> {
     let body = body::parse_body(&headers, &bytes)?;
     let origin = format!("http://{}", headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost"));
     let at = Origin { origin: &origin, path: &path };
-    let ctx = Ctx { plan, op, bound: &inner.bound, params: m.params, query, body, rendered: &inner.rendered };
+    let ctx = Ctx { plan, op, bound: &inner.bound, params: m.params, query, body, rendered: &inner.rendered, user };
     if engine::writes(op.kind, method == Method::Get) {
         let mut store = inner.store.write().map_err(|_| ApiError::Unprocessable("store poisoned".into()))?;
         let out = engine::write(&ctx, &mut store)?;

@@ -10,6 +10,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::faults::Fault;
 use super::hosted::Hosted;
+use super::identity::Grants;
 use super::journal::Journal;
 use super::rate_limit::Limiter;
 use crate::app::App;
@@ -27,6 +28,8 @@ pub struct Edge {
     pub rng: Mutex<ChaCha8Rng>,
     /// The hosted connector API's entities and issued tokens.
     pub hosted: Hosted,
+    /// What Harvest ID has issued: codes, access and refresh tokens.
+    pub identity: Grants,
 }
 
 /// Everything a request handler reads or changes; cheap to clone.
@@ -55,6 +58,7 @@ impl AppState {
             limiter: Mutex::new(Limiter::default()),
             rng: Mutex::new(ChaCha8Rng::seed_from_u64(seed)),
             hosted: Hosted::new(app.spec()),
+            identity: Grants::default(),
         };
         Ok(AppState { app, edge: Arc::new(edge) })
     }

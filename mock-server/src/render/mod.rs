@@ -156,6 +156,14 @@ pub fn embed(plan: &Plan, store: &Store, rt: &RefType, id: i64, depth: u32) -> V
     serde_json::to_value(EmbedView { plan, store, rt, id, depth }).unwrap_or(Value::Null)
 }
 
+/// The account's name: the display name of the singleton resource's record (the company).
+pub fn account_name(plan: &Plan, store: &Store) -> String {
+    let singleton = plan.spec.resources.iter().position(|r| r.singleton).map(ResourceId);
+    singleton
+        .and_then(|c| store.tables[c].rows.keys().next().map(|id| display_name(plan, store, c, *id)))
+        .unwrap_or_default()
+}
+
 /// The display name of a record (`name`, or its `name_from` fields joined).
 pub fn display_name(plan: &Plan, store: &Store, r: ResourceId, id: i64) -> String {
     let Some(rec) = store.get(r, id) else { return String::new() };

@@ -250,7 +250,7 @@ async fn call(
         .method("GET")
         .uri(uri)
         .header(auth.token_header.as_str(), format!("Bearer {token}"))
-        .header(auth.account_header.as_str(), "1")
+        .header(auth.account_header.as_str(), inner.config.account_id.to_string())
         .header(header::USER_AGENT, "harvest-mock hosted connector");
     if let Some(host) = host {
         builder = builder.header(header::HOST, host);
