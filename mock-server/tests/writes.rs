@@ -410,3 +410,92 @@ async fn a_unit_priced_expense_costs_units_times_the_unit_price() {
     let r = call(&s, "POST", "/v2/expenses", Some(&expense(&plain, json!({"units": 3, "total_cost": 42.5})))).await;
     assert_eq!(r.json()["total_cost"], json!(42.5), "{}", r.text);
 }
+
+/// A `multipart/form-data` request: text fields, then files as (field, name, type, bytes).
+fn multipart(method: &str, uri: &str, fields: &[(&str, String)], files: &[(&str, &str, &str, &[u8])]) -> Request<Body> {
+    let boundary = "mock-boundary-7d1";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    for (field, file_name, content_type, bytes) in files {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n").as_bytes(),
+        );
+        body.extend(*bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").as_bytes());
+    let mut req = req(method, uri, None);
+    req.headers_mut().insert("content-type", format!("multipart/form-data; boundary={boundary}").parse().unwrap());
+    *req.body_mut() = Body::from(body);
+    req
+}
+
+#[tokio::test]
+async fn expense_receipts_upload_serve_replace_and_delete() {
+    let s = state();
+    let mine = call(&s, "GET", "/v2/users/me/project_assignments", None).await.json();
+    let project = mine["project_assignments"][0]["project"]["id"].to_string();
+    let meals =
+        call(&s, "POST", "/v2/expense_categories", Some(&json!({"name": "Meals"}))).await.json()["id"].to_string();
+    let fields = [
+        ("project_id", project.clone()),
+        ("expense_category_id", meals.clone()),
+        ("spent_date", "2025-06-02".to_string()),
+        ("total_cost", "12.5".to_string()),
+        ("notes", "lunch with a client".to_string()),
+    ];
+    let pdf: &[u8] = b"%PDF-1.4 receipt \x00\xff bytes";
+    let r =
+        send(&s, multipart("POST", "/v2/expenses", &fields, &[("receipt", "lunch.pdf", "application/pdf", pdf)])).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let e = r.json();
+    assert_eq!(e["notes"], "lunch with a client", "text parts are fields");
+    let receipt = &e["receipt"];
+    assert_eq!(
+        (receipt["file_name"].clone(), receipt["file_size"].clone(), receipt["content_type"].clone()),
+        (json!("lunch.pdf"), json!(pdf.len()), json!("application/pdf"))
+    );
+    let url = receipt["url"].as_str().unwrap().to_string();
+    assert!(url.starts_with("http://mock.test/receipts/"), "{url}");
+    let path = url.trim_start_matches("http://mock.test").to_string();
+    let served = send(&s, Request::builder().uri(&path).body(Body::empty()).unwrap()).await;
+    assert_eq!((served.status.as_u16(), served.headers["content-type"].to_str().unwrap()), (200, "application/pdf"));
+    assert_eq!(served.text.as_bytes(), String::from_utf8_lossy(pdf).as_bytes(), "the same bytes come back");
+    let id = e["id"].as_i64().unwrap();
+
+    // A new receipt replaces the old one, whose URL stops working.
+    let png: &[u8] = b"\x89PNG fake";
+    let r =
+        send(&s, multipart("PATCH", &format!("/v2/expenses/{id}"), &[], &[("receipt", "scan.png", "image/png", png)]))
+            .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json()["receipt"]["file_name"], "scan.png");
+    assert_eq!(send(&s, Request::builder().uri(&path).body(Body::empty()).unwrap()).await.status, 404);
+    let new_path = r.json()["receipt"]["url"].as_str().unwrap().trim_start_matches("http://mock.test").to_string();
+
+    // delete_receipt removes it.
+    let r = call(&s, "PATCH", &format!("/v2/expenses/{id}"), Some(&json!({"delete_receipt": true}))).await;
+    assert_eq!((r.status.as_u16(), r.json()["receipt"].clone()), (200, Value::Null), "{}", r.text);
+    assert_eq!(send(&s, Request::builder().uri(&new_path).body(Body::empty()).unwrap()).await.status, 404);
+
+    // Non-files and oversized uploads are refused, and nothing is stored.
+    let before = s.count("expense");
+    let mut text_receipt = fields.to_vec();
+    text_receipt.push(("receipt", "not a file".to_string()));
+    let r = send(&s, multipart("POST", "/v2/expenses", &text_receipt, &[])).await;
+    assert_eq!(
+        (r.status.as_u16(), r.text.as_str()),
+        (422, r#"{"message":"Receipt must be a file uploaded as multipart/form-data"}"#)
+    );
+    let r = call(&s, "POST", "/v2/expenses", Some(&json!({"project_id": project, "expense_category_id": meals, "spent_date": "2025-06-02", "total_cost": 3, "receipt": "x"}))).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    let big = vec![b'x'; 2 * 1024 * 1024];
+    let r =
+        send(&s, multipart("POST", "/v2/expenses", &fields, &[("receipt", "big.pdf", "application/pdf", &big)])).await;
+    assert_eq!(r.status, 413, "{}", r.text);
+    assert_eq!(s.count("expense"), before, "refused uploads store no expense");
+}

@@ -54,6 +54,8 @@ pub struct Ctx<'a> {
     /// The user the request acts as (an OAuth token's user); `None` is the account's
     /// default user, the first administrator.
     pub user: Option<i64>,
+    /// Scheme and host the request came to (`http://127.0.0.1:8080`), for URLs in records.
+    pub origin: &'a str,
 }
 
 impl Ctx<'_> {

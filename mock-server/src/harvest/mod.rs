@@ -10,6 +10,7 @@ mod invoices;
 mod needs;
 mod payments;
 mod rates;
+mod receipts;
 mod seeding;
 mod timers;
 mod users;
@@ -43,6 +44,7 @@ pub fn rules() -> (Registry, Vec<Box<dyn SeedPass>>) {
     add("invoice_payment_create", Arc::new(payments::PaymentCreate));
     add("invoice_payment_delete", Arc::new(payments::PaymentDelete));
     add("rate_create", Arc::new(rates::RateCreate));
+    add("expense_receipt", Arc::new(receipts::Receipt));
     add("user_project_assignments", Arc::new(users::ProjectAssignments { me: false }));
     add("current_user_project_assignments", Arc::new(users::ProjectAssignments { me: true }));
     add("teammates_list", Arc::new(users::TeammatesList));

@@ -197,6 +197,7 @@ pub fn of(name: &str) -> Vec<Need> {
         .concat(),
         "invoice_payment_delete" => settled_invoice(),
         "rate_create" => on(Subject::Own, &[("start_date", Date), ("end_date", Date)]),
+        "expense_receipt" => on(Subject::Own, &[("receipt", Object), ("delete_receipt", Boolean)]),
         "user_project_assignments" | "current_user_project_assignments" => [
             on(
                 res("user_assignment"),

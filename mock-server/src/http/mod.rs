@@ -8,6 +8,7 @@ mod auth;
 mod body;
 mod envelope;
 pub mod faults;
+mod files;
 mod hosted;
 mod identity;
 pub mod journal;
@@ -142,10 +143,10 @@ async fn handle(state: &AppState, req: Request) -> ApiResult<Response> {
     }
     let m = route.ok_or(ApiError::NotFound)?;
     let op = &plan.ops[m.op.0];
-    let body = body::parse_body(&headers, &bytes)?;
+    let body = body::parse_body(&headers, &bytes).await?;
     let origin = format!("http://{}", headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost"));
     let at = Origin { origin: &origin, path: &path };
-    let ctx = Ctx { plan, op, bound: &inner.bound, params: m.params, query, body, rendered: &inner.rendered, user };
+    let ctx = Ctx { plan, op, bound: &inner.bound, params: m.params, query, body, rendered: &inner.rendered, user, origin: &origin };
     if engine::writes(op.kind, method == Method::Get) {
         let mut store = inner.store.write().map_err(|_| ApiError::Unprocessable("store poisoned".into()))?;
         let out = engine::write(&ctx, &mut store)?;

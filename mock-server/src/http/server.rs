@@ -12,17 +12,19 @@ use crate::config::Config;
 use crate::error::Error;
 
 /// The whole app: admin API under `/__admin`, the hosted connector API under `/api/v1`,
-/// Harvest ID (`/oauth2/authorize`, `/api/v2/oauth2/token`, `/api/v2/accounts`), every
-/// other path to the API pipeline.
+/// Harvest ID (`/oauth2/authorize`, `/api/v2/oauth2/token`, `/api/v2/accounts`), uploaded
+/// files (`/receipts/…`), every other path to the API pipeline.
 pub fn router(state: AppState) -> Router {
     let hosted = super::hosted::routes(state.clone());
     let identity = super::identity::routes(state.clone());
+    let files = super::files::routes(state.clone());
     Router::new()
         .nest("/__admin", super::admin::routes())
         .fallback(super::api)
         .with_state(state)
         .nest("/api/v1", hosted)
         .merge(identity)
+        .merge(files)
 }
 
 /// A running mock server; it stops when dropped.

@@ -2,11 +2,13 @@
 //! and indexes on every top-level ref field and filterable boolean.
 
 mod cell;
+mod files;
 mod order;
 pub mod persist;
 mod record;
 
 pub use cell::{Cell, cmp_json};
+pub use files::{Files, StoredFile};
 pub use record::Rec;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -105,6 +107,9 @@ pub struct Store {
     pub seed: u64,
     /// Scale the data was generated at.
     pub scale: f64,
+    /// Uploaded files (receipts).
+    #[serde(default)]
+    pub files: Files,
 }
 
 impl Store {
@@ -113,7 +118,15 @@ impl Store {
         let tables = (0..plan.spec.resources.len())
             .map(|i| Table { next_id: 1_000_000 * (i as i64 + 1) + 1, version: tick(), ..Table::default() })
             .collect();
-        Store { tables, me: 0, teammates: BTreeMap::new(), next_item_id: 900_000_001, seed: 0, scale: 1.0 }
+        Store {
+            tables,
+            me: 0,
+            teammates: BTreeMap::new(),
+            next_item_id: 900_000_001,
+            seed: 0,
+            scale: 1.0,
+            files: Files::default(),
+        }
     }
 
     /// A value that changes whenever a record of any of `tables` changes.
