@@ -208,3 +208,15 @@ async fn accounts_lists_the_token_user_and_the_account() {
     assert_eq!(v["accounts"], json!([{"id": 1, "name": company["name"], "product": "harvest"}]));
     assert_eq!(bare(&s, "GET", "/api/v2/accounts", None).await.status, 401);
 }
+
+#[tokio::test]
+async fn the_admin_api_mints_a_personal_token_for_any_user() {
+    let s = state();
+    let m = member(&s);
+    let r = call(&s, "POST", "/__admin/tokens", Some(&json!({"user_id": m}))).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let token = r.json()["token"].as_str().unwrap().to_string();
+    assert_eq!(api(&s, &token, "1", "GET", "/v2/users/me", None).await.json()["id"], m);
+    let bad = call(&s, "POST", "/__admin/tokens", Some(&json!({"user_id": 42}))).await;
+    assert_eq!(bad.status, 422, "{}", bad.text);
+}

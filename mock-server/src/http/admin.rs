@@ -1,4 +1,5 @@
-//! The admin API under `/__admin`: reset, reseed, journal, faults, health.
+//! The admin API under `/__admin`: reset, reseed, journal, faults, health, and
+//! personal tokens that act as any user of the account.
 
 use axum::Json;
 use axum::Router;
@@ -20,6 +21,31 @@ pub fn routes() -> Router<AppState> {
         .route("/seed", post(reseed))
         .route("/requests", get(requests).delete(clear_requests))
         .route("/faults", post(add_fault).get(list_faults).delete(clear_faults))
+        .route("/tokens", post(mint_token))
+}
+
+/// `POST /__admin/tokens {"user_id": N}`: a personal access token acting as user N (the first
+/// administrator when no user is given), for tests that run as a member or a manager.
+async fn mint_token(State(s): State<AppState>, body: axum::body::Bytes) -> Response {
+    let inner = &s.app.inner;
+    let asked = serde_json::from_slice::<Value>(&body).ok().and_then(|v| v.get("user_id").and_then(Value::as_i64));
+    let user = {
+        let Ok(store) = inner.store.read() else {
+            return (StatusCode::INTERNAL_SERVER_ERROR, "the store is unavailable").into_response();
+        };
+        let known = |id: i64| inner.plan.current_user.is_some_and(|u| store.get(u, id).is_some());
+        match asked {
+            None => store.me,
+            Some(id) if known(id) => id,
+            Some(id) => {
+                let message = format!("user_id {id} is not a user of this account");
+                return (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({"message": message}))).into_response();
+            }
+        }
+    };
+    let account = inner.config.account_id;
+    let token = s.edge.identity.personal(user, account);
+    Json(json!({"token": token, "user_id": user, "account_id": account})).into_response()
 }
 
 async fn health(State(s): State<AppState>) -> Json<Value> {

@@ -88,6 +88,17 @@ impl Grants {
         (access, refresh)
     }
 
+    /// A personal access token acting as `user` on `account`; it does not expire.
+    pub fn personal(&self, user: i64, account: i64) -> String {
+        let grant = Grant { client_id: String::new(), user, account, scope: format!("harvest:{account}") };
+        let token = fresh();
+        if let Ok(mut a) = self.access.lock() {
+            let forever = Instant::now() + Duration::from_secs(100 * 365 * 24 * 3600);
+            a.insert(token.clone(), Access { grant, expires: forever });
+        }
+        token
+    }
+
     /// The consent behind a refresh token.
     pub fn refreshed(&self, token: &str) -> Option<Grant> {
         self.refresh.lock().ok()?.get(token).cloned()
