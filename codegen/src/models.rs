@@ -8,7 +8,8 @@ use quote::quote;
 use crate::Error;
 use crate::names::{Side, Types, doc, ident, number_attr, unraw};
 
-const SERDE_CRATE: &str = "::harvest_client::runtime::serde";
+/// The serde the generated derives use: the runtime's re-export, so users need not depend on it.
+const SERDE_CRATE: &str = "::harvest_client_runtime::serde";
 
 pub(crate) fn emit(spec: &Spec) -> Result<TokenStream, Error> {
     let types = Types { spec, prefix: TokenStream::new() };
@@ -34,9 +35,10 @@ pub(crate) fn emit(spec: &Spec) -> Result<TokenStream, Error> {
         }
     }
     items.extend(crate::search::models(spec, &types)?);
+    let runtime = crate::names::runtime_path();
     Ok(quote! {
         //! Records, value types, enums and request bodies of the API.
-        use ::harvest_client::runtime as rt;
+        use #runtime as rt;
         #(#items)*
     })
 }

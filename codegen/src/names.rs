@@ -141,3 +141,8 @@ pub(crate) fn number_attr(ty: &TypeRef) -> TokenStream {
         _ => TokenStream::new(),
     }
 }
+
+/// The path generated code names the runtime crate by.
+pub(crate) fn runtime_path() -> TokenStream {
+    quote!(::harvest_client_runtime)
+}

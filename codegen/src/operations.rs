@@ -8,13 +8,13 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::Error;
-use crate::names::{Side, Types, doc, ident};
+use crate::names::{Side, Types, doc, ident, runtime_path};
 
 /// Names the generated builders use for their own fields and methods.
 const RESERVED_METHODS: &[&str] = &["send", "pages", "stream", "timeout", "retry", "per_page", "request", "core"];
 const RESERVED_FIELDS: &[&str] = &["rt_core", "rt_opts", "rt_body", "rt_per_page"];
 /// Methods of the client itself that group accessors must not shadow.
-const CLIENT_METHODS: &[&str] = &["builder", "core", "raw", "from"];
+const CLIENT_METHODS: &[&str] = &["builder", "core", "raw", "from", "base_url"];
 
 pub(crate) fn emit(spec: &Spec) -> Result<TokenStream, Error> {
     let types = Types { spec, prefix: quote!(models::) };
@@ -44,12 +44,23 @@ pub(crate) fn emit(spec: &Spec) -> Result<TokenStream, Error> {
         });
         items.push(group_tokens(spec, &types, GroupId(group_index), &gtype)?);
     }
-    let base_url = &spec.api.base_url;
-    let builder_doc = doc(&format!("Starts configuring a client for `{base_url}` (the user agent is required)."));
+    let api = &spec.api;
+    let (base_url, token_header, account_header) = (&api.base_url, &api.auth.token_header, &api.auth.account_header);
+    let user_agent_required = api.auth.user_agent_required;
+    let builder_doc = doc(&format!("Starts configuring a client for `{base_url}`."));
+    let runtime = runtime_path();
     Ok(quote! {
         //! The client: one accessor per resource group, one request builder per operation.
-        use ::harvest_client::runtime as rt;
+        use #runtime as rt;
         use super::models;
+
+        /// This API's settings, from the spec.
+        pub const API: rt::ApiConfig = rt::ApiConfig {
+            base_url: #base_url,
+            token_header: #token_header,
+            account_header: #account_header,
+            user_agent_required: #user_agent_required,
+        };
 
         /// The API client. Build one with [`Client::builder`]; clones share one connection pool.
         #[derive(Debug, Clone)]
@@ -60,7 +71,7 @@ pub(crate) fn emit(spec: &Spec) -> Result<TokenStream, Error> {
         impl Client {
             #builder_doc
             pub fn builder() -> rt::ClientBuilder<Self> {
-                rt::ClientBuilder::new().base_url(#base_url)
+                rt::ClientBuilder::new(API)
             }
             /// The runtime core shared by every request.
             pub fn core(&self) -> &rt::Core {

@@ -64,7 +64,7 @@ pub(crate) fn models(spec: &Spec, types: &Types<'_>) -> Result<Vec<TokenStream>,
             }
             #hit_doc
             #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-            #[serde(crate = "::harvest_client::runtime::serde")]
+            #[serde(crate = "::harvest_client_runtime::serde")]
             pub struct #hit_name { #(#hit_fields)* }
         });
     }

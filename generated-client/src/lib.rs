@@ -16,11 +16,10 @@
 //! ```
 //!
 //! The generated code lives in `src/generated/` (written by `cargo xtask codegen`,
-//! never edited by hand); the hand-written runtime it calls is [`runtime`].
+//! never edited by hand); the hand-written runtime it calls is the
+//! `harvest-client-runtime` crate, re-exported as [`runtime`].
 
-extern crate self as harvest_client;
-
-pub mod runtime;
+pub use harvest_client_runtime as runtime;
 
 #[rustfmt::skip]
 mod generated;

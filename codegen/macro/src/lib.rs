@@ -7,7 +7,8 @@
 //! The path is relative to the calling crate's `CARGO_MANIFEST_DIR` (a YAML file or
 //! a directory of them). The expansion is exactly what `cargo xtask codegen` writes
 //! (one `pub mod` per generated file, the same `harvest_codegen::generate` call),
-//! refers to the runtime as `::harvest_client::runtime`, and re-expands when a spec
+//! refers to the runtime as `::harvest_client_runtime` (the calling crate depends on
+//! `harvest-client-runtime`, not on Harvest's generated client), and re-expands when a spec
 //! file changes. Spec problems become `compile_error!`s carrying their file, line
 //! and column.
 

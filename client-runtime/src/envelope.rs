@@ -10,7 +10,7 @@ use std::marker::PhantomData;
 use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
-use super::Links;
+use crate::Links;
 
 /// The paging fields of a list envelope; absent and `null` fields are `None`.
 #[derive(Debug, Default, PartialEq, Deserialize)]

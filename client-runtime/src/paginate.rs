@@ -6,7 +6,7 @@ use futures_core::Stream;
 use futures_util::stream::{self, StreamExt};
 use serde::de::DeserializeOwned;
 
-use super::{Core, Error, Method, Page, Request, decode_page};
+use crate::{Core, Error, Method, Page, Request, decode_page};
 
 /// A stream of pages; an error is yielded once and ends it. Streams made by the client own
 /// what they need (`PageStream<'static, T>`), so they can be moved into a spawned task.

@@ -7,8 +7,8 @@
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use super::envelope::{self, Meta};
-use super::{Error, Json, Response};
+use crate::envelope::{self, Meta};
+use crate::{Error, Json, Response};
 
 /// One page of a list.
 #[derive(Debug, Clone, PartialEq)]
@@ -135,8 +135,13 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use super::*;
-    use crate::models;
-    use crate::runtime::{HeaderMap, Method, StatusCode};
+    use crate::{HeaderMap, Method, StatusCode};
+
+    /// The Harvest client, generated here so the real records can be decoded.
+    mod harvest {
+        harvest_codegen_macro::generate_client!("../spec/harvest");
+    }
+    use harvest::models;
 
     fn response(body: &[u8]) -> Response {
         Response { status: StatusCode::OK, headers: HeaderMap::new(), body: body.to_vec().into() }
@@ -201,7 +206,7 @@ mod tests {
     #[tokio::test]
     async fn mock_pages_take_the_fast_path() {
         let server = harvest_mock::MockServer::start(harvest_mock::Config::default()).await.unwrap();
-        let client = crate::Client::builder()
+        let client = harvest::Client::builder()
             .base_url(format!("{}/v2", server.base_url()))
             .token("test-token")
             .account_id(1)

@@ -5,7 +5,7 @@ use std::time::Duration;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::{Core, Error, Method, QueryValue, Request, Response};
+use crate::{Core, Error, Method, QueryValue, Request, Response};
 
 /// A request to any path, with the client's auth, retries and timeouts.
 #[derive(Debug)]
@@ -61,6 +61,6 @@ impl RawRequest {
     /// Sends the request and decodes the body as `T`.
     pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
         let response = self.send().await?;
-        super::decode(&response)
+        crate::decode(&response)
     }
 }

@@ -10,7 +10,7 @@ use futures_util::stream::{self, TryStreamExt};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::{Core, DateTime, Error, Method, QueryValue, Request, pages};
+use crate::{Core, DateTime, Error, Method, QueryValue, Request, pages};
 
 /// A record with an id and a last-change time, which is what watching needs.
 pub trait Record {

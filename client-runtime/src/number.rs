@@ -6,7 +6,7 @@
 
 use serde::Serializer;
 
-use super::{Decimal, Patch};
+use crate::{Decimal, Patch};
 
 /// A value whose decimals are written as JSON numbers.
 pub trait AsNumber {

@@ -3,13 +3,16 @@
 //! A query can only name the searchable paths of its entity, because every
 //! [`Filter`] is tied to that entity's generated field enum:
 //!
-//! ```no_run
-//! # async fn demo(client: &harvest_client::Client) -> Result<(), harvest_client::Error> {
-//! use harvest_client::models::TimeEntryField as F;
-//! use harvest_client::runtime::{Direction, Filter};
+//! ```
+//! use harvest_client_runtime::{Filter, SearchField};
+//! # #[derive(Clone, Copy)]
+//! # enum F { ProjectId, Billable }
+//! # impl SearchField for F {
+//! #     fn path(self) -> &'static str { match self { F::ProjectId => "project.id", F::Billable => "billable" } }
+//! #     fn field(self) -> &'static str { match self { F::ProjectId => "project", F::Billable => "billable" } }
+//! # }
 //! let billable_on_project = Filter::eq(F::ProjectId, 5).and(Filter::eq(F::Billable, true));
-//! let page = client.time_entries().search().filter(billable_on_project).sort(F::SpentDate, Direction::Desc).limit(50).send().await?;
-//! # Ok(()) }
+//! assert_eq!(billable_on_project.to_json()["and"][0]["eq"]["project.id"], 5);
 //! ```
 
 use std::marker::PhantomData;
@@ -19,7 +22,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
-use super::{Core, Error, ItemStream, Method};
+use crate::{Core, Error, ItemStream, Method};
 
 /// A searchable path of an entity; implemented by the generated `…Field` enums.
 pub trait SearchField: Copy + Send + 'static {

@@ -5,7 +5,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use serde::Deserialize;
 
-use super::{HeaderMap, StatusCode};
+use crate::{HeaderMap, StatusCode};
 
 /// A Harvest error body. Harvest answers in three shapes, all read here:
 /// `{"message": ..}`, `{"error": .., "error_description": ..}` and `{"status": .., "error": ..}`.
