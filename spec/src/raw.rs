@@ -3,9 +3,11 @@
 //! Reading checks shapes and keys only; names, references and cross-rules are
 //! checked when the raw documents are resolved into the IR.
 
+mod access;
 mod report;
 mod rules;
 
+pub(crate) use access::RawAccess;
 pub(crate) use report::{RawCondition, RawExclusion, RawReport, RawSource, RawWindow};
 pub(crate) use rules::{RawCompute, RawStates};
 
@@ -34,6 +36,7 @@ pub(crate) struct RawApi {
     pub(crate) max_per_page: Option<Located<u32>>,
     pub(crate) errors: Vec<(Located<String>, serde_json::Value)>,
     pub(crate) current_user: Option<Located<String>>,
+    pub(crate) roles: Option<Located<String>>,
     pub(crate) location_prefix: Option<Located<String>>,
 }
 
@@ -135,6 +138,7 @@ pub(crate) struct RawResource {
     pub(crate) search: Option<RawSearch>,
     pub(crate) delete: Vec<RawDelete>,
     pub(crate) states: Option<RawStates>,
+    pub(crate) access: Option<RawAccess>,
     pub(crate) operations: Vec<RawOperation>,
 }
 
@@ -172,6 +176,7 @@ pub(crate) struct RawOperation {
     pub(crate) behavior: Option<Located<String>>,
     pub(crate) selects: Option<Located<String>>,
     pub(crate) report: Option<RawReport>,
+    pub(crate) access: Option<RawAccess>,
     pub(crate) doc: Option<String>,
 }
 
@@ -185,6 +190,7 @@ const API_KEYS: &[&str] = &[
     "pagination",
     "errors",
     "current_user",
+    "roles",
     "location_prefix",
 ];
 const AUTH_KEYS: &[&str] = &["token_header", "account_header", "token_query", "account_query", "user_agent_required"];
@@ -226,6 +232,7 @@ const RESOURCE_KEYS: &[&str] = &[
     "search",
     "delete",
     "states",
+    "access",
     "operations",
 ];
 const SEED_KEYS: &[&str] = &["count"];
@@ -248,6 +255,7 @@ const OPERATION_KEYS: &[&str] = &[
     "behavior",
     "selects",
     "report",
+    "access",
     "doc",
 ];
 const PER_PAGE_KEYS: &[&str] = &["default", "max"];
@@ -338,6 +346,7 @@ fn read_api(r: &mut Reader<'_>, node: &Node) -> Option<RawApi> {
         title: opt_string(r, &m, "title"),
         base_url: opt_string(r, &m, "base_url"),
         current_user: opt_located(r, &m, "current_user"),
+        roles: opt_located(r, &m, "roles"),
         location_prefix: opt_located(r, &m, "location_prefix"),
         path_prefixes: m.get("path_prefixes").map(|n| r.strings(n, "`path_prefixes`")).unwrap_or_default(),
         ..RawApi::default()
@@ -482,6 +491,7 @@ fn read_resource(r: &mut Reader<'_>, name: Located<String>, node: &Node) -> Opti
         search: m.get("search").and_then(|n| read_search(r, n)),
         delete,
         states: m.get("states").and_then(|n| rules::read_states(r, n)),
+        access: m.get("access").and_then(|n| access::read_access(r, n)),
         operations: read_operations(r, m.get("operations")),
         name,
     })
@@ -522,6 +532,7 @@ fn read_operations(r: &mut Reader<'_>, node: Option<&Node>) -> Vec<RawOperation>
             behavior: opt_located(r, &m, "behavior"),
             selects: opt_located(r, &m, "selects"),
             report: m.get("report").and_then(|n| report::read_report(r, n)),
+            access: m.get("access").and_then(|n| access::read_access(r, n)),
             doc: opt_string(r, &m, "doc"),
             id,
         });

@@ -47,6 +47,9 @@ pub fn create(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
     if !unresolved.is_empty() {
         return Err(ApiError::problems(&unresolved));
     }
+    if !super::access::scope(ctx, store)?.admits(&rec) {
+        return Err(ApiError::Forbidden);
+    }
     compute::apply(plan, store, r, &mut rec);
     let id = if res.singleton { 1 } else { store.alloc(r) };
     if let Some(ix) = id_ix {

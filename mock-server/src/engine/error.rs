@@ -10,6 +10,8 @@ pub enum ApiError {
     BadRequest(String),
     /// 401 with the spec's body and `WWW-Authenticate`.
     Unauthorized,
+    /// 403 with the spec's body: the acting user's roles do not allow it.
+    Forbidden,
     /// 404 for a missing record or an unknown route.
     NotFound,
     /// 413 for an oversized body.

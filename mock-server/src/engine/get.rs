@@ -18,6 +18,9 @@ pub fn find(ctx: &Ctx<'_>, store: &Store, r: ResourceId) -> ApiResult<i64> {
         return Err(ApiError::NotFound);
     };
     let rec = store.get(r, id).ok_or(ApiError::NotFound)?;
+    if !super::access::scope(ctx, store)?.admits(rec) {
+        return Err(ApiError::Forbidden);
+    }
     for pp in &ctx.op.parents {
         let want = ctx.params.get(pp.param).copied();
         if ref_id(rec.get(pp.field_ix)) != want {

@@ -1,6 +1,7 @@
 //! The list executor: parent scoping, filters, the spec's sort order and one
 //! page of the result.
 
+use super::access::Scope;
 use super::paging::{self, PageReq};
 use super::query;
 use super::{ApiError, ApiResult, Ctx, Items, Output, Page, Rows};
@@ -16,9 +17,17 @@ pub fn list(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Output> {
         return Ok(Output::Page(page_of_rows(req, rows?)));
     }
     let r = ctx.res()?;
+    let scope = super::access::scope(ctx, store)?;
     // Unfiltered lists page straight over the cached order: O(per_page) per request.
     let unfiltered = ctx.op.parents.is_empty() && filters.iter().all(|(f, _)| f.top_ix.is_none());
-    let page = if unfiltered {
+    let page = if scope != Scope::All {
+        let table = &store.tables[r];
+        let ids: Vec<i64> = query::filter_ids(ctx, store, r, filters)?
+            .into_iter()
+            .filter(|id| table.rows.get(id).is_some_and(|rec| scope.admits(rec)))
+            .collect();
+        page_of(&req, &ids, None, |w| ctx.rendered.records(ctx.plan, store, r, w))
+    } else if unfiltered {
         let order = store.order(ctx.plan, r);
         page_of(&req, &order.ids, Some(&order), |w| ctx.rendered.records(ctx.plan, store, r, w))
     } else {

@@ -3,6 +3,7 @@
 //! HTTP response); the edge turns it into bytes on the wire. An API's own
 //! rules come in through the [`Behavior`] trait, bound by name at start-up.
 
+mod access;
 mod behavior;
 mod compute;
 mod create;
@@ -173,6 +174,7 @@ pub struct Rows {
 
 /// Runs an operation that only reads.
 pub fn read(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Output> {
+    access::scope(ctx, store)?;
     match ctx.op.kind {
         OpKind::List => list::list(ctx, store),
         OpKind::Get => get::get(ctx, store),
@@ -186,6 +188,7 @@ pub fn read(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Output> {
 
 /// Runs an operation that may write.
 pub fn write(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
+    access::scope(ctx, store)?;
     match ctx.op.kind {
         OpKind::Create => create::create(ctx, store),
         OpKind::Update => update::update(ctx, store),

@@ -34,6 +34,10 @@ pub fn update(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
     if !unresolved.is_empty() {
         return Err(ApiError::problems(&unresolved));
     }
+    if !super::access::scope(ctx, store)?.admits(&rec) {
+        // A record of one's own cannot be handed to someone else.
+        return Err(ApiError::Forbidden);
+    }
     compute::apply(plan, store, r, &mut rec);
     let before = if plan.res[r].shares_of.is_empty() { None } else { store.get(r, id).cloned() };
     store.put(plan, r, id, rec);

@@ -77,6 +77,7 @@ pub fn refusal(e: &ApiError, bodies: &ErrorBodies) -> Response {
             r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=UTF-8"));
             r
         }
+        ApiError::Forbidden => json_bytes(403, bodies.forbidden.clone().into_bytes()),
         ApiError::TooLarge => json(413, &message("Request body is too large")),
         ApiError::Unprocessable(m) => json(422, &message(m)),
         ApiError::RateLimited(secs) => {

@@ -21,6 +21,8 @@ pub struct Api {
     pub errors: ErrorBodies,
     /// The resource whose record is the authenticated user (`current_user: user`), if declared.
     pub current_user: Option<ResourceId>,
+    /// Index of the current-user resource's field that lists a user's roles (`roles: access_roles`).
+    pub roles: Option<usize>,
     /// The prefix the real service writes into absolute URLs it hands out (`Location`), if declared.
     pub location_prefix: Option<String>,
 }

@@ -5,6 +5,7 @@
 //! (the order of the YAML documents and of the keys inside them). Emitters and
 //! the mock server read these types and never re-derive a name.
 
+mod access;
 mod api;
 mod operations;
 mod report;
@@ -14,6 +15,7 @@ mod types;
 
 use std::fmt;
 
+pub use access::*;
 pub use api::*;
 pub use operations::*;
 pub use report::*;

@@ -239,6 +239,8 @@ pub struct Operation {
     pub selects_current_user: bool,
     /// How a report operation computes its rows (`report:`).
     pub report: Option<Report>,
+    /// Who may call it (`access:`), overriding its resource's; `None` follows the resource.
+    pub access: Option<Access>,
     /// One-line description.
     pub doc: String,
     /// Declaration site.

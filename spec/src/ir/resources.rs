@@ -31,6 +31,8 @@ pub struct Resource {
     pub delete_rules: Vec<DeleteRule>,
     /// The states its records move through, and the events that move them.
     pub states: Option<StateMachine>,
+    /// Who may read and change its records (`access:`); everyone when `None`.
+    pub access: Option<Access>,
     /// This resource's operations.
     pub operations: Vec<OperationId>,
     /// Declaration site.

@@ -64,6 +64,7 @@ pub(crate) fn resolve_api(apis: &[Located<RawApi>], diags: &mut Diagnostics, fir
         pagination: resolve_pagination(raw, loc, diags),
         errors: resolve_errors(raw, loc, diags),
         current_user: None,
+        roles: None,
         location_prefix,
     }
 }
@@ -216,6 +217,7 @@ fn empty_api() -> Api {
             retry_after_seconds: 0,
         },
         current_user: None,
+        roles: None,
         location_prefix: None,
     }
 }

@@ -1,5 +1,6 @@
 //! Raw documents → IR: names, references and every cross-rule, checked once.
 
+mod access;
 mod api;
 mod compute;
 mod fields;
@@ -129,7 +130,8 @@ pub(crate) fn resolve(
     states::resolve_states(&mut r, &raw.resources, &mut resources);
     records::check_search_entities(&mut r, &resources);
     let (groups, operations) = operations::resolve_operations(&mut r, &raw, &mut resources, &api);
-    let mut spec = Spec { api, enums: r.enums, types: r.types, resources, groups, operations };
+    let mut spec = Spec { api, enums: r.enums.clone(), types: r.types.clone(), resources, groups, operations };
+    access::resolve_access(&mut r, &raw, &raw.apis, &mut spec);
     place_searches(&mut spec, diags);
     check_type_name_collisions(&spec, diags);
     if let Some(catalog) = catalog {

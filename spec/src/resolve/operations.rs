@@ -228,6 +228,7 @@ fn resolve_operation(
         behavior_location: raw.behavior.as_ref().map(|b| b.loc.clone()),
         selects_current_user,
         report,
+        access: None,
         doc: raw.doc.clone().unwrap_or_default(),
         location: id.loc.clone(),
     })

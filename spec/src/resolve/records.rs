@@ -54,6 +54,7 @@ pub(crate) fn declare_resources(r: &mut Resolver<'_>, raw: &[RawResource]) -> Ve
                 search: None,
                 delete_rules: Vec::new(),
                 states: None,
+                access: None,
                 operations: Vec::new(),
                 location: res.name.loc.clone(),
             }
