@@ -55,3 +55,5 @@ pub type Date = chrono::NaiveDate;
 pub type DateTime = chrono::DateTime<chrono::Utc>;
 /// Any JSON value.
 pub type Json = serde_json::Value;
+/// The result of a call.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -6,16 +6,21 @@
 //! `harvest_codegen_macro::generate_client!` macro are both thin shells over these
 //! two functions, so they cannot drift apart.
 //!
+//! Generated code is data plus trait impls over the `harvest-client-runtime` crate: per
+//! operation a parameter struct implementing its `Operation` traits (named by the IR,
+//! `listClients` → `ListClientsRequest`), typed setters on the one generic `Call<P>`,
+//! open enums through its `open_enum!` macro, and the spec's API settings as a constant.
+//!
 //! Emitters never invent names: every Rust identifier comes from the IR. The only
-//! names made here are the fixed runtime helpers (`rt_core`, `Other`, ...) and the
-//! request-builder structs, named after Harvest's operation id (`listClients` →
-//! `ListClientsRequest`). No input makes the generator panic: problems come back as
-//! [`Error`] values.
+//! names made here are the fixed helpers (`Call`, `API`, `rt_core`, `clear_<field>`).
+//! No input makes the generator panic: problems come back as [`Error`] values.
 
+mod call;
 mod docs;
 mod models;
 mod names;
 mod operations;
+mod params;
 mod search;
 
 use harvest_spec::Spec;

@@ -17,16 +17,26 @@ pub(crate) fn emit(spec: &Spec) -> Result<TokenStream, Error> {
     for e in &spec.enums {
         items.push(enum_def(e)?);
     }
+    // Embedded summaries repeat a few shapes many times: the first type of each shape is a
+    // struct, later ones are aliases of it.
+    let mut shapes = std::collections::BTreeMap::new();
     for t in &spec.types {
         let name = ident(&t.rust.pascal, &t.location)?;
-        items.push(record(&types, &name, &t.doc, &t.fields)?);
+        let fields = record_fields(&types, &t.fields)?;
+        match shapes.get(&fields.to_string()) {
+            Some(same) => items.push(alias(&name, &t.doc, same)),
+            None => {
+                shapes.insert(fields.to_string(), name.clone());
+                items.push(record(&name, &t.doc, fields));
+            }
+        }
         if let Some(input) = &t.input_rust {
             items.push(input_struct(&types, t, input)?);
         }
     }
     for r in &spec.resources {
         let name = ident(&r.rust.pascal, &r.location)?;
-        items.push(record(&types, &name, &r.doc, &r.fields)?);
+        items.push(record(&name, &r.doc, record_fields(&types, &r.fields)?));
         items.push(record_impl(&name, &r.fields));
     }
     for op in &spec.operations {
@@ -59,65 +69,23 @@ fn enum_def(e: &EnumDef) -> Result<TokenStream, Error> {
         ));
     }
     let other = ident(&e.unknown_variant, &e.location)?;
-    let mut variants = Vec::new();
-    let mut to_str = Vec::new();
-    let mut from_str = Vec::new();
-    for v in &e.values {
-        let var = ident(&v.variant, &e.location)?;
-        let wire = &v.wire;
-        let d = doc(&format!("`{wire}`"));
-        variants.push(quote!(#d #var,));
-        to_str.push(quote!(Self::#var => #wire,));
-        from_str.push(quote!(#wire => Self::#var,));
-    }
+    let variants = e
+        .values
+        .iter()
+        .map(|v| {
+            let var = ident(&v.variant, &e.location)?;
+            let wire = &v.wire;
+            Ok(quote!(#var = #wire,))
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
     let d = or_default(&e.doc, format!("Values of `{}`.", e.name));
     Ok(quote! {
-        #d
-        ///
-        /// Values this client does not know are kept, not rejected.
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-            /// A value this version of the client does not know, kept as sent.
-            #other(String),
-        }
-        impl #name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_str)*
-                    Self::#other(s) => s,
-                }
-            }
-        }
-        impl ::std::convert::From<&str> for #name {
-            fn from(s: &str) -> Self {
-                match s {
-                    #(#from_str)*
-                    other => Self::#other(other.to_owned()),
-                }
-            }
-        }
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-        impl rt::serde::Serialize for #name {
-            fn serialize<S: rt::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-        impl<'de> rt::serde::Deserialize<'de> for #name {
-            fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                let s = <String as rt::serde::Deserialize>::deserialize(d)?;
-                Ok(Self::from(s.as_str()))
-            }
-        }
-        impl rt::QueryValue for #name {
-            fn to_query(&self) -> String {
-                self.as_str().to_owned()
+        rt::open_enum! {
+            #d
+            pub enum #name {
+                #(#variants)*
+                #[unknown]
+                #other(String),
             }
         }
     })
@@ -135,9 +103,9 @@ fn field_doc(f: &Field) -> TokenStream {
     doc(&text)
 }
 
-fn record(types: &Types<'_>, name: &proc_macro2::Ident, text: &str, fields: &[Field]) -> Result<TokenStream, Error> {
-    let d = or_default(text, format!("The `{name}` record."));
-    let mut out = Vec::new();
+/// The fields of a response record.
+fn record_fields(types: &Types<'_>, fields: &[Field]) -> Result<TokenStream, Error> {
+    let mut out = TokenStream::new();
     // Hidden fields relate records inside the server and never appear in responses.
     for f in fields.iter().filter(|f| !f.hidden) {
         let fid = ident(&f.ident, &f.location)?;
@@ -152,16 +120,33 @@ fn record(types: &Types<'_>, name: &proc_macro2::Ident, text: &str, fields: &[Fi
         } else {
             (ty, TokenStream::new())
         };
-        out.push(quote!(#fd #ren #num #extra pub #fid: #ty,));
+        out.extend(quote!(#fd #ren #num #extra pub #fid: #ty,));
     }
-    Ok(quote! {
+    Ok(out)
+}
+
+fn record(name: &proc_macro2::Ident, text: &str, fields: TokenStream) -> TokenStream {
+    let d = or_default(text, format!("The `{name}` record."));
+    quote! {
         #d
         #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
         #[serde(crate = #SERDE_CRATE)]
         pub struct #name {
-            #(#out)*
+            #fields
         }
-    })
+    }
+}
+
+/// A record with the same fields as `same`, declared as an alias of it.
+fn alias(name: &proc_macro2::Ident, text: &str, same: &proc_macro2::Ident) -> TokenStream {
+    let d = match text.trim() {
+        "" => doc(&format!("The `{name}` record: the same fields as [`{same}`].")),
+        text => doc(&format!("{text} (The same fields as [`{same}`].)")),
+    };
+    quote! {
+        #d
+        pub type #name = #same;
+    }
 }
 
 /// `impl rt::Record` for resources with a plain `id` and `updated_at` (what `watch` needs).
@@ -187,67 +172,60 @@ fn record_impl(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
     }
 }
 
-/// A setter: `pub fn name(mut self, value: T) -> Self`.
-struct Setter {
-    ident: proc_macro2::Ident,
-    arg: TokenStream,
-    assign: TokenStream,
-    doc: TokenStream,
-}
-
-fn setter_tokens(s: &Setter) -> TokenStream {
-    let Setter { ident, arg, assign, doc } = s;
-    quote! {
-        #doc
-        pub fn #ident(mut self, #arg) -> Self {
-            #assign
-            self
-        }
-    }
-}
-
-/// Field declaration and setter of an optional request field (nullable → `rt::Patch`).
+/// Field declaration and setters of an optional request field (nullable → `rt::Patch`,
+/// with `clear_<field>()` to send `null`).
 fn optional_field(
     fid: &proc_macro2::Ident,
     ty: &TypeRef,
     rust: TokenStream,
     nullable: bool,
     d: TokenStream,
-) -> (TokenStream, Setter) {
+    at: &harvest_spec::ir::Location,
+) -> Result<(TokenStream, Vec<TokenStream>), Error> {
     let is_string = matches!(ty, TypeRef::String | TypeRef::Time);
-    if nullable {
-        let decl = quote!(#[serde(default, skip_serializing_if = "rt::Patch::is_unset")] pub #fid: rt::Patch<#rust>,);
-        let doc_set = quote!(#d #[doc = ""] #[doc = " `None` sends `null` to clear the value."]);
-        let setter = if is_string {
-            Setter {
-                ident: fid.clone(),
-                arg: quote!(value: ::std::option::Option<impl ::std::convert::Into<String>>),
-                assign: quote!(self.#fid = rt::Patch::from(value.map(::std::convert::Into::into));),
-                doc: doc_set,
-            }
-        } else {
-            Setter {
-                ident: fid.clone(),
-                arg: quote!(value: ::std::option::Option<#rust>),
-                assign: quote!(self.#fid = rt::Patch::from(value);),
-                doc: doc_set,
-            }
-        };
-        (decl, setter)
-    } else {
+    if !nullable {
         let decl =
             quote!(#[serde(default, skip_serializing_if = "Option::is_none")] pub #fid: ::std::option::Option<#rust>,);
         let setter = if is_string {
-            Setter {
-                ident: fid.clone(),
-                arg: quote!(value: impl ::std::convert::Into<String>),
-                assign: quote!(self.#fid = Some(value.into());),
-                doc: d,
-            }
+            setter(fid, d, quote!(value: impl ::std::convert::Into<String>), quote!(self.#fid = Some(value.into());))
         } else {
-            Setter { ident: fid.clone(), arg: quote!(value: #rust), assign: quote!(self.#fid = Some(value);), doc: d }
+            setter(fid, d, quote!(value: #rust), quote!(self.#fid = Some(value);))
         };
-        (decl, setter)
+        return Ok((decl, vec![setter]));
+    }
+    let decl = quote!(#[serde(default, skip_serializing_if = "rt::Patch::is_unset")] pub #fid: rt::Patch<#rust>,);
+    let doc_set = quote!(#d #[doc = ""] #[doc = " `None` sends `null` to clear the value."]);
+    let set = if is_string {
+        setter(
+            fid,
+            doc_set,
+            quote!(value: ::std::option::Option<impl ::std::convert::Into<String>>),
+            quote!(self.#fid = rt::Patch::from(value.map(::std::convert::Into::into));),
+        )
+    } else {
+        setter(fid, doc_set, quote!(value: ::std::option::Option<#rust>), quote!(self.#fid = rt::Patch::from(value);))
+    };
+    let bare = crate::names::unraw(&fid.to_string()).to_owned();
+    let clear = ident(&format!("clear_{bare}"), at)?;
+    let clear_doc = doc(&format!("Sends `{bare}: null`, clearing the value."));
+    let clear = quote! {
+        #clear_doc
+        pub fn #clear(mut self) -> Self {
+            self.#fid = rt::Patch::Null;
+            self
+        }
+    };
+    Ok((decl, vec![set, clear]))
+}
+
+/// `pub fn name(mut self, arg) -> Self { assign; self }`.
+fn setter(name: &proc_macro2::Ident, doc: TokenStream, arg: TokenStream, assign: TokenStream) -> TokenStream {
+    quote! {
+        #doc
+        pub fn #name(mut self, #arg) -> Self {
+            #assign
+            self
+        }
     }
 }
 
@@ -261,9 +239,9 @@ fn input_struct(types: &Types<'_>, t: &TypeDef, input: &str) -> Result<TokenStre
         let ren = rename(&f.input_name, &f.input_ident);
         let d = field_doc(f);
         let num = number_attr(&f.ty);
-        let (decl, setter) = optional_field(&fid, &f.ty, rust, f.nullable, d.clone());
+        let (decl, field_setters) = optional_field(&fid, &f.ty, rust, f.nullable, d.clone(), &f.location)?;
         decls.push(quote!(#d #ren #num #decl));
-        setters.push(setter_tokens(&setter));
+        setters.extend(field_setters);
     }
     let d = format!("Request form of [`{}`]: every field is optional and left out unless set.", t.rust.pascal);
     let d = doc(&d);
@@ -329,10 +307,10 @@ fn body_struct(types: &Types<'_>, body: &Body, op: &Operation) -> Result<TokenSt
             args.push(arg);
             inits.push(init);
         } else {
-            let (decl, setter) = optional_field(&fid, &f.ty, rust, f.nullable, d.clone());
+            let (decl, field_setters) = optional_field(&fid, &f.ty, rust, f.nullable, d.clone(), at)?;
             decls.push(quote!(#d #ren #num #decl));
             inits.push(quote!(#fid: ::std::default::Default::default(),));
-            setters.push(setter_tokens(&setter));
+            setters.extend(field_setters);
         }
     }
     let d = doc(&format!(

@@ -43,6 +43,8 @@ fn nullable_and_optional_fields() -> TestResult {
     assert_eq!(score.score.map(|d| d.to_string()), Some("2".into()));
     let body = UpdateNoteBody::new().summary(None::<String>).score(rust_decimal::Decimal::new(25, 1));
     assert_eq!(serde_json::to_string(&body)?, r#"{"summary":null,"score":2.5}"#);
+    let cleared = UpdateNoteBody::new().score(rust_decimal::Decimal::ONE).clear_summary();
+    assert_eq!(serde_json::to_string(&cleared)?, r#"{"summary":null,"score":1.0}"#);
     Ok(())
 }
 
@@ -76,7 +78,7 @@ async fn nested_and_paginated_calls(
 ) -> Result<(), harvest_client::Error> {
     use futures_util::TryStreamExt;
     let _members: Vec<nested::models::Member> = n.members().list(5).stream().try_collect().await?;
-    let _member = n.members().update(5, 6, nested::models::UpdateMemberBody::new().role("lead")).send().await?;
+    let _member = n.members().update(5, 6, nested::models::UpdateMemberBody::new().role("lead")).await?;
     let _watch = n.projects().watch(std::time::Duration::from_secs(30));
     let _tasks: Vec<pagination::models::Task> = p.tasks().list().per_page(100).stream().try_collect().await?;
     let _by_page = p.tasks().list_by_page().pages().try_collect::<Vec<_>>().await?;

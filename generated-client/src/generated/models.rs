@@ -2,1139 +2,93 @@
 
 //! Records, value types, enums and request bodies of the API.
 use ::harvest_client_runtime as rt;
-/// Where a time entry or expense stands in the timesheet approval workflow.
-///
-/// Values this client does not know are kept, not rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ApprovalStatus {
-    /// `unsubmitted`
-    Unsubmitted,
-    /// `submitted`
-    Submitted,
-    /// `approved`
-    Approved,
-    /// A value this version of the client does not know, kept as sent.
-    Other(String),
-}
-impl ApprovalStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unsubmitted => "unsubmitted",
-            Self::Submitted => "submitted",
-            Self::Approved => "approved",
-            Self::Other(s) => s,
-        }
-    }
-}
-impl ::std::convert::From<&str> for ApprovalStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "unsubmitted" => Self::Unsubmitted,
-            "submitted" => Self::Submitted,
-            "approved" => Self::Approved,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for ApprovalStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for ApprovalStatus {
-    fn serialize<S: rt::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for ApprovalStatus {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <String as rt::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_str()))
-    }
-}
-impl rt::QueryValue for ApprovalStatus {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-/// The weekday the account's weeks begin on.
-///
-/// Values this client does not know are kept, not rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum WeekStartDay {
-    /// `Saturday`
-    Saturday,
-    /// `Sunday`
-    Sunday,
-    /// `Monday`
-    Monday,
-    /// A value this version of the client does not know, kept as sent.
-    Other(String),
-}
-impl WeekStartDay {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Saturday => "Saturday",
-            Self::Sunday => "Sunday",
-            Self::Monday => "Monday",
-            Self::Other(s) => s,
-        }
-    }
-}
-impl ::std::convert::From<&str> for WeekStartDay {
-    fn from(s: &str) -> Self {
-        match s {
-            "Saturday" => Self::Saturday,
-            "Sunday" => Self::Sunday,
-            "Monday" => Self::Monday,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for WeekStartDay {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for WeekStartDay {
-    fn serialize<S: rt::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for WeekStartDay {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <String as rt::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_str()))
-    }
-}
-impl rt::QueryValue for WeekStartDay {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-/// How the account displays durations.
-///
-/// Values this client does not know are kept, not rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TimeFormat {
-    /// `decimal`
-    Decimal,
-    /// `hours_minutes`
-    HoursMinutes,
-    /// A value this version of the client does not know, kept as sent.
-    Other(String),
-}
-impl TimeFormat {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Decimal => "decimal",
-            Self::HoursMinutes => "hours_minutes",
-            Self::Other(s) => s,
-        }
-    }
-}
-impl ::std::convert::From<&str> for TimeFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "decimal" => Self::Decimal,
-            "hours_minutes" => Self::HoursMinutes,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for TimeFormat {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for TimeFormat {
-    fn serialize<S: rt::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for TimeFormat {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <String as rt::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_str()))
-    }
-}
-impl rt::QueryValue for TimeFormat {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-/// Whether the account shows times of day on a 12- or 24-hour clock.
-///
-/// Values this client does not know are kept, not rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Clock {
-    /// `12h`
-    V12h,
-    /// `24h`
-    V24h,
-    /// A value this version of the client does not know, kept as sent.
-    Other(String),
-}
-impl Clock {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V12h => "12h",
-            Self::V24h => "24h",
-            Self::Other(s) => s,
-        }
-    }
-}
-impl ::std::convert::From<&str> for Clock {
-    fn from(s: &str) -> Self {
-        match s {
-            "12h" => Self::V12h,
-            "24h" => Self::V24h,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for Clock {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for Clock {
-    fn serialize<S: rt::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for Clock {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <String as rt::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_str()))
-    }
-}
-impl rt::QueryValue for Clock {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-/// Where the ISO currency code goes when an amount is formatted.
-///
-/// Values this client does not know are kept, not rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CurrencyCodeDisplay {
-    /// `iso_code_none`
-    IsoCodeNone,
-    /// `iso_code_before`
-    IsoCodeBefore,
-    /// `iso_code_after`
-    IsoCodeAfter,
-    /// A value this version of the client does not know, kept as sent.
-    Other(String),
-}
-impl CurrencyCodeDisplay {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IsoCodeNone => "iso_code_none",
-            Self::IsoCodeBefore => "iso_code_before",
-            Self::IsoCodeAfter => "iso_code_after",
-            Self::Other(s) => s,
-        }
-    }
-}
-impl ::std::convert::From<&str> for CurrencyCodeDisplay {
-    fn from(s: &str) -> Self {
-        match s {
-            "iso_code_none" => Self::IsoCodeNone,
-            "iso_code_before" => Self::IsoCodeBefore,
-            "iso_code_after" => Self::IsoCodeAfter,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for CurrencyCodeDisplay {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for CurrencyCodeDisplay {
-    fn serialize<S: rt::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for CurrencyCodeDisplay {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <String as rt::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_str()))
-    }
-}
-impl rt::QueryValue for CurrencyCodeDisplay {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-/// Where the currency symbol goes when an amount is formatted.
-///
-/// Values this client does not know are kept, not rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CurrencySymbolDisplay {
-    /// `symbol_none`
-    SymbolNone,
-    /// `symbol_before`
-    SymbolBefore,
-    /// `symbol_after`
-    SymbolAfter,
-    /// A value this version of the client does not know, kept as sent.
-    Other(String),
-}
-impl CurrencySymbolDisplay {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SymbolNone => "symbol_none",
-            Self::SymbolBefore => "symbol_before",
-            Self::SymbolAfter => "symbol_after",
-            Self::Other(s) => s,
-        }
-    }
-}
-impl ::std::convert::From<&str> for CurrencySymbolDisplay {
-    fn from(s: &str) -> Self {
-        match s {
-            "symbol_none" => Self::SymbolNone,
-            "symbol_before" => Self::SymbolBefore,
-            "symbol_after" => Self::SymbolAfter,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for CurrencySymbolDisplay {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for CurrencySymbolDisplay {
-    fn serialize<S: rt::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for CurrencySymbolDisplay {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <String as rt::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_str()))
-    }
-}
-impl rt::QueryValue for CurrencySymbolDisplay {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-/// A permission level of a user; manager users may hold extra add-on roles.
-///
-/// Values this client does not know are kept, not rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AccessRole {
-    /// `administrator`
-    Administrator,
-    /// `manager`
-    Manager,
-    /// `member`
-    Member,
-    /// `project_creator`
-    ProjectCreator,
-    /// `billable_rates_manager`
-    BillableRatesManager,
-    /// `managed_projects_invoice_drafter`
-    ManagedProjectsInvoiceDrafter,
-    /// `managed_projects_invoice_manager`
-    ManagedProjectsInvoiceManager,
-    /// `client_and_task_manager`
-    ClientAndTaskManager,
-    /// `time_and_expenses_manager`
-    TimeAndExpensesManager,
-    /// `estimates_manager`
-    EstimatesManager,
-    /// A value this version of the client does not know, kept as sent.
-    Other(String),
-}
-impl AccessRole {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Administrator => "administrator",
-            Self::Manager => "manager",
-            Self::Member => "member",
-            Self::ProjectCreator => "project_creator",
-            Self::BillableRatesManager => "billable_rates_manager",
-            Self::ManagedProjectsInvoiceDrafter => "managed_projects_invoice_drafter",
-            Self::ManagedProjectsInvoiceManager => "managed_projects_invoice_manager",
-            Self::ClientAndTaskManager => "client_and_task_manager",
-            Self::TimeAndExpensesManager => "time_and_expenses_manager",
-            Self::EstimatesManager => "estimates_manager",
-            Self::Other(s) => s,
-        }
-    }
-}
-impl ::std::convert::From<&str> for AccessRole {
-    fn from(s: &str) -> Self {
-        match s {
-            "administrator" => Self::Administrator,
-            "manager" => Self::Manager,
-            "member" => Self::Member,
-            "project_creator" => Self::ProjectCreator,
-            "billable_rates_manager" => Self::BillableRatesManager,
-            "managed_projects_invoice_drafter" => Self::ManagedProjectsInvoiceDrafter,
-            "managed_projects_invoice_manager" => Self::ManagedProjectsInvoiceManager,
-            "client_and_task_manager" => Self::ClientAndTaskManager,
-            "time_and_expenses_manager" => Self::TimeAndExpensesManager,
-            "estimates_manager" => Self::EstimatesManager,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for AccessRole {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for AccessRole {
-    fn serialize<S: rt::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for AccessRole {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <String as rt::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_str()))
-    }
-}
-impl rt::QueryValue for AccessRole {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-/// Which rate a project bills time at.
-///
-/// Values this client does not know are kept, not rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BillBy {
-    /// `Project`
-    Project,
-    /// `Tasks`
-    Tasks,
-    /// `People`
-    People,
-    /// `none`
-    None,
-    /// A value this version of the client does not know, kept as sent.
-    Other(String),
-}
-impl BillBy {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Project => "Project",
-            Self::Tasks => "Tasks",
-            Self::People => "People",
-            Self::None => "none",
-            Self::Other(s) => s,
-        }
-    }
-}
-impl ::std::convert::From<&str> for BillBy {
-    fn from(s: &str) -> Self {
-        match s {
-            "Project" => Self::Project,
-            "Tasks" => Self::Tasks,
-            "People" => Self::People,
-            "none" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for BillBy {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for BillBy {
-    fn serialize<S: rt::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for BillBy {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <String as rt::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_str()))
-    }
-}
-impl rt::QueryValue for BillBy {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-/// How a project's budget is measured.
-///
-/// Values this client does not know are kept, not rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BudgetBy {
-    /// `project`
-    Project,
-    /// `project_cost`
-    ProjectCost,
-    /// `task`
-    Task,
-    /// `task_fees`
-    TaskFees,
-    /// `person`
-    Person,
-    /// `none`
-    None,
-    /// A value this version of the client does not know, kept as sent.
-    Other(String),
-}
-impl BudgetBy {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Project => "project",
-            Self::ProjectCost => "project_cost",
-            Self::Task => "task",
-            Self::TaskFees => "task_fees",
-            Self::Person => "person",
-            Self::None => "none",
-            Self::Other(s) => s,
-        }
-    }
-}
-impl ::std::convert::From<&str> for BudgetBy {
-    fn from(s: &str) -> Self {
-        match s {
-            "project" => Self::Project,
-            "project_cost" => Self::ProjectCost,
-            "task" => Self::Task,
-            "task_fees" => Self::TaskFees,
-            "person" => Self::Person,
-            "none" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for BudgetBy {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for BudgetBy {
-    fn serialize<S: rt::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for BudgetBy {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <String as rt::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_str()))
-    }
-}
-impl rt::QueryValue for BudgetBy {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-/// Lifecycle state of an invoice.
-///
-/// Values this client does not know are kept, not rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum InvoiceState {
-    /// `draft`
-    Draft,
-    /// `open`
-    Open,
-    /// `paid`
-    Paid,
-    /// `closed`
-    Closed,
-    /// A value this version of the client does not know, kept as sent.
-    Other(String),
-}
-impl InvoiceState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Open => "open",
-            Self::Paid => "paid",
-            Self::Closed => "closed",
-            Self::Other(s) => s,
-        }
-    }
-}
-impl ::std::convert::From<&str> for InvoiceState {
-    fn from(s: &str) -> Self {
-        match s {
-            "draft" => Self::Draft,
-            "open" => Self::Open,
-            "paid" => Self::Paid,
-            "closed" => Self::Closed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for InvoiceState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for InvoiceState {
-    fn serialize<S: rt::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for InvoiceState {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <String as rt::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_str()))
-    }
-}
-impl rt::QueryValue for InvoiceState {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-/// Lifecycle state of an estimate.
-///
-/// Values this client does not know are kept, not rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum EstimateState {
-    /// `draft`
-    Draft,
-    /// `sent`
-    Sent,
-    /// `accepted`
-    Accepted,
-    /// `declined`
-    Declined,
-    /// A value this version of the client does not know, kept as sent.
-    Other(String),
-}
-impl EstimateState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Sent => "sent",
-            Self::Accepted => "accepted",
-            Self::Declined => "declined",
-            Self::Other(s) => s,
-        }
-    }
-}
-impl ::std::convert::From<&str> for EstimateState {
-    fn from(s: &str) -> Self {
-        match s {
-            "draft" => Self::Draft,
-            "sent" => Self::Sent,
-            "accepted" => Self::Accepted,
-            "declined" => Self::Declined,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for EstimateState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for EstimateState {
-    fn serialize<S: rt::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for EstimateState {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <String as rt::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_str()))
-    }
-}
-impl rt::QueryValue for EstimateState {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-/// When an invoice falls due; only `custom` honours an explicit due date.
-///
-/// Values this client does not know are kept, not rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentTerm {
-    /// `upon receipt`
-    UponReceipt,
-    /// `net 15`
-    Net15,
-    /// `net 30`
-    Net30,
-    /// `net 45`
-    Net45,
-    /// `net 60`
-    Net60,
-    /// `custom`
-    Custom,
-    /// A value this version of the client does not know, kept as sent.
-    Other(String),
-}
-impl PaymentTerm {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UponReceipt => "upon receipt",
-            Self::Net15 => "net 15",
-            Self::Net30 => "net 30",
-            Self::Net45 => "net 45",
-            Self::Net60 => "net 60",
-            Self::Custom => "custom",
-            Self::Other(s) => s,
-        }
-    }
-}
-impl ::std::convert::From<&str> for PaymentTerm {
-    fn from(s: &str) -> Self {
-        match s {
-            "upon receipt" => Self::UponReceipt,
-            "net 15" => Self::Net15,
-            "net 30" => Self::Net30,
-            "net 45" => Self::Net45,
-            "net 60" => Self::Net60,
-            "custom" => Self::Custom,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for PaymentTerm {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for PaymentTerm {
-    fn serialize<S: rt::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for PaymentTerm {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <String as rt::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_str()))
-    }
-}
-impl rt::QueryValue for PaymentTerm {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-/// An online payment method offered on an invoice.
-///
-/// Values this client does not know are kept, not rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentOption {
-    /// `ach`
-    Ach,
-    /// `credit_card`
-    CreditCard,
-    /// `paypal`
-    Paypal,
-    /// A value this version of the client does not know, kept as sent.
-    Other(String),
-}
-impl PaymentOption {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ach => "ach",
-            Self::CreditCard => "credit_card",
-            Self::Paypal => "paypal",
-            Self::Other(s) => s,
-        }
-    }
-}
-impl ::std::convert::From<&str> for PaymentOption {
-    fn from(s: &str) -> Self {
-        match s {
-            "ach" => Self::Ach,
-            "credit_card" => Self::CreditCard,
-            "paypal" => Self::Paypal,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for PaymentOption {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for PaymentOption {
-    fn serialize<S: rt::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for PaymentOption {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <String as rt::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_str()))
-    }
-}
-impl rt::QueryValue for PaymentOption {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-/// The state change an invoice message records; null for a real e-mail.
-///
-/// Values this client does not know are kept, not rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum InvoiceMessageEvent {
-    /// `close`
-    Close,
-    /// `draft`
-    Draft,
-    /// `re-open`
-    ReOpen,
-    /// `send`
-    Send,
-    /// A value this version of the client does not know, kept as sent.
-    Other(String),
-}
-impl InvoiceMessageEvent {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Close => "close",
-            Self::Draft => "draft",
-            Self::ReOpen => "re-open",
-            Self::Send => "send",
-            Self::Other(s) => s,
-        }
-    }
-}
-impl ::std::convert::From<&str> for InvoiceMessageEvent {
-    fn from(s: &str) -> Self {
-        match s {
-            "close" => Self::Close,
-            "draft" => Self::Draft,
-            "re-open" => Self::ReOpen,
-            "send" => Self::Send,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for InvoiceMessageEvent {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for InvoiceMessageEvent {
-    fn serialize<S: rt::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for InvoiceMessageEvent {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <String as rt::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_str()))
-    }
-}
-impl rt::QueryValue for InvoiceMessageEvent {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-/// The state change an estimate message records; null for a real e-mail.
-///
-/// Values this client does not know are kept, not rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum EstimateMessageEvent {
-    /// `send`
-    Send,
-    /// `accept`
-    Accept,
-    /// `decline`
-    Decline,
-    /// `re-open`
-    ReOpen,
-    /// `view`
-    View,
-    /// `invoice`
-    Invoice,
-    /// A value this version of the client does not know, kept as sent.
-    Other(String),
-}
-impl EstimateMessageEvent {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Send => "send",
-            Self::Accept => "accept",
-            Self::Decline => "decline",
-            Self::ReOpen => "re-open",
-            Self::View => "view",
-            Self::Invoice => "invoice",
-            Self::Other(s) => s,
-        }
-    }
-}
-impl ::std::convert::From<&str> for EstimateMessageEvent {
-    fn from(s: &str) -> Self {
-        match s {
-            "send" => Self::Send,
-            "accept" => Self::Accept,
-            "decline" => Self::Decline,
-            "re-open" => Self::ReOpen,
-            "view" => Self::View,
-            "invoice" => Self::Invoice,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for EstimateMessageEvent {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for EstimateMessageEvent {
-    fn serialize<S: rt::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for EstimateMessageEvent {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <String as rt::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_str()))
-    }
-}
-impl rt::QueryValue for EstimateMessageEvent {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-/// How imported time is grouped into invoice line items.
-///
-/// Values this client does not know are kept, not rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum InvoiceTimeSummaryType {
-    /// `project`
-    Project,
-    /// `task`
-    Task,
-    /// `people`
-    People,
-    /// `detailed`
-    Detailed,
-    /// A value this version of the client does not know, kept as sent.
-    Other(String),
-}
-impl InvoiceTimeSummaryType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Project => "project",
-            Self::Task => "task",
-            Self::People => "people",
-            Self::Detailed => "detailed",
-            Self::Other(s) => s,
-        }
-    }
-}
-impl ::std::convert::From<&str> for InvoiceTimeSummaryType {
-    fn from(s: &str) -> Self {
-        match s {
-            "project" => Self::Project,
-            "task" => Self::Task,
-            "people" => Self::People,
-            "detailed" => Self::Detailed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for InvoiceTimeSummaryType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for InvoiceTimeSummaryType {
-    fn serialize<S: rt::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for InvoiceTimeSummaryType {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <String as rt::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_str()))
-    }
-}
-impl rt::QueryValue for InvoiceTimeSummaryType {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-/// How imported expenses are grouped into invoice line items.
-///
-/// Values this client does not know are kept, not rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum InvoiceExpenseSummaryType {
-    /// `project`
-    Project,
-    /// `category`
-    Category,
-    /// `people`
-    People,
-    /// `detailed`
-    Detailed,
-    /// A value this version of the client does not know, kept as sent.
-    Other(String),
-}
-impl InvoiceExpenseSummaryType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Project => "project",
-            Self::Category => "category",
-            Self::People => "people",
-            Self::Detailed => "detailed",
-            Self::Other(s) => s,
-        }
-    }
-}
-impl ::std::convert::From<&str> for InvoiceExpenseSummaryType {
-    fn from(s: &str) -> Self {
-        match s {
-            "project" => Self::Project,
-            "category" => Self::Category,
-            "people" => Self::People,
-            "detailed" => Self::Detailed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for InvoiceExpenseSummaryType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for InvoiceExpenseSummaryType {
-    fn serialize<S: rt::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for InvoiceExpenseSummaryType {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <String as rt::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_str()))
-    }
-}
-impl rt::QueryValue for InvoiceExpenseSummaryType {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
+rt::open_enum! {
+    #[doc = " Where a time entry or expense stands in the timesheet approval workflow."]
+    pub enum ApprovalStatus { Unsubmitted = "unsubmitted", Submitted = "submitted",
+    Approved = "approved", #[unknown] Other(String), }
+}
+rt::open_enum! {
+    #[doc = " The weekday the account's weeks begin on."] pub enum WeekStartDay {
+    Saturday = "Saturday", Sunday = "Sunday", Monday = "Monday", #[unknown]
+    Other(String), }
+}
+rt::open_enum! {
+    #[doc = " How the account displays durations."] pub enum TimeFormat { Decimal =
+    "decimal", HoursMinutes = "hours_minutes", #[unknown] Other(String), }
+}
+rt::open_enum! {
+    #[doc = " Whether the account shows times of day on a 12- or 24-hour clock."] pub
+    enum Clock { V12h = "12h", V24h = "24h", #[unknown] Other(String), }
+}
+rt::open_enum! {
+    #[doc = " Where the ISO currency code goes when an amount is formatted."] pub enum
+    CurrencyCodeDisplay { IsoCodeNone = "iso_code_none", IsoCodeBefore =
+    "iso_code_before", IsoCodeAfter = "iso_code_after", #[unknown] Other(String), }
+}
+rt::open_enum! {
+    #[doc = " Where the currency symbol goes when an amount is formatted."] pub enum
+    CurrencySymbolDisplay { SymbolNone = "symbol_none", SymbolBefore = "symbol_before",
+    SymbolAfter = "symbol_after", #[unknown] Other(String), }
+}
+rt::open_enum! {
+    #[doc = " A permission level of a user; manager users may hold extra add-on roles."]
+    pub enum AccessRole { Administrator = "administrator", Manager = "manager", Member =
+    "member", ProjectCreator = "project_creator", BillableRatesManager =
+    "billable_rates_manager", ManagedProjectsInvoiceDrafter =
+    "managed_projects_invoice_drafter", ManagedProjectsInvoiceManager =
+    "managed_projects_invoice_manager", ClientAndTaskManager = "client_and_task_manager",
+    TimeAndExpensesManager = "time_and_expenses_manager", EstimatesManager =
+    "estimates_manager", #[unknown] Other(String), }
+}
+rt::open_enum! {
+    #[doc = " Which rate a project bills time at."] pub enum BillBy { Project =
+    "Project", Tasks = "Tasks", People = "People", None = "none", #[unknown]
+    Other(String), }
+}
+rt::open_enum! {
+    #[doc = " How a project's budget is measured."] pub enum BudgetBy { Project =
+    "project", ProjectCost = "project_cost", Task = "task", TaskFees = "task_fees",
+    Person = "person", None = "none", #[unknown] Other(String), }
+}
+rt::open_enum! {
+    #[doc = " Lifecycle state of an invoice."] pub enum InvoiceState { Draft = "draft",
+    Open = "open", Paid = "paid", Closed = "closed", #[unknown] Other(String), }
+}
+rt::open_enum! {
+    #[doc = " Lifecycle state of an estimate."] pub enum EstimateState { Draft = "draft",
+    Sent = "sent", Accepted = "accepted", Declined = "declined", #[unknown]
+    Other(String), }
+}
+rt::open_enum! {
+    #[doc = " When an invoice falls due; only `custom` honours an explicit due date."]
+    pub enum PaymentTerm { UponReceipt = "upon receipt", Net15 = "net 15", Net30 =
+    "net 30", Net45 = "net 45", Net60 = "net 60", Custom = "custom", #[unknown]
+    Other(String), }
+}
+rt::open_enum! {
+    #[doc = " An online payment method offered on an invoice."] pub enum PaymentOption {
+    Ach = "ach", CreditCard = "credit_card", Paypal = "paypal", #[unknown] Other(String),
+    }
+}
+rt::open_enum! {
+    #[doc = " The state change an invoice message records; null for a real e-mail."] pub
+    enum InvoiceMessageEvent { Close = "close", Draft = "draft", ReOpen = "re-open", Send
+    = "send", #[unknown] Other(String), }
+}
+rt::open_enum! {
+    #[doc = " The state change an estimate message records; null for a real e-mail."] pub
+    enum EstimateMessageEvent { Send = "send", Accept = "accept", Decline = "decline",
+    ReOpen = "re-open", View = "view", Invoice = "invoice", #[unknown] Other(String), }
+}
+rt::open_enum! {
+    #[doc = " How imported time is grouped into invoice line items."] pub enum
+    InvoiceTimeSummaryType { Project = "project", Task = "task", People = "people",
+    Detailed = "detailed", #[unknown] Other(String), }
+}
+rt::open_enum! {
+    #[doc = " How imported expenses are grouped into invoice line items."] pub enum
+    InvoiceExpenseSummaryType { Project = "project", Category = "category", People =
+    "people", Detailed = "detailed", #[unknown] Other(String), }
 }
 /// A person a manager is responsible for.
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
@@ -1255,6 +209,11 @@ impl ExternalReferenceInput {
         self.group_id = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `group_id: null`, clearing the value.
+    pub fn clear_group_id(mut self) -> Self {
+        self.group_id = rt::Patch::Null;
+        self
+    }
     /// Id of the account in the other tool.
     ///
     /// `None` sends `null` to clear the value.
@@ -1263,6 +222,11 @@ impl ExternalReferenceInput {
         value: ::std::option::Option<impl ::std::convert::Into<String>>,
     ) -> Self {
         self.account_id = rt::Patch::from(value.map(::std::convert::Into::into));
+        self
+    }
+    /// Sends `account_id: null`, clearing the value.
+    pub fn clear_account_id(mut self) -> Self {
+        self.account_id = rt::Patch::Null;
         self
     }
     /// Web address of the item.
@@ -1362,6 +326,11 @@ impl InvoiceLineItemInput {
         self.project_id = rt::Patch::from(value);
         self
     }
+    /// Sends `project_id: null`, clearing the value.
+    pub fn clear_project_id(mut self) -> Self {
+        self.project_id = rt::Patch::Null;
+        self
+    }
     /// Name of an invoice item category, such as Service.
     pub fn kind(mut self, value: impl ::std::convert::Into<String>) -> Self {
         self.kind = Some(value.into());
@@ -1375,6 +344,11 @@ impl InvoiceLineItemInput {
         value: ::std::option::Option<impl ::std::convert::Into<String>>,
     ) -> Self {
         self.description = rt::Patch::from(value.map(::std::convert::Into::into));
+        self
+    }
+    /// Sends `description: null`, clearing the value.
+    pub fn clear_description(mut self) -> Self {
+        self.description = rt::Patch::Null;
         self
     }
     /// Number of units; hours for imported time.
@@ -1443,6 +417,11 @@ impl MessageRecipientInput {
         value: ::std::option::Option<impl ::std::convert::Into<String>>,
     ) -> Self {
         self.name = rt::Patch::from(value.map(::std::convert::Into::into));
+        self
+    }
+    /// Sends `name: null`, clearing the value.
+    pub fn clear_name(mut self) -> Self {
+        self.name = rt::Patch::Null;
         self
     }
     /// `email`.
@@ -1702,6 +681,11 @@ impl EstimateLineItemInput {
         value: ::std::option::Option<impl ::std::convert::Into<String>>,
     ) -> Self {
         self.description = rt::Patch::from(value.map(::std::convert::Into::into));
+        self
+    }
+    /// Sends `description: null`, clearing the value.
+    pub fn clear_description(mut self) -> Self {
+        self.description = rt::Patch::Null;
         self
     }
     /// Number of units.
@@ -1969,49 +953,16 @@ pub struct ProjectAssignmentClient {
     /// `name`.
     pub name: String,
 }
-/// The `task` summary embedded in `project_task_assignment.task`.
-#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "::harvest_client_runtime::serde")]
-pub struct ProjectTaskAssignmentTask {
-    /// `id`.
-    pub id: i64,
-    /// `name`.
-    pub name: String,
-}
-/// The `project` summary embedded in `invoice_line_item.project`.
-#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "::harvest_client_runtime::serde")]
-pub struct InvoiceLineItemProject {
-    /// `id`.
-    pub id: i64,
-    /// `name`.
-    pub name: String,
-    /// Short code that identifies the project.
-    pub code: ::std::option::Option<String>,
-}
-/// The `user` summary embedded in `billable_rate.user`.
-#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "::harvest_client_runtime::serde")]
-pub struct BillableRateUser {
-    /// `id`.
-    pub id: i64,
-}
-/// The `user` summary embedded in `cost_rate.user`.
-#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "::harvest_client_runtime::serde")]
-pub struct CostRateUser {
-    /// `id`.
-    pub id: i64,
-}
-/// The `client` summary embedded in `contact.client`.
-#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "::harvest_client_runtime::serde")]
-pub struct ContactClient {
-    /// `id`.
-    pub id: i64,
-    /// `name`.
-    pub name: String,
-}
+/// The `task` summary embedded in `project_task_assignment.task`. (The same fields as [`ProjectAssignmentClient`].)
+pub type ProjectTaskAssignmentTask = ProjectAssignmentClient;
+/// The `project` summary embedded in `invoice_line_item.project`. (The same fields as [`ProjectAssignmentProject`].)
+pub type InvoiceLineItemProject = ProjectAssignmentProject;
+/// The `user` summary embedded in `billable_rate.user`. (The same fields as [`InvoiceRetainer`].)
+pub type BillableRateUser = InvoiceRetainer;
+/// The `user` summary embedded in `cost_rate.user`. (The same fields as [`InvoiceRetainer`].)
+pub type CostRateUser = InvoiceRetainer;
+/// The `client` summary embedded in `contact.client`. (The same fields as [`ProjectAssignmentClient`].)
+pub type ContactClient = ProjectAssignmentClient;
 /// The `client` summary embedded in `project.client`.
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
@@ -2023,17 +974,8 @@ pub struct ProjectClient {
     /// ISO 4217 code; the account's currency when omitted.
     pub currency: String,
 }
-/// The `project` summary embedded in `user_assignment.project`.
-#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "::harvest_client_runtime::serde")]
-pub struct UserAssignmentProject {
-    /// `id`.
-    pub id: i64,
-    /// `name`.
-    pub name: String,
-    /// Short code that identifies the project.
-    pub code: ::std::option::Option<String>,
-}
+/// The `project` summary embedded in `user_assignment.project`. (The same fields as [`ProjectAssignmentProject`].)
+pub type UserAssignmentProject = ProjectAssignmentProject;
 /// The `user` summary embedded in `user_assignment.user`.
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
@@ -2043,35 +985,12 @@ pub struct UserAssignmentUser {
     /// Full name.
     pub name: String,
 }
-/// The `project` summary embedded in `task_assignment.project`.
-#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "::harvest_client_runtime::serde")]
-pub struct TaskAssignmentProject {
-    /// `id`.
-    pub id: i64,
-    /// `name`.
-    pub name: String,
-    /// Short code that identifies the project.
-    pub code: ::std::option::Option<String>,
-}
-/// The `task` summary embedded in `task_assignment.task`.
-#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "::harvest_client_runtime::serde")]
-pub struct TaskAssignmentTask {
-    /// `id`.
-    pub id: i64,
-    /// `name`.
-    pub name: String,
-}
-/// The `user` summary embedded in `time_entry.user`.
-#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "::harvest_client_runtime::serde")]
-pub struct TimeEntryUser {
-    /// `id`.
-    pub id: i64,
-    /// Full name.
-    pub name: String,
-}
+/// The `project` summary embedded in `task_assignment.project`. (The same fields as [`ProjectAssignmentProject`].)
+pub type TaskAssignmentProject = ProjectAssignmentProject;
+/// The `task` summary embedded in `task_assignment.task`. (The same fields as [`ProjectAssignmentClient`].)
+pub type TaskAssignmentTask = ProjectAssignmentClient;
+/// The `user` summary embedded in `time_entry.user`. (The same fields as [`UserAssignmentUser`].)
+pub type TimeEntryUser = UserAssignmentUser;
 /// The `user_assignment` summary embedded in `time_entry.user_assignment`.
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
@@ -2095,37 +1014,12 @@ pub struct TimeEntryUserAssignment {
     #[serde(serialize_with = "rt::number::serialize")]
     pub hourly_rate: ::std::option::Option<rt::Decimal>,
 }
-/// The `client` summary embedded in `time_entry.client`.
-#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "::harvest_client_runtime::serde")]
-pub struct TimeEntryClient {
-    /// `id`.
-    pub id: i64,
-    /// `name`.
-    pub name: String,
-    /// ISO 4217 code; the account's currency when omitted.
-    pub currency: String,
-}
-/// The `project` summary embedded in `time_entry.project`.
-#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "::harvest_client_runtime::serde")]
-pub struct TimeEntryProject {
-    /// `id`.
-    pub id: i64,
-    /// `name`.
-    pub name: String,
-    /// Short code that identifies the project.
-    pub code: ::std::option::Option<String>,
-}
-/// The `task` summary embedded in `time_entry.task`.
-#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "::harvest_client_runtime::serde")]
-pub struct TimeEntryTask {
-    /// `id`.
-    pub id: i64,
-    /// `name`.
-    pub name: String,
-}
+/// The `client` summary embedded in `time_entry.client`. (The same fields as [`ProjectClient`].)
+pub type TimeEntryClient = ProjectClient;
+/// The `project` summary embedded in `time_entry.project`. (The same fields as [`ProjectAssignmentProject`].)
+pub type TimeEntryProject = ProjectAssignmentProject;
+/// The `task` summary embedded in `time_entry.task`. (The same fields as [`ProjectAssignmentClient`].)
+pub type TimeEntryTask = ProjectAssignmentClient;
 /// The `task_assignment` summary embedded in `time_entry.task_assignment`.
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
@@ -2156,28 +1050,10 @@ pub struct TimeEntryInvoice {
     /// Generated from the account's sequence when omitted.
     pub number: String,
 }
-/// The `client` summary embedded in `expense.client`.
-#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "::harvest_client_runtime::serde")]
-pub struct ExpenseClient {
-    /// `id`.
-    pub id: i64,
-    /// `name`.
-    pub name: String,
-    /// ISO 4217 code; the account's currency when omitted.
-    pub currency: String,
-}
-/// The `project` summary embedded in `expense.project`.
-#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "::harvest_client_runtime::serde")]
-pub struct ExpenseProject {
-    /// `id`.
-    pub id: i64,
-    /// `name`.
-    pub name: String,
-    /// Short code that identifies the project.
-    pub code: ::std::option::Option<String>,
-}
+/// The `client` summary embedded in `expense.client`. (The same fields as [`ProjectClient`].)
+pub type ExpenseClient = ProjectClient;
+/// The `project` summary embedded in `expense.project`. (The same fields as [`ProjectAssignmentProject`].)
+pub type ExpenseProject = ProjectAssignmentProject;
 /// The `expense_category` summary embedded in `expense.expense_category`.
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
@@ -2192,111 +1068,28 @@ pub struct ExpenseExpenseCategory {
     /// Name of the unit for unit-priced categories, such as mile.
     pub unit_name: ::std::option::Option<String>,
 }
-/// The `user` summary embedded in `expense.user`.
-#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "::harvest_client_runtime::serde")]
-pub struct ExpenseUser {
-    /// `id`.
-    pub id: i64,
-    /// Full name.
-    pub name: String,
-}
-/// The `user_assignment` summary embedded in `expense.user_assignment`.
-#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "::harvest_client_runtime::serde")]
-pub struct ExpenseUserAssignment {
-    /// `id`.
-    pub id: i64,
-    /// Whether the user manages this project.
-    pub is_project_manager: bool,
-    /// `is_active`.
-    pub is_active: bool,
-    /// True when the user's own default rate applies instead of hourly_rate.
-    pub use_default_rates: bool,
-    /// This user's share of the budget for per-person budgets.
-    #[serde(serialize_with = "rt::number::serialize")]
-    pub budget: ::std::option::Option<rt::Decimal>,
-    /// `created_at`.
-    pub created_at: rt::DateTime,
-    /// `updated_at`.
-    pub updated_at: rt::DateTime,
-    /// Hourly rate applied when the project bills per person and default rates are off.
-    #[serde(serialize_with = "rt::number::serialize")]
-    pub hourly_rate: ::std::option::Option<rt::Decimal>,
-}
-/// The `invoice` summary embedded in `expense.invoice`.
-#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "::harvest_client_runtime::serde")]
-pub struct ExpenseInvoice {
-    /// `id`.
-    pub id: i64,
-    /// Generated from the account's sequence when omitted.
-    pub number: String,
-}
-/// The `client` summary embedded in `invoice.client`.
-#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "::harvest_client_runtime::serde")]
-pub struct InvoiceClient {
-    /// `id`.
-    pub id: i64,
-    /// `name`.
-    pub name: String,
-}
-/// The `estimate` summary embedded in `invoice.estimate`.
-#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "::harvest_client_runtime::serde")]
-pub struct InvoiceEstimate {
-    /// `id`.
-    pub id: i64,
-}
-/// The `user` summary embedded in `invoice.creator`.
-#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "::harvest_client_runtime::serde")]
-pub struct InvoiceCreator {
-    /// `id`.
-    pub id: i64,
-    /// Full name.
-    pub name: String,
-}
-/// The `invoice` summary embedded in `invoice_message.invoice`.
-#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "::harvest_client_runtime::serde")]
-pub struct InvoiceMessageInvoice {
-    /// `id`.
-    pub id: i64,
-}
-/// The `invoice` summary embedded in `invoice_payment.invoice`.
-#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "::harvest_client_runtime::serde")]
-pub struct InvoicePaymentInvoice {
-    /// `id`.
-    pub id: i64,
-}
-/// The `client` summary embedded in `estimate.client`.
-#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "::harvest_client_runtime::serde")]
-pub struct EstimateClient {
-    /// `id`.
-    pub id: i64,
-    /// `name`.
-    pub name: String,
-}
-/// The `user` summary embedded in `estimate.creator`.
-#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "::harvest_client_runtime::serde")]
-pub struct EstimateCreator {
-    /// `id`.
-    pub id: i64,
-    /// Full name.
-    pub name: String,
-}
-/// The `estimate` summary embedded in `estimate_message.estimate`.
-#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
-#[serde(crate = "::harvest_client_runtime::serde")]
-pub struct EstimateMessageEstimate {
-    /// `id`.
-    pub id: i64,
-}
+/// The `user` summary embedded in `expense.user`. (The same fields as [`UserAssignmentUser`].)
+pub type ExpenseUser = UserAssignmentUser;
+/// The `user_assignment` summary embedded in `expense.user_assignment`. (The same fields as [`TimeEntryUserAssignment`].)
+pub type ExpenseUserAssignment = TimeEntryUserAssignment;
+/// The `invoice` summary embedded in `expense.invoice`. (The same fields as [`TimeEntryInvoice`].)
+pub type ExpenseInvoice = TimeEntryInvoice;
+/// The `client` summary embedded in `invoice.client`. (The same fields as [`ProjectAssignmentClient`].)
+pub type InvoiceClient = ProjectAssignmentClient;
+/// The `estimate` summary embedded in `invoice.estimate`. (The same fields as [`InvoiceRetainer`].)
+pub type InvoiceEstimate = InvoiceRetainer;
+/// The `user` summary embedded in `invoice.creator`. (The same fields as [`UserAssignmentUser`].)
+pub type InvoiceCreator = UserAssignmentUser;
+/// The `invoice` summary embedded in `invoice_message.invoice`. (The same fields as [`InvoiceRetainer`].)
+pub type InvoiceMessageInvoice = InvoiceRetainer;
+/// The `invoice` summary embedded in `invoice_payment.invoice`. (The same fields as [`InvoiceRetainer`].)
+pub type InvoicePaymentInvoice = InvoiceRetainer;
+/// The `client` summary embedded in `estimate.client`. (The same fields as [`ProjectAssignmentClient`].)
+pub type EstimateClient = ProjectAssignmentClient;
+/// The `user` summary embedded in `estimate.creator`. (The same fields as [`UserAssignmentUser`].)
+pub type EstimateCreator = UserAssignmentUser;
+/// The `estimate` summary embedded in `estimate_message.estimate`. (The same fields as [`InvoiceRetainer`].)
+pub type EstimateMessageEstimate = InvoiceRetainer;
 /// The Harvest account the token acts on, with its display settings and enabled modules.
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
@@ -3366,11 +2159,21 @@ impl CreateUserBody {
         self.default_hourly_rate = rt::Patch::from(value);
         self
     }
+    /// Sends `default_hourly_rate: null`, clearing the value.
+    pub fn clear_default_hourly_rate(mut self) -> Self {
+        self.default_hourly_rate = rt::Patch::Null;
+        self
+    }
     /// Internal cost per hour used for profitability.
     ///
     /// `None` sends `null` to clear the value.
     pub fn cost_rate(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
         self.cost_rate = rt::Patch::from(value);
+        self
+    }
+    /// Sends `cost_rate: null`, clearing the value.
+    pub fn clear_cost_rate(mut self) -> Self {
+        self.cost_rate = rt::Patch::Null;
         self
     }
     /// Descriptive business roles; they do not grant permissions.
@@ -3539,6 +2342,11 @@ impl CreateBillableRateBody {
         self.start_date = rt::Patch::from(value);
         self
     }
+    /// Sends `start_date: null`, clearing the value.
+    pub fn clear_start_date(mut self) -> Self {
+        self.start_date = rt::Patch::Null;
+        self
+    }
 }
 /// Request body of `createCostRate`. Required fields are arguments of `new`; the rest are left out unless set.
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
@@ -3564,6 +2372,11 @@ impl CreateCostRateBody {
     /// `None` sends `null` to clear the value.
     pub fn start_date(mut self, value: ::std::option::Option<rt::Date>) -> Self {
         self.start_date = rt::Patch::from(value);
+        self
+    }
+    /// Sends `start_date: null`, clearing the value.
+    pub fn clear_start_date(mut self) -> Self {
+        self.start_date = rt::Patch::Null;
         self
     }
 }
@@ -3606,6 +2419,11 @@ impl CreateClientBody {
         value: ::std::option::Option<impl ::std::convert::Into<String>>,
     ) -> Self {
         self.address = rt::Patch::from(value.map(::std::convert::Into::into));
+        self
+    }
+    /// Sends `address: null`, clearing the value.
+    pub fn clear_address(mut self) -> Self {
+        self.address = rt::Patch::Null;
         self
     }
     /// ISO 4217 code; the account's currency when omitted.
@@ -3666,6 +2484,11 @@ impl UpdateClientBody {
         self.address = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `address: null`, clearing the value.
+    pub fn clear_address(mut self) -> Self {
+        self.address = rt::Patch::Null;
+        self
+    }
     /// ISO 4217 code; the account's currency when omitted.
     pub fn currency(mut self, value: impl ::std::convert::Into<String>) -> Self {
         self.currency = Some(value.into());
@@ -3723,6 +2546,11 @@ impl CreateContactBody {
         self.title = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `title: null`, clearing the value.
+    pub fn clear_title(mut self) -> Self {
+        self.title = rt::Patch::Null;
+        self
+    }
     /// `last_name`.
     ///
     /// `None` sends `null` to clear the value.
@@ -3733,6 +2561,11 @@ impl CreateContactBody {
         self.last_name = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `last_name: null`, clearing the value.
+    pub fn clear_last_name(mut self) -> Self {
+        self.last_name = rt::Patch::Null;
+        self
+    }
     /// `email`.
     ///
     /// `None` sends `null` to clear the value.
@@ -3741,6 +2574,11 @@ impl CreateContactBody {
         value: ::std::option::Option<impl ::std::convert::Into<String>>,
     ) -> Self {
         self.email = rt::Patch::from(value.map(::std::convert::Into::into));
+        self
+    }
+    /// Sends `email: null`, clearing the value.
+    pub fn clear_email(mut self) -> Self {
+        self.email = rt::Patch::Null;
         self
     }
     /// Empty string when unset.
@@ -3822,6 +2660,11 @@ impl UpdateContactBody {
         self.title = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `title: null`, clearing the value.
+    pub fn clear_title(mut self) -> Self {
+        self.title = rt::Patch::Null;
+        self
+    }
     /// `first_name`.
     pub fn first_name(mut self, value: impl ::std::convert::Into<String>) -> Self {
         self.first_name = Some(value.into());
@@ -3837,6 +2680,11 @@ impl UpdateContactBody {
         self.last_name = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `last_name: null`, clearing the value.
+    pub fn clear_last_name(mut self) -> Self {
+        self.last_name = rt::Patch::Null;
+        self
+    }
     /// `email`.
     ///
     /// `None` sends `null` to clear the value.
@@ -3845,6 +2693,11 @@ impl UpdateContactBody {
         value: ::std::option::Option<impl ::std::convert::Into<String>>,
     ) -> Self {
         self.email = rt::Patch::from(value.map(::std::convert::Into::into));
+        self
+    }
+    /// Sends `email: null`, clearing the value.
+    pub fn clear_email(mut self) -> Self {
+        self.email = rt::Patch::Null;
         self
     }
     /// Empty string when unset.
@@ -3967,6 +2820,11 @@ impl CreateProjectBody {
         self.code = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `code: null`, clearing the value.
+    pub fn clear_code(mut self) -> Self {
+        self.code = rt::Patch::Null;
+        self
+    }
     /// False once the project is archived.
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
@@ -3994,11 +2852,21 @@ impl CreateProjectBody {
         self.hourly_rate = rt::Patch::from(value);
         self
     }
+    /// Sends `hourly_rate: null`, clearing the value.
+    pub fn clear_hourly_rate(mut self) -> Self {
+        self.hourly_rate = rt::Patch::Null;
+        self
+    }
     /// Hours budget, for projects budgeted by time.
     ///
     /// `None` sends `null` to clear the value.
     pub fn budget(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
         self.budget = rt::Patch::from(value);
+        self
+    }
+    /// Sends `budget: null`, clearing the value.
+    pub fn clear_budget(mut self) -> Self {
+        self.budget = rt::Patch::Null;
         self
     }
     /// Documented as required on create; the server defaults it to none.
@@ -4033,6 +2901,11 @@ impl CreateProjectBody {
         self.cost_budget = rt::Patch::from(value);
         self
     }
+    /// Sends `cost_budget: null`, clearing the value.
+    pub fn clear_cost_budget(mut self) -> Self {
+        self.cost_budget = rt::Patch::Null;
+        self
+    }
     /// Whether expenses count against a fee budget.
     pub fn cost_budget_include_expenses(mut self, value: bool) -> Self {
         self.cost_budget_include_expenses = Some(value);
@@ -4045,6 +2918,11 @@ impl CreateProjectBody {
         self.fee = rt::Patch::from(value);
         self
     }
+    /// Sends `fee: null`, clearing the value.
+    pub fn clear_fee(mut self) -> Self {
+        self.fee = rt::Patch::Null;
+        self
+    }
     /// `notes`.
     ///
     /// `None` sends `null` to clear the value.
@@ -4055,6 +2933,11 @@ impl CreateProjectBody {
         self.notes = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `notes: null`, clearing the value.
+    pub fn clear_notes(mut self) -> Self {
+        self.notes = rt::Patch::Null;
+        self
+    }
     /// `starts_on`.
     ///
     /// `None` sends `null` to clear the value.
@@ -4062,11 +2945,21 @@ impl CreateProjectBody {
         self.starts_on = rt::Patch::from(value);
         self
     }
+    /// Sends `starts_on: null`, clearing the value.
+    pub fn clear_starts_on(mut self) -> Self {
+        self.starts_on = rt::Patch::Null;
+        self
+    }
     /// `ends_on`.
     ///
     /// `None` sends `null` to clear the value.
     pub fn ends_on(mut self, value: ::std::option::Option<rt::Date>) -> Self {
         self.ends_on = rt::Patch::from(value);
+        self
+    }
+    /// Sends `ends_on: null`, clearing the value.
+    pub fn clear_ends_on(mut self) -> Self {
+        self.ends_on = rt::Patch::Null;
         self
     }
 }
@@ -4191,6 +3084,11 @@ impl UpdateProjectBody {
         self.code = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `code: null`, clearing the value.
+    pub fn clear_code(mut self) -> Self {
+        self.code = rt::Patch::Null;
+        self
+    }
     /// False once the project is archived.
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
@@ -4218,11 +3116,21 @@ impl UpdateProjectBody {
         self.hourly_rate = rt::Patch::from(value);
         self
     }
+    /// Sends `hourly_rate: null`, clearing the value.
+    pub fn clear_hourly_rate(mut self) -> Self {
+        self.hourly_rate = rt::Patch::Null;
+        self
+    }
     /// Hours budget, for projects budgeted by time.
     ///
     /// `None` sends `null` to clear the value.
     pub fn budget(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
         self.budget = rt::Patch::from(value);
+        self
+    }
+    /// Sends `budget: null`, clearing the value.
+    pub fn clear_budget(mut self) -> Self {
+        self.budget = rt::Patch::Null;
         self
     }
     /// Documented as required on create; the server defaults it to none.
@@ -4257,6 +3165,11 @@ impl UpdateProjectBody {
         self.cost_budget = rt::Patch::from(value);
         self
     }
+    /// Sends `cost_budget: null`, clearing the value.
+    pub fn clear_cost_budget(mut self) -> Self {
+        self.cost_budget = rt::Patch::Null;
+        self
+    }
     /// Whether expenses count against a fee budget.
     pub fn cost_budget_include_expenses(mut self, value: bool) -> Self {
         self.cost_budget_include_expenses = Some(value);
@@ -4269,6 +3182,11 @@ impl UpdateProjectBody {
         self.fee = rt::Patch::from(value);
         self
     }
+    /// Sends `fee: null`, clearing the value.
+    pub fn clear_fee(mut self) -> Self {
+        self.fee = rt::Patch::Null;
+        self
+    }
     /// `notes`.
     ///
     /// `None` sends `null` to clear the value.
@@ -4279,6 +3197,11 @@ impl UpdateProjectBody {
         self.notes = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `notes: null`, clearing the value.
+    pub fn clear_notes(mut self) -> Self {
+        self.notes = rt::Patch::Null;
+        self
+    }
     /// `starts_on`.
     ///
     /// `None` sends `null` to clear the value.
@@ -4286,11 +3209,21 @@ impl UpdateProjectBody {
         self.starts_on = rt::Patch::from(value);
         self
     }
+    /// Sends `starts_on: null`, clearing the value.
+    pub fn clear_starts_on(mut self) -> Self {
+        self.starts_on = rt::Patch::Null;
+        self
+    }
     /// `ends_on`.
     ///
     /// `None` sends `null` to clear the value.
     pub fn ends_on(mut self, value: ::std::option::Option<rt::Date>) -> Self {
         self.ends_on = rt::Patch::from(value);
+        self
+    }
+    /// Sends `ends_on: null`, clearing the value.
+    pub fn clear_ends_on(mut self) -> Self {
+        self.ends_on = rt::Patch::Null;
         self
     }
 }
@@ -4352,11 +3285,21 @@ impl CreateUserAssignmentBody {
         self.hourly_rate = rt::Patch::from(value);
         self
     }
+    /// Sends `hourly_rate: null`, clearing the value.
+    pub fn clear_hourly_rate(mut self) -> Self {
+        self.hourly_rate = rt::Patch::Null;
+        self
+    }
     /// This user's share of the budget for per-person budgets.
     ///
     /// `None` sends `null` to clear the value.
     pub fn budget(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
         self.budget = rt::Patch::from(value);
+        self
+    }
+    /// Sends `budget: null`, clearing the value.
+    pub fn clear_budget(mut self) -> Self {
+        self.budget = rt::Patch::Null;
         self
     }
 }
@@ -4420,11 +3363,21 @@ impl UpdateUserAssignmentBody {
         self.hourly_rate = rt::Patch::from(value);
         self
     }
+    /// Sends `hourly_rate: null`, clearing the value.
+    pub fn clear_hourly_rate(mut self) -> Self {
+        self.hourly_rate = rt::Patch::Null;
+        self
+    }
     /// This user's share of the budget for per-person budgets.
     ///
     /// `None` sends `null` to clear the value.
     pub fn budget(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
         self.budget = rt::Patch::from(value);
+        self
+    }
+    /// Sends `budget: null`, clearing the value.
+    pub fn clear_budget(mut self) -> Self {
+        self.budget = rt::Patch::Null;
         self
     }
 }
@@ -4477,11 +3430,21 @@ impl CreateTaskAssignmentBody {
         self.hourly_rate = rt::Patch::from(value);
         self
     }
+    /// Sends `hourly_rate: null`, clearing the value.
+    pub fn clear_hourly_rate(mut self) -> Self {
+        self.hourly_rate = rt::Patch::Null;
+        self
+    }
     /// This task's share of the budget for per-task budgets.
     ///
     /// `None` sends `null` to clear the value.
     pub fn budget(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
         self.budget = rt::Patch::from(value);
+        self
+    }
+    /// Sends `budget: null`, clearing the value.
+    pub fn clear_budget(mut self) -> Self {
+        self.budget = rt::Patch::Null;
         self
     }
 }
@@ -4536,11 +3499,21 @@ impl UpdateTaskAssignmentBody {
         self.hourly_rate = rt::Patch::from(value);
         self
     }
+    /// Sends `hourly_rate: null`, clearing the value.
+    pub fn clear_hourly_rate(mut self) -> Self {
+        self.hourly_rate = rt::Patch::Null;
+        self
+    }
     /// This task's share of the budget for per-task budgets.
     ///
     /// `None` sends `null` to clear the value.
     pub fn budget(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
         self.budget = rt::Patch::from(value);
+        self
+    }
+    /// Sends `budget: null`, clearing the value.
+    pub fn clear_budget(mut self) -> Self {
+        self.budget = rt::Patch::Null;
         self
     }
 }
@@ -4588,6 +3561,11 @@ impl CreateTaskBody {
         value: ::std::option::Option<rt::Decimal>,
     ) -> Self {
         self.default_hourly_rate = rt::Patch::from(value);
+        self
+    }
+    /// Sends `default_hourly_rate: null`, clearing the value.
+    pub fn clear_default_hourly_rate(mut self) -> Self {
+        self.default_hourly_rate = rt::Patch::Null;
         self
     }
     /// Whether new projects get this task automatically.
@@ -4656,6 +3634,11 @@ impl UpdateTaskBody {
         value: ::std::option::Option<rt::Decimal>,
     ) -> Self {
         self.default_hourly_rate = rt::Patch::from(value);
+        self
+    }
+    /// Sends `default_hourly_rate: null`, clearing the value.
+    pub fn clear_default_hourly_rate(mut self) -> Self {
+        self.default_hourly_rate = rt::Patch::Null;
         self
     }
     /// Whether new projects get this task automatically.
@@ -4729,6 +3712,11 @@ impl CreateTimeEntryBody {
         self.external_reference = rt::Patch::from(value);
         self
     }
+    /// Sends `external_reference: null`, clearing the value.
+    pub fn clear_external_reference(mut self) -> Self {
+        self.external_reference = rt::Patch::Null;
+        self
+    }
     /// Hours tracked; omitted on create (duration accounts) it starts a timer at 0.0.
     pub fn hours(mut self, value: rt::Decimal) -> Self {
         self.hours = Some(value);
@@ -4744,6 +3732,11 @@ impl CreateTimeEntryBody {
         self.notes = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `notes: null`, clearing the value.
+    pub fn clear_notes(mut self) -> Self {
+        self.notes = rt::Patch::Null;
+        self
+    }
     /// Start time of day on timestamp accounts.
     ///
     /// `None` sends `null` to clear the value.
@@ -4754,6 +3747,11 @@ impl CreateTimeEntryBody {
         self.started_time = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `started_time: null`, clearing the value.
+    pub fn clear_started_time(mut self) -> Self {
+        self.started_time = rt::Patch::Null;
+        self
+    }
     /// End time of day on timestamp accounts; omitted on create it leaves the timer running.
     ///
     /// `None` sends `null` to clear the value.
@@ -4762,6 +3760,11 @@ impl CreateTimeEntryBody {
         value: ::std::option::Option<impl ::std::convert::Into<String>>,
     ) -> Self {
         self.ended_time = rt::Patch::from(value.map(::std::convert::Into::into));
+        self
+    }
+    /// Sends `ended_time: null`, clearing the value.
+    pub fn clear_ended_time(mut self) -> Self {
+        self.ended_time = rt::Patch::Null;
         self
     }
 }
@@ -4839,6 +3842,11 @@ impl UpdateTimeEntryBody {
         self.external_reference = rt::Patch::from(value);
         self
     }
+    /// Sends `external_reference: null`, clearing the value.
+    pub fn clear_external_reference(mut self) -> Self {
+        self.external_reference = rt::Patch::Null;
+        self
+    }
     /// Hours tracked; omitted on create (duration accounts) it starts a timer at 0.0.
     pub fn hours(mut self, value: rt::Decimal) -> Self {
         self.hours = Some(value);
@@ -4854,6 +3862,11 @@ impl UpdateTimeEntryBody {
         self.notes = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `notes: null`, clearing the value.
+    pub fn clear_notes(mut self) -> Self {
+        self.notes = rt::Patch::Null;
+        self
+    }
     /// Start time of day on timestamp accounts.
     ///
     /// `None` sends `null` to clear the value.
@@ -4864,6 +3877,11 @@ impl UpdateTimeEntryBody {
         self.started_time = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `started_time: null`, clearing the value.
+    pub fn clear_started_time(mut self) -> Self {
+        self.started_time = rt::Patch::Null;
+        self
+    }
     /// End time of day on timestamp accounts; omitted on create it leaves the timer running.
     ///
     /// `None` sends `null` to clear the value.
@@ -4872,6 +3890,11 @@ impl UpdateTimeEntryBody {
         value: ::std::option::Option<impl ::std::convert::Into<String>>,
     ) -> Self {
         self.ended_time = rt::Patch::from(value.map(::std::convert::Into::into));
+        self
+    }
+    /// Sends `ended_time: null`, clearing the value.
+    pub fn clear_ended_time(mut self) -> Self {
+        self.ended_time = rt::Patch::Null;
         self
     }
 }
@@ -4932,11 +3955,21 @@ impl CreateExpenseBody {
         self.notes = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `notes: null`, clearing the value.
+    pub fn clear_notes(mut self) -> Self {
+        self.notes = rt::Patch::Null;
+        self
+    }
     /// Quantity for unit-priced categories; total_cost follows from it.
     ///
     /// `None` sends `null` to clear the value.
     pub fn units(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
         self.units = rt::Patch::from(value);
+        self
+    }
+    /// Sends `units: null`, clearing the value.
+    pub fn clear_units(mut self) -> Self {
+        self.units = rt::Patch::Null;
         self
     }
     /// Amount spent; required unless the category is unit-priced.
@@ -5020,11 +4053,21 @@ impl UpdateExpenseBody {
         self.notes = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `notes: null`, clearing the value.
+    pub fn clear_notes(mut self) -> Self {
+        self.notes = rt::Patch::Null;
+        self
+    }
     /// Quantity for unit-priced categories; total_cost follows from it.
     ///
     /// `None` sends `null` to clear the value.
     pub fn units(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
         self.units = rt::Patch::from(value);
+        self
+    }
+    /// Sends `units: null`, clearing the value.
+    pub fn clear_units(mut self) -> Self {
+        self.units = rt::Patch::Null;
         self
     }
     /// Amount spent; required unless the category is unit-priced.
@@ -5085,11 +4128,21 @@ impl CreateExpenseCategoryBody {
         self.unit_name = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `unit_name: null`, clearing the value.
+    pub fn clear_unit_name(mut self) -> Self {
+        self.unit_name = rt::Patch::Null;
+        self
+    }
     /// Price per unit for unit-priced categories.
     ///
     /// `None` sends `null` to clear the value.
     pub fn unit_price(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
         self.unit_price = rt::Patch::from(value);
+        self
+    }
+    /// Sends `unit_price: null`, clearing the value.
+    pub fn clear_unit_price(mut self) -> Self {
+        self.unit_price = rt::Patch::Null;
         self
     }
     /// False once the category is archived.
@@ -5146,11 +4199,21 @@ impl UpdateExpenseCategoryBody {
         self.unit_name = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `unit_name: null`, clearing the value.
+    pub fn clear_unit_name(mut self) -> Self {
+        self.unit_name = rt::Patch::Null;
+        self
+    }
     /// Price per unit for unit-priced categories.
     ///
     /// `None` sends `null` to clear the value.
     pub fn unit_price(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
         self.unit_price = rt::Patch::from(value);
+        self
+    }
+    /// Sends `unit_price: null`, clearing the value.
+    pub fn clear_unit_price(mut self) -> Self {
+        self.unit_price = rt::Patch::Null;
         self
     }
     /// False once the category is archived.
@@ -5252,6 +4315,11 @@ impl CreateInvoiceBody {
         self.estimate_id = rt::Patch::from(value);
         self
     }
+    /// Sends `estimate_id: null`, clearing the value.
+    pub fn clear_estimate_id(mut self) -> Self {
+        self.estimate_id = rt::Patch::Null;
+        self
+    }
     /// Generated from the account's sequence when omitted.
     pub fn number(mut self, value: impl ::std::convert::Into<String>) -> Self {
         self.number = Some(value.into());
@@ -5267,11 +4335,21 @@ impl CreateInvoiceBody {
         self.purchase_order = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `purchase_order: null`, clearing the value.
+    pub fn clear_purchase_order(mut self) -> Self {
+        self.purchase_order = rt::Patch::Null;
+        self
+    }
     /// First tax rate in percent (10.0 = 10%).
     ///
     /// `None` sends `null` to clear the value.
     pub fn tax(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
         self.tax = rt::Patch::from(value);
+        self
+    }
+    /// Sends `tax: null`, clearing the value.
+    pub fn clear_tax(mut self) -> Self {
+        self.tax = rt::Patch::Null;
         self
     }
     /// Second tax rate in percent.
@@ -5281,11 +4359,21 @@ impl CreateInvoiceBody {
         self.tax2 = rt::Patch::from(value);
         self
     }
+    /// Sends `tax2: null`, clearing the value.
+    pub fn clear_tax2(mut self) -> Self {
+        self.tax2 = rt::Patch::Null;
+        self
+    }
     /// Discount in percent of the subtotal.
     ///
     /// `None` sends `null` to clear the value.
     pub fn discount(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
         self.discount = rt::Patch::from(value);
+        self
+    }
+    /// Sends `discount: null`, clearing the value.
+    pub fn clear_discount(mut self) -> Self {
+        self.discount = rt::Patch::Null;
         self
     }
     /// `subject`.
@@ -5298,6 +4386,11 @@ impl CreateInvoiceBody {
         self.subject = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `subject: null`, clearing the value.
+    pub fn clear_subject(mut self) -> Self {
+        self.subject = rt::Patch::Null;
+        self
+    }
     /// `notes`.
     ///
     /// `None` sends `null` to clear the value.
@@ -5306,6 +4399,11 @@ impl CreateInvoiceBody {
         value: ::std::option::Option<impl ::std::convert::Into<String>>,
     ) -> Self {
         self.notes = rt::Patch::from(value.map(::std::convert::Into::into));
+        self
+    }
+    /// Sends `notes: null`, clearing the value.
+    pub fn clear_notes(mut self) -> Self {
+        self.notes = rt::Patch::Null;
         self
     }
     /// ISO 4217 code; the client's currency when omitted.
@@ -5444,6 +4542,11 @@ impl UpdateInvoiceBody {
         self.estimate_id = rt::Patch::from(value);
         self
     }
+    /// Sends `estimate_id: null`, clearing the value.
+    pub fn clear_estimate_id(mut self) -> Self {
+        self.estimate_id = rt::Patch::Null;
+        self
+    }
     /// Generated from the account's sequence when omitted.
     pub fn number(mut self, value: impl ::std::convert::Into<String>) -> Self {
         self.number = Some(value.into());
@@ -5459,11 +4562,21 @@ impl UpdateInvoiceBody {
         self.purchase_order = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `purchase_order: null`, clearing the value.
+    pub fn clear_purchase_order(mut self) -> Self {
+        self.purchase_order = rt::Patch::Null;
+        self
+    }
     /// First tax rate in percent (10.0 = 10%).
     ///
     /// `None` sends `null` to clear the value.
     pub fn tax(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
         self.tax = rt::Patch::from(value);
+        self
+    }
+    /// Sends `tax: null`, clearing the value.
+    pub fn clear_tax(mut self) -> Self {
+        self.tax = rt::Patch::Null;
         self
     }
     /// Second tax rate in percent.
@@ -5473,11 +4586,21 @@ impl UpdateInvoiceBody {
         self.tax2 = rt::Patch::from(value);
         self
     }
+    /// Sends `tax2: null`, clearing the value.
+    pub fn clear_tax2(mut self) -> Self {
+        self.tax2 = rt::Patch::Null;
+        self
+    }
     /// Discount in percent of the subtotal.
     ///
     /// `None` sends `null` to clear the value.
     pub fn discount(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
         self.discount = rt::Patch::from(value);
+        self
+    }
+    /// Sends `discount: null`, clearing the value.
+    pub fn clear_discount(mut self) -> Self {
+        self.discount = rt::Patch::Null;
         self
     }
     /// `subject`.
@@ -5490,6 +4613,11 @@ impl UpdateInvoiceBody {
         self.subject = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `subject: null`, clearing the value.
+    pub fn clear_subject(mut self) -> Self {
+        self.subject = rt::Patch::Null;
+        self
+    }
     /// `notes`.
     ///
     /// `None` sends `null` to clear the value.
@@ -5498,6 +4626,11 @@ impl UpdateInvoiceBody {
         value: ::std::option::Option<impl ::std::convert::Into<String>>,
     ) -> Self {
         self.notes = rt::Patch::from(value.map(::std::convert::Into::into));
+        self
+    }
+    /// Sends `notes: null`, clearing the value.
+    pub fn clear_notes(mut self) -> Self {
+        self.notes = rt::Patch::Null;
         self
     }
     /// ISO 4217 code; the client's currency when omitted.
@@ -5594,6 +4727,11 @@ impl CreateInvoiceMessageBody {
         self.subject = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `subject: null`, clearing the value.
+    pub fn clear_subject(mut self) -> Self {
+        self.subject = rt::Patch::Null;
+        self
+    }
     /// `body`.
     ///
     /// `None` sends `null` to clear the value.
@@ -5602,6 +4740,11 @@ impl CreateInvoiceMessageBody {
         value: ::std::option::Option<impl ::std::convert::Into<String>>,
     ) -> Self {
         self.body = rt::Patch::from(value.map(::std::convert::Into::into));
+        self
+    }
+    /// Sends `body: null`, clearing the value.
+    pub fn clear_body(mut self) -> Self {
+        self.body = rt::Patch::Null;
         self
     }
     /// True when the invoice offers online payment.
@@ -5632,6 +4775,11 @@ impl CreateInvoiceMessageBody {
         value: ::std::option::Option<InvoiceMessageEvent>,
     ) -> Self {
         self.event_type = rt::Patch::from(value);
+        self
+    }
+    /// Sends `event_type: null`, clearing the value.
+    pub fn clear_event_type(mut self) -> Self {
+        self.event_type = rt::Patch::Null;
         self
     }
 }
@@ -5684,6 +4832,11 @@ impl CreateInvoicePaymentBody {
         value: ::std::option::Option<impl ::std::convert::Into<String>>,
     ) -> Self {
         self.notes = rt::Patch::from(value.map(::std::convert::Into::into));
+        self
+    }
+    /// Sends `notes: null`, clearing the value.
+    pub fn clear_notes(mut self) -> Self {
+        self.notes = rt::Patch::Null;
         self
     }
     /// Whether to e-mail the client a thank-you note.
@@ -5808,11 +4961,21 @@ impl CreateEstimateBody {
         self.purchase_order = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `purchase_order: null`, clearing the value.
+    pub fn clear_purchase_order(mut self) -> Self {
+        self.purchase_order = rt::Patch::Null;
+        self
+    }
     /// First tax rate in percent (10.0 = 10%).
     ///
     /// `None` sends `null` to clear the value.
     pub fn tax(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
         self.tax = rt::Patch::from(value);
+        self
+    }
+    /// Sends `tax: null`, clearing the value.
+    pub fn clear_tax(mut self) -> Self {
+        self.tax = rt::Patch::Null;
         self
     }
     /// Second tax rate in percent.
@@ -5822,11 +4985,21 @@ impl CreateEstimateBody {
         self.tax2 = rt::Patch::from(value);
         self
     }
+    /// Sends `tax2: null`, clearing the value.
+    pub fn clear_tax2(mut self) -> Self {
+        self.tax2 = rt::Patch::Null;
+        self
+    }
     /// Discount in percent of the subtotal.
     ///
     /// `None` sends `null` to clear the value.
     pub fn discount(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
         self.discount = rt::Patch::from(value);
+        self
+    }
+    /// Sends `discount: null`, clearing the value.
+    pub fn clear_discount(mut self) -> Self {
+        self.discount = rt::Patch::Null;
         self
     }
     /// `subject`.
@@ -5839,6 +5012,11 @@ impl CreateEstimateBody {
         self.subject = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `subject: null`, clearing the value.
+    pub fn clear_subject(mut self) -> Self {
+        self.subject = rt::Patch::Null;
+        self
+    }
     /// `notes`.
     ///
     /// `None` sends `null` to clear the value.
@@ -5847,6 +5025,11 @@ impl CreateEstimateBody {
         value: ::std::option::Option<impl ::std::convert::Into<String>>,
     ) -> Self {
         self.notes = rt::Patch::from(value.map(::std::convert::Into::into));
+        self
+    }
+    /// Sends `notes: null`, clearing the value.
+    pub fn clear_notes(mut self) -> Self {
+        self.notes = rt::Patch::Null;
         self
     }
     /// ISO 4217 code; the client's currency when omitted.
@@ -5859,6 +5042,11 @@ impl CreateEstimateBody {
     /// `None` sends `null` to clear the value.
     pub fn issue_date(mut self, value: ::std::option::Option<rt::Date>) -> Self {
         self.issue_date = rt::Patch::from(value);
+        self
+    }
+    /// Sends `issue_date: null`, clearing the value.
+    pub fn clear_issue_date(mut self) -> Self {
+        self.issue_date = rt::Patch::Null;
         self
     }
 }
@@ -5950,11 +5138,21 @@ impl UpdateEstimateBody {
         self.purchase_order = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `purchase_order: null`, clearing the value.
+    pub fn clear_purchase_order(mut self) -> Self {
+        self.purchase_order = rt::Patch::Null;
+        self
+    }
     /// First tax rate in percent (10.0 = 10%).
     ///
     /// `None` sends `null` to clear the value.
     pub fn tax(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
         self.tax = rt::Patch::from(value);
+        self
+    }
+    /// Sends `tax: null`, clearing the value.
+    pub fn clear_tax(mut self) -> Self {
+        self.tax = rt::Patch::Null;
         self
     }
     /// Second tax rate in percent.
@@ -5964,11 +5162,21 @@ impl UpdateEstimateBody {
         self.tax2 = rt::Patch::from(value);
         self
     }
+    /// Sends `tax2: null`, clearing the value.
+    pub fn clear_tax2(mut self) -> Self {
+        self.tax2 = rt::Patch::Null;
+        self
+    }
     /// Discount in percent of the subtotal.
     ///
     /// `None` sends `null` to clear the value.
     pub fn discount(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
         self.discount = rt::Patch::from(value);
+        self
+    }
+    /// Sends `discount: null`, clearing the value.
+    pub fn clear_discount(mut self) -> Self {
+        self.discount = rt::Patch::Null;
         self
     }
     /// `subject`.
@@ -5981,6 +5189,11 @@ impl UpdateEstimateBody {
         self.subject = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `subject: null`, clearing the value.
+    pub fn clear_subject(mut self) -> Self {
+        self.subject = rt::Patch::Null;
+        self
+    }
     /// `notes`.
     ///
     /// `None` sends `null` to clear the value.
@@ -5989,6 +5202,11 @@ impl UpdateEstimateBody {
         value: ::std::option::Option<impl ::std::convert::Into<String>>,
     ) -> Self {
         self.notes = rt::Patch::from(value.map(::std::convert::Into::into));
+        self
+    }
+    /// Sends `notes: null`, clearing the value.
+    pub fn clear_notes(mut self) -> Self {
+        self.notes = rt::Patch::Null;
         self
     }
     /// ISO 4217 code; the client's currency when omitted.
@@ -6001,6 +5219,11 @@ impl UpdateEstimateBody {
     /// `None` sends `null` to clear the value.
     pub fn issue_date(mut self, value: ::std::option::Option<rt::Date>) -> Self {
         self.issue_date = rt::Patch::from(value);
+        self
+    }
+    /// Sends `issue_date: null`, clearing the value.
+    pub fn clear_issue_date(mut self) -> Self {
+        self.issue_date = rt::Patch::Null;
         self
     }
 }
@@ -6055,6 +5278,11 @@ impl CreateEstimateMessageBody {
         self.subject = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `subject: null`, clearing the value.
+    pub fn clear_subject(mut self) -> Self {
+        self.subject = rt::Patch::Null;
+        self
+    }
     /// `body`.
     ///
     /// `None` sends `null` to clear the value.
@@ -6063,6 +5291,11 @@ impl CreateEstimateMessageBody {
         value: ::std::option::Option<impl ::std::convert::Into<String>>,
     ) -> Self {
         self.body = rt::Patch::from(value.map(::std::convert::Into::into));
+        self
+    }
+    /// Sends `body: null`, clearing the value.
+    pub fn clear_body(mut self) -> Self {
+        self.body = rt::Patch::Null;
         self
     }
     /// Whether the sender gets a copy.
@@ -6078,6 +5311,11 @@ impl CreateEstimateMessageBody {
         value: ::std::option::Option<EstimateMessageEvent>,
     ) -> Self {
         self.event_type = rt::Patch::from(value);
+        self
+    }
+    /// Sends `event_type: null`, clearing the value.
+    pub fn clear_event_type(mut self) -> Self {
+        self.event_type = rt::Patch::Null;
         self
     }
 }

@@ -53,6 +53,11 @@ impl CreateItemBody {
         self.r#ref = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `ref: null`, clearing the value.
+    pub fn clear_ref(mut self) -> Self {
+        self.r#ref = rt::Patch::Null;
+        self
+    }
     /// `use`.
     pub fn r#use(mut self, value: bool) -> Self {
         self.r#use = Some(value);

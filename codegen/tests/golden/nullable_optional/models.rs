@@ -69,6 +69,11 @@ impl CreateNoteBody {
         self.summary = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `summary: null`, clearing the value.
+    pub fn clear_summary(mut self) -> Self {
+        self.summary = rt::Patch::Null;
+        self
+    }
     /// May be missing, never null.
     pub fn score(mut self, value: rt::Decimal) -> Self {
         self.score = Some(value);
@@ -79,6 +84,11 @@ impl CreateNoteBody {
     /// `None` sends `null` to clear the value.
     pub fn due_on(mut self, value: ::std::option::Option<rt::Date>) -> Self {
         self.due_on = rt::Patch::from(value);
+        self
+    }
+    /// Sends `due_on: null`, clearing the value.
+    pub fn clear_due_on(mut self) -> Self {
+        self.due_on = rt::Patch::Null;
         self
     }
 }
@@ -130,6 +140,11 @@ impl UpdateNoteBody {
         self.summary = rt::Patch::from(value.map(::std::convert::Into::into));
         self
     }
+    /// Sends `summary: null`, clearing the value.
+    pub fn clear_summary(mut self) -> Self {
+        self.summary = rt::Patch::Null;
+        self
+    }
     /// May be missing, never null.
     pub fn score(mut self, value: rt::Decimal) -> Self {
         self.score = Some(value);
@@ -140,6 +155,11 @@ impl UpdateNoteBody {
     /// `None` sends `null` to clear the value.
     pub fn due_on(mut self, value: ::std::option::Option<rt::Date>) -> Self {
         self.due_on = rt::Patch::from(value);
+        self
+    }
+    /// Sends `due_on: null`, clearing the value.
+    pub fn clear_due_on(mut self) -> Self {
+        self.due_on = rt::Patch::Null;
         self
     }
 }

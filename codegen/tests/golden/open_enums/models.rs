@@ -2,129 +2,13 @@
 
 //! Records, value types, enums and request bodies of the API.
 use ::harvest_client_runtime as rt;
-/// A traffic light colour.
-///
-/// Values this client does not know are kept, not rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Light {
-    /// `red`
-    Red,
-    /// `amber`
-    Amber,
-    /// `green`
-    Green,
-    /// `flashing-yellow`
-    FlashingYellow,
-    /// A value this version of the client does not know, kept as sent.
-    Other(String),
+rt::open_enum! {
+    #[doc = " A traffic light colour."] pub enum Light { Red = "red", Amber = "amber",
+    Green = "green", FlashingYellow = "flashing-yellow", #[unknown] Other(String), }
 }
-impl Light {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Red => "red",
-            Self::Amber => "amber",
-            Self::Green => "green",
-            Self::FlashingYellow => "flashing-yellow",
-            Self::Other(s) => s,
-        }
-    }
-}
-impl ::std::convert::From<&str> for Light {
-    fn from(s: &str) -> Self {
-        match s {
-            "red" => Self::Red,
-            "amber" => Self::Amber,
-            "green" => Self::Green,
-            "flashing-yellow" => Self::FlashingYellow,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for Light {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for Light {
-    fn serialize<S: rt::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for Light {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <String as rt::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_str()))
-    }
-}
-impl rt::QueryValue for Light {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-/// An enum that has a value named other.
-///
-/// Values this client does not know are kept, not rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OtherKind {
-    /// `other`
-    Other,
-    /// `known`
-    Known,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
-}
-impl OtherKind {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Other => "other",
-            Self::Known => "known",
-            Self::Unknown(s) => s,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OtherKind {
-    fn from(s: &str) -> Self {
-        match s {
-            "other" => Self::Other,
-            "known" => Self::Known,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for OtherKind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl rt::serde::Serialize for OtherKind {
-    fn serialize<S: rt::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> rt::serde::Deserialize<'de> for OtherKind {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <String as rt::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_str()))
-    }
-}
-impl rt::QueryValue for OtherKind {
-    fn to_query(&self) -> String {
-        self.as_str().to_owned()
-    }
+rt::open_enum! {
+    #[doc = " An enum that has a value named other."] pub enum OtherKind { Other =
+    "other", Known = "known", #[unknown] Unknown(String), }
 }
 /// A signal with a colour.
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
