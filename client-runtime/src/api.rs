@@ -11,4 +11,7 @@ pub struct ApiConfig {
     pub account_header: &'static str,
     /// Whether the service refuses requests without a `User-Agent`.
     pub user_agent_required: bool,
+    /// The prefix of the environment variables [`ClientBuilder::from_env`](crate::ClientBuilder::from_env)
+    /// reads (`HARVEST` → `HARVEST_ACCESS_TOKEN`, ...).
+    pub env_prefix: &'static str,
 }

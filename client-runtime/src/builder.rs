@@ -118,6 +118,25 @@ impl<C: From<Core>> ClientBuilder<C> {
         self
     }
 
+    /// Takes settings from the environment: `{PREFIX}_ACCESS_TOKEN`, `{PREFIX}_ACCOUNT_ID`,
+    /// `{PREFIX}_USER_AGENT` and `{PREFIX}_BASE_URL`, each only when set and not blank
+    /// (`PREFIX` is the API's [`env_prefix`](ApiConfig::env_prefix), `HARVEST` for Harvest).
+    pub fn from_env(self) -> Self {
+        self.from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// [`from_env`](Self::from_env) reading variables through `lookup` instead of the process
+    /// environment (for tests, or settings kept elsewhere).
+    pub fn from_lookup(mut self, lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let prefix = self.api.env_prefix;
+        let var = |name: &str| lookup(&format!("{prefix}_{name}")).filter(|v| !v.trim().is_empty());
+        self.token = var("ACCESS_TOKEN").or(self.token);
+        self.account_id = var("ACCOUNT_ID").or(self.account_id);
+        self.user_agent = var("USER_AGENT").or(self.user_agent);
+        self.base_url = var("BASE_URL").unwrap_or(self.base_url);
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<C, Error> {
         let user_agent = self.user_agent.filter(|ua| !ua.trim().is_empty());

@@ -9,6 +9,7 @@ use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 
 use crate::limiter::Limiter;
 use crate::request::Target;
+use crate::trace;
 use crate::{Error, HeaderMap, Method, RawRequest, Request, StatusCode};
 
 /// A successful (2xx) answer: status, headers and the raw body.
@@ -113,16 +114,27 @@ impl Core {
     /// requests (or of any request whose options allow it) with backoff.
     pub async fn execute(&self, request: Request) -> Result<Response, Error> {
         let url = self.url(&request)?;
+        let span = trace::span(&request.method, url.path());
+        trace::instrument(span.clone(), async {
+            let (result, retries) = self.with_retries(&request, &url).await;
+            trace::finish(&span, &result, retries);
+            result
+        })
+        .await
+    }
+
+    /// Attempts until success, a final failure or the retry budget is spent; also says how
+    /// many retries were made.
+    async fn with_retries(&self, request: &Request, url: &url::Url) -> (Result<Response, Error>, u32) {
         let may_retry = request.options.retry.unwrap_or(request.idempotent);
         let mut attempt = 0;
         loop {
-            match self.attempt(&request, &url).await {
-                Ok(response) => return Ok(response),
+            match self.attempt(request, url).await {
                 Err(err) if may_retry && attempt < self.inner.retry.max_retries && err.is_retryable() => {
                     tokio::time::sleep(self.backoff(attempt, &err)).await;
                     attempt += 1;
                 }
-                Err(err) => return Err(err),
+                result => return (result, attempt),
             }
         }
     }

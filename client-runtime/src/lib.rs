@@ -26,6 +26,7 @@ mod query;
 mod raw;
 mod request;
 mod search;
+mod trace;
 mod watch;
 
 pub use api::ApiConfig;

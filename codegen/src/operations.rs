@@ -16,7 +16,7 @@ use crate::names::{Side, Types, doc, ident, runtime_path};
 const RESERVED_METHODS: &[&str] =
     &["send", "send_with_response", "pages", "stream", "timeout", "retry", "params", "new"];
 /// Methods of the client itself that group accessors must not shadow.
-const CLIENT_METHODS: &[&str] = &["builder", "core", "raw", "from", "base_url"];
+const CLIENT_METHODS: &[&str] = &["builder", "core", "raw", "from", "base_url", "from_env"];
 
 pub(crate) fn emit(spec: &Spec) -> Result<TokenStream, Error> {
     let types = Types { spec, prefix: quote!(models::) };
@@ -49,6 +49,11 @@ pub(crate) fn emit(spec: &Spec) -> Result<TokenStream, Error> {
     let (base_url, token_header, account_header) = (&api.base_url, &api.auth.token_header, &api.auth.account_header);
     let user_agent_required = api.auth.user_agent_required;
     let builder_doc = doc(&format!("Starts configuring a client for `{base_url}`."));
+    let env_prefix = env_prefix(&api.title);
+    let from_env_doc = doc(&format!(
+        "A client configured from `{env_prefix}_ACCESS_TOKEN`, `{env_prefix}_ACCOUNT_ID`, \
+         `{env_prefix}_USER_AGENT` and (optionally) `{env_prefix}_BASE_URL`."
+    ));
     let runtime = runtime_path();
     let call = crate::call::tokens();
     Ok(quote! {
@@ -62,6 +67,7 @@ pub(crate) fn emit(spec: &Spec) -> Result<TokenStream, Error> {
             token_header: #token_header,
             account_header: #account_header,
             user_agent_required: #user_agent_required,
+            env_prefix: #env_prefix,
         };
 
         /// The API client. Build one with [`Client::builder`]; clones share one connection pool.
@@ -74,6 +80,10 @@ pub(crate) fn emit(spec: &Spec) -> Result<TokenStream, Error> {
             #builder_doc
             pub fn builder() -> rt::ClientBuilder<Self> {
                 rt::ClientBuilder::new(API)
+            }
+            #from_env_doc
+            pub fn from_env() -> rt::Result<Self> {
+                Self::builder().from_env().build()
             }
             /// The runtime core shared by every request.
             pub fn core(&self) -> &rt::Core {
@@ -99,6 +109,13 @@ pub(crate) fn emit(spec: &Spec) -> Result<TokenStream, Error> {
         #call
         #(#items)*
     })
+}
+
+/// The environment-variable prefix of an API: the first word of its title, upper-cased
+/// (`Harvest API v2` → `HARVEST`), with anything but letters and digits as `_`.
+fn env_prefix(title: &str) -> String {
+    let word = title.split_whitespace().next().unwrap_or("API");
+    word.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect()
 }
 
 fn group_doc(group: &Group) -> TokenStream {

@@ -246,3 +246,23 @@ fn patch_bodies_distinguish_unset_from_null() -> TestResult {
     assert_eq!(serde_json::to_string(&set)?, r#"{"hours":1.5,"notes":"hi"}"#);
     Ok(())
 }
+
+#[tokio::test]
+async fn settings_come_from_prefixed_variables() -> TestResult {
+    let server = serve(|_, _, _| reply(200, "{}")).await?;
+    let vars = [
+        ("HARVEST_ACCESS_TOKEN", "env-token".to_owned()),
+        ("HARVEST_ACCOUNT_ID", "7".to_owned()),
+        ("HARVEST_USER_AGENT", "env-tests (dev@example.com)".to_owned()),
+        ("HARVEST_BASE_URL", server.base.clone()),
+        ("OTHER_ACCESS_TOKEN", "not ours".to_owned()),
+    ];
+    let lookup = |name: &str| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone());
+    let client = harvest_client::Client::builder().token("overridden").from_lookup(lookup).build()?;
+    client.raw(Method::GET, "/users/me").send().await?;
+    let seen = server.requests();
+    assert_eq!(seen[0].header("authorization"), Some("Bearer env-token"));
+    assert_eq!(seen[0].header("harvest-account-id"), Some("7"));
+    assert_eq!(seen[0].header("user-agent"), Some("env-tests (dev@example.com)"));
+    Ok(())
+}

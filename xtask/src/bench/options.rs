@@ -11,7 +11,7 @@ pub const USAGE: &str = "usage: cargo xtask bench [options]
   --connections N      wrk connections (default 32)
   --threads N          wrk threads (default 2)
   --skip-1m            leave out scale 500 (1,000,000 time entries)
-  --skip-clean-build   leave out the clean release build of harvest-client
+  --skip-clean-build   leave out the clean release builds of harvest-client (with its dependencies, and alone)
   --out PATH           where to write the report (default BENCHMARKS.md)";
 
 /// What one `cargo xtask bench` run measures and where it writes.

@@ -9,6 +9,7 @@ pub const API: rt::ApiConfig = rt::ApiConfig {
     token_header: "Authorization",
     account_header: "Harvest-Account-Id",
     user_agent_required: true,
+    env_prefix: "FIXTURE",
 };
 /// The API client. Build one with [`Client::builder`]; clones share one connection pool.
 #[derive(Debug, Clone)]
@@ -19,6 +20,10 @@ impl Client {
     /// Starts configuring a client for `https://api.example.test/v2`.
     pub fn builder() -> rt::ClientBuilder<Self> {
         rt::ClientBuilder::new(API)
+    }
+    /// A client configured from `FIXTURE_ACCESS_TOKEN`, `FIXTURE_ACCOUNT_ID`, `FIXTURE_USER_AGENT` and (optionally) `FIXTURE_BASE_URL`.
+    pub fn from_env() -> rt::Result<Self> {
+        Self::builder().from_env().build()
     }
     /// The runtime core shared by every request.
     pub fn core(&self) -> &rt::Core {
