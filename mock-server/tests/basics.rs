@@ -80,3 +80,59 @@ async fn restricted_tokens() {
     assert_eq!(send(&s, ok("good")).await.status, StatusCode::OK);
     assert_eq!(send(&s, ok("bad")).await.status, StatusCode::UNAUTHORIZED);
 }
+
+/// Every path of the spec: methods it does not declare are a 405 whose `Allow`
+/// lists, sorted, exactly the ones it declares; unknown paths stay 404.
+#[tokio::test]
+async fn undeclared_methods_on_known_paths_are_405_with_allow() {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use harvest_spec::ir::PathSegment;
+    let s = state();
+    let mut declared: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    for op in &s.spec().operations {
+        let path: String = op
+            .path
+            .segments
+            .iter()
+            .map(|seg| match seg {
+                PathSegment::Literal(l) => format!("/{l}"),
+                PathSegment::Param(_) => "/987654".to_string(),
+            })
+            .collect();
+        declared.entry(path).or_default().insert(op.method.as_str());
+    }
+    for (path, methods) in &declared {
+        let allow = methods.iter().copied().collect::<Vec<_>>().join(", ");
+        for method in ["GET", "POST", "PATCH", "DELETE", "PUT", "OPTIONS", "TRACE"] {
+            if methods.contains(method) {
+                continue;
+            }
+            let r = call(&s, method, &format!("/v2{path}"), None).await;
+            assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}: {}", r.text);
+            assert_eq!(r.headers["allow"], allow.as_str(), "{method} {path}");
+            assert_eq!(r.text, r#"{"status":405,"error":"Method Not Allowed"}"#);
+        }
+    }
+    let cases = [
+        ("PUT", "/v2/users/1", "DELETE, GET, PATCH"),
+        ("DELETE", "/v2/company", "GET, PATCH"),
+        ("DELETE", "/api/v2/users/me", "GET"),
+        ("GET", "/v2/time_entries/search", "POST"),
+    ];
+    for (method, uri, allow) in cases {
+        let r = call(&s, method, uri, None).await;
+        assert_eq!(
+            (r.status, r.headers.get("allow").map(|v| v.to_str().unwrap())),
+            (StatusCode::METHOD_NOT_ALLOWED, Some(allow)),
+            "{method} {uri}"
+        );
+    }
+    for (method, uri) in
+        [("PUT", "/v2/nope"), ("DELETE", "/v2/users/abc"), ("GET", "/v2/users/1/nope"), ("PUT", "/__nope")]
+    {
+        let r = call(&s, method, uri, None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{method} {uri}");
+        assert!(r.headers.get("allow").is_none());
+    }
+}

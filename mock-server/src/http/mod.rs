@@ -12,6 +12,7 @@ mod files;
 mod hosted;
 mod identity;
 pub mod journal;
+mod methods;
 pub mod rate_limit;
 mod respond;
 mod server;
@@ -101,6 +102,14 @@ fn dropped() -> Response {
     r
 }
 
+/// The `Allow` value of a path no operation of the request's method serves; 404 when no method serves it.
+fn allowed<'a>(state: &'a AppState, rest: &[&str]) -> ApiResult<&'a HeaderValue> {
+    match rest {
+        [entity, "search"] if state.app.inner.search.has(entity) => Ok(methods::Allowed::search()),
+        _ => state.edge.allowed.get(rest).ok_or(ApiError::NotFound),
+    }
+}
+
 async fn handle(state: &AppState, req: Request) -> ApiResult<Response> {
     let (inner, edge) = (&state.app.inner, &state.edge);
     let plan = &inner.plan;
@@ -119,19 +128,22 @@ async fn handle(state: &AppState, req: Request) -> ApiResult<Response> {
         }
     }
     let method = match req.method().as_str() {
-        "GET" | "HEAD" => Method::Get,
-        "POST" => Method::Post,
-        "PATCH" => Method::Patch,
-        "DELETE" => Method::Delete,
-        _ => return Err(ApiError::NotFound),
+        "GET" | "HEAD" => Some(Method::Get),
+        "POST" => Some(Method::Post),
+        "PATCH" => Some(Method::Patch),
+        "DELETE" => Some(Method::Delete),
+        _ => None,
     };
     let search_entity = match rest.as_slice() {
-        [entity, "search"] if method == Method::Post && inner.search.has(entity) => Some(*entity),
+        [entity, "search"] if method == Some(Method::Post) && inner.search.has(entity) => Some(*entity),
         _ => None,
     };
     let route = match search_entity {
         Some(_) => None,
-        None => Some(plan.routes.find(method, &rest).ok_or(ApiError::NotFound)?),
+        None => match method.and_then(|m| plan.routes.find(m, &rest)) {
+            Some(m) => Some(m),
+            None => return Ok(methods::not_allowed(allowed(state, &rest)?)),
+        },
     };
     let bytes = axum::body::to_bytes(req.into_body(), inner.config.body_limit).await.map_err(|_| ApiError::TooLarge)?;
     if let Some(entity) = search_entity {
@@ -146,8 +158,18 @@ async fn handle(state: &AppState, req: Request) -> ApiResult<Response> {
     let body = body::parse_body(&headers, &bytes).await?;
     let origin = format!("http://{}", headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost"));
     let at = Origin { origin: &origin, path: &path };
-    let ctx = Ctx { plan, op, bound: &inner.bound, params: m.params, query, body, rendered: &inner.rendered, user, origin: &origin };
-    if engine::writes(op.kind, method == Method::Get) {
+    let ctx = Ctx {
+        plan,
+        op,
+        bound: &inner.bound,
+        params: m.params,
+        query,
+        body,
+        rendered: &inner.rendered,
+        user,
+        origin: &origin,
+    };
+    if engine::writes(op.kind, method == Some(Method::Get)) {
         let mut store = inner.store.write().map_err(|_| ApiError::Unprocessable("store poisoned".into()))?;
         let out = engine::write(&ctx, &mut store)?;
         if let Some(p) = &inner.config.state

@@ -12,6 +12,7 @@ use super::faults::Fault;
 use super::hosted::Hosted;
 use super::identity::Grants;
 use super::journal::Journal;
+use super::methods::Allowed;
 use super::rate_limit::Limiter;
 use crate::app::App;
 use crate::config::Config;
@@ -26,6 +27,8 @@ pub struct Edge {
     pub limiter: Mutex<Limiter>,
     /// Draws for faults that apply to a fraction of requests.
     pub rng: Mutex<ChaCha8Rng>,
+    /// The methods each API path declares, for 405 answers.
+    pub allowed: Allowed,
     /// The hosted connector API's entities and issued tokens.
     pub hosted: Hosted,
     /// What Harvest ID has issued: codes, access and refresh tokens.
@@ -57,6 +60,7 @@ impl AppState {
             faults: Mutex::new(Vec::new()),
             limiter: Mutex::new(Limiter::default()),
             rng: Mutex::new(ChaCha8Rng::seed_from_u64(seed)),
+            allowed: Allowed::build(app.spec()),
             hosted: Hosted::new(app.spec()),
             identity: Grants::default(),
         };

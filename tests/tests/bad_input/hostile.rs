@@ -178,7 +178,7 @@ pub enum Attack {
     Oversized { op: usize, chunked: bool },
     /// A create with a body that is not JSON, under another content type.
     ContentType { op: usize, kind: usize },
-    /// A method no operation has on the path.
+    /// A method no operation has on the path: a 405.
     Method { op: usize, method: usize },
 }
 
@@ -316,7 +316,7 @@ impl Attack {
                 let op = &c.ops[*op];
                 let mut r = json_request(op, Vec::new());
                 r.method = op.other_methods[*method].into();
-                (r, Expect::Status(404))
+                (r, Expect::Status(405))
             }
         })
     }
