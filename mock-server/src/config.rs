@@ -35,6 +35,9 @@ pub struct Config {
     /// The id of the account OAuth tokens are issued for, listed by `GET /api/v2/accounts`
     /// and read by the hosted connector API.
     pub account_id: i64,
+    /// Token the admin API (`/__admin`) requires, as `Authorization: Bearer …`
+    /// or `X-Admin-Token`; the admin API is open when `None`.
+    pub admin_token: Option<String>,
 }
 
 impl Default for Config {
@@ -53,6 +56,7 @@ impl Default for Config {
             oauth_clients: Vec::new(),
             token_ttl: Duration::from_secs(1_209_600),
             account_id: 1,
+            admin_token: None,
         }
     }
 }

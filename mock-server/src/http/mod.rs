@@ -4,6 +4,7 @@
 //! rule of the API itself.
 
 mod admin;
+mod admin_guard;
 mod auth;
 mod body;
 mod envelope;

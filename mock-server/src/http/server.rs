@@ -11,20 +11,20 @@ use super::AppState;
 use crate::config::Config;
 use crate::error::Error;
 
-/// The whole app: admin API under `/__admin`, the hosted connector API under `/api/v1`,
-/// Harvest ID (`/oauth2/authorize`, `/api/v2/oauth2/token`, `/api/v2/accounts`), uploaded
-/// files (`/receipts/…`), every other path to the API pipeline.
+/// The whole app: admin API under `/__admin` (behind the admin token when one is
+/// configured), the hosted connector API under `/api/v1`, Harvest ID
+/// (`/oauth2/authorize`, `/api/v2/oauth2/token`, `/api/v2/accounts`), uploaded files
+/// (`/receipts/…`), every other path to the API pipeline.
 pub fn router(state: AppState) -> Router {
+    let app = Router::new().nest("/__admin", super::admin::routes()).fallback(super::api);
+    let app = match state.app.inner.config.admin_token {
+        Some(_) => app.layer(axum::middleware::from_fn_with_state(state.clone(), super::admin_guard::guard)),
+        None => app,
+    };
     let hosted = super::hosted::routes(state.clone());
     let identity = super::identity::routes(state.clone());
     let files = super::files::routes(state.clone());
-    Router::new()
-        .nest("/__admin", super::admin::routes())
-        .fallback(super::api)
-        .with_state(state)
-        .nest("/api/v1", hosted)
-        .merge(identity)
-        .merge(files)
+    app.with_state(state).nest("/api/v1", hosted).merge(identity).merge(files)
 }
 
 /// A running mock server; it stops when dropped.

@@ -77,6 +77,11 @@ impl AppState {
         self.app.ids(resource)
     }
 
+    /// The token the admin API requires, if any (for clients of the admin API).
+    pub fn admin_token(&self) -> Option<&str> {
+        self.app.inner.config.admin_token.as_deref()
+    }
+
     /// The spec being served.
     pub fn spec(&self) -> &harvest_spec::Spec {
         self.app.spec()
