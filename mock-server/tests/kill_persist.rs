@@ -32,7 +32,7 @@ fn command() -> Command {
 }
 
 /// Starts `harvest-mock serve --state FILE --addr 127.0.0.1:0` and reads the address
-/// it logs ("harvest-mock listening on http://127.0.0.1:PORT ...").
+/// from its ready line on stdout (`{"event":"ready","url":"http://127.0.0.1:PORT",...}`).
 fn spawn(state: &Path) -> (Child, SocketAddr) {
     let mut child = command()
         .args(["serve", "--addr", "127.0.0.1:0", "--state"])
@@ -43,16 +43,15 @@ fn spawn(state: &Path) -> (Child, SocketAddr) {
         .unwrap();
     let out = child.stdout.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
-    // Keeps draining the log so the server never blocks on a full pipe.
     std::thread::spawn(move || {
         for line in BufReader::new(out).lines().map_while(Result::ok) {
-            if let Some(rest) = line.split("listening on http://").nth(1) {
-                let addr: String = rest.chars().take_while(|c| !c.is_whitespace()).collect();
-                let _ = tx.send(addr);
+            let ready: Value = serde_json::from_str(&line).unwrap_or_default();
+            if let Some(url) = ready["url"].as_str().and_then(|u| u.strip_prefix("http://")) {
+                let _ = tx.send(url.to_string());
             }
         }
     });
-    let addr = rx.recv_timeout(START_LIMIT).expect("the server logs its address");
+    let addr = rx.recv_timeout(START_LIMIT).expect("the server prints its ready line");
     (child, addr.parse().unwrap())
 }
 

@@ -1,0 +1,146 @@
+//! The command line: flags, their environment variables, and the help text
+//! that documents everything else a process-level user needs.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{ArgAction, Parser, Subcommand, ValueEnum};
+use harvest_mock::Config;
+
+use super::StartError;
+use super::boolish::Boolish;
+
+/// Shown after the flags of `harvest-mock serve --help`.
+const SERVE_AFTER_HELP: &str = r#"Environment:
+  Every flag can be set through the variable in its [env: ...]; a flag wins over its variable.
+  Boolean variables and flags (--rate-limit, --allow-open-admin) accept true/false, 1/0, yes/no,
+  on/off in any case; an empty value means false. A bare flag means true.
+  RUST_LOG   log filter (default "info"; RUST_LOG=harvest_mock=debug logs every request)
+  NO_COLOR   set to anything to keep colour out of pretty logs even on a terminal
+
+Output:
+  stdout  exactly one line, once the server accepts connections, then nothing:
+          {"event":"ready","url":"http://127.0.0.1:PORT","api":"http://127.0.0.1:PORT/v2",
+           "admin":"http://127.0.0.1:PORT/__admin","pid":N}
+          with the real port also for --addr HOST:0; an unspecified address (0.0.0.0, ::)
+          is shown as loopback (127.0.0.1, ::1).
+  stderr  logs (--log-format), without colour unless stderr is a terminal.
+  SIGTERM or SIGINT (Ctrl-C) stops the server gracefully (open requests get 5 s); exit status 0.
+
+API (under /v2 and /api/v2):
+  Authorization: Bearer <token> plus Harvest-Account-Id (or the access_token and account_id
+  query parameters) and a User-Agent. Unknown path: 404. Known path, undeclared method: 405 with
+  Allow. Per-request fault headers:
+    Prefer: code=503      answer with that status (Harvest's own body for 400, 401, 403, 404, 429)
+    X-Mock-Delay: 300ms   add a delay (at most 60000 ms)
+    X-Mock-Fault: reset   cut the connection
+
+Admin API (under /__admin; with --admin-token, send Authorization: Bearer <admin token>
+or X-Admin-Token: <admin token>, otherwise 401):
+  GET    /__admin/health     {"status":"ok","seed":...,"scale":...,"operations":...}
+  POST   /__admin/reset      back to the current seed and scale
+  POST   /__admin/seed       {"seed":7,"scale":2}: a new account
+  GET    /__admin/requests   journal of the last 1000 API requests; DELETE clears it
+  POST   /__admin/faults     a fault rule: path_prefix, method, status, body, latency_ms,
+                             drop_connection, count, fraction; GET lists them, DELETE clears them
+  POST   /__admin/tokens     {"user_id":N}: a personal API token acting as that user
+  Binding a non-loopback --addr without --admin-token is refused unless --allow-open-admin."#;
+
+/// A stateful, spec-driven imitation of the Harvest v2 API.
+#[derive(Debug, Parser)]
+#[command(
+    name = "harvest-mock",
+    version,
+    after_help = "Run `harvest-mock serve --help` for every flag and variable, the ready line, \
+                  the admin API and the fault headers."
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the server.
+    #[command(after_help = SERVE_AFTER_HELP)]
+    Serve(Serve),
+}
+
+/// How logs are written to stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Pretty,
+    /// One JSON object per line (`timestamp`, `level`, `target`, `message` and the event's fields).
+    Json,
+}
+
+/// Flags of `serve`.
+#[derive(Debug, clap::Args)]
+pub struct Serve {
+    /// Address to listen on (port 0 picks a free port; see the ready line).
+    #[arg(long, env = "HARVEST_MOCK_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Seed of the generated data: the same seed gives byte-identical responses.
+    #[arg(long, env = "HARVEST_MOCK_SEED", default_value_t = 42)]
+    seed: u64,
+    /// Multiplier of every resource's record count (500 gives 1,000,000 time entries).
+    #[arg(long, env = "HARVEST_MOCK_SCALE", default_value_t = 1.0)]
+    scale: f64,
+    /// Spec file or directory (default: the embedded Harvest spec).
+    #[arg(long, env = "HARVEST_MOCK_SPEC")]
+    spec: Option<PathBuf>,
+    /// Accepted API token (repeat or comma-separate; default: any non-empty token).
+    #[arg(long, env = "HARVEST_MOCK_TOKEN", value_delimiter = ',')]
+    token: Vec<String>,
+    /// Enforce Harvest's rate limits (100 requests per 15 s per token, reports 100 per 15 min).
+    #[arg(long, env = "HARVEST_MOCK_RATE_LIMIT", value_name = "BOOL", num_args = 0..=1,
+          default_value = "false", default_missing_value = "true", action = ArgAction::Set, value_parser = Boolish)]
+    rate_limit: bool,
+    /// Delay added to every API response, in milliseconds.
+    #[arg(long, env = "HARVEST_MOCK_LATENCY", default_value_t = 0)]
+    latency: u64,
+    /// Keep the state in this file across restarts (saved after every write).
+    #[arg(long, env = "HARVEST_MOCK_STATE")]
+    state: Option<PathBuf>,
+    /// Log format on stderr: pretty (human-readable lines) or json (one JSON object per line).
+    // Possible values with help would switch the whole --help to the long layout.
+    #[arg(long, env = "HARVEST_MOCK_LOG_FORMAT", value_enum, ignore_case = true, hide_possible_values = true,
+          default_value_t = LogFormat::Pretty)]
+    pub log_format: LogFormat,
+    /// Token the admin API (/__admin) requires; empty means none.
+    #[arg(long, env = "HARVEST_MOCK_ADMIN_TOKEN", value_name = "TOKEN", hide_env_values = true)]
+    admin_token: Option<String>,
+    /// Allow a non-loopback --addr without --admin-token (anyone who reaches it can reset the account).
+    #[arg(long, env = "HARVEST_MOCK_ALLOW_OPEN_ADMIN", value_name = "BOOL", num_args = 0..=1,
+          default_value = "false", default_missing_value = "true", action = ArgAction::Set, value_parser = Boolish)]
+    allow_open_admin: bool,
+}
+
+impl Serve {
+    /// The server's configuration, or why these flags cannot start one.
+    pub fn config(self) -> Result<Config, StartError> {
+        if !(self.scale.is_finite() && self.scale > 0.0) {
+            return Err(StartError::Scale(self.scale));
+        }
+        let admin_token = self.admin_token.filter(|t| !t.is_empty());
+        if admin_token.is_none() && !self.addr.ip().is_loopback() && !self.allow_open_admin {
+            return Err(StartError::OpenAdmin(self.addr));
+        }
+        Ok(Config {
+            addr: self.addr,
+            seed: self.seed,
+            scale: self.scale,
+            spec: self.spec,
+            tokens: self.token.into_iter().filter(|t| !t.is_empty()).collect(),
+            rate_limit: self.rate_limit,
+            latency: Duration::from_millis(self.latency),
+            state: self.state,
+            admin_token,
+            ..Config::default()
+        })
+    }
+}
