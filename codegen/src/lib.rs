@@ -110,7 +110,7 @@ pub fn generate(spec: &Spec) -> Result<GeneratedFiles, Error> {
     let models = models::emit(spec)?;
     let operations = operations::emit(spec)?;
     let mod_rs = quote::quote! {
-        //! Code generated from the spec: models and one request builder per operation.
+        //! Code generated from the spec: models, and per operation a parameter struct.
         pub mod models;
         pub mod operations;
     };

@@ -218,6 +218,20 @@ fn optional_field(
     Ok((decl, vec![set, clear]))
 }
 
+/// Refuses a field named like the `clear_<field>()` setter of a nullable optional field.
+fn check_clear<'a>(
+    fields: impl Iterator<Item = (&'a str, bool)> + Clone,
+    at: &harvest_spec::ir::Location,
+) -> Result<(), Error> {
+    for (name, _) in fields.clone().filter(|(_, nullable)| *nullable) {
+        let clear = format!("clear_{}", unraw(name));
+        if fields.clone().any(|(other, _)| unraw(other) == clear) {
+            return Err(Error::spec(at, format!("field `{clear}` clashes with the `{clear}()` setter of `{name}`")));
+        }
+    }
+    Ok(())
+}
+
 /// `pub fn name(mut self, arg) -> Self { assign; self }`.
 fn setter(name: &proc_macro2::Ident, doc: TokenStream, arg: TokenStream, assign: TokenStream) -> TokenStream {
     quote! {
@@ -233,7 +247,9 @@ fn input_struct(types: &Types<'_>, t: &TypeDef, input: &str) -> Result<TokenStre
     let name = ident(input, &t.location)?;
     let mut decls = Vec::new();
     let mut setters = Vec::new();
-    for f in t.fields.iter().filter(|f| !f.input.is_read_only()).chain(t.inputs.iter()) {
+    let fields: Vec<&Field> = t.fields.iter().filter(|f| !f.input.is_read_only()).chain(t.inputs.iter()).collect();
+    check_clear(fields.iter().map(|f| (f.input_ident.as_str(), f.nullable)), &t.location)?;
+    for f in fields {
         let fid = ident(&f.input_ident, &f.location)?;
         let rust = types.rust(&f.ty, Side::Request, &f.location)?;
         let ren = rename(&f.input_name, &f.input_ident);
@@ -277,6 +293,7 @@ fn body_struct(types: &Types<'_>, body: &Body, op: &Operation) -> Result<TokenSt
     let mut args = Vec::new();
     let mut inits = Vec::new();
     let mut setters = Vec::new();
+    check_clear(body.fields.iter().filter(|f| !f.required).map(|f| (f.ident.as_str(), f.nullable)), at)?;
     for f in &body.fields {
         let fid = ident(&f.ident, at)?;
         let rust = types.rust(&f.ty, Side::Request, at)?;

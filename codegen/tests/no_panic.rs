@@ -45,3 +45,18 @@ proptest! {
         }
     }
 }
+
+/// A field named like the `clear_<field>()` setter of a nullable field is an error, not
+/// generated code that fails to compile.
+#[test]
+fn a_field_named_like_a_clear_setter_is_an_error() -> Result<(), String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/specs/nullable_optional.yaml");
+    let mut spec = harvest_spec::load_path(&path).map_err(|d| d.to_string())?;
+    let body = spec.operations.iter_mut().filter_map(|o| o.body.as_mut()).find(|b| b.rust == "UpdateNoteBody");
+    let field = body.and_then(|b| b.fields.iter_mut().find(|f| f.ident == "score")).ok_or("no `score` body field")?;
+    field.ident = "clear_summary".into();
+    match harvest_codegen::generate(&spec) {
+        Err(e) if e.to_string().contains("clear_summary") => Ok(()),
+        other => Err(format!("expected a clash error, got {other:?}")),
+    }
+}
