@@ -291,3 +291,23 @@ fn help_documents_every_variable_the_admin_api_the_fault_headers_and_the_ready_l
     assert!(missing.is_empty(), "--help lacks {missing:?}:\n{text}");
     assert!(!text.contains("do-not-print-me"), "--help shows the admin token:\n{text}");
 }
+
+#[test]
+fn oauth_flags_choose_the_clients_and_the_account() {
+    let mut m = Mock::spawn(&["--addr", "127.0.0.1:0", "--oauth-client", "app:s3cret", "--account-id", "7"], &[]);
+    let url = m.ready()["url"].as_str().unwrap().to_string();
+    let (status, body) = request("GET", &format!("{url}/oauth2/authorize?client_id=other"), &[]);
+    assert_eq!(status, 400, "an unlisted client: {body}");
+    let (status, body) = request("GET", &format!("{url}/oauth2/authorize?client_id=app"), &[]);
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("harvest:7"), "the scope names --account-id: {body}");
+    m.stop();
+}
+
+#[test]
+fn a_client_flag_without_a_secret_is_refused_naming_the_value() {
+    let mut m = Mock::spawn(&["--addr", "127.0.0.1:0", "--connector-client", "only-an-id"], &[]);
+    assert!(!m.exit().success());
+    let err = drain(&m.stderr).join("\n");
+    assert!(err.contains("only-an-id") && err.contains("ID:SECRET"), "{err}");
+}

@@ -36,6 +36,18 @@ API (under /v2 and /api/v2):
     X-Mock-Delay: 300ms   add a delay (at most 60000 ms)
     X-Mock-Fault: reset   cut the connection
 
+Harvest ID (OAuth2; point a client's https://id.getharvest.com at the mock):
+  GET    /oauth2/authorize        client_id, response_type=code|token, redirect_uri, state, scope;
+                                  consent is automatic (the first administrator, or user_id=N)
+  POST   /api/v2/oauth2/token     grant_type=authorization_code|refresh_token (form or JSON)
+  GET    /api/v2/accounts         the bearer's user and account
+
+Uploaded files: GET /receipts/{id}/{name} serves an expense's receipt (the `url` it shows).
+
+Agent connector, hosted mode (SDK_DEV_ADP_API_HOST=<mock url>):
+  POST   /api/v1/account/applications/token                     {"client_id","client_secret"}
+  POST   /api/v1/integrations/connectors/{id}/execute           {"entity","action","params"}
+
 Admin API (under /__admin; with --admin-token, send Authorization: Bearer <admin token>
 or X-Admin-Token: <admin token>, otherwise 401):
   GET    /__admin/health     {"status":"ok","seed":...,"scale":...,"operations":...}
@@ -46,6 +58,14 @@ or X-Admin-Token: <admin token>, otherwise 401):
                              drop_connection, count, fraction; GET lists them, DELETE clears them
   POST   /__admin/tokens     {"user_id":N}: a personal API token acting as that user
   Binding a non-loopback --addr without --admin-token is refused unless --allow-open-admin."#;
+
+/// `ID:SECRET` → (id, secret); both parts must be non-empty.
+fn id_and_secret(value: &str) -> Result<(String, String), String> {
+    match value.split_once(':') {
+        Some((id, secret)) if !id.is_empty() && !secret.is_empty() => Ok((id.to_string(), secret.to_string())),
+        _ => Err(format!("`{value}` is not ID:SECRET (a client id and its secret, separated by a colon)")),
+    }
+}
 
 /// A stateful, spec-driven imitation of the Harvest v2 API.
 #[derive(Debug, Parser)]
@@ -114,6 +134,20 @@ pub struct Serve {
     /// Token the admin API (/__admin) requires; empty means none.
     #[arg(long, env = "HARVEST_MOCK_ADMIN_TOKEN", value_name = "TOKEN", hide_env_values = true)]
     admin_token: Option<String>,
+    /// OAuth client Harvest ID accepts, as ID:SECRET (repeat or comma-separate; default: any).
+    #[arg(long, env = "HARVEST_MOCK_OAUTH_CLIENTS", value_name = "ID:SECRET", value_delimiter = ',',
+          value_parser = id_and_secret, hide_env_values = true)]
+    oauth_client: Vec<(String, String)>,
+    /// Lifetime of an OAuth access token, in seconds (Harvest's 14 days by default).
+    #[arg(long, env = "HARVEST_MOCK_TOKEN_TTL", value_name = "SECONDS", default_value_t = 1_209_600)]
+    token_ttl: u64,
+    /// The account id OAuth tokens are issued for and the hosted connector API reads.
+    #[arg(long, env = "HARVEST_MOCK_ACCOUNT_ID", value_name = "ID", default_value_t = 1)]
+    account_id: i64,
+    /// Client of the hosted connector API (/api/v1), as ID:SECRET (repeat or comma-separate; default: any).
+    #[arg(long, env = "HARVEST_MOCK_CONNECTOR_CLIENTS", value_name = "ID:SECRET", value_delimiter = ',',
+          value_parser = id_and_secret, hide_env_values = true)]
+    connector_client: Vec<(String, String)>,
     /// Allow a non-loopback --addr without --admin-token (anyone who reaches it can reset the account).
     #[arg(long, env = "HARVEST_MOCK_ALLOW_OPEN_ADMIN", value_name = "BOOL", num_args = 0..=1,
           default_value = "false", default_missing_value = "true", action = ArgAction::Set, value_parser = Boolish)]
@@ -140,6 +174,10 @@ impl Serve {
             latency: Duration::from_millis(self.latency),
             state: self.state,
             admin_token,
+            oauth_clients: self.oauth_client,
+            token_ttl: Duration::from_secs(self.token_ttl),
+            account_id: self.account_id,
+            connector_clients: self.connector_client,
             ..Config::default()
         })
     }
