@@ -56,10 +56,7 @@ pub const CONTENT_TYPES: [(&str, &[u8]); 6] = [
     ("application/xml", b"<client><name>x</name></client>"),
     // A well-formed multipart body is a legitimate form (receipts need it); one without its
     // boundary parameter is not.
-    (
-        "multipart/form-data",
-        b"--XYZ\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nx\r\n--XYZ--\r\n",
-    ),
+    ("multipart/form-data", b"--XYZ\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nx\r\n--XYZ--\r\n"),
     ("application/octet-stream", b"\x00\x01\x02\xff\xfe"),
     ("application/json; charset=utf-16", b"\xff\xfe{\x00\"\x00n\x00\"\x00:\x001\x00}\x00"),
     ("text/html", b"<p>hello</p>"),
