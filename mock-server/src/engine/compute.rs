@@ -21,20 +21,28 @@ pub fn apply(plan: &Plan, store: &Store, r: ResourceId, rec: &mut Rec) {
     }
 }
 
-/// The number an operand stands for in `rec`, following a ref for `ref.field`.
-fn factor(plan: &Plan, store: &Store, r: ResourceId, rec: &Rec, o: &Operand) -> Option<Money> {
-    let cell = rec.get(FieldIx(o.field))?.as_ref()?;
-    let cell = match o.through {
-        None => cell,
-        Some(k) => {
-            let TypeRef::Ref(rt) = &plan.spec.resource(r).fields.get(o.field)?.ty else { return None };
-            store.get(rt.target, cell.as_i64()?)?.get(FieldIx(k))?.as_ref()?
-        }
-    };
-    money(Some(cell))
+/// The cell an operand reads from record `rec` of `r`, following a ref for `ref.field`
+/// (the factors of computed fields and the paths of reports).
+pub(super) fn operand_cell<'s>(
+    plan: &Plan,
+    store: &'s Store,
+    r: ResourceId,
+    rec: &'s Rec,
+    o: &Operand,
+) -> Option<&'s Cell> {
+    let own = rec.get(FieldIx(o.field))?.as_ref()?;
+    let Some(k) = o.through else { return Some(own) };
+    let TypeRef::Ref(rt) = &plan.spec.resource(r).fields.get(o.field)?.ty else { return None };
+    store.get(rt.target, own.as_i64()?)?.get(FieldIx(k))?.as_ref()
 }
 
-fn money(cell: Option<&Cell>) -> Option<Money> {
+/// The number an operand stands for in `rec`.
+fn factor(plan: &Plan, store: &Store, r: ResourceId, rec: &Rec, o: &Operand) -> Option<Money> {
+    money(operand_cell(plan, store, r, rec, o))
+}
+
+/// A stored number as money.
+pub(super) fn money(cell: Option<&Cell>) -> Option<Money> {
     cell.and_then(Cell::as_f64).and_then(Money::of)
 }
 

@@ -4,10 +4,11 @@
 use std::collections::BTreeMap;
 
 use harvest_spec::ir::{
-    Condition, DerivedColumn, Exclusion, Operand, Report, ReportRows, ResourceId, Response, Schema, TypeRef,
+    Condition, DerivedColumn, Exclusion, Operand, Report, ReportRows, ResourceId, Response, Schema,
 };
 use serde_json::{Map, Value};
 
+use super::compute::{money, operand_cell as cell};
 use super::query::filter_ids;
 use super::{ApiError, ApiResult, Ctx, Output, Rows, paging, parsed_filters, rows_page};
 use crate::plan::{FieldIx, Plan, ReportColumn};
@@ -200,18 +201,6 @@ fn render_row(
         out.insert(f.name.clone(), v);
     }
     render::object(plan, store, schema, &Value::Object(out), 0)
-}
-
-/// The cell a path reads from record `rec` of `r`.
-fn cell<'s>(plan: &Plan, store: &'s Store, r: ResourceId, rec: &'s Rec, o: &Operand) -> Option<&'s Cell> {
-    let own = rec.get(FieldIx(o.field))?.as_ref()?;
-    let Some(k) = o.through else { return Some(own) };
-    let TypeRef::Ref(rt) = &plan.spec.resource(r).fields.get(o.field)?.ty else { return None };
-    store.get(rt.target, own.as_i64()?)?.get(FieldIx(k))?.as_ref()
-}
-
-fn money(c: Option<&Cell>) -> Option<Money> {
-    c.and_then(Cell::as_f64).and_then(Money::of)
 }
 
 fn number(plan: &Plan, store: &Store, r: ResourceId, rec: &Rec, o: &Operand) -> Option<Money> {
