@@ -29,4 +29,4 @@ mod values;
 
 pub use config::Config;
 pub use error::Error;
-pub use http::{AppState, MockServer, router};
+pub use http::{AppState, FilterError, MockServer, RecordedRequest, RequestFilter, StatusMatch, router};

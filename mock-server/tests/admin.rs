@@ -6,7 +6,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
-use harvest_mock::{AppState, Config, MockServer};
+use harvest_mock::{AppState, Config, MockServer, RequestFilter};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -166,4 +166,195 @@ async fn per_request_fault_headers() {
     assert_eq!(send(&s, with("X-Mock-Delay", "120ms")).await.status, 200);
     assert!(t.elapsed() >= Duration::from_millis(120));
     assert_eq!(send(&s, with("Prefer", "code=abc")).await.status, 200);
+}
+
+mod journal {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::Request;
+    use chrono::{DateTime, Utc};
+
+    /// The account `req` names.
+    fn account() -> String {
+        req("GET", "/", None).headers()["harvest-account-id"].to_str().unwrap().to_string()
+    }
+
+    fn time(v: &serde_json::Value) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap().to_utc()
+    }
+
+    async fn last(s: &AppState) -> serde_json::Value {
+        let j = call(s, "GET", "/__admin/requests", None).await.json();
+        j["requests"].as_array().unwrap().last().cloned().unwrap()
+    }
+
+    #[tokio::test]
+    async fn an_entry_has_time_account_headers_body_status_and_duration() {
+        let s = state();
+        let before = Utc::now();
+        let mut r = req("POST", "/v2/clients?x=1", Some(&json!({"name": "Journalled"})));
+        for (k, v) in
+            [("cookie", "session=abc"), ("x-api-token", "t0k"), ("x-client-secret", "s3"), ("x-trace", "keep")]
+        {
+            r.headers_mut().insert(k, v.parse().unwrap());
+        }
+        assert_eq!(send(&s, r).await.status, 201);
+        let e = last(&s).await;
+        let at = time(&e["time"]);
+        assert!(before <= at && at <= Utc::now(), "{e}");
+        assert!(e["time"].as_str().unwrap().ends_with('Z'), "{e}");
+        assert_eq!(
+            (e["method"].as_str(), e["path"].as_str(), e["query"].as_str()),
+            (Some("POST"), Some("/v2/clients"), Some("x=1"))
+        );
+        assert_eq!(e["account"], account());
+        assert_eq!(e["status"], 201);
+        assert!(e["duration_ms"].as_f64().unwrap() >= 0.0);
+        let h = &e["headers"];
+        for secret in ["authorization", "cookie", "x-api-token", "x-client-secret"] {
+            assert_eq!(h[secret], "[redacted]", "{secret}: {h}");
+        }
+        assert_eq!(h["x-trace"], "keep");
+        assert_eq!(h["user-agent"], "tests (dev@example.com)");
+        assert_eq!(h["content-type"], "application/json");
+        assert_eq!(e["body"], r#"{"name":"Journalled"}"#);
+        assert_eq!(e["body_bytes"], 21);
+        assert_eq!(e["body_truncated"], false);
+        // A GET has no body.
+        call(&s, "GET", "/v2/company", None).await;
+        let e = last(&s).await;
+        assert_eq!((&e["body"], &e["body_bytes"], &e["body_truncated"]), (&json!(null), &json!(0), &json!(false)));
+    }
+
+    #[tokio::test]
+    async fn credentials_in_the_query_are_redacted_and_the_query_account_is_kept() {
+        let s = state();
+        let r = Request::get("/v2/clients?access_token=secret-token&account_id=9&per_page=1")
+            .header("user-agent", "t")
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(send(&s, r).await.status, 200);
+        let e = last(&s).await;
+        assert_eq!(e["query"], "access_token=[redacted]&account_id=9&per_page=1");
+        assert_eq!(e["account"], "9");
+        assert!(!e.to_string().contains("secret-token"), "{e}");
+        // Neither header nor query: no account, and the 401 is journalled too.
+        let r = Request::get("/v2/clients").header("user-agent", "t").body(Body::empty()).unwrap();
+        assert_eq!(send(&s, r).await.status, 401);
+        let e = last(&s).await;
+        assert_eq!((&e["account"], &e["status"]), (&json!(null), &json!(401)));
+    }
+
+    #[tokio::test]
+    async fn long_bodies_are_capped_and_binary_ones_noted() {
+        let s = state();
+        let long = json!({"name": "x".repeat(20_000)});
+        call(&s, "POST", "/v2/clients", Some(&long)).await;
+        let e = last(&s).await;
+        assert_eq!(e["body_truncated"], true);
+        assert_eq!(e["body"].as_str().unwrap().len(), 8 * 1024);
+        assert_eq!(e["body_bytes"], long.to_string().len());
+        let r = Request::post("/v2/clients")
+            .header("authorization", "Bearer t")
+            .header("harvest-account-id", "1")
+            .header("user-agent", "t")
+            .header("content-type", "application/json")
+            .body(Body::from(vec![0xff, 0xfe, 0x00, 0x01]))
+            .unwrap();
+        assert_eq!(send(&s, r).await.status, 400);
+        let e = last(&s).await;
+        assert_eq!(
+            (&e["body"], &e["body_bytes"], &e["status"]),
+            (&json!("[4 bytes, not UTF-8]"), &json!(4), &json!(400))
+        );
+        // Over the body limit: still a 413, and the entry says the body was not read.
+        let r = req("POST", "/v2/clients", None);
+        let (mut parts, _) = r.into_parts();
+        parts.headers.insert("content-type", "application/json".parse().unwrap());
+        let huge = Request::from_parts(parts, Body::from(vec![b' '; 2 << 20]));
+        assert_eq!(send(&s, huge).await.status, 413);
+        let e = last(&s).await;
+        assert_eq!((&e["body_bytes"], &e["body_truncated"], &e["status"]), (&json!(null), &json!(true), &json!(413)));
+    }
+
+    #[tokio::test]
+    async fn the_duration_includes_injected_latency() {
+        let s = state();
+        call(&s, "POST", "/__admin/faults", Some(&json!({"latency_ms": 120, "count": 1}))).await;
+        call(&s, "GET", "/v2/company", None).await;
+        assert!(last(&s).await["duration_ms"].as_f64().unwrap() >= 120.0);
+    }
+
+    /// Requests of several methods, paths, accounts and statuses, with a time mark between them.
+    async fn mixed(s: &AppState) -> DateTime<Utc> {
+        call(s, "GET", "/v2/users", None).await;
+        call(s, "GET", "/v2/users/999999", None).await;
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        let mark = Utc::now();
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        call(s, "POST", "/v2/clients", Some(&json!({"name": "Filtered"}))).await;
+        let mut other = req("GET", "/v2/users", None);
+        other.headers_mut().insert("harvest-account-id", "77".parse().unwrap());
+        send(s, other).await;
+        mark
+    }
+
+    #[tokio::test]
+    async fn get_requests_filters_and_counts() {
+        let s = state();
+        let mark = mixed(&s).await;
+        let get = |q: &str| {
+            let (s, q) = (s.clone(), q.to_string());
+            async move { call(&s, "GET", &format!("/__admin/requests{q}"), None).await }
+        };
+        let paths = |r: &Resp| -> Vec<String> {
+            let j = r.json();
+            let list = j["requests"].as_array().unwrap();
+            assert_eq!(j["count"], list.len(), "{j}");
+            list.iter()
+                .map(|e| format!("{} {} {}", e["method"].as_str().unwrap(), e["path"].as_str().unwrap(), e["status"]))
+                .collect()
+        };
+        assert_eq!(paths(&get("").await).len(), 4);
+        assert_eq!(paths(&get("?method=post").await), ["POST /v2/clients 201"]);
+        assert_eq!(paths(&get("?path_prefix=/v2/users/").await), ["GET /v2/users/999999 404"]);
+        assert_eq!(paths(&get("?account=77").await), ["GET /v2/users 200"]);
+        assert_eq!(paths(&get(&format!("?account={}&method=GET&status=200", account())).await), ["GET /v2/users 200"]);
+        assert_eq!(paths(&get("?account_id=77").await), ["GET /v2/users 200"]);
+        assert_eq!(paths(&get("?status=4xx").await), ["GET /v2/users/999999 404"]);
+        assert_eq!(paths(&get("?status=201").await), ["POST /v2/clients 201"]);
+        let mark = mark.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+        assert_eq!(paths(&get(&format!("?since={mark}")).await), ["POST /v2/clients 201", "GET /v2/users 200"]);
+        assert_eq!(paths(&get(&format!("?until={mark}")).await), ["GET /v2/users 200", "GET /v2/users/999999 404"]);
+        assert_eq!(paths(&get("?path_prefix=/v2/tasks").await), Vec::<String>::new());
+        for (bad, named) in [("?status=abc", "status"), ("?since=yesterday", "since"), ("?path=/v2", "path")] {
+            let r = get(bad).await;
+            assert_eq!(r.status, 400, "{bad}");
+            assert!(r.json()["message"].as_str().unwrap().contains(named), "{bad}: {}", r.text);
+        }
+        // DELETE still clears.
+        assert_eq!(call(&s, "DELETE", "/__admin/requests", None).await.status, 204);
+        assert_eq!(get("").await.json()["count"], 0);
+    }
+
+    #[tokio::test]
+    async fn mock_server_filters_and_counts_in_rust() {
+        let server = MockServer::start(config()).await.unwrap();
+        let mark = mixed(server.state()).await;
+        let all = server.requests(&RequestFilter::new());
+        assert_eq!(all.len(), 4);
+        assert_eq!(server.request_count(&RequestFilter::new()), 4);
+        let posts = server.requests(&RequestFilter::new().method("POST").path_prefix("/v2/clients"));
+        assert_eq!(posts.len(), 1);
+        assert_eq!(posts[0].status, 201);
+        assert_eq!(posts[0].account, Some(account()));
+        assert_eq!(posts[0].headers["authorization"], "[redacted]");
+        assert_eq!(posts[0].body.as_deref(), Some(r#"{"name":"Filtered"}"#));
+        assert_eq!(server.request_count(&RequestFilter::new().status_class(4)), 1);
+        assert_eq!(server.request_count(&RequestFilter::new().account("77")), 1);
+        assert_eq!(server.request_count(&RequestFilter::new().since(mark)), 2);
+        assert_eq!(server.request_count(&RequestFilter::new().until(mark).status(200)), 1);
+        assert_eq!(RequestFilter::from_query("status=5xx"), Ok(RequestFilter::new().status_class(5)));
+        server.shutdown().await;
+    }
 }

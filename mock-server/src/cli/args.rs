@@ -53,7 +53,11 @@ or X-Admin-Token: <admin token>, otherwise 401):
   GET    /__admin/health     {"status":"ok","seed":...,"scale":...,"operations":...}
   POST   /__admin/reset      back to the current seed and scale
   POST   /__admin/seed       {"seed":7,"scale":2}: a new account
-  GET    /__admin/requests   journal of the last 1000 API requests; DELETE clears it
+  GET    /__admin/requests   journal of the last 1000 API requests ({"requests":[...],"count":N}):
+                             time, account, method, path, query, status, duration_ms, headers
+                             and body (credentials redacted, body capped at 8 KiB); filters
+                             method, path_prefix, account, status (503 or 5xx), since, until
+                             (RFC 3339); DELETE clears it
   POST   /__admin/faults     a fault rule: path_prefix, method, status, body, latency_ms,
                              drop_connection, count, fraction; GET lists them, DELETE clears them
   POST   /__admin/tokens     {"user_id":N}: a personal API token acting as that user

@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::faults::Fault;
+use super::journal::RequestFilter;
 
 /// Routes of the admin API (mounted at `/__admin`).
 pub fn routes() -> Router<AppState> {
@@ -99,9 +100,15 @@ async fn reseed(State(s): State<AppState>, body: Option<Json<SeedBody>>) -> Resp
     replace(&s, body.seed.unwrap_or(s.app.inner.config.seed), scale).await
 }
 
-async fn requests(State(s): State<AppState>) -> Json<Value> {
-    let all = s.edge.journal.lock().map(|j| j.all()).unwrap_or_default();
-    Json(json!({ "requests": all }))
+/// `GET /__admin/requests?method=…&path_prefix=…&account=…&status=…&since=…&until=…`:
+/// the journal's entries the filters select, oldest first, and how many there are.
+async fn requests(State(s): State<AppState>, RawQuery(query): RawQuery) -> Response {
+    let filter = match RequestFilter::from_query(query.as_deref().unwrap_or("")) {
+        Ok(f) => f,
+        Err(e) => return (StatusCode::BAD_REQUEST, Json(json!({"message": e.to_string()}))).into_response(),
+    };
+    let found = s.edge.journal.lock().map(|j| j.matching(&filter)).unwrap_or_default();
+    Json(json!({"requests": found, "count": found.len()})).into_response()
 }
 
 async fn clear_requests(State(s): State<AppState>) -> StatusCode {

@@ -28,19 +28,19 @@ use axum::response::{IntoResponse, Response};
 use harvest_spec::ir::Method;
 use serde_json::Value;
 
+pub use journal::{FilterError, RecordedRequest, RequestFilter, StatusMatch};
 pub use server::{MockServer, router};
 
 use crate::engine::{self, ApiError, ApiResult, Ctx};
-use journal::Entry;
 use respond::{Origin, json, refusal};
 pub use state::AppState;
 
 /// Axum entry point for every API path.
 pub async fn api(State(state): State<AppState>, req: Request) -> Response {
     let (inner, edge) = (&state.app.inner, &state.edge);
+    let (req, pending) = journal::receive(req, &inner.plan.spec.api.auth, inner.config.body_limit).await;
     let method = req.method().as_str().to_string();
     let path = req.uri().path().to_string();
-    let query = req.uri().query().unwrap_or("").to_string();
     let effect = match (edge.faults.lock(), edge.rng.lock()) {
         (Ok(mut f), Ok(mut rng)) => faults::apply(&mut f, &method, &path, &mut *rng),
         _ => faults::Effect::default(),
@@ -67,7 +67,7 @@ pub async fn api(State(state): State<AppState>, req: Request) -> Response {
     };
     tracing::debug!(%method, %path, status = resp.status().as_u16(), "request");
     if let Ok(mut j) = edge.journal.lock() {
-        j.push(Entry { method, path, query, status: resp.status().as_u16() });
+        j.push(pending.answered(resp.status().as_u16()));
     }
     resp
 }

@@ -8,6 +8,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use super::AppState;
+use super::journal::{RecordedRequest, RequestFilter};
 use crate::config::Config;
 use crate::error::Error;
 
@@ -71,6 +72,19 @@ impl MockServer {
     /// The shared state (for assertions).
     pub fn state(&self) -> &AppState {
         &self.state
+    }
+
+    /// The API requests the journal holds (the last 1000) that `filter` selects, oldest first;
+    /// `RequestFilter::new()` selects them all.
+    pub fn requests(&self, filter: &RequestFilter) -> Vec<RecordedRequest> {
+        let journal = self.state.edge.journal.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        journal.matching(filter)
+    }
+
+    /// How many of the journal's requests `filter` selects.
+    pub fn request_count(&self, filter: &RequestFilter) -> usize {
+        let journal = self.state.edge.journal.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        journal.count(filter)
     }
 
     /// Stops serving and waits for open connections to finish.
