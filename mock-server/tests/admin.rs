@@ -19,16 +19,20 @@ async fn reset_reseed_journal_health() {
     let before = call(&s, "GET", "/v2/clients", None).await.text;
     call(&s, "POST", "/v2/clients", Some(&json!({"name": "Temp"}))).await;
     assert_ne!(call(&s, "GET", "/v2/clients", None).await.text, before);
+    let j = call(&s, "GET", "/__admin/requests", None).await.json();
+    let reqs = j["requests"].as_array().unwrap();
+    assert!(reqs.iter().any(|r| r["method"] == "POST" && r["path"] == "/v2/clients" && r["status"] == 201));
     assert_eq!(call(&s, "POST", "/__admin/reset", None).await.status, 200);
     assert_eq!(call(&s, "GET", "/v2/clients", None).await.text, before);
     let r = call(&s, "POST", "/__admin/seed", Some(&json!({"seed": 99, "scale": 2.0}))).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(s.count("client"), 24);
     assert_eq!(call(&s, "POST", "/__admin/seed", Some(&json!({"scale": -1.0}))).await.status, 422);
+    // The reset cleared the journal; only the one API request since is in it, no admin request.
     let j = call(&s, "GET", "/__admin/requests", None).await.json();
-    let reqs = j["requests"].as_array().unwrap();
-    assert!(reqs.iter().any(|r| r["method"] == "POST" && r["path"] == "/v2/clients" && r["status"] == 201));
-    assert!(reqs.iter().all(|r| !r["path"].as_str().unwrap().starts_with("/__admin")));
+    let paths: Vec<&str> = j["requests"].as_array().unwrap().iter().map(|r| r["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["/v2/clients"]);
+    assert_eq!(j["count"], 1);
 }
 
 #[tokio::test]
@@ -356,5 +360,70 @@ mod journal {
         assert_eq!(server.request_count(&RequestFilter::new().until(mark).status(200)), 1);
         assert_eq!(RequestFilter::from_query("status=5xx"), Ok(RequestFilter::new().status_class(5)));
         server.shutdown().await;
+    }
+}
+
+mod reset {
+    use super::*;
+
+    /// (clients, journal entries, faults) of the server now.
+    async fn held(s: &AppState) -> (usize, u64, usize) {
+        let journal = call(s, "GET", "/__admin/requests", None).await.json()["count"].as_u64().unwrap();
+        let faults = call(s, "GET", "/__admin/faults", None).await.json()["faults"].as_array().unwrap().len();
+        (s.count("client"), journal, faults)
+    }
+
+    /// One more client, one journal entry for it, and a fault that matches nothing.
+    async fn dirty(s: &AppState) {
+        call(s, "POST", "/v2/clients", Some(&json!({"name": "Dirty"}))).await;
+        call(s, "POST", "/__admin/faults", Some(&json!({"path_prefix": "/never", "status": 500}))).await;
+    }
+
+    #[tokio::test]
+    async fn scopes_clear_together_or_apart() {
+        let s = state();
+        let seeded = s.count("client");
+        dirty(&s).await;
+        assert_eq!(held(&s).await, (seeded + 1, 1, 1));
+        // Only the journal.
+        let r = call(&s, "POST", "/__admin/reset", Some(&json!({"journal": true}))).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        assert_eq!(r.json()["cleared"], json!({"data": false, "journal": true, "faults": false}));
+        assert_eq!(held(&s).await, (seeded + 1, 0, 1));
+        // Only the faults, by query.
+        let r = call(&s, "POST", "/__admin/reset?faults=true", None).await;
+        assert_eq!(r.json()["cleared"], json!({"data": false, "journal": false, "faults": true}));
+        assert_eq!(held(&s).await, (seeded + 1, 0, 0));
+        // Everything but the data.
+        dirty(&s).await;
+        call(&s, "POST", "/__admin/reset", Some(&json!({"data": false}))).await;
+        assert_eq!(held(&s).await, (seeded + 2, 0, 0));
+        // Only the data.
+        dirty(&s).await;
+        call(&s, "POST", "/__admin/reset?data", None).await;
+        assert_eq!(held(&s).await, (seeded, 1, 1));
+        // Nothing named: everything.
+        dirty(&s).await;
+        let r = call(&s, "POST", "/__admin/reset", None).await;
+        assert_eq!(r.json()["cleared"], json!({"data": true, "journal": true, "faults": true}));
+        assert_eq!((r.json()["seed"].as_u64(), r.json()["status"].as_str()), (Some(7), Some("ok")));
+        assert_eq!(held(&s).await, (seeded, 0, 0));
+    }
+
+    #[tokio::test]
+    async fn an_unknown_scope_is_refused_and_clears_nothing() {
+        let s = state();
+        let seeded = s.count("client");
+        dirty(&s).await;
+        for (uri, body) in [
+            ("/__admin/reset?everything=true", None),
+            ("/__admin/reset", Some(json!({"journal": "yes"}))),
+            ("/__admin/reset", Some(json!(["data"]))),
+        ] {
+            let r = call(&s, "POST", uri, body.as_ref()).await;
+            assert_eq!(r.status, 400, "{uri} {body:?}");
+            assert!(r.json()["message"].is_string(), "{}", r.text);
+        }
+        assert_eq!(held(&s).await, (seeded + 1, 1, 1));
     }
 }

@@ -51,7 +51,9 @@ Agent connector, hosted mode (SDK_DEV_ADP_API_HOST=<mock url>):
 Admin API (under /__admin; with --admin-token, send Authorization: Bearer <admin token>
 or X-Admin-Token: <admin token>, otherwise 401):
   GET    /__admin/health     {"status":"ok","seed":...,"scale":...,"operations":...}
-  POST   /__admin/reset      back to the current seed and scale
+  POST   /__admin/reset      clears the data (back to the current seed and scale), the journal
+                             and the faults; {"journal":true} or ?journal=true clears only what
+                             is named true, {"data":false} all but what is named false
   POST   /__admin/seed       {"seed":7,"scale":2}: a new account
   GET    /__admin/requests   journal of the last 1000 API requests ({"requests":[...],"count":N}):
                              time, account, method, path, query, status, duration_ms, headers

@@ -74,15 +74,88 @@ async fn replace(s: &AppState, seed: u64, scale: f64) -> Response {
     Json(json!({"status": "ok", "seed": seed, "scale": scale})).into_response()
 }
 
-async fn reset(State(s): State<AppState>) -> Response {
-    let (seed, scale) = s
-        .app
+/// The seed and scale the account was built from.
+fn current_seed(s: &AppState) -> (u64, f64) {
+    s.app
         .inner
         .store
         .read()
         .map(|st| (st.seed, st.scale))
-        .unwrap_or((s.app.inner.config.seed, s.app.inner.config.scale));
-    replace(&s, seed, scale).await
+        .unwrap_or((s.app.inner.config.seed, s.app.inner.config.scale))
+}
+
+/// What `POST /__admin/reset` clears.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Scopes {
+    data: bool,
+    journal: bool,
+    faults: bool,
+}
+
+impl Scopes {
+    /// From the query (`?journal=true`) and a JSON body (`{"journal": true}`), the body
+    /// winning. Scopes named true are the only ones cleared; otherwise every scope not
+    /// named false is (so nothing named means everything). The query parameter
+    /// `account_query` (`account_id`) names an account, not a scope, and is skipped.
+    fn parse(query: &str, body: &[u8], account_query: &str) -> Result<Scopes, String> {
+        let mut named: [Option<bool>; 3] = [None; 3];
+        let slot = |name: &str| ["data", "journal", "faults"].iter().position(|n| *n == name);
+        for (k, v) in form_urlencoded::parse(query.as_bytes()).filter(|(k, _)| k != account_query) {
+            let i = slot(&k).ok_or_else(|| format!("unknown reset scope `{k}`: use data, journal or faults"))?;
+            named[i] = Some(word(&v).ok_or_else(|| format!("`{k}` must be true or false, not `{v}`"))?);
+        }
+        if !body.iter().all(u8::is_ascii_whitespace) {
+            let v: Value = serde_json::from_slice(body).map_err(|e| format!("the reset body is not JSON: {e}"))?;
+            let Value::Object(map) = v else {
+                return Err(r#"the reset body must be an object such as {"journal": true}"#.into());
+            };
+            for (k, v) in map {
+                let i = slot(&k).ok_or_else(|| format!("unknown reset scope `{k}`: use data, journal or faults"))?;
+                named[i] = Some(v.as_bool().ok_or_else(|| format!("`{k}` must be true or false, not {v}"))?);
+            }
+        }
+        let only = named.contains(&Some(true));
+        let clear = |n: Option<bool>| n.unwrap_or(!only);
+        Ok(Scopes { data: clear(named[0]), journal: clear(named[1]), faults: clear(named[2]) })
+    }
+}
+
+/// A boolean query value; empty (`?journal`) is true.
+fn word(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "" | "true" | "1" | "yes" | "on" => Some(true),
+        "false" | "0" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+/// `POST /__admin/reset`: clears the data (back to the current seed and scale), the
+/// journal and the faults, or the ones the query or body name.
+async fn reset(State(s): State<AppState>, RawQuery(query): RawQuery, body: axum::body::Bytes) -> Response {
+    let account_query = &s.app.inner.plan.spec.api.auth.account_query;
+    let scopes = match Scopes::parse(query.as_deref().unwrap_or(""), &body, account_query) {
+        Ok(scopes) => scopes,
+        Err(message) => return (StatusCode::BAD_REQUEST, Json(json!({"message": message}))).into_response(),
+    };
+    let (seed, scale) = current_seed(&s);
+    if scopes.data {
+        let seeded = replace(&s, seed, scale).await;
+        if !seeded.status().is_success() {
+            return seeded;
+        }
+    }
+    if scopes.journal
+        && let Ok(mut j) = s.edge.journal.lock()
+    {
+        j.clear();
+    }
+    if scopes.faults
+        && let Ok(mut f) = s.edge.faults.lock()
+    {
+        f.clear();
+    }
+    let cleared = json!({"data": scopes.data, "journal": scopes.journal, "faults": scopes.faults});
+    Json(json!({"status": "ok", "seed": seed, "scale": scale, "cleared": cleared})).into_response()
 }
 
 #[derive(Debug, Deserialize)]
@@ -146,4 +219,42 @@ async fn clear_faults(State(s): State<AppState>) -> StatusCode {
         f.clear();
     }
     StatusCode::NO_CONTENT
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Scopes;
+
+    fn scopes(query: &str, body: &str) -> Result<(bool, bool, bool), String> {
+        Scopes::parse(query, body.as_bytes(), "account_id").map(|s| (s.data, s.journal, s.faults))
+    }
+
+    #[test]
+    fn nothing_named_clears_everything_and_a_scope_named_true_only_itself() {
+        assert_eq!(scopes("", ""), Ok((true, true, true)));
+        assert_eq!(scopes("", " \n"), Ok((true, true, true)));
+        assert_eq!(scopes("", "{}"), Ok((true, true, true)));
+        assert_eq!(scopes("", r#"{"journal": true}"#), Ok((false, true, false)));
+        assert_eq!(scopes("journal=true&faults", ""), Ok((false, true, true)));
+        assert_eq!(scopes("account_id=5", ""), Ok((true, true, true)));
+        assert_eq!(scopes("", r#"{"data": false}"#), Ok((false, true, true)));
+        assert_eq!(scopes("data=no", r#"{"faults": false}"#), Ok((false, true, false)));
+        // The body wins over the query.
+        assert_eq!(scopes("data=true", r#"{"data": false, "journal": true}"#), Ok((false, true, false)));
+    }
+
+    #[test]
+    fn unknown_scopes_and_values_are_refused_by_name() {
+        for (query, body, named) in [
+            ("everything=1", "", "everything"),
+            ("journal=maybe", "", "journal"),
+            ("", r#"{"journals": true}"#, "journals"),
+            ("", r#"{"faults": "yes"}"#, "faults"),
+            ("", "[true]", "object"),
+            ("", "{", "JSON"),
+        ] {
+            let refused = scopes(query, body).err().unwrap_or_default();
+            assert!(refused.contains(named), "{query} {body}: {refused}");
+        }
+    }
 }
