@@ -39,7 +39,9 @@ async fn reset_reseed_journal_health() {
 async fn faults_for_the_next_requests() {
     let s = state();
     let f = json!({"path_prefix": "/v2/clients", "status": 503, "body": "{\"message\":\"down\"}", "count": 2});
-    assert_eq!(call(&s, "POST", "/__admin/faults", Some(&f)).await.status, 201);
+    let added = call(&s, "POST", "/__admin/faults", Some(&f)).await;
+    assert_eq!(added.status, 201);
+    assert_eq!(added.json()["status"], 503);
     for _ in 0..2 {
         let r = call(&s, "GET", "/v2/clients", None).await;
         assert_eq!((r.status.as_u16(), r.text.as_str()), (503, "{\"message\":\"down\"}"));
@@ -425,5 +427,56 @@ mod reset {
             assert!(r.json()["message"].is_string(), "{}", r.text);
         }
         assert_eq!(held(&s).await, (seeded + 1, 1, 1));
+    }
+}
+
+mod fault_ids {
+    use super::*;
+
+    #[tokio::test]
+    async fn faults_get_ids_and_are_removed_one_by_one() {
+        let s = state();
+        let a = call(&s, "POST", "/__admin/faults", Some(&json!({"path_prefix": "/v2/clients", "status": 503}))).await;
+        assert_eq!(a.status, 201);
+        let a = a.json();
+        assert_eq!((&a["path_prefix"], &a["status"]), (&json!("/v2/clients"), &json!(503)));
+        let b =
+            call(&s, "POST", "/__admin/faults", Some(&json!({"path_prefix": "/v2/tasks", "status": 502}))).await.json();
+        let (a_id, b_id) = (a["id"].as_u64().unwrap(), b["id"].as_u64().unwrap());
+        assert!(b_id > a_id, "{a} {b}");
+        let listed = call(&s, "GET", "/__admin/faults", None).await.json();
+        let ids: Vec<u64> = listed["faults"].as_array().unwrap().iter().map(|f| f["id"].as_u64().unwrap()).collect();
+        assert_eq!(ids, [a_id, b_id]);
+        assert_eq!(call(&s, "GET", "/v2/clients", None).await.status, 503);
+        // Remove the first: its route answers again, the other fault stays.
+        let removed = call(&s, "DELETE", &format!("/__admin/faults/{a_id}"), None).await;
+        assert_eq!(removed.status, 200);
+        assert_eq!(removed.json(), a);
+        assert_eq!(call(&s, "GET", "/v2/clients", None).await.status, 200);
+        assert_eq!(call(&s, "GET", "/v2/tasks", None).await.status, 502);
+        // Unknown ids are Harvest's 404.
+        for unknown in [a_id.to_string(), "999".into(), "abc".into()] {
+            let r = call(&s, "DELETE", &format!("/__admin/faults/{unknown}"), None).await;
+            assert_eq!(r.status, 404, "{unknown}");
+            assert_eq!(r.json(), json!({"status": 404, "error": "Not Found"}), "{unknown}");
+        }
+        // A new fault never reuses an id, and DELETE without an id still clears all.
+        let c = call(&s, "POST", "/__admin/faults", Some(&json!({"latency_ms": 1}))).await.json();
+        assert!(c["id"].as_u64().unwrap() > b_id);
+        assert_eq!(call(&s, "DELETE", "/__admin/faults", None).await.status, 204);
+        assert_eq!(call(&s, "GET", "/__admin/faults", None).await.json(), json!({"faults": []}));
+        assert_eq!(call(&s, "GET", "/v2/tasks", None).await.status, 200);
+    }
+
+    #[tokio::test]
+    async fn an_expired_fault_is_gone_and_ids_cannot_be_chosen() {
+        let s = state();
+        let f = call(&s, "POST", "/__admin/faults", Some(&json!({"status": 500, "count": 1}))).await.json();
+        assert_eq!(call(&s, "GET", "/v2/company", None).await.status, 500);
+        let r = call(&s, "DELETE", &format!("/__admin/faults/{}", f["id"]), None).await;
+        assert_eq!(r.status, 404);
+        let r = call(&s, "POST", "/__admin/faults", Some(&json!({"id": 4, "status": 500}))).await;
+        assert_eq!(r.status, 400);
+        assert!(r.json()["message"].as_str().unwrap().contains("id"), "{}", r.text);
     }
 }

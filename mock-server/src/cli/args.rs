@@ -61,7 +61,8 @@ or X-Admin-Token: <admin token>, otherwise 401):
                              method, path_prefix, account, status (503 or 5xx), since, until
                              (RFC 3339); DELETE clears it
   POST   /__admin/faults     a fault rule: path_prefix, method, status, body, latency_ms,
-                             drop_connection, count, fraction; GET lists them, DELETE clears them
+                             drop_connection, count, fraction; answers it with its id; GET lists
+                             them, DELETE clears them, DELETE /__admin/faults/{id} removes one
   POST   /__admin/tokens     {"user_id":N}: a personal API token acting as that user
   Binding a non-loopback --addr without --admin-token is refused unless --allow-open-admin."#;
 

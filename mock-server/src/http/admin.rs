@@ -1,18 +1,20 @@
-//! The admin API under `/__admin`: reset, reseed, journal, faults, health, and
-//! personal tokens that act as any user of the account.
+//! The admin API under `/__admin`: reset (of the data, the journal and the
+//! faults, together or apart), reseed, the journal and its filters, faults by
+//! id, health, and personal tokens that act as any user of the account.
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::AppState;
 use super::faults::Fault;
 use super::journal::RequestFilter;
+use crate::engine::ApiError;
 
 /// Routes of the admin API (mounted at `/__admin`).
 pub fn routes() -> Router<AppState> {
@@ -22,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/seed", post(reseed))
         .route("/requests", get(requests).delete(clear_requests))
         .route("/faults", post(add_fault).get(list_faults).delete(clear_faults))
+        .route("/faults/{id}", delete(remove_fault))
         .route("/tokens", post(mint_token))
 }
 
@@ -195,23 +198,36 @@ async fn add_fault(
     State(s): State<AppState>,
     body: Result<Json<Fault>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
-    let Ok(Json(f)) = body else {
-        return (StatusCode::BAD_REQUEST, Json(json!({"message": "invalid fault"}))).into_response();
+    let f = match body {
+        Ok(Json(f)) => f,
+        Err(e) => {
+            let message = format!("invalid fault: {}", e.body_text());
+            return (StatusCode::BAD_REQUEST, Json(json!({"message": message}))).into_response();
+        }
     };
     if let Some(st) = f.status
         && StatusCode::from_u16(st).is_err()
     {
         return (StatusCode::BAD_REQUEST, Json(json!({"message": "invalid status"}))).into_response();
     }
-    if let Ok(mut list) = s.edge.faults.lock() {
-        list.push(f);
-    }
-    (StatusCode::CREATED, Json(json!({"status": "ok"}))).into_response()
+    let Ok(mut faults) = s.edge.faults.lock() else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "the faults are unavailable").into_response();
+    };
+    (StatusCode::CREATED, Json(faults.add(f))).into_response()
 }
 
 async fn list_faults(State(s): State<AppState>) -> Json<Value> {
-    let all = s.edge.faults.lock().map(|f| f.clone()).unwrap_or_default();
+    let all = s.edge.faults.lock().map(|f| f.all().to_vec()).unwrap_or_default();
     Json(json!({ "faults": all }))
+}
+
+/// `DELETE /__admin/faults/{id}`: the removed fault, or Harvest's 404 when no active fault has that id.
+async fn remove_fault(State(s): State<AppState>, Path(id): Path<String>) -> Response {
+    let removed = id.parse::<u64>().ok().and_then(|id| s.edge.faults.lock().ok()?.remove(id));
+    match removed {
+        Some(f) => Json(f).into_response(),
+        None => super::respond::refusal(&ApiError::NotFound, &s.app.inner.plan.spec.api.errors),
+    }
 }
 
 async fn clear_faults(State(s): State<AppState>) -> StatusCode {

@@ -1,4 +1,5 @@
-//! Injected faults (`POST /__admin/faults`).
+//! Injected faults (`POST /__admin/faults`): the rules, each with an id, and
+//! what they do to a request.
 
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -7,6 +8,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fault {
+    /// Given by the server when the fault is added; names it in `DELETE /__admin/faults/{id}`.
+    #[serde(default, skip_deserializing)]
+    pub id: u64,
     /// Only requests whose path starts with this (e.g. `/v2/clients`).
     #[serde(default)]
     pub path_prefix: Option<String>,
@@ -44,8 +48,47 @@ pub struct Effect {
     pub drop: bool,
 }
 
-/// Picks the effects of the active faults on a request and counts them down.
-pub fn apply(faults: &mut Vec<Fault>, method: &str, path: &str, rng: &mut impl Rng) -> Effect {
+/// The active fault rules, oldest first. Ids are never reused while the
+/// server runs, so a stale id cannot name a newer fault.
+#[derive(Debug, Default)]
+pub struct Faults {
+    rules: Vec<Fault>,
+    last_id: u64,
+}
+
+impl Faults {
+    /// Adds a rule under a new id; returns it as stored.
+    pub fn add(&mut self, mut fault: Fault) -> Fault {
+        self.last_id += 1;
+        fault.id = self.last_id;
+        self.rules.push(fault.clone());
+        fault
+    }
+
+    /// The active rules (an expired `count` is gone).
+    pub fn all(&self) -> &[Fault] {
+        &self.rules
+    }
+
+    /// Removes the rule with this id; `None` when there is none (never added, removed or expired).
+    pub fn remove(&mut self, id: u64) -> Option<Fault> {
+        let at = self.rules.iter().position(|f| f.id == id)?;
+        Some(self.rules.remove(at))
+    }
+
+    /// Removes every rule.
+    pub fn clear(&mut self) {
+        self.rules.clear();
+    }
+
+    /// Picks the effects of the active rules on a request and counts them down.
+    pub fn apply(&mut self, method: &str, path: &str, rng: &mut impl Rng) -> Effect {
+        apply(&mut self.rules, method, path, rng)
+    }
+}
+
+/// Picks the effects of `faults` on a request and counts them down, dropping the expired.
+fn apply(faults: &mut Vec<Fault>, method: &str, path: &str, rng: &mut impl Rng) -> Effect {
     let mut eff = Effect::default();
     for f in faults.iter_mut() {
         if f.path_prefix.as_deref().is_some_and(|p| !path.starts_with(p)) {
@@ -94,4 +137,34 @@ pub fn from_headers(headers: &axum::http::HeaderMap) -> Effect {
     }
     eff.drop = get("x-mock-fault").is_some_and(|f| f.eq_ignore_ascii_case("reset"));
     eff
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::SeedableRng;
+
+    use super::*;
+
+    #[test]
+    fn ids_are_new_for_every_rule_and_name_it_until_it_goes() {
+        let mut faults = Faults::default();
+        let a = faults.add(Fault { status: Some(503), count: Some(1), ..Fault::default() });
+        let b = faults.add(Fault { latency_ms: Some(5), ..Fault::default() });
+        assert_eq!((a.id, b.id), (1, 2));
+        assert_eq!(faults.all().iter().map(|f| f.id).collect::<Vec<_>>(), [1, 2]);
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0);
+        let eff = faults.apply("GET", "/v2/users", &mut rng);
+        assert_eq!((eff.status.map(|s| s.0), eff.latency_ms), (Some(503), 5));
+        // The first expired after its one use.
+        assert!(faults.remove(a.id).is_none());
+        assert_eq!(faults.remove(b.id).map(|f| f.id), Some(2));
+        faults.clear();
+        assert_eq!(faults.add(Fault::default()).id, 3);
+    }
+
+    #[test]
+    fn an_id_cannot_be_chosen_by_the_caller() {
+        let f: Result<Fault, _> = serde_json::from_str(r#"{"id": 9, "status": 500}"#);
+        assert!(f.is_err());
+    }
 }

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::faults::Fault;
+use super::faults::Faults;
 use super::hosted::Hosted;
 use super::identity::Grants;
 use super::journal::Journal;
@@ -22,7 +22,7 @@ pub struct Edge {
     /// Recent requests.
     pub journal: Mutex<Journal>,
     /// Active fault rules.
-    pub faults: Mutex<Vec<Fault>>,
+    pub faults: Mutex<Faults>,
     /// Rate-limit windows per token.
     pub limiter: Mutex<Limiter>,
     /// Draws for faults that apply to a fraction of requests.
@@ -57,7 +57,7 @@ impl AppState {
         let app = App::new(config)?;
         let edge = Edge {
             journal: Mutex::new(Journal::default()),
-            faults: Mutex::new(Vec::new()),
+            faults: Mutex::new(Faults::default()),
             limiter: Mutex::new(Limiter::default()),
             rng: Mutex::new(ChaCha8Rng::seed_from_u64(seed)),
             allowed: Allowed::build(app.spec()),
