@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the Python suites in this folder against the mock binary: the agent
-# connector's own package in hosted mode (test_hosted_connector.py). Installs
-# the pinned requirements into a cached virtualenv first.
+# connector's own package in hosted mode (test_hosted_connector.py) and the
+# example of a suite driving the binary as a process (test_example_harness.py).
+# Installs the pinned requirements into a cached virtualenv first.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -18,4 +19,6 @@ fi
 
 # The binary as `cargo test --workspace` builds it, so this is a no-op right after CI's test step.
 cargo test --workspace --locked --no-run --quiet
-HARVEST_MOCK_BIN="$root/target/debug/harvest-mock" timeout 600 "$venv/bin/pytest" -q "$here"
+target="${CARGO_TARGET_DIR:-$root/target}"
+case "$target" in /*) ;; *) target="$root/$target" ;; esac
+HARVEST_MOCK_BIN="$target/debug/harvest-mock" timeout 600 "$venv/bin/pytest" -q "$here"
