@@ -1,10 +1,13 @@
 //! Uploaded files (expense receipts): their bytes, name and type, by id.
-//! Kept with the store, so they survive in the state file like the records.
+//! Kept with the store, so they survive in the state file like the records,
+//! and shared (not copied) between copies of the account.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use imbl::OrdMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// One uploaded file.
@@ -23,7 +26,8 @@ pub struct StoredFile {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Files {
     next_id: i64,
-    by_id: BTreeMap<i64, StoredFile>,
+    #[serde(with = "shared")]
+    by_id: OrdMap<i64, Arc<StoredFile>>,
 }
 
 impl Files {
@@ -32,18 +36,32 @@ impl Files {
         self.next_id = self.next_id.max(1);
         let id = self.next_id;
         self.next_id += 1;
-        self.by_id.insert(id, file);
+        self.by_id.insert(id, Arc::new(file));
         id
     }
 
     /// The file with this id.
     pub fn get(&self, id: i64) -> Option<&StoredFile> {
-        self.by_id.get(&id)
+        self.by_id.get(&id).map(|f| &**f)
     }
 
     /// Forgets a file.
     pub fn remove(&mut self, id: i64) {
         self.by_id.remove(&id);
+    }
+}
+
+/// The files as a plain map in the state file.
+mod shared {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(files: &OrdMap<i64, Arc<StoredFile>>, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(files.iter().map(|(id, f)| (id, &**f)))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<OrdMap<i64, Arc<StoredFile>>, D::Error> {
+        let plain = BTreeMap::<i64, StoredFile>::deserialize(d)?;
+        Ok(plain.into_iter().map(|(id, f)| (id, Arc::new(f))).collect())
     }
 }
 

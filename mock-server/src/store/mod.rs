@@ -1,5 +1,10 @@
 //! The in-memory store: one table per resource, records in spec field order,
 //! and indexes on every top-level ref field and filterable boolean.
+//!
+//! Tables, indexes and records are persistent structures (`imbl`): cloning a
+//! store shares everything with the original, and a write to either copies
+//! only the record and the few tree nodes on its path. That is what makes a
+//! new tenant or a snapshot cost microseconds whatever the account's size.
 
 mod cell;
 mod files;
@@ -11,10 +16,11 @@ pub use cell::{Cell, cmp_json};
 pub use files::{Files, StoredFile};
 pub use record::Rec;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
+use imbl::{OrdMap, OrdSet};
 use serde::{Deserialize, Serialize};
 
 use harvest_spec::ir::ResourceId;
@@ -36,15 +42,15 @@ fn bool_of(v: Option<&Option<Cell>>) -> Option<bool> {
 pub struct Table {
     /// Records by id.
     #[serde(with = "rows_serde")]
-    pub rows: BTreeMap<i64, Rec>,
+    pub rows: OrdMap<i64, Rec>,
     /// Next id to hand out.
     pub next_id: i64,
     /// Ref field position → target id → record ids.
     #[serde(skip)]
-    pub index: HashMap<FieldIx, HashMap<i64, BTreeSet<i64>>>,
+    pub index: HashMap<FieldIx, OrdMap<i64, OrdSet<i64>>>,
     /// Indexed boolean field position → [ids where false, ids where true].
     #[serde(skip)]
-    pub bools: HashMap<FieldIx, [BTreeSet<i64>; 2]>,
+    pub bools: HashMap<FieldIx, [OrdSet<i64>; 2]>,
     /// Ids in the resource's default list order, built on first use after a write.
     #[serde(skip)]
     pub order: OnceLock<Arc<Order>>,
@@ -225,7 +231,7 @@ impl Store {
     }
 
     /// Ids of records of `r` whose indexed boolean field `ix` is `value`; `None` when not indexed.
-    pub fn with_bool(&self, r: ResourceId, ix: FieldIx, value: bool) -> Option<&BTreeSet<i64>> {
+    pub fn with_bool(&self, r: ResourceId, ix: FieldIx, value: bool) -> Option<&OrdSet<i64>> {
         self.tables.get(r)?.bools.get(&ix).map(|sets| &sets[usize::from(value)])
     }
 
@@ -315,20 +321,21 @@ fn tick() -> u64 {
 mod rows_serde {
     use std::collections::BTreeMap;
 
+    use imbl::OrdMap;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     use super::{Cell, Rec};
 
     const ABSENT: &str = "\u{0}absent";
 
-    pub fn serialize<S: Serializer>(rows: &BTreeMap<i64, Rec>, s: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(rows: &OrdMap<i64, Rec>, s: S) -> Result<S::Ok, S::Error> {
         let absent = Cell::from(ABSENT);
         let out: BTreeMap<i64, Vec<&Cell>> =
             rows.iter().map(|(k, r)| (*k, r.iter().map(|v| v.as_ref().unwrap_or(&absent)).collect())).collect();
         out.serialize(s)
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<i64, Rec>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<OrdMap<i64, Rec>, D::Error> {
         let raw: BTreeMap<i64, Vec<Cell>> = BTreeMap::deserialize(d)?;
         Ok(raw
             .into_iter()

@@ -1,22 +1,24 @@
 //! One stored record: its values in spec field order, indexed only by
-//! [`FieldIx`], so a resource index or an id can never pick a field.
+//! [`FieldIx`], so a resource index or an id can never pick a field. The
+//! values sit behind one shared pointer: copies of an account (tenants,
+//! snapshots) share every record until one of them writes it.
 
 use std::ops::{Index, IndexMut};
+use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::Cell;
 use crate::plan::FieldIx;
 
 /// A record's values in spec field order; `None` = key absent from responses.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Rec(Vec<Option<Cell>>);
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rec(Arc<[Option<Cell>]>);
 
 impl Rec {
     /// A record of `fields` fields, all absent.
     pub fn absent(fields: usize) -> Rec {
-        Rec(vec![None; fields])
+        Rec(vec![None; fields].into())
     }
 
     /// The slot of a field, if the record has it.
@@ -24,9 +26,10 @@ impl Rec {
         self.0.get(ix.0)
     }
 
-    /// The slot of a field to change, if the record has it.
+    /// The slot of a field to change, if the record has it; the record's values are
+    /// copied first when another copy of the account still shares them.
     pub fn get_mut(&mut self, ix: FieldIx) -> Option<&mut Option<Cell>> {
-        self.0.get_mut(ix.0)
+        Arc::make_mut(&mut self.0).get_mut(ix.0)
     }
 
     /// The value of a field, when present.
@@ -37,6 +40,12 @@ impl Rec {
     /// Every slot in field order.
     pub fn iter(&self) -> impl Iterator<Item = &Option<Cell>> {
         self.0.iter()
+    }
+
+    /// Whether two records share their values (neither was written since one was copied).
+    #[cfg(test)]
+    pub fn shares_with(&self, other: &Rec) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
     }
 }
 
@@ -56,6 +65,36 @@ impl Index<FieldIx> for Rec {
 
 impl IndexMut<FieldIx> for Rec {
     fn index_mut(&mut self, ix: FieldIx) -> &mut Option<Cell> {
-        &mut self.0[ix.0]
+        &mut Arc::make_mut(&mut self.0)[ix.0]
+    }
+}
+
+impl Serialize for Rec {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Rec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Rec, D::Error> {
+        Vec::<Option<Cell>>::deserialize(d).map(|v| Rec(v.into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_copy_shares_its_values_until_it_is_written() {
+        let original: Rec = [Some(Cell::from(1)), None].into_iter().collect();
+        let mut copy = original.clone();
+        assert!(copy.shares_with(&original));
+        if let Some(slot) = copy.get_mut(FieldIx(1)) {
+            *slot = Some(Cell::from("x"));
+        }
+        assert!(!copy.shares_with(&original), "a write copies the record");
+        assert_eq!(original.get(FieldIx(1)), Some(&None), "the original is untouched");
+        assert_eq!(copy.value(FieldIx(1)).and_then(Cell::as_str), Some("x"));
     }
 }
