@@ -35,6 +35,12 @@ pub struct Config {
     /// The id of the account OAuth tokens are issued for, listed by `GET /api/v2/accounts`
     /// and read by the hosted connector API.
     pub account_id: i64,
+    /// Freezes the mock's clock at this instant (`--now`); the system clock when `None`.
+    /// Seeded dates are laid out back from it.
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
+    /// Accounts (`Harvest-Account-Id` values) kept live before the least recently used one
+    /// other than `account_id` is evicted.
+    pub max_accounts: usize,
     /// Token the admin API (`/__admin`) requires, as `Authorization: Bearer …`
     /// or `X-Admin-Token`; the admin API is open when `None`.
     pub admin_token: Option<String>,
@@ -57,6 +63,8 @@ impl Default for Config {
             token_ttl: Duration::from_secs(1_209_600),
             account_id: 1,
             admin_token: None,
+            now: None,
+            max_accounts: 10_000,
         }
     }
 }

@@ -116,7 +116,12 @@ async fn a_member_keeps_to_their_own_time_and_refused_writes_change_nothing() {
         as_user(&s, &token, "POST", "/v2/time_entries", Some(&for_other)).await,
         as_user(&s, &token, "POST", "/v2/clients", Some(&json!({"name": "Nope"}))).await,
     ];
-    let theirs = call(&s, "GET", "/v2/time_entries?per_page=1", None).await.json()["time_entries"][0]["id"].clone();
+    let all = call(&s, "GET", "/v2/time_entries?per_page=2000", None).await.json();
+    let theirs = all["time_entries"]
+        .as_array()
+        .and_then(|es| es.iter().find(|e| e["user"]["id"] != me))
+        .map(|e| e["id"].clone())
+        .expect("an entry of another user");
     let more = [
         as_user(&s, &token, "DELETE", &format!("/v2/time_entries/{theirs}"), None).await,
         as_user(&s, &token, "PATCH", &format!("/v2/time_entries/{theirs}"), Some(&json!({"notes": "mine now"}))).await,

@@ -21,8 +21,16 @@ pub async fn start() -> Result<Env, Box<dyn std::error::Error + Send + Sync>> {
     start_with(Config::default()).await
 }
 
-/// Starts a mock server with `config` and a client for it.
+/// The instant the suites freeze the mock's clock at (unless a suite sets its own): seeded
+/// dates, running timers and write timestamps are then the same on every run.
+pub fn test_now() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(1_772_463_600, 0).unwrap_or_default() // 2026-03-02T15:00:00Z
+}
+
+/// Starts a mock server with `config` (its clock frozen at [`test_now`] unless `config` sets
+/// one) and a client for it.
 pub async fn start_with(config: Config) -> Result<Env, Box<dyn std::error::Error + Send + Sync>> {
+    let config = Config { now: config.now.or(Some(test_now())), ..config };
     let server = MockServer::start(config).await?;
     let client = Client::builder()
         .base_url(format!("{}/v2", server.base_url()))

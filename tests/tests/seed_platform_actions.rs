@@ -72,6 +72,7 @@ async fn clients_list_active_and_updated_since() -> TestResult {
     let active: Vec<Client> = env.client.clients().list().is_active(true).stream().try_collect().await?;
     assert!(active.iter().all(|c| c.is_active));
     assert_eq!(active.len(), all.iter().filter(|c| c.is_active).count());
+    assert!(!active.is_empty() && active.len() < all.len(), "the seed has active and archived clients");
     let newest = all.iter().map(|c| c.updated_at).max().ok_or("no clients")?;
     let recent: Vec<Client> = env.client.clients().list().updated_since(newest).stream().try_collect().await?;
     assert!(!recent.is_empty() && recent.iter().all(|c| c.updated_at >= newest));
@@ -208,9 +209,19 @@ async fn projects_watch() -> TestResult {
 async fn projects_list_by_client_and_state() -> TestResult {
     let env = start().await?;
     let all: Vec<Project> = env.client.projects().list().stream().try_collect().await?;
-    let client_id = all.first().ok_or("no projects")?.client.id;
+    // A client with both active and archived projects, so both filters have something to drop.
+    let client_id = all
+        .iter()
+        .map(|p| p.client.id)
+        .find(|c| {
+            let theirs = all.iter().filter(|p| p.client.id == *c);
+            theirs.clone().any(|p| p.is_active) && theirs.clone().any(|p| !p.is_active)
+        })
+        .ok_or("no client with both active and archived projects")?;
     let filtered: Vec<Project> =
         env.client.projects().list().client_id(client_id).is_active(true).stream().try_collect().await?;
+    assert!(!filtered.is_empty());
+    assert!(filtered.iter().all(|p| p.client.id == client_id && p.is_active));
     assert_eq!(filtered.len(), all.iter().filter(|p| p.client.id == client_id && p.is_active).count());
     Ok(())
 }
@@ -282,7 +293,7 @@ async fn tasks_list() -> TestResult {
     let env = start().await?;
     let all: Vec<Task> = env.client.tasks().list().stream().try_collect().await?;
     let active: Vec<Task> = env.client.tasks().list().is_active(true).stream().try_collect().await?;
-    assert!(!active.is_empty());
+    assert!(!active.is_empty() && active.len() < all.len(), "the seed has active and archived tasks");
     assert_eq!(active.len(), all.iter().filter(|t| t.is_active).count());
     Ok(())
 }
@@ -355,10 +366,15 @@ async fn time_entries_watch() -> TestResult {
 async fn time_entries_list_with_filters() -> TestResult {
     let env = start().await?;
     let (project, _) = project_and_task(&env).await?;
-    let (from, to) = (day("2026-01-01")?, day("2026-12-31")?);
+    // The last 120 days on the mock's clock: the seed has entries inside and outside it.
+    let to = harvest_tests::test_now().date_naive();
+    let from = to - chrono::Duration::days(120);
+    let all: Vec<TimeEntry> = env.client.time_entries().list().project_id(project).stream().try_collect().await?;
     let entries: Vec<TimeEntry> =
         env.client.time_entries().list().project_id(project).from(from).to(to).stream().try_collect().await?;
+    assert!(!entries.is_empty() && entries.len() < all.len(), "{} of {} entries", entries.len(), all.len());
     assert!(entries.iter().all(|e| e.project.id == project && e.spent_date >= from && e.spent_date <= to));
+    assert_eq!(entries.len(), all.iter().filter(|e| e.spent_date >= from && e.spent_date <= to).count());
     let dates: Vec<NaiveDate> = entries.iter().map(|e| e.spent_date).collect();
     assert!(dates.windows(2).all(|w| w[0] >= w[1]), "most recent spent_date first");
     Ok(())

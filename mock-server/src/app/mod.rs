@@ -1,7 +1,17 @@
 //! The application: the spec loaded with the behaviours' catalog, the plan,
-//! the store seeded or loaded, and the shared state every request reads.
+//! the accounts (seeded or loaded) with their clock, and the shared state
+//! every request reads.
 
-use std::sync::{Arc, RwLock};
+mod accounts;
+mod clock;
+mod tenants;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+pub use clock::Clock;
+pub use tenants::{Tenant, Tenants};
 
 use crate::config::Config;
 use crate::engine::{Bound, SearchTable};
@@ -25,7 +35,7 @@ impl std::fmt::Debug for App {
 pub(crate) struct Inner {
     pub plan: Plan,
     pub config: Config,
-    pub store: RwLock<Store>,
+    pub tenants: Tenants,
     pub search: SearchTable,
     pub rendered: Rendered,
     pub bound: Bound,
@@ -44,35 +54,48 @@ impl App {
         .map_err(|d| crate::Error::Spec(d.to_string()))?;
         let plan = Plan::build(spec)?;
         let bound = registry.bind(&plan)?;
-        let store = match &config.state {
-            Some(path) if path.exists() => crate::store::persist::load(&plan, path)?,
-            _ => crate::seed::seed(&plan, &seeding, config.seed, config.scale),
+        let clock = config.now.map_or_else(Clock::default, Clock::frozen);
+        let (first, base) = match &config.state {
+            Some(path) if path.exists() => (crate::store::persist::load(&plan, path)?, None),
+            _ => {
+                let store = seeded(&plan, &seeding, &bound, config.seed, config.scale, clock.now());
+                (store.clone(), Some(store))
+            }
         };
-        crate::engine::warm(&plan, &store);
+        crate::engine::warm(&plan, &first);
         let search = SearchTable::build(&plan);
+        let tenants = Tenants::new(config.account_id, config.max_accounts, clock, first, base);
         Ok(App {
-            inner: Arc::new(Inner {
-                plan,
-                config,
-                store: RwLock::new(store),
-                search,
-                rendered: Rendered::default(),
-                bound,
-                seeding,
-            }),
+            inner: Arc::new(Inner { plan, config, tenants, search, rendered: Rendered::default(), bound, seeding }),
         })
     }
 
-    /// Records, for tests: how many records a resource holds.
-    pub fn count(&self, resource: &str) -> usize {
-        let Some(r) = self.inner.plan.spec.resource_named(resource) else { return 0 };
-        self.inner.store.read().map(|s| s.tables[r].rows.len()).unwrap_or(0)
+    /// The account `account`, created as a copy of the seeded base on first use.
+    pub fn tenant(&self, account: i64) -> Arc<Tenant> {
+        let inner = &self.inner;
+        inner.tenants.get_or_create(account, || inner.base_seed())
     }
 
-    /// Ids of a resource's records, ascending (for tests and tools).
+    /// The account served when a request names no other (`--account-id`).
+    pub fn default_tenant(&self) -> Arc<Tenant> {
+        self.tenant(self.inner.tenants.default_account)
+    }
+
+    /// The current time as an account sees it.
+    pub fn now(&self, tenant: &Tenant) -> DateTime<Utc> {
+        self.inner.tenants.clock_of(tenant).now()
+    }
+
+    /// Records, for tests: how many records a resource of the default account holds.
+    pub fn count(&self, resource: &str) -> usize {
+        let Some(r) = self.inner.plan.spec.resource_named(resource) else { return 0 };
+        self.default_tenant().store.read().map(|s| s.tables[r].rows.len()).unwrap_or(0)
+    }
+
+    /// Ids of a resource's records in the default account, ascending (for tests and tools).
     pub fn ids(&self, resource: &str) -> Vec<i64> {
         let Some(r) = self.inner.plan.spec.resource_named(resource) else { return Vec::new() };
-        self.inner.store.read().map(|s| s.tables[r].rows.keys().copied().collect()).unwrap_or_default()
+        self.default_tenant().store.read().map(|s| s.tables[r].rows.keys().copied().collect()).unwrap_or_default()
     }
 
     /// The spec being served.
@@ -80,19 +103,39 @@ impl App {
         &self.inner.plan.spec
     }
 
-    /// A stored field value (refs as their id), for tests and tools.
+    /// A stored field value of the default account (refs as their id), for tests and tools.
     pub fn field(&self, resource: &str, id: i64, name: &str) -> Option<serde_json::Value> {
         let r = self.inner.plan.spec.resource_named(resource)?;
-        let store = self.inner.store.read().ok()?;
+        let tenant = self.default_tenant();
+        let store = tenant.store.read().ok()?;
         store.field(&self.inner.plan, r, id, name).map(crate::store::Cell::to_value)
     }
 }
 
 impl Inner {
-    /// A freshly seeded store of this plan.
-    pub fn seeded(&self, seed: u64, scale: f64) -> Store {
-        let store = crate::seed::seed(&self.plan, &self.seeding, seed, scale);
-        crate::engine::warm(&self.plan, &store);
-        store
+    /// A freshly seeded store of this plan, its dates laid out back from `now`.
+    pub fn seeded(&self, seed: u64, scale: f64, now: DateTime<Utc>) -> Store {
+        seeded(&self.plan, &self.seeding, &self.bound, seed, scale, now)
     }
+
+    /// The base seeded from the configured seed and scale on the server's clock.
+    pub fn base_seed(&self) -> Store {
+        self.seeded(self.config.seed, self.config.scale, self.tenants.clock().now())
+    }
+}
+
+/// A freshly seeded store, its clock-following values (running timers) brought up to `now`
+/// and its list orders built, so every account copied from it starts current and shares them.
+fn seeded(
+    plan: &Plan,
+    passes: &[Box<dyn SeedPass>],
+    bound: &Bound,
+    seed: u64,
+    scale: f64,
+    now: DateTime<Utc>,
+) -> Store {
+    let mut store = crate::seed::seed(plan, passes, seed, scale, now);
+    bound.catch_up(plan, &mut store, now);
+    crate::engine::warm(plan, &store);
+    store
 }

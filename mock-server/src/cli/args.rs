@@ -42,7 +42,19 @@ Harvest ID (OAuth2; point a client's https://id.getharvest.com at the mock):
   POST   /api/v2/oauth2/token     grant_type=authorization_code|refresh_token (form or JSON)
   GET    /api/v2/accounts         the bearer's user and account
 
-Uploaded files: GET /receipts/{id}/{name} serves an expense's receipt (the `url` it shows).
+Uploaded files: GET /receipts/{account}/{id}/{name} serves an expense's receipt (the `url` it shows).
+
+Accounts: every Harvest-Account-Id value is an account of its own, created on first use as a
+copy of the seeded account (--account-id is the default one, saved by --state); the least
+recently used beyond --max-accounts are forgotten. Admin calls act on the account their
+Harvest-Account-Id header or account_id query names, else on the whole server:
+  GET    /__admin/accounts                   live account ids
+  POST   /__admin/snapshots                  save a copy of the account: {"id":"snap_1",...}
+  GET    /__admin/snapshots                  the saved copies; DELETE /__admin/snapshots/{id}
+  POST   /__admin/snapshots/{id}/restore     put the copy back (into the named account, if any)
+  GET    /__admin/clock                      {"now":...,"frozen":...}
+  POST   /__admin/clock                      {"now":"2026-03-01T09:00:00Z","freeze":true},
+                                             {"advance_seconds":3600} or {"system":true}
 
 Agent connector, hosted mode (SDK_DEV_ADP_API_HOST=<mock url>):
   POST   /api/v1/account/applications/token                     {"client_id","client_secret"}
@@ -65,6 +77,13 @@ or X-Admin-Token: <admin token>, otherwise 401):
                              them, DELETE clears them, DELETE /__admin/faults/{id} removes one
   POST   /__admin/tokens     {"user_id":N}: a personal API token acting as that user
   Binding a non-loopback --addr without --admin-token is refused unless --allow-open-admin."#;
+
+/// An RFC 3339 instant (`2026-03-01T09:00:00Z`).
+fn instant(value: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(value)
+        .map(|t| t.to_utc())
+        .map_err(|e| format!("`{value}` is not an RFC 3339 instant such as 2026-03-01T09:00:00Z ({e})"))
+}
 
 /// `ID:SECRET` → (id, secret); both parts must be non-empty.
 fn id_and_secret(value: &str) -> Result<(String, String), String> {
@@ -155,6 +174,14 @@ pub struct Serve {
     #[arg(long, env = "HARVEST_MOCK_CONNECTOR_CLIENTS", value_name = "ID:SECRET", value_delimiter = ',',
           value_parser = id_and_secret, hide_env_values = true)]
     connector_client: Vec<(String, String)>,
+    /// Freeze the mock's clock at this instant (RFC 3339, e.g. 2026-03-01T09:00:00Z); seeded dates
+    /// are laid out back from it. Default: the system clock.
+    #[arg(long, env = "HARVEST_MOCK_NOW", value_name = "INSTANT", value_parser = instant)]
+    now: Option<chrono::DateTime<chrono::Utc>>,
+    /// Accounts (Harvest-Account-Id values) kept before the least recently used one is evicted.
+    #[arg(long, env = "HARVEST_MOCK_MAX_ACCOUNTS", value_name = "N", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    max_accounts: u32,
     /// Allow a non-loopback --addr without --admin-token (anyone who reaches it can reset the account).
     #[arg(long, env = "HARVEST_MOCK_ALLOW_OPEN_ADMIN", value_name = "BOOL", num_args = 0..=1,
           default_value = "false", default_missing_value = "true", action = ArgAction::Set, value_parser = Boolish)]
@@ -185,6 +212,8 @@ impl Serve {
             token_ttl: Duration::from_secs(self.token_ttl),
             account_id: self.account_id,
             connector_clients: self.connector_client,
+            now: self.now,
+            max_accounts: self.max_accounts as usize,
             ..Config::default()
         })
     }

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use harvest_spec::catalog::{BehaviorNeeds, Catalog, Need};
 use harvest_spec::ir::{OperationId, ResourceId};
 
@@ -46,6 +47,15 @@ pub trait Behavior: Send + Sync {
     fn write(&self, _ctx: &Ctx<'_>, _store: &mut Store) -> Option<ApiResult<Output>> {
         None
     }
+
+    /// Whether records of `r` hold values that follow the clock (a running timer's hours)
+    /// and are behind `now`; asked before every request, so it looks at few records.
+    fn behind(&self, _plan: &Plan, _r: ResourceId, _store: &Store, _now: DateTime<Utc>) -> bool {
+        false
+    }
+
+    /// Brings the values of `r` that follow the clock up to `now`.
+    fn catch_up(&self, _plan: &Plan, _r: ResourceId, _store: &mut Store, _now: DateTime<Utc>) {}
 }
 
 /// One registered behaviour with the fields it needs.
@@ -127,5 +137,19 @@ impl Bound {
     /// The behaviours attached to any operation of a resource, each once.
     pub fn of_resource(&self, r: ResourceId) -> &[Arc<dyn Behavior>] {
         self.per_resource.get(r.0).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether any record holds a value that follows the clock and is behind `now`.
+    pub fn behind(&self, plan: &Plan, store: &Store, now: DateTime<Utc>) -> bool {
+        self.per_resource.iter().enumerate().any(|(r, bs)| bs.iter().any(|b| b.behind(plan, ResourceId(r), store, now)))
+    }
+
+    /// Brings every value that follows the clock up to `now`.
+    pub fn catch_up(&self, plan: &Plan, store: &mut Store, now: DateTime<Utc>) {
+        for (r, bs) in self.per_resource.iter().enumerate() {
+            for b in bs {
+                b.catch_up(plan, ResourceId(r), store, now);
+            }
+        }
     }
 }

@@ -6,7 +6,6 @@ use harvest_spec::ir::{FieldRole, PathSegment, ResourceId};
 use super::{ApiError, ApiResult, Ctx, Output, compute, relations, validate};
 use crate::plan::FieldIx;
 use crate::store::{Cell, Rec, Store, ref_id};
-use crate::values::now;
 
 /// Answers a create operation.
 pub fn create(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
@@ -25,11 +24,7 @@ pub fn create(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
     if let Some(b) = ctx.behavior() {
         b.before_create(ctx, store, &mut rec, &mut problems);
     }
-    problems.extend(relations::duplicates(plan, store, r, &rec));
-    if !problems.is_empty() {
-        return Err(ApiError::problems(&problems));
-    }
-    let stamp = now();
+    let stamp = ctx.stamp();
     let id_ix = plan.res[r].id_ix;
     for (ix, f) in res.fields.iter().enumerate() {
         if rec[FieldIx(ix)].is_some() || Some(FieldIx(ix)) == id_ix {
@@ -43,12 +38,17 @@ pub fn create(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
             _ => Cell::from(validate::zero(ctx, store, &f.ty, f.fake)),
         });
     }
+    // Who may write comes before what is wrong with the record, as in Harvest.
+    if !super::access::scope(ctx, store)?.admits(&rec) {
+        return Err(ApiError::Forbidden);
+    }
+    problems.extend(relations::duplicates(plan, store, r, &rec));
+    if !problems.is_empty() {
+        return Err(ApiError::problems(&problems));
+    }
     let unresolved = relations::relink(plan, store, r, &mut rec);
     if !unresolved.is_empty() {
         return Err(ApiError::problems(&unresolved));
-    }
-    if !super::access::scope(ctx, store)?.admits(&rec) {
-        return Err(ApiError::Forbidden);
     }
     compute::apply(plan, store, r, &mut rec);
     let id = if res.singleton { 1 } else { store.alloc(r) };

@@ -19,6 +19,7 @@ mod search;
 mod update;
 mod validate;
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -57,12 +58,26 @@ pub struct Ctx<'a> {
     pub user: Option<i64>,
     /// Scheme and host the request came to (`http://127.0.0.1:8080`), for URLs in records.
     pub origin: &'a str,
+    /// The account the request reads and writes.
+    pub account: i64,
+    /// The account's current time (the mock's clock, see `--now`).
+    pub now: DateTime<Utc>,
 }
 
 impl Ctx<'_> {
     /// The last value of a query parameter.
     pub fn q(&self, name: &str) -> Option<&str> {
         self.query.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The current time in Harvest's timestamp format.
+    pub fn stamp(&self) -> String {
+        crate::values::fmt_datetime(self.now)
+    }
+
+    /// Today's date in Harvest's format.
+    pub fn today(&self) -> String {
+        crate::values::fmt_date(self.now)
     }
 
     /// The id of the user the request acts as.

@@ -14,7 +14,9 @@ use super::{ApiError, ApiResult, Ctx, Output, Rows, paging, parsed_filters, rows
 use crate::plan::{FieldIx, Plan, ReportColumn};
 use crate::render::{self, display_name};
 use crate::store::{Cell, Rec, Store, ref_id};
-use crate::values::{Money, parse_date, today};
+use chrono::{DateTime, Utc};
+
+use crate::values::{Money, fmt_date, parse_date};
 
 /// What the request narrows: the window's days, the exclusions it switches
 /// on, and (for `rows: all`) the row records its filters select.
@@ -52,23 +54,23 @@ pub fn report(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Output> {
         ReportRows::Touched => None,
     };
     let excluded = |name: &str| ctx.q(name) == Some("false");
-    let scope = Scope { range, excluded: &excluded, row_ids, month_start: month_start() };
+    let scope = Scope { range, excluded: &excluded, row_ids, month_start: month_start(ctx.now) };
     let items = compute(plan, store, rep, schema, &ctx.op.report_columns, &scope);
     let ids = (0..items.len() as i64).collect();
     Ok(rows_page(req, Rows { ids, items }))
 }
 
 /// Every row of a report, over all days and with nothing excluded (what its search action searches).
-pub fn all_rows(plan: &Plan, store: &Store, op: &crate::plan::OpPlan) -> Vec<Value> {
+pub fn all_rows(plan: &Plan, store: &Store, op: &crate::plan::OpPlan, now: DateTime<Utc>) -> Vec<Value> {
     let (Some(rep), Response::List(schema)) = (&plan.spec.operation(op.id).report, &op.response) else {
         return Vec::new();
     };
-    let scope = Scope { range: None, excluded: &|_| false, row_ids: None, month_start: month_start() };
+    let scope = Scope { range: None, excluded: &|_| false, row_ids: None, month_start: month_start(now) };
     compute(plan, store, rep, *schema, &op.report_columns, &scope)
 }
 
-fn month_start() -> String {
-    today().get(..8).map(|ym| format!("{ym}01")).unwrap_or_default()
+fn month_start(now: DateTime<Utc>) -> String {
+    fmt_date(now).get(..8).map(|ym| format!("{ym}01")).unwrap_or_default()
 }
 
 fn compute(

@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use harvest_search::{Rec, Schema, Source};
 use harvest_spec::ir::{ID_FIELD, OperationId, ResourceId, Response as Shape, Schema as RecordShape};
 use serde_json::Value;
@@ -59,8 +60,15 @@ impl SearchTable {
         self.entities.contains_key(entity)
     }
 
-    /// Answers one search request.
-    pub fn search(&self, plan: &Plan, store: &Store, entity: &str, body: &Value) -> ApiResult<Value> {
+    /// Answers one search request; `now` is the account's clock (for report rows).
+    pub fn search(
+        &self,
+        plan: &Plan,
+        store: &Store,
+        entity: &str,
+        body: &Value,
+        now: DateTime<Utc>,
+    ) -> ApiResult<Value> {
         let (target, schema) = self.entities.get(entity).ok_or(ApiError::NotFound)?;
         let request = harvest_search::parse_request(body, schema).map_err(|e| ApiError::BadRequest(e.to_string()))?;
         let (page, took_ms) = match target {
@@ -69,7 +77,7 @@ impl SearchTable {
                 harvest_search::search(&request, schema, &source)
             }
             Target::Report(op) => {
-                let rows = super::report::all_rows(plan, store, &plan.ops[op.0]);
+                let rows = super::report::all_rows(plan, store, &plan.ops[op.0], now);
                 harvest_search::search(&request, schema, &rows.as_slice())
             }
         }
@@ -126,7 +134,8 @@ mod tests {
     fn ids_ref_ids_and_booleans_are_answered_by_indexes() {
         let state = App::new(Config::default()).unwrap_or_else(|e| panic!("{e}"));
         let inner = &state.inner;
-        let store = inner.store.read().unwrap_or_else(|e| panic!("{e}"));
+        let tenant = state.default_tenant();
+        let store = tenant.store.read().unwrap_or_else(|e| panic!("{e}"));
         let r = inner.plan.spec.resource_named("time_entry").unwrap_or_else(|| panic!("no time_entry"));
         let source = StoreSource { plan: &inner.plan, store: &store, r };
         let all: Vec<Value> = source.scan().map(|c| c.into_owned()).collect();

@@ -4,7 +4,7 @@ use harvest_spec::ir::FieldRole;
 
 use super::{ApiError, ApiResult, Ctx, Output, compute, relations, validate};
 use crate::store::{Cell, Store};
-use crate::values::{fmt_datetime, now, parse_datetime};
+use crate::values::{fmt_datetime, parse_datetime};
 
 /// Answers an update operation.
 pub fn update(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
@@ -21,7 +21,7 @@ pub fn update(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
     }
     if let Some(ix) = plan.res[r].role(FieldRole::UpdatedAt) {
         let old = rec[ix].as_ref().and_then(Cell::as_str).and_then(parse_datetime);
-        let mut stamp = now();
+        let mut stamp = ctx.stamp();
         if let Some(old) = old
             && let Some(n) = parse_datetime(&stamp)
             && n <= old

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use super::Ctx;
 use crate::plan::{BodyPlan, FieldIx, humanize};
 use crate::store::{Cell, Rec, Store};
-use crate::values::{Bad, coerce, dec, now, today};
+use crate::values::{Bad, coerce, dec};
 
 fn bad(label: &str, b: Bad) -> String {
     match b {
@@ -257,8 +257,8 @@ pub fn zero(ctx: &Ctx<'_>, store: &Store, ty: &TypeRef, hint: Option<FakeHint>) 
         (TypeRef::Boolean, _) => Value::Bool(false),
         (TypeRef::String | TypeRef::Time, _) => Value::String(String::new()),
         (TypeRef::Array(_), _) => Value::Array(Vec::new()),
-        (TypeRef::Date, _) => Value::String(today()),
-        (TypeRef::DateTime, _) => Value::String(now()),
+        (TypeRef::Date, _) => Value::String(ctx.today()),
+        (TypeRef::DateTime, _) => Value::String(ctx.stamp()),
         (TypeRef::Enum(e), _) => {
             plan.spec.enum_def(*e).values.first().map(|v| Value::String(v.wire.clone())).unwrap_or(Value::Null)
         }

@@ -7,10 +7,9 @@ use serde_json::{Value, json};
 
 use super::{get, me_name, set};
 use crate::engine::{ApiError, ApiResult, Behavior, Ctx, Output};
-use crate::plan::{FieldIx, Plan};
+use crate::plan::FieldIx;
 use crate::render;
 use crate::store::{Cell, Rec, Store};
-use crate::values::now;
 
 /// `invoice_totals` (`invoice: true`, which also settles payments and imports
 /// line items) and `estimate_totals`.
@@ -96,14 +95,15 @@ impl Behavior for Message {
             return;
         }
         let event = store.field(ctx.plan, r, id, "event_type").and_then(Cell::as_str).map(str::to_string);
-        apply_event(ctx.plan, store, pr, pid, event.as_deref().unwrap_or("send"));
+        apply_event(ctx, store, pr, pid, event.as_deref().unwrap_or("send"));
     }
 }
 
 /// Moves document `id` of `r` by `event`: its state, the timestamps the
 /// transition stamps and clears, and `updated_at`. Nothing when the event
 /// leaves the state as it is.
-fn apply_event(plan: &Plan, store: &mut Store, r: ResourceId, id: i64, event: &str) {
+fn apply_event(ctx: &Ctx<'_>, store: &mut Store, r: ResourceId, id: i64, event: &str) {
+    let plan = ctx.plan;
     let Some(machine) = &plan.spec.resource(r).states else { return };
     let Some(state) = store.get(r, id).and_then(|d| d.get(FieldIx(machine.field))).and_then(Option::as_ref) else {
         return;
@@ -114,7 +114,7 @@ fn apply_event(plan: &Plan, store: &mut Store, r: ResourceId, id: i64, event: &s
     if next == state {
         return;
     }
-    let stamp = now();
+    let stamp = ctx.stamp();
     store.set_at(plan, r, id, FieldIx(machine.field), Cell::from(next.as_str()));
     for ix in &t.stamp {
         store.set_at(plan, r, id, FieldIx(*ix), Cell::from(stamp.as_str()));

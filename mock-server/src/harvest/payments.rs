@@ -6,7 +6,6 @@ use serde_json::Value;
 use super::{get, me_name, set};
 use crate::engine::{Behavior, Ctx};
 use crate::store::{Cell, Rec, Store};
-use crate::values::{now, today};
 
 /// `invoice_payment_create`.
 pub struct PaymentCreate;
@@ -26,7 +25,7 @@ impl Behavior for PaymentCreate {
             (Some(a), None) => (a.clone(), a.chars().take(10).collect()),
             (None, Some(d)) => (format!("{d}T00:00:00Z"), d),
             (Some(a), Some(d)) => (a, d),
-            (None, None) => (now(), today()),
+            (None, None) => (ctx.stamp(), ctx.today()),
         };
         let (name, email) = me_name(plan, store, ctx.me(store));
         set(plan, r, rec, "paid_at", Value::String(at));

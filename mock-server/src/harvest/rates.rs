@@ -20,7 +20,7 @@ impl Behavior for RateCreate {
     fn before_create(&self, ctx: &Ctx<'_>, _store: &Store, rec: &mut Rec, problems: &mut Vec<String>) {
         let Some(r) = ctx.op.resource else { return };
         if let Some(d) = get(ctx.plan, r, rec, "start_date").and_then(Cell::as_str).and_then(parse_date)
-            && d > chrono::Utc::now().date_naive()
+            && d > ctx.now.date_naive()
         {
             problems.push("Start date can't be in the future".into());
         }

@@ -11,16 +11,16 @@ use super::put;
 use crate::engine::{Behavior, Ctx};
 use crate::store::{Cell, Rec, Store, StoredFile};
 
-/// The path below the origin where file `id` named `name` is served.
-pub fn file_path(id: i64, name: &str) -> String {
+/// The path below the origin where file `id` of `account` named `name` is served.
+pub fn file_path(account: i64, id: i64, name: &str) -> String {
     let name: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
-    format!("/receipts/{id}/{name}")
+    format!("/receipts/{account}/{id}/{name}")
 }
 
 /// The id of the stored file a receipt's URL points at.
 fn file_id(receipt: &Value) -> Option<i64> {
     let url = receipt.get("url")?.as_str()?;
-    url.split("/receipts/").nth(1)?.split('/').next()?.parse().ok()
+    url.split("/receipts/").nth(1)?.split('/').nth(1)?.parse().ok()
 }
 
 /// An upload in a request body, decoded: (name, content type, bytes).
@@ -74,7 +74,7 @@ impl Behavior for Receipt {
                 let size = bytes.len();
                 let file = StoredFile { name: name.clone(), content_type: content_type.clone(), bytes };
                 let fid = store.files.put(file);
-                let url = format!("{}{}", ctx.origin, file_path(fid, &name));
+                let url = format!("{}{}", ctx.origin, file_path(ctx.account, fid, &name));
                 json!({"url": url, "file_name": name, "file_size": size, "content_type": content_type})
             }
             None => Value::Null,
@@ -89,8 +89,8 @@ mod tests {
 
     #[test]
     fn a_receipt_url_names_its_file() {
-        let path = file_path(12, "my receipt.pdf");
-        assert_eq!(path, "/receipts/12/my+receipt.pdf");
+        let path = file_path(7, 12, "my receipt.pdf");
+        assert_eq!(path, "/receipts/7/12/my+receipt.pdf");
         assert_eq!(file_id(&json!({"url": format!("http://h{path}")})), Some(12));
         assert_eq!(file_id(&json!({"url": "https://elsewhere.example/r.pdf"})), None);
     }

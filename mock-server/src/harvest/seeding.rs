@@ -1,6 +1,7 @@
 //! Harvest's consistency pass after generic seeding, one step per behaviour
 //! the spec attaches to a resource (timers, totals, payments, rate histories).
 
+use chrono::{DateTime, Utc};
 use harvest_spec::ir::{FieldRole, ResourceId};
 use rand::Rng;
 use rand::seq::SliceRandom;
@@ -17,12 +18,12 @@ use crate::store::{Cell, Store};
 pub struct Consistency;
 
 impl SeedPass for Consistency {
-    fn apply(&self, plan: &Plan, store: &mut Store, rng: &mut ChaCha8Rng) {
-        apply(plan, store, rng);
+    fn apply(&self, plan: &Plan, store: &mut Store, anchor: DateTime<Utc>, rng: &mut ChaCha8Rng) {
+        apply(plan, store, anchor, rng);
     }
 }
 
-fn apply(plan: &Plan, store: &mut Store, rng: &mut ChaCha8Rng) {
+fn apply(plan: &Plan, store: &mut Store, anchor: DateTime<Utc>, rng: &mut ChaCha8Rng) {
     // The authenticated user: the oldest id, made an active administrator.
     if let Some(u) = plan.current_user {
         if let Some((&me, _)) = store.tables[u].rows.iter().next() {
@@ -88,6 +89,9 @@ fn apply(plan: &Plan, store: &mut Store, rng: &mut ChaCha8Rng) {
     }
     if let Some(p) = resource_with(plan, "invoice_payment_create") {
         invoices::settle_all(plan, store, p);
+    }
+    if let Some(r) = resource_with(plan, "time_entry_timer") {
+        running_timers(plan, store, r, anchor, rng);
     }
     for r in plan.ops.iter().filter(|o| o.behavior.as_deref() == Some("rate_create")).filter_map(|o| o.resource) {
         rates::close_rates(plan, store, r);
@@ -207,5 +211,38 @@ fn time_entry(plan: &Plan, store: &mut Store, r: ResourceId, id: i64, rng: &mut 
             json!({"id": n.to_string(), "group_id": "1", "account_id": null,
                    "permalink": format!("https://example.com/issues/{n}"), "service": "example.com", "service_icon_url": null}),
         );
+    }
+}
+
+/// Today's running timers: about a third of the active users have one, at most one each,
+/// started within the last few hours (never before midnight) and not yet billed.
+fn running_timers(plan: &Plan, store: &mut Store, r: ResourceId, anchor: DateTime<Utc>, rng: &mut ChaCha8Rng) {
+    let (Some(u), Some(uix)) = (plan.current_user, plan.res[r].ix("user")) else { return };
+    let users: Vec<i64> = store.tables[u].rows.keys().copied().collect();
+    let midnight = anchor.date_naive().and_hms_opt(0, 0, 0).map_or(anchor, |d| d.and_utc());
+    let today = crate::values::fmt_date(anchor);
+    for user in users {
+        let active = store.field(plan, u, user, "is_active").and_then(Cell::as_bool).unwrap_or(true);
+        if !active || !rng.gen_bool(0.3) {
+            continue;
+        }
+        let Some(id) = store.referring(r, uix, user).into_iter().max() else { continue };
+        let started = (anchor - chrono::Duration::minutes(rng.gen_range(5..240))).max(midnight);
+        let hours = crate::values::round2((anchor - started).num_seconds() as f64 / 3600.0);
+        put(plan, store, r, id, "spent_date", Value::String(today.clone()));
+        put(plan, store, r, id, "is_running", Value::Bool(true));
+        put(plan, store, r, id, "timer_started_at", Value::String(crate::values::fmt_datetime(started)));
+        put(plan, store, r, id, "hours_without_timer", crate::values::dec(0.0));
+        put(plan, store, r, id, "hours", crate::values::dec(hours));
+        put(plan, store, r, id, "rounded_hours", crate::values::dec(super::timers::quarter_up(hours)));
+        put(plan, store, r, id, "approval_status", Value::String("unsubmitted".into()));
+        put(plan, store, r, id, "is_closed", Value::Bool(false));
+        put(plan, store, r, id, "is_billed", Value::Bool(false));
+        put(plan, store, r, id, "invoice", Value::Null);
+        for role in [FieldRole::CreatedAt, FieldRole::UpdatedAt] {
+            if let Some(ix) = plan.res[r].role(role) {
+                store.set_at(plan, r, id, ix, Cell::from(crate::values::fmt_datetime(started)));
+            }
+        }
     }
 }

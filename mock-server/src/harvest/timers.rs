@@ -1,13 +1,15 @@
 //! Time entries: hours from a duration or from start and end times, running
 //! timers, and the restart, stop and external-reference actions.
 
+use chrono::{DateTime, Utc};
 use harvest_spec::ir::ResourceId;
 use serde_json::Value;
 
 use super::{get, me_rates, set};
 use crate::engine::{ApiError, ApiResult, Behavior, Ctx, Output, record_doc};
+use crate::plan::Plan;
 use crate::store::{Cell, Rec, Store};
-use crate::values::{dec, now, parse_datetime, round2};
+use crate::values::{dec, parse_datetime, round2};
 
 /// `time_entry_timer`: a new entry tracks a duration, a span of the day, or
 /// starts a running timer; an update recomputes hours from what was sent.
@@ -24,7 +26,7 @@ impl Behavior for Timer {
         let running = hours.is_none() && ended.is_none();
         set_hours(ctx, r, rec, hours.unwrap_or(0.0));
         set(plan, r, rec, "is_running", Value::Bool(running));
-        set(plan, r, rec, "timer_started_at", if running { Value::String(now()) } else { Value::Null });
+        set(plan, r, rec, "timer_started_at", if running { Value::String(ctx.stamp()) } else { Value::Null });
         set(plan, r, rec, "billable", Value::Bool(true));
         set(plan, r, rec, "budgeted", Value::Bool(true));
         set(plan, r, rec, "approval_status", Value::String("unsubmitted".into()));
@@ -32,6 +34,18 @@ impl Behavior for Timer {
         if let Some((rate, cost)) = me_rates(plan, store, user) {
             set(plan, r, rec, "billable_rate", rate);
             set(plan, r, rec, "cost_rate", cost);
+        }
+    }
+
+    /// A running timer's hours grow with the clock.
+    fn behind(&self, plan: &Plan, r: ResourceId, store: &Store, now: DateTime<Utc>) -> bool {
+        !Timer::late(plan, r, store, now).is_empty()
+    }
+
+    fn catch_up(&self, plan: &Plan, r: ResourceId, store: &mut Store, now: DateTime<Utc>) {
+        for (id, hours) in Timer::late(plan, r, store, now) {
+            super::put(plan, store, r, id, "hours", dec(hours));
+            super::put(plan, store, r, id, "rounded_hours", dec(quarter_up(hours)));
         }
     }
 
@@ -45,6 +59,24 @@ impl Behavior for Timer {
         if let Some(h) = hours {
             set_hours(ctx, r, rec, h);
         }
+    }
+}
+
+impl Timer {
+    /// Running entries of `r` whose hours are not yet what the clock says, with those hours.
+    fn late(plan: &Plan, r: ResourceId, store: &Store, now: DateTime<Utc>) -> Vec<(i64, f64)> {
+        let Some(ix) = plan.res[r].ix("is_running") else { return Vec::new() };
+        let Some(running) = store.with_bool(r, ix, true) else { return Vec::new() };
+        running
+            .iter()
+            .filter_map(|id| {
+                let base = store.num(plan, r, *id, "hours_without_timer").unwrap_or(0.0);
+                let started =
+                    store.field(plan, r, *id, "timer_started_at").and_then(Cell::as_str).and_then(parse_datetime)?;
+                let hours = round2(base + (now - started).num_seconds().max(0) as f64 / 3600.0);
+                (store.num(plan, r, *id, "hours") != Some(hours)).then_some((*id, hours))
+            })
+            .collect()
     }
 }
 
@@ -106,7 +138,7 @@ fn act(action: TimerAction, ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Outpu
     let id = ctx.self_id()?;
     store.get(r, id).ok_or(ApiError::NotFound)?;
     let running = store.field(plan, r, id, "is_running").and_then(Cell::as_bool).unwrap_or(false);
-    let stamp = now();
+    let stamp = ctx.stamp();
     match action {
         TimerAction::Restart => {
             if running {
@@ -123,7 +155,7 @@ fn act(action: TimerAction, ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Outpu
             }
             let base = store.num(plan, r, id, "hours_without_timer").unwrap_or(0.0);
             let started = store.field(plan, r, id, "timer_started_at").and_then(Cell::as_str).and_then(parse_datetime);
-            let elapsed = started.map(|s| (chrono::Utc::now() - s).num_seconds().max(0) as f64 / 3600.0).unwrap_or(0.0);
+            let elapsed = started.map(|s| (ctx.now - s).num_seconds().max(0) as f64 / 3600.0).unwrap_or(0.0);
             let hours = round2(base + elapsed);
             super::put(plan, store, r, id, "hours", dec(hours));
             super::put(plan, store, r, id, "hours_without_timer", dec(hours));

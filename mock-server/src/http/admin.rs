@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::AppState;
+use super::admin_scope::Scope;
 use super::faults::Fault;
 use super::journal::RequestFilter;
 use crate::engine::ApiError;
@@ -26,15 +27,18 @@ pub fn routes() -> Router<AppState> {
         .route("/faults", post(add_fault).get(list_faults).delete(clear_faults))
         .route("/faults/{id}", delete(remove_fault))
         .route("/tokens", post(mint_token))
+        .merge(super::admin_accounts::routes())
 }
 
 /// `POST /__admin/tokens {"user_id": N}`: a personal access token acting as user N (the first
 /// administrator when no user is given), for tests that run as a member or a manager.
-async fn mint_token(State(s): State<AppState>, body: axum::body::Bytes) -> Response {
+async fn mint_token(State(s): State<AppState>, Scope(scope): Scope, body: axum::body::Bytes) -> Response {
     let inner = &s.app.inner;
     let asked = serde_json::from_slice::<Value>(&body).ok().and_then(|v| v.get("user_id").and_then(Value::as_i64));
+    let account = scope.unwrap_or(inner.config.account_id);
+    let tenant = s.app.tenant(account);
     let user = {
-        let Ok(store) = inner.store.read() else {
+        let Ok(store) = tenant.store.read() else {
             return (StatusCode::INTERNAL_SERVER_ERROR, "the store is unavailable").into_response();
         };
         let known = |id: i64| inner.plan.current_user.is_some_and(|u| store.get(u, id).is_some());
@@ -47,44 +51,43 @@ async fn mint_token(State(s): State<AppState>, body: axum::body::Bytes) -> Respo
             }
         }
     };
-    let account = inner.config.account_id;
     let token = s.edge.identity.personal(user, account);
     Json(json!({"token": token, "user_id": user, "account_id": account})).into_response()
 }
 
-async fn health(State(s): State<AppState>) -> Json<Value> {
-    let (seed, scale) = s.app.inner.store.read().map(|st| (st.seed, st.scale)).unwrap_or((0, 0.0));
+async fn health(State(s): State<AppState>, Scope(scope): Scope) -> Json<Value> {
+    let (seed, scale) = s.app.seed_of(scope.unwrap_or(s.app.inner.config.account_id));
     Json(json!({"status": "ok", "seed": seed, "scale": scale, "operations": s.app.inner.plan.spec.operations.len()}))
 }
 
-async fn replace(s: &AppState, seed: u64, scale: f64) -> Response {
-    let st = s.app.clone();
-    let built = tokio::task::spawn_blocking(move || st.inner.seeded(seed, scale)).await;
-    let Ok(store) = built else {
-        return (StatusCode::INTERNAL_SERVER_ERROR, "seeding failed").into_response();
-    };
-    if let Some(p) = &s.app.inner.config.state
-        && let Err(e) = crate::store::persist::save(&store, p)
-    {
-        return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response();
-    }
-    if let Ok(mut st) = s.app.inner.store.write() {
-        *st = store;
+async fn replace(s: &AppState, scope: Option<i64>, seed: u64, scale: f64) -> Response {
+    let app = s.app.clone();
+    let done = tokio::task::spawn_blocking(move || app.reseed(scope, seed, scale)).await;
+    match done {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+        Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "seeding failed").into_response(),
     }
     if let Ok(mut l) = s.edge.limiter.lock() {
         l.clear();
     }
-    Json(json!({"status": "ok", "seed": seed, "scale": scale})).into_response()
+    Json(json!({"status": "ok", "seed": seed, "scale": scale, "account_id": scope})).into_response()
 }
 
-/// The seed and scale the account was built from.
-fn current_seed(s: &AppState) -> (u64, f64) {
-    s.app
-        .inner
-        .store
-        .read()
-        .map(|st| (st.seed, st.scale))
-        .unwrap_or((s.app.inner.config.seed, s.app.inner.config.scale))
+/// The data part of a reset: the named account (or every one) back to its seed, and the
+/// rate-limit windows forgotten.
+async fn reset_data(s: &AppState, scope: Option<i64>) -> Result<(), Response> {
+    let app = s.app.clone();
+    let done = tokio::task::spawn_blocking(move || app.reset(scope)).await;
+    match done {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => return Err((StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response()),
+        Err(_) => return Err((StatusCode::INTERNAL_SERVER_ERROR, "resetting failed").into_response()),
+    }
+    if let Ok(mut l) = s.edge.limiter.lock() {
+        l.clear();
+    }
+    Ok(())
 }
 
 /// What `POST /__admin/reset` clears.
@@ -132,20 +135,23 @@ fn word(v: &str) -> Option<bool> {
     }
 }
 
-/// `POST /__admin/reset`: clears the data (back to the current seed and scale), the
-/// journal and the faults, or the ones the query or body name.
-async fn reset(State(s): State<AppState>, RawQuery(query): RawQuery, body: axum::body::Bytes) -> Response {
+/// `POST /__admin/reset`: clears the data (back to the seed), the journal and the faults, or
+/// the ones the query or body name. The journal and the faults are the whole server's.
+async fn reset(
+    State(s): State<AppState>,
+    Scope(scope): Scope,
+    RawQuery(query): RawQuery,
+    body: axum::body::Bytes,
+) -> Response {
     let account_query = &s.app.inner.plan.spec.api.auth.account_query;
     let scopes = match Scopes::parse(query.as_deref().unwrap_or(""), &body, account_query) {
         Ok(scopes) => scopes,
         Err(message) => return (StatusCode::BAD_REQUEST, Json(json!({"message": message}))).into_response(),
     };
-    let (seed, scale) = current_seed(&s);
-    if scopes.data {
-        let seeded = replace(&s, seed, scale).await;
-        if !seeded.status().is_success() {
-            return seeded;
-        }
+    if scopes.data
+        && let Err(refused) = reset_data(&s, scope).await
+    {
+        return refused;
     }
     if scopes.journal
         && let Ok(mut j) = s.edge.journal.lock()
@@ -157,8 +163,9 @@ async fn reset(State(s): State<AppState>, RawQuery(query): RawQuery, body: axum:
     {
         f.clear();
     }
+    let (seed, scale) = s.app.seed_of(scope.unwrap_or(s.app.inner.config.account_id));
     let cleared = json!({"data": scopes.data, "journal": scopes.journal, "faults": scopes.faults});
-    Json(json!({"status": "ok", "seed": seed, "scale": scale, "cleared": cleared})).into_response()
+    Json(json!({"status": "ok", "seed": seed, "scale": scale, "account_id": scope, "cleared": cleared})).into_response()
 }
 
 #[derive(Debug, Deserialize)]
@@ -167,13 +174,13 @@ struct SeedBody {
     scale: Option<f64>,
 }
 
-async fn reseed(State(s): State<AppState>, body: Option<Json<SeedBody>>) -> Response {
+async fn reseed(State(s): State<AppState>, Scope(scope): Scope, body: Option<Json<SeedBody>>) -> Response {
     let body = body.map(|b| b.0).unwrap_or(SeedBody { seed: None, scale: None });
     let scale = body.scale.unwrap_or(s.app.inner.config.scale);
     if !(scale.is_finite() && scale > 0.0) {
         return (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({"message": "scale must be positive"}))).into_response();
     }
-    replace(&s, body.seed.unwrap_or(s.app.inner.config.seed), scale).await
+    replace(&s, scope, body.seed.unwrap_or(s.app.inner.config.seed), scale).await
 }
 
 /// `GET /__admin/requests?method=…&path_prefix=…&account=…&status=…&since=…&until=…`:

@@ -8,7 +8,7 @@ use crate::engine::ApiError;
 
 /// Checks a request's credentials are present and well formed; returns its token and the
 /// account id it names (which tokens are accepted is decided by [`super::identity::acting_user`]).
-pub fn check(auth: &Auth, headers: &HeaderMap, query: &[(String, String)]) -> Result<(String, String), ApiError> {
+pub fn check(auth: &Auth, headers: &HeaderMap, query: &[(String, String)]) -> Result<(String, i64), ApiError> {
     if auth.user_agent_required && headers.get("user-agent").is_none_or(|v| v.as_bytes().is_empty()) {
         return Err(ApiError::MissingUserAgent);
     }
@@ -23,8 +23,6 @@ pub fn check(auth: &Auth, headers: &HeaderMap, query: &[(String, String)]) -> Re
         .filter(|t| !t.is_empty())
         .ok_or(ApiError::Unauthorized)?;
     let account = header(&auth.account_header).or_else(|| q(&auth.account_query)).unwrap_or_default();
-    if account.is_empty() || account.parse::<i64>().is_err() {
-        return Err(ApiError::Unauthorized);
-    }
+    let account = account.parse::<i64>().map_err(|_| ApiError::Unauthorized)?;
     Ok((token, account))
 }

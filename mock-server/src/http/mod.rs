@@ -4,7 +4,9 @@
 //! rule of the API itself.
 
 mod admin;
+mod admin_accounts;
 mod admin_guard;
+mod admin_scope;
 mod auth;
 mod body;
 mod envelope;
@@ -17,6 +19,7 @@ mod methods;
 pub mod rate_limit;
 mod respond;
 mod server;
+mod server_accounts;
 mod state;
 
 use std::time::{Duration, Instant};
@@ -121,7 +124,14 @@ async fn handle(state: &AppState, req: Request) -> ApiResult<Response> {
         .collect();
     let headers = req.headers().clone();
     let (token, account) = auth::check(&plan.spec.api.auth, &headers, &query)?;
-    let user = identity::acting_user(&edge.identity, &inner.config.tokens, &token, &account)?;
+    let user = identity::acting_user(&edge.identity, &inner.config.tokens, &token, account)?;
+    let tenant = state.app.tenant(account);
+    let now = state.app.now(&tenant);
+    if tenant.store.read().is_ok_and(|s| inner.bound.behind(plan, &s, now))
+        && let Ok(mut s) = tenant.store.write()
+    {
+        inner.bound.catch_up(plan, &mut s, now);
+    }
     if inner.config.rate_limit {
         let rel = format!("/{}", rest.join("/"));
         if let Ok(mut l) = edge.limiter.lock() {
@@ -150,8 +160,8 @@ async fn handle(state: &AppState, req: Request) -> ApiResult<Response> {
     if let Some(entity) = search_entity {
         let body: Value = serde_json::from_slice(&bytes)
             .map_err(|e| ApiError::BadRequest(format!("the search body is not valid JSON: {e}")))?;
-        let store = inner.store.read().map_err(|_| ApiError::Unprocessable("store poisoned".into()))?;
-        let page = inner.search.search(plan, &store, entity, &body)?;
+        let store = tenant.store.read().map_err(|_| ApiError::Unprocessable("store poisoned".into()))?;
+        let page = inner.search.search(plan, &store, entity, &body, now)?;
         return Ok(json(200, &page));
     }
     let m = route.ok_or(ApiError::NotFound)?;
@@ -169,11 +179,14 @@ async fn handle(state: &AppState, req: Request) -> ApiResult<Response> {
         rendered: &inner.rendered,
         user,
         origin: &origin,
+        account,
+        now,
     };
     if engine::writes(op.kind, method == Some(Method::Get)) {
-        let mut store = inner.store.write().map_err(|_| ApiError::Unprocessable("store poisoned".into()))?;
+        let mut store = tenant.store.write().map_err(|_| ApiError::Unprocessable("store poisoned".into()))?;
         let out = engine::write(&ctx, &mut store)?;
         if let Some(p) = &inner.config.state
+            && account == inner.tenants.default_account
             && let Err(e) = crate::store::persist::save(&store, p)
         {
             tracing::error!("could not save state: {e}");
@@ -183,7 +196,7 @@ async fn handle(state: &AppState, req: Request) -> ApiResult<Response> {
         }
         Ok(respond::output(&ctx, &at, out))
     } else {
-        let store = inner.store.read().map_err(|_| ApiError::Unprocessable("store poisoned".into()))?;
+        let store = tenant.store.read().map_err(|_| ApiError::Unprocessable("store poisoned".into()))?;
         let out = engine::read(&ctx, &store)?;
         Ok(respond::output(&ctx, &at, out))
     }

@@ -18,13 +18,14 @@ use serde_json::Value;
 use crate::plan::Plan;
 use crate::values::{dec, fmt_datetime};
 
-/// The last instant of the seeded window (fixed, so a seed always gives the same data).
-pub fn anchor() -> DateTime<Utc> {
-    DateTime::from_timestamp(1_767_225_600, 0).unwrap_or_default() // 2026-01-01T00:00:00Z
+/// The last instant of the seeded window: the clock's hour, so the same seed and the
+/// same `--now` (or the same hour of the system clock) give the same data.
+pub fn anchor(now: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(now.timestamp() - now.timestamp().rem_euclid(3600), 0).unwrap_or(now)
 }
 
-/// Days covered by seeded dates.
-pub const WINDOW_DAYS: i64 = 365;
+/// Days covered by seeded dates: about the last 18 months.
+pub const WINDOW_DAYS: i64 = 548;
 
 const CURRENCIES: &[&str] = &["USD", "USD", "USD", "EUR", "GBP", "CAD", "AUD"];
 const TIMEZONES: &[&str] = &[
@@ -36,15 +37,15 @@ const TIMEZONES: &[&str] = &[
     "Sydney",
 ];
 
-/// A date in the window.
-pub fn recent_date(rng: &mut ChaCha8Rng) -> String {
-    let d = anchor() - Duration::days(rng.gen_range(1..=WINDOW_DAYS));
+/// A date in the window ending at `anchor` (today included).
+pub fn recent_date(anchor: DateTime<Utc>, rng: &mut ChaCha8Rng) -> String {
+    let d = anchor - Duration::days(rng.gen_range(0..WINDOW_DAYS));
     d.format("%Y-%m-%d").to_string()
 }
 
-/// A timestamp in the window.
-pub fn recent_datetime(rng: &mut ChaCha8Rng) -> DateTime<Utc> {
-    anchor() - Duration::seconds(rng.gen_range(3600..WINDOW_DAYS * 86400))
+/// A timestamp in the window ending at `anchor`.
+pub fn recent_datetime(anchor: DateTime<Utc>, rng: &mut ChaCha8Rng) -> DateTime<Utc> {
+    anchor - Duration::seconds(rng.gen_range(3600..WINDOW_DAYS * 86400))
 }
 
 fn title_case(s: &str) -> String {
@@ -56,7 +57,14 @@ fn title_case(s: &str) -> String {
 }
 
 /// A value for a hint.
-pub fn hinted(plan: &Plan, hint: FakeHint, ty: &TypeRef, rng: &mut ChaCha8Rng, counter: u64) -> Value {
+pub fn hinted(
+    plan: &Plan,
+    anchor: DateTime<Utc>,
+    hint: FakeHint,
+    ty: &TypeRef,
+    rng: &mut ChaCha8Rng,
+    counter: u64,
+) -> Value {
     let s = |x: String| Value::String(x);
     match hint {
         FakeHint::CompanyName => s(CompanyName().fake_with_rng(rng)),
@@ -95,17 +103,17 @@ pub fn hinted(plan: &Plan, hint: FakeHint, ty: &TypeRef, rng: &mut ChaCha8Rng, c
         FakeHint::Money => dec(f64::from(rng.gen_range(1000..500_000)) / 100.0),
         FakeHint::Rate => dec(f64::from(rng.gen_range(10..=50) * 5)),
         FakeHint::Percentage => dec(f64::from(rng.gen_range(0..=25))),
-        FakeHint::RecentDate => s(recent_date(rng)),
-        FakeHint::RecentDatetime => s(fmt_datetime(recent_datetime(rng))),
+        FakeHint::RecentDate => s(recent_date(anchor, rng)),
+        FakeHint::RecentDatetime => s(fmt_datetime(recent_datetime(anchor, rng))),
         FakeHint::WeeklyCapacity => Value::from([126_000, 144_000, 108_000][rng.gen_range(0..3)]),
         FakeHint::BooleanMostlyTrue => Value::Bool(rng.gen_bool(0.85)),
         FakeHint::BooleanMostlyFalse => Value::Bool(rng.gen_bool(0.15)),
-        FakeHint::Enum => by_type(plan, ty, rng),
+        FakeHint::Enum => by_type(plan, anchor, ty, rng),
     }
 }
 
 /// A value from the type alone.
-pub fn by_type(plan: &Plan, ty: &TypeRef, rng: &mut ChaCha8Rng) -> Value {
+pub fn by_type(plan: &Plan, anchor: DateTime<Utc>, ty: &TypeRef, rng: &mut ChaCha8Rng) -> Value {
     match ty {
         TypeRef::Id => Value::from(rng.gen_range(1..1_000_000i64)),
         TypeRef::Integer => Value::from(rng.gen_range(0..100)),
@@ -115,15 +123,15 @@ pub fn by_type(plan: &Plan, ty: &TypeRef, rng: &mut ChaCha8Rng) -> Value {
             let w: String = Word().fake_with_rng(rng);
             Value::String(w)
         }
-        TypeRef::Date => Value::String(recent_date(rng)),
-        TypeRef::DateTime => Value::String(fmt_datetime(recent_datetime(rng))),
+        TypeRef::Date => Value::String(recent_date(anchor, rng)),
+        TypeRef::DateTime => Value::String(fmt_datetime(recent_datetime(anchor, rng))),
         TypeRef::Time => Value::String(format!("{}:00am", rng.gen_range(7..12))),
         TypeRef::Enum(e) => {
             let vals = &plan.spec.enum_def(*e).values;
             vals.choose(rng).map(|v| Value::String(v.wire.clone())).unwrap_or(Value::Null)
         }
         TypeRef::Array(inner) => match inner.as_ref() {
-            TypeRef::Enum(_) => Value::Array(vec![by_type(plan, inner, rng)]),
+            TypeRef::Enum(_) => Value::Array(vec![by_type(plan, anchor, inner, rng)]),
             _ => Value::Array(Vec::new()),
         },
         TypeRef::Json | TypeRef::Object(_) | TypeRef::Ref(_) => Value::Null,

@@ -7,8 +7,8 @@ mod matching;
 
 use std::collections::HashSet;
 
-use chrono::Duration;
-use harvest_spec::ir::{Field, FieldRole, ID_FIELD, RefSource, ResourceId, Schema, TypeRef};
+use chrono::{DateTime, Duration, Utc};
+use harvest_spec::ir::{FakeHint, Field, FieldRole, ID_FIELD, RefSource, ResourceId, Schema, TypeRef};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -23,13 +23,16 @@ use crate::values::fmt_datetime;
 /// A pass over the generated store that makes it consistent with rules the
 /// generic generator does not know (an API's totals, timers, histories).
 pub trait SeedPass: Send + Sync {
-    /// Adjusts the store; `rng` is one stream shared by every pass, in order.
-    fn apply(&self, plan: &Plan, store: &mut Store, rng: &mut ChaCha8Rng);
+    /// Adjusts the store; `rng` is one stream shared by every pass, in order; `anchor` is
+    /// the last instant of the seeded window (see [`anchor`]).
+    fn apply(&self, plan: &Plan, store: &mut Store, anchor: DateTime<Utc>, rng: &mut ChaCha8Rng);
 }
 
-/// Builds the seeded store.
-pub fn seed(plan: &Plan, passes: &[Box<dyn SeedPass>], seed: u64, scale: f64) -> Store {
-    let mut g = Gen { plan, store: Store::empty(plan), ids: plan.res.iter().map(|_| Vec::new()).collect(), counter: 0 };
+/// Builds the seeded store, its dates in the window ending at `now`'s hour.
+pub fn seed(plan: &Plan, passes: &[Box<dyn SeedPass>], seed: u64, scale: f64, now: DateTime<Utc>) -> Store {
+    let anchor = anchor(now);
+    let mut g =
+        Gen { plan, store: Store::empty(plan), ids: plan.res.iter().map(|_| Vec::new()).collect(), counter: 0, anchor };
     g.store.seed = seed;
     g.store.scale = scale;
     for rid in &plan.seed_order {
@@ -72,10 +75,11 @@ pub fn seed(plan: &Plan, passes: &[Box<dyn SeedPass>], seed: u64, scale: f64) ->
             g.store.put(plan, r, id, rec);
             g.ids[r].push(id);
         }
+        g.balance_flags(r, &mut rng);
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
     for pass in passes {
-        pass.apply(plan, &mut g.store, &mut rng);
+        pass.apply(plan, &mut g.store, anchor, &mut rng);
     }
     g.store
 }
@@ -90,9 +94,44 @@ struct Gen<'a> {
     store: Store,
     ids: PerResource<Vec<i64>>,
     counter: u64,
+    anchor: DateTime<Utc>,
 }
 
+/// The least share of records a mostly-true or mostly-false flag gives its other value
+/// (archived clients, locked entries): a list filtered either way is never empty.
+const MINORITY_SHARE: f64 = 0.15;
+
 impl Gen<'_> {
+    /// Makes every mostly-true or mostly-false flag of `r` take its rarer value on at least
+    /// [`MINORITY_SHARE`] of at least three records (chance alone leaves some small tables
+    /// without a single archived record).
+    fn balance_flags(&mut self, r: ResourceId, rng: &mut ChaCha8Rng) {
+        let plan = self.plan;
+        let ids = &self.ids[r];
+        if ids.len() < 3 {
+            return;
+        }
+        let want = ((ids.len() as f64 * MINORITY_SHARE).round() as usize).max(1);
+        for (ix, f) in plan.spec.resource(r).fields.iter().enumerate() {
+            let rare = match f.fake {
+                Some(FakeHint::BooleanMostlyTrue) if f.seed.is_none() => false,
+                Some(FakeHint::BooleanMostlyFalse) if f.seed.is_none() => true,
+                _ => continue,
+            };
+            let ix = FieldIx(ix);
+            let mut common: Vec<i64> = ids
+                .iter()
+                .copied()
+                .filter(|id| self.store.get(r, *id).and_then(|rec| rec.value(ix)).and_then(Cell::as_bool) != Some(rare))
+                .collect();
+            let have = ids.len() - common.len();
+            common.shuffle(rng);
+            for id in common.into_iter().take(want.saturating_sub(have)) {
+                self.store.set_at(plan, r, id, ix, Cell::Bool(rare));
+            }
+        }
+    }
+
     fn pick(&self, r: ResourceId, rng: &mut ChaCha8Rng) -> Option<i64> {
         self.ids[r].choose(rng).copied()
     }
@@ -150,11 +189,11 @@ impl Gen<'_> {
                 .map(|d| d.and_utc());
             let (created, spread) = match day {
                 Some(d) => (d + Duration::seconds(rng.gen_range(8 * 3600..20 * 3600)), 5 * 86400),
-                None => (fake::recent_datetime(rng), 60 * 86400),
+                None => (fake::recent_datetime(self.anchor, rng), 60 * 86400),
             };
-            let created = created.min(anchor());
+            let created = created.min(self.anchor);
             let later = created + Duration::seconds(rng.gen_range(0..spread));
-            let updated = later.min(anchor());
+            let updated = later.min(self.anchor);
             rec[c] = Some(Cell::from(fmt_datetime(created)));
             rec[u] = Some(Cell::from(fmt_datetime(updated)));
         }
@@ -180,7 +219,7 @@ impl Gen<'_> {
                 return Some(Value::Null);
             }
             self.counter += 1;
-            return Some(fake::hinted(plan, h, &f.ty, rng, self.counter));
+            return Some(fake::hinted(plan, self.anchor, h, &f.ty, rng, self.counter));
         }
         if f.nullable {
             return Some(Value::Null);
@@ -195,10 +234,10 @@ impl Gen<'_> {
                     let n = rng.gen_range(1..=3);
                     Value::Array((0..n).map(|_| self.object(Schema::Type(*t), rng)).collect())
                 }
-                _ => fake::by_type(plan, &f.ty, rng),
+                _ => fake::by_type(plan, self.anchor, &f.ty, rng),
             },
             TypeRef::Ref(rt) => self.pick(rt.target, rng).map(Value::from).unwrap_or(Value::Null),
-            other => fake::by_type(plan, other, rng),
+            other => fake::by_type(plan, self.anchor, other, rng),
         })
     }
 

@@ -10,14 +10,9 @@ use serde_json::Value;
 
 use crate::plan::Plan;
 
-/// The current time in Harvest's format.
-pub fn now() -> String {
-    fmt_datetime(Utc::now())
-}
-
-/// Today's date in Harvest's format.
-pub fn today() -> String {
-    Utc::now().date_naive().format("%Y-%m-%d").to_string()
+/// The date of an instant in Harvest's format.
+pub fn fmt_date(t: DateTime<Utc>) -> String {
+    t.date_naive().format("%Y-%m-%d").to_string()
 }
 
 /// A timestamp in Harvest's format.

@@ -7,8 +7,14 @@ use harvest_mock::{AppState, Config};
 use serde_json::Value;
 use tower::ServiceExt;
 
+/// The instant the suites freeze the mock's clock at: seeded dates, running timers and
+/// write timestamps are the same on every run.
+pub fn test_now() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339("2026-03-02T15:00:00Z").map(|t| t.to_utc()).expect("a valid instant")
+}
+
 pub fn config() -> Config {
-    Config { seed: 7, ..Config::default() }
+    Config { seed: 7, now: Some(test_now()), ..Config::default() }
 }
 
 pub fn state() -> AppState {
@@ -49,7 +55,7 @@ pub fn req(method: &str, uri: &str, body: Option<&Value>) -> Request<Body> {
         .uri(uri)
         .header("host", "mock.test")
         .header("authorization", "Bearer tok")
-        .header("harvest-account-id", "123")
+        .header("harvest-account-id", "1")
         .header("user-agent", "tests (dev@example.com)");
     match body {
         Some(v) => b.header("content-type", "application/json").body(Body::from(v.to_string())).unwrap(),

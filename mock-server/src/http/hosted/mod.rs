@@ -215,8 +215,10 @@ async fn get(
 
 fn search(app: &AppState, entity: &str, params: &Map<String, Value>) -> Response {
     let inner = &app.app.inner;
-    let Ok(store) = inner.store.read() else { return error(500, "server_error", "the store is unavailable") };
-    match inner.search.search(&inner.plan, &store, entity, &Value::Object(params.clone())) {
+    let tenant = app.app.tenant(inner.config.account_id);
+    let now = app.app.now(&tenant);
+    let Ok(store) = tenant.store.read() else { return error(500, "server_error", "the store is unavailable") };
+    match inner.search.search(&inner.plan, &store, entity, &Value::Object(params.clone()), now) {
         Ok(page) => done(page, json!({})),
         Err(e) => super::respond::refusal(&e, &inner.plan.spec.api.errors),
     }

@@ -40,14 +40,14 @@ pub fn routes(app: AppState) -> Router {
 /// The user an API request acts as: an OAuth token's user when Harvest ID issued the token
 /// (401 when it has expired or is used with another account), `None` for a personal token,
 /// which must be one of `personal` when any are configured.
-pub fn acting_user(grants: &Grants, personal: &[String], token: &str, account: &str) -> Result<Option<i64>, ApiError> {
+pub fn acting_user(grants: &Grants, personal: &[String], token: &str, account: i64) -> Result<Option<i64>, ApiError> {
     let Some(access) = grants.access(token) else {
         if !personal.is_empty() && !personal.iter().any(|t| t == token) {
             return Err(ApiError::Unauthorized);
         }
         return Ok(None);
     };
-    if access.expires <= std::time::Instant::now() || account.parse::<i64>().ok() != Some(access.grant.account) {
+    if access.expires <= std::time::Instant::now() || account != access.grant.account {
         return Err(ApiError::Unauthorized);
     }
     Ok(Some(access.grant.user))
@@ -65,7 +65,8 @@ fn account_id(app: &AppState) -> i64 {
 /// The consenting user: `user_id` when given and known, else the account's first administrator.
 fn consenting_user(app: &AppState, q: &HashMap<String, String>) -> Result<i64, String> {
     let inner = &app.app.inner;
-    let store = inner.store.read().map_err(|_| "the store is unavailable".to_string())?;
+    let tenant = app.app.tenant(account_id(app));
+    let store = tenant.store.read().map_err(|_| "the store is unavailable".to_string())?;
     let Some(users) = inner.plan.current_user else { return Err("the spec names no user resource".into()) };
     match q.get("user_id").filter(|s| !s.is_empty()) {
         None => Ok(store.me),
@@ -213,12 +214,13 @@ async fn accounts(State(app): State<AppState>, req: Request) -> Response {
     {
         return unauthorized();
     }
-    let user = match app.edge.identity.access(&bearer) {
+    let (user, account) = match app.edge.identity.access(&bearer) {
         Some(a) if a.expires <= std::time::Instant::now() => return unauthorized(),
-        Some(a) => Some(a.grant.user),
-        None => None,
+        Some(a) => (Some(a.grant.user), a.grant.account),
+        None => (None, account_id(&app)),
     };
-    let Ok(store) = inner.store.read() else { return unauthorized() };
+    let tenant = app.app.tenant(account);
+    let Ok(store) = tenant.store.read() else { return unauthorized() };
     let Some(users) = inner.plan.current_user else { return unauthorized() };
     let me = user.unwrap_or(store.me);
     let text = |name: &str| store.field(&inner.plan, users, me, name).map_or(Value::Null, crate::store::Cell::to_value);
@@ -227,7 +229,7 @@ async fn accounts(State(app): State<AppState>, req: Request) -> Response {
         200,
         &json!({
             "user": {"id": me, "first_name": text("first_name"), "last_name": text("last_name"), "email": text("email")},
-            "accounts": [{"id": account_id(&app), "name": company, "product": "harvest"}],
+            "accounts": [{"id": account, "name": company, "product": "harvest"}],
         }),
     )
 }
