@@ -190,7 +190,7 @@ mod journal {
     }
 
     async fn last(s: &AppState) -> serde_json::Value {
-        let j = call(s, "GET", "/__admin/requests", None).await.json();
+        let j = call_global(s, "GET", "/__admin/requests", None).await.json();
         j["requests"].as_array().unwrap().last().cloned().unwrap()
     }
 
@@ -311,7 +311,7 @@ mod journal {
         let mark = mixed(&s).await;
         let get = |q: &str| {
             let (s, q) = (s.clone(), q.to_string());
-            async move { call(&s, "GET", &format!("/__admin/requests{q}"), None).await }
+            async move { call_global(&s, "GET", &format!("/__admin/requests{q}"), None).await }
         };
         let paths = |r: &Resp| -> Vec<String> {
             let j = r.json();
@@ -338,8 +338,10 @@ mod journal {
             assert_eq!(r.status, 400, "{bad}");
             assert!(r.json()["message"].as_str().unwrap().contains(named), "{bad}: {}", r.text);
         }
-        // DELETE still clears.
+        // DELETE naming an account clears its requests; naming none clears them all.
         assert_eq!(call(&s, "DELETE", "/__admin/requests", None).await.status, 204);
+        assert_eq!(paths(&get("").await), ["GET /v2/users 200"], "account 77's request is left");
+        assert_eq!(call_global(&s, "DELETE", "/__admin/requests", None).await.status, 204);
         assert_eq!(get("").await.json()["count"], 0);
     }
 

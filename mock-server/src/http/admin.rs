@@ -136,7 +136,8 @@ fn word(v: &str) -> Option<bool> {
 }
 
 /// `POST /__admin/reset`: clears the data (back to the seed), the journal and the faults, or
-/// the ones the query or body name. The journal and the faults are the whole server's.
+/// the ones the query or body name: of the account the call names (its data, the requests
+/// that named it, the faults scoped to it), else of the whole server.
 async fn reset(
     State(s): State<AppState>,
     Scope(scope): Scope,
@@ -156,12 +157,18 @@ async fn reset(
     if scopes.journal
         && let Ok(mut j) = s.edge.journal.lock()
     {
-        j.clear();
+        match scope {
+            Some(a) => j.clear_account(a),
+            None => j.clear(),
+        }
     }
     if scopes.faults
         && let Ok(mut f) = s.edge.faults.lock()
     {
-        f.clear();
+        match scope {
+            Some(a) => f.clear_account(a),
+            None => f.clear(),
+        }
     }
     let (seed, scale) = s.app.seed_of(scope.unwrap_or(s.app.inner.config.account_id));
     let cleared = json!({"data": scopes.data, "journal": scopes.journal, "faults": scopes.faults});
@@ -185,27 +192,37 @@ async fn reseed(State(s): State<AppState>, Scope(scope): Scope, body: Option<Jso
 
 /// `GET /__admin/requests?method=…&path_prefix=…&account=…&status=…&since=…&until=…`:
 /// the journal's entries the filters select, oldest first, and how many there are.
-async fn requests(State(s): State<AppState>, RawQuery(query): RawQuery) -> Response {
+/// A call naming an account (header) sees that account's requests unless it filters by another.
+async fn requests(State(s): State<AppState>, Scope(scope): Scope, RawQuery(query): RawQuery) -> Response {
     let filter = match RequestFilter::from_query(query.as_deref().unwrap_or("")) {
         Ok(f) => f,
         Err(e) => return (StatusCode::BAD_REQUEST, Json(json!({"message": e.to_string()}))).into_response(),
+    };
+    let filter = match scope {
+        Some(a) if !filter.names_account() => filter.account(a.to_string()),
+        _ => filter,
     };
     let found = s.edge.journal.lock().map(|j| j.matching(&filter)).unwrap_or_default();
     Json(json!({"requests": found, "count": found.len()})).into_response()
 }
 
-async fn clear_requests(State(s): State<AppState>) -> StatusCode {
+/// Forgets the journal, or with an account named, the requests that named it.
+async fn clear_requests(State(s): State<AppState>, Scope(scope): Scope) -> StatusCode {
     if let Ok(mut j) = s.edge.journal.lock() {
-        j.clear();
+        match scope {
+            Some(a) => j.clear_account(a),
+            None => j.clear(),
+        }
     }
     StatusCode::NO_CONTENT
 }
 
 async fn add_fault(
     State(s): State<AppState>,
+    Scope(scope): Scope,
     body: Result<Json<Fault>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
-    let f = match body {
+    let mut f = match body {
         Ok(Json(f)) => f,
         Err(e) => {
             let message = format!("invalid fault: {}", e.body_text());
@@ -217,14 +234,23 @@ async fn add_fault(
     {
         return (StatusCode::BAD_REQUEST, Json(json!({"message": "invalid status"}))).into_response();
     }
+    f.account = f.account.or(scope);
     let Ok(mut faults) = s.edge.faults.lock() else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "the faults are unavailable").into_response();
     };
     (StatusCode::CREATED, Json(faults.add(f))).into_response()
 }
 
-async fn list_faults(State(s): State<AppState>) -> Json<Value> {
-    let all = s.edge.faults.lock().map(|f| f.all().to_vec()).unwrap_or_default();
+/// The active faults; a call naming an account sees those that apply to it.
+async fn list_faults(State(s): State<AppState>, Scope(scope): Scope) -> Json<Value> {
+    let all: Vec<Fault> = s
+        .edge
+        .faults
+        .lock()
+        .map(|f| {
+            f.all().iter().filter(|f| scope.is_none() || f.account.is_none() || f.account == scope).cloned().collect()
+        })
+        .unwrap_or_default();
     Json(json!({ "faults": all }))
 }
 
@@ -237,9 +263,13 @@ async fn remove_fault(State(s): State<AppState>, Path(id): Path<String>) -> Resp
     }
 }
 
-async fn clear_faults(State(s): State<AppState>) -> StatusCode {
+/// Removes every fault, or with an account named, the faults scoped to it.
+async fn clear_faults(State(s): State<AppState>, Scope(scope): Scope) -> StatusCode {
     if let Ok(mut f) = s.edge.faults.lock() {
-        f.clear();
+        match scope {
+            Some(a) => f.clear_account(a),
+            None => f.clear(),
+        }
     }
     StatusCode::NO_CONTENT
 }

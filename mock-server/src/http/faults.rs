@@ -17,6 +17,10 @@ pub struct Fault {
     /// Only this method.
     #[serde(default)]
     pub method: Option<String>,
+    /// Only requests naming this account (`Harvest-Account-Id` or `account_id`); set from the
+    /// admin call's own account header when the body names none.
+    #[serde(default)]
+    pub account: Option<i64>,
     /// Added delay in milliseconds.
     #[serde(default)]
     pub latency_ms: Option<u64>,
@@ -81,16 +85,25 @@ impl Faults {
         self.rules.clear();
     }
 
-    /// Picks the effects of the active rules on a request and counts them down.
-    pub fn apply(&mut self, method: &str, path: &str, rng: &mut impl Rng) -> Effect {
-        apply(&mut self.rules, method, path, rng)
+    /// Removes the rules scoped to `account`.
+    pub fn clear_account(&mut self, account: i64) {
+        self.rules.retain(|f| f.account != Some(account));
+    }
+
+    /// Picks the effects of the active rules on a request naming `account` and counts them down.
+    pub fn apply(&mut self, method: &str, path: &str, account: Option<&str>, rng: &mut impl Rng) -> Effect {
+        apply(&mut self.rules, method, path, account, rng)
     }
 }
 
 /// Picks the effects of `faults` on a request and counts them down, dropping the expired.
-fn apply(faults: &mut Vec<Fault>, method: &str, path: &str, rng: &mut impl Rng) -> Effect {
+fn apply(faults: &mut Vec<Fault>, method: &str, path: &str, account: Option<&str>, rng: &mut impl Rng) -> Effect {
     let mut eff = Effect::default();
+    let account = account.and_then(|a| a.parse::<i64>().ok());
     for f in faults.iter_mut() {
+        if f.account.is_some_and(|a| Some(a) != account) {
+            continue;
+        }
         if f.path_prefix.as_deref().is_some_and(|p| !path.starts_with(p)) {
             continue;
         }
@@ -153,13 +166,29 @@ mod tests {
         assert_eq!((a.id, b.id), (1, 2));
         assert_eq!(faults.all().iter().map(|f| f.id).collect::<Vec<_>>(), [1, 2]);
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0);
-        let eff = faults.apply("GET", "/v2/users", &mut rng);
+        let eff = faults.apply("GET", "/v2/users", None, &mut rng);
         assert_eq!((eff.status.map(|s| s.0), eff.latency_ms), (Some(503), 5));
         // The first expired after its one use.
         assert!(faults.remove(a.id).is_none());
         assert_eq!(faults.remove(b.id).map(|f| f.id), Some(2));
         faults.clear();
         assert_eq!(faults.add(Fault::default()).id, 3);
+    }
+
+    #[test]
+    fn a_rule_scoped_to_an_account_leaves_the_others() {
+        let mut faults = Faults::default();
+        faults.add(Fault { status: Some(503), account: Some(7), ..Fault::default() });
+        faults.add(Fault { latency_ms: Some(5), ..Fault::default() });
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0);
+        let mine = faults.apply("GET", "/v2/users", Some("7"), &mut rng);
+        let theirs = faults.apply("GET", "/v2/users", Some("8"), &mut rng);
+        let unnamed = faults.apply("GET", "/v2/users", None, &mut rng);
+        assert_eq!((mine.status.map(|s| s.0), mine.latency_ms), (Some(503), 5));
+        assert_eq!((theirs.status, theirs.latency_ms), (None, 5));
+        assert_eq!(unnamed.status, None);
+        faults.clear_account(7);
+        assert_eq!(faults.all().len(), 1, "only the account's rule is cleared");
     }
 
     #[test]

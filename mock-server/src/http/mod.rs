@@ -45,7 +45,7 @@ pub async fn api(State(state): State<AppState>, req: Request) -> Response {
     let method = req.method().as_str().to_string();
     let path = req.uri().path().to_string();
     let effect = match (edge.faults.lock(), edge.rng.lock()) {
-        (Ok(mut f), Ok(mut rng)) => f.apply(&method, &path, &mut *rng),
+        (Ok(mut f), Ok(mut rng)) => f.apply(&method, &path, pending.account(), &mut *rng),
         _ => faults::Effect::default(),
     };
     let forced = faults::from_headers(req.headers());

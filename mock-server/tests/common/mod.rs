@@ -66,3 +66,10 @@ pub fn req(method: &str, uri: &str, body: Option<&Value>) -> Request<Body> {
 pub async fn call(state: &AppState, method: &str, uri: &str, body: Option<&Value>) -> Resp {
     send(state, req(method, uri, body)).await
 }
+
+/// A call naming no account: an admin call about the whole server.
+pub async fn call_global(state: &AppState, method: &str, uri: &str, body: Option<&Value>) -> Resp {
+    let mut r = req(method, uri, body);
+    r.headers_mut().remove("harvest-account-id");
+    send(state, r).await
+}

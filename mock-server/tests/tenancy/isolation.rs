@@ -115,3 +115,27 @@ async fn new_account_hands_out_unused_ids() {
     assert_ne!(a, b);
     assert!(a != 1 && b != 1, "never the default account");
 }
+
+#[tokio::test]
+async fn the_journal_and_faults_of_one_account_are_its_own() {
+    let s = state();
+    let fault = call_in(&s, 51, "POST", "/__admin/faults", Some(&json!({"status": 503}))).await;
+    assert_eq!(fault.status, 201, "{}", fault.text);
+    assert_eq!(fault.json()["account"], 51, "scoped to the admin call's account");
+    assert_eq!(call_in(&s, 51, "GET", "/v2/clients", None).await.status, 503);
+    assert_eq!(call_in(&s, 52, "GET", "/v2/clients", None).await.status, 200, "another account is untouched");
+    // The journal as each account sees it.
+    let seen = |account: i64| {
+        let s = s.clone();
+        async move { call_in(&s, account, "GET", "/__admin/requests", None).await.json()["count"].clone() }
+    };
+    assert_eq!(seen(51).await, 1);
+    assert_eq!(seen(52).await, 1);
+    // Resetting 51 clears its data, requests and faults only.
+    assert_eq!(call_in(&s, 51, "POST", "/__admin/reset", None).await.status, 200);
+    assert_eq!(seen(51).await, 0);
+    assert_eq!(seen(52).await, 1);
+    assert_eq!(call_in(&s, 51, "GET", "/v2/clients", None).await.status, 200, "its fault is gone");
+    let all = call_global(&s, "GET", "/__admin/requests", None).await.json();
+    assert_eq!(all["count"], 2, "{all}");
+}

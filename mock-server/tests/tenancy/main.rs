@@ -21,13 +21,6 @@ async fn call_in(s: &AppState, account: i64, method: &str, uri: &str, body: Opti
     send(s, r).await
 }
 
-/// An admin call naming no account (the whole server).
-async fn call_global(s: &AppState, method: &str, uri: &str, body: Option<&Value>) -> Resp {
-    let mut r = req(method, uri, body);
-    r.headers_mut().remove("harvest-account-id");
-    send(s, r).await
-}
-
 /// The records of a list answer (its one array).
 fn items(v: &Value) -> Vec<Value> {
     v.as_object().and_then(|m| m.values().find_map(Value::as_array)).cloned().unwrap_or_default()

@@ -27,6 +27,11 @@ pub struct Pending {
 }
 
 impl Pending {
+    /// The account the request names (header, else query), as the journal records it.
+    pub fn account(&self) -> Option<&str> {
+        self.entry.account.as_deref()
+    }
+
     /// The journal entry of the request, answered with `status` now.
     pub fn answered(mut self, status: u16) -> RecordedRequest {
         self.entry.status = status;

@@ -84,6 +84,11 @@ impl RequestFilter {
         self
     }
 
+    /// Whether the filter names an account.
+    pub fn names_account(&self) -> bool {
+        self.account.is_some()
+    }
+
     /// Only requests answered with exactly this status.
     pub fn status(mut self, status: u16) -> RequestFilter {
         self.status = Some(StatusMatch::Code(status));

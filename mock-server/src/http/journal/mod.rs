@@ -83,6 +83,12 @@ impl Journal {
     pub fn clear(&mut self) {
         self.entries.clear();
     }
+
+    /// Forgets the requests that named `account`.
+    pub fn clear_account(&mut self, account: i64) {
+        let account = account.to_string();
+        self.entries.retain(|e| e.account.as_deref() != Some(account.as_str()));
+    }
 }
 
 #[cfg(test)]
