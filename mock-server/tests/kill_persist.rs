@@ -1,6 +1,7 @@
 //! `--state FILE` survives SIGKILL: the real binary is killed in the middle of a
 //! burst of concurrent creates, restarted on the same file, and every create
-//! that was answered with a 2xx before the kill is there. Also: the binary's
+//! that was answered with a 2xx before the kill is there; a file that is not
+//! its state database is refused and left as it is. Also: the binary's
 //! default listen address is loopback.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -148,13 +149,77 @@ fn the_binary_listens_on_loopback_by_default() {
 #[tokio::test]
 async fn a_write_that_cannot_be_saved_is_not_acknowledged() {
     let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("account.json");
-    // The save writes `account.tmp` and renames it; a directory there makes every save fail.
-    std::fs::create_dir(dir.path().join("account.tmp")).unwrap();
+    let state = dir.path().join("account.db");
     let (mut child, addr) = spawn(&state);
+    // Another program holds the database's write lock for longer than the server waits.
+    let other = rusqlite::Connection::open(&state).unwrap();
+    other.execute_batch("BEGIN EXCLUSIVE").unwrap();
     let (status, body) = call(addr, "POST", "/v2/clients", r#"{"name":"unsaved"}"#).await.unwrap();
+    other.execute_batch("ROLLBACK").unwrap();
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(status >= 500, "an unsaved create was acknowledged: {status} {body}");
-    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    assert!(body["message"].as_str().is_some_and(|m| m.contains("locked")), "{body}");
+}
+
+/// Starts the binary on `state` and returns its exit status and stderr, expecting it to stop.
+fn refused(state: &Path) -> (std::process::ExitStatus, String) {
+    let out =
+        command().args(["serve", "--addr", "127.0.0.1:0", "--state"]).arg(state).stdin(Stdio::null()).output().unwrap();
+    (out.status, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// A file that is not this program's state database (another format, another program's
+/// database, a newer layout, a torn copy) is refused with a message, and left byte for byte.
+#[tokio::test]
+async fn a_foreign_newer_or_torn_file_is_refused_and_left_as_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    // A real state database, to tear and to age.
+    let good = dir.path().join("good.db");
+    let (mut child, addr) = spawn(&good);
+    for n in 0..20 {
+        let (status, _) = call(addr, "POST", "/v2/clients", &format!(r#"{{"name":"kept {n}"}}"#)).await.unwrap();
+        assert_eq!(status, 201);
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let checkpointed = rusqlite::Connection::open(&good).unwrap();
+    checkpointed.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+    drop(checkpointed);
+    let bytes = std::fs::read(&good).unwrap();
+
+    let json = dir.path().join("old.json");
+    std::fs::write(&json, br#"{"tables":[],"me":1}"#).unwrap();
+    let other = dir.path().join("other.db");
+    rusqlite::Connection::open(&other).unwrap().execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").unwrap();
+    let newer = dir.path().join("newer.db");
+    std::fs::write(&newer, &bytes).unwrap();
+    rusqlite::Connection::open(&newer).unwrap().execute_batch("PRAGMA user_version = 99").unwrap();
+    let torn = dir.path().join("torn.db");
+    std::fs::write(&torn, &bytes[..bytes.len() / 2]).unwrap();
+
+    let unreadable: &[&str] = &["cannot be read", "not a readable"];
+    for (file, says) in [
+        (&json, &["not an SQLite file"][..]),
+        (&other, &["another program"][..]),
+        (&newer, &["newer"][..]),
+        (&torn, unreadable),
+    ] {
+        let before = std::fs::read(file).unwrap();
+        let (status, stderr) = refused(file);
+        assert!(!status.success(), "{} was accepted", file.display());
+        assert!(
+            says.iter().any(|s| stderr.contains(s)) && stderr.contains("left as it is"),
+            "{}: {stderr}",
+            file.display()
+        );
+        assert_eq!(std::fs::read(file).unwrap(), before, "{} was changed", file.display());
+    }
+    // The intact database still starts, with its writes.
+    let (mut child, addr) = spawn(&good);
+    let (_, clients) = call(addr, "GET", "/v2/clients?per_page=2000", "").await.unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let names: Vec<&str> = clients["clients"].as_array().unwrap().iter().filter_map(|c| c["name"].as_str()).collect();
+    assert_eq!(names.iter().filter(|n| n.starts_with("kept ")).count(), 20);
 }

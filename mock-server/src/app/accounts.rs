@@ -42,16 +42,22 @@ impl App {
 
     /// Saves the default account after an admin change that touched it.
     fn save_default(&self, account: Option<i64>) -> Result<(), Error> {
-        let inner = &self.inner;
-        let Some(path) = &inner.config.state else { return Ok(()) };
-        if account.is_some_and(|a| a != inner.tenants.default_account) {
+        if account.is_some_and(|a| a != self.inner.tenants.default_account) {
             return Ok(());
         }
-        let t = self.default_tenant();
-        let store = t.store.read().map_err(|_| Error::State {
-            path: path.display().to_string(),
-            message: "the account's lock is poisoned".into(),
-        })?;
-        crate::store::persist::save(&store, path)
+        self.make_durable(self.inner.tenants.default_account)
+    }
+
+    /// Commits `account`'s writes so far to the state database, when it is the one kept there;
+    /// returns once they are durable.
+    pub fn make_durable(&self, account: i64) -> Result<(), Error> {
+        let inner = &self.inner;
+        let Some(durable) = &inner.durable else { return Ok(()) };
+        if account != inner.tenants.default_account {
+            return Ok(());
+        }
+        let tenant = self.tenant(account);
+        let upto = tenant.store.read().map(|s| s.generation).unwrap_or(u64::MAX);
+        durable.sync(&inner.plan, upto, || tenant.copy())
     }
 }

@@ -18,7 +18,7 @@ use crate::engine::{Bound, SearchTable};
 use crate::plan::Plan;
 use crate::render::cache::Rendered;
 use crate::seed::SeedPass;
-use crate::store::Store;
+use crate::store::{Durable, Store};
 
 /// The served account and everything built from the spec; cheap to clone.
 #[derive(Clone)]
@@ -36,6 +36,8 @@ pub(crate) struct Inner {
     pub plan: Plan,
     pub config: Config,
     pub tenants: Tenants,
+    /// The state database the default account is kept in (`--state`).
+    pub durable: Option<Durable>,
     pub search: SearchTable,
     pub rendered: Rendered,
     pub bound: Bound,
@@ -55,18 +57,32 @@ impl App {
         let plan = Plan::build(spec)?;
         let bound = registry.bind(&plan)?;
         let clock = config.now.map_or_else(Clock::default, Clock::frozen);
-        let (first, base) = match &config.state {
-            Some(path) if path.exists() => (crate::store::persist::load(&plan, path)?, None),
-            _ => {
-                let store = seeded(&plan, &seeding, &bound, config.seed, config.scale, clock.now());
-                (store.clone(), Some(store))
+        let fresh = || seeded(&plan, &seeding, &bound, config.seed, config.scale, clock.now());
+        let (first, base, durable) = match &config.state {
+            Some(path) => {
+                let mut seeded_now = None;
+                let (durable, first) = Durable::open(&plan, path, || seeded_now.insert(fresh()).clone())?;
+                (first, seeded_now, Some(durable))
+            }
+            None => {
+                let store = fresh();
+                (store.clone(), Some(store), None)
             }
         };
         crate::engine::warm(&plan, &first);
         let search = SearchTable::build(&plan);
         let tenants = Tenants::new(config.account_id, config.max_accounts, clock, first, base);
         Ok(App {
-            inner: Arc::new(Inner { plan, config, tenants, search, rendered: Rendered::default(), bound, seeding }),
+            inner: Arc::new(Inner {
+                plan,
+                config,
+                tenants,
+                durable,
+                search,
+                rendered: Rendered::default(),
+                bound,
+                seeding,
+            }),
         })
     }
 

@@ -46,9 +46,7 @@ impl Tenant {
         if let Ok(mut origin) = self.origin.write() {
             *origin = Some(seeded.clone());
         }
-        if let Ok(mut store) = self.store.write() {
-            *store = seeded;
-        }
+        self.restore(seeded);
     }
 
     /// A copy of the records, sharing everything with them (O(1)).
@@ -57,8 +55,10 @@ impl Tenant {
     }
 
     /// Replaces the records with a copy taken earlier (O(1)).
-    pub fn restore(&self, copy: Store) {
+    pub fn restore(&self, mut copy: Store) {
         if let Ok(mut store) = self.store.write() {
+            // Write numbers only grow: the replacement counts as the next write.
+            copy.generation = store.generation + 1;
             *store = copy;
         }
     }

@@ -149,7 +149,8 @@ pub struct Serve {
     /// Delay added to every API response, in milliseconds.
     #[arg(long, env = "HARVEST_MOCK_LATENCY", default_value_t = 0)]
     latency: u64,
-    /// Keep the state in this file across restarts (saved after every write).
+    /// Keep the default account in this SQLite database across restarts (created when missing;
+    /// every write is committed before it is answered; any other file is refused, untouched).
     #[arg(long, env = "HARVEST_MOCK_STATE")]
     state: Option<PathBuf>,
     /// Log format on stderr: pretty (human-readable lines) or json (one JSON object per line).

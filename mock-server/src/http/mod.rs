@@ -183,11 +183,16 @@ async fn handle(state: &AppState, req: Request) -> ApiResult<Response> {
         now,
     };
     if engine::writes(op.kind, method == Some(Method::Get)) {
-        let mut store = tenant.store.write().map_err(|_| ApiError::Unprocessable("store poisoned".into()))?;
-        let out = engine::write(&ctx, &mut store)?;
-        if let Some(p) = &inner.config.state
+        let (out, written) = {
+            let mut store = tenant.store.write().map_err(|_| ApiError::Unprocessable("store poisoned".into()))?;
+            let out = engine::write(&ctx, &mut store)?;
+            store.generation += 1;
+            (out, store.generation)
+        };
+        // Committed outside the account's lock: reads go on while the disk works.
+        if inner.durable.is_some()
             && account == inner.tenants.default_account
-            && let Err(e) = crate::store::persist::save(&store, p)
+            && let Err(e) = durable(state, &tenant, written).await
         {
             tracing::error!("could not save state: {e}");
             // A 2xx promises the write survives a restart; this one would not.
@@ -200,4 +205,19 @@ async fn handle(state: &AppState, req: Request) -> ApiResult<Response> {
         let out = engine::read(&ctx, &store)?;
         Ok(respond::output(&ctx, &at, out))
     }
+}
+
+/// Waits until the account's write number `written` is committed to the state database.
+async fn durable(
+    state: &AppState,
+    tenant: &std::sync::Arc<crate::app::Tenant>,
+    written: u64,
+) -> Result<(), crate::Error> {
+    let (app, tenant) = (state.app.clone(), tenant.clone());
+    tokio::task::spawn_blocking(move || {
+        let Some(d) = &app.inner.durable else { return Ok(()) };
+        d.sync(&app.inner.plan, written, || tenant.copy())
+    })
+    .await
+    .map_err(|e| crate::Error::Io(std::io::Error::other(e.to_string())))?
 }

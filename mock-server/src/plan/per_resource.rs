@@ -28,11 +28,6 @@ impl<T> PerResource<T> {
         self.0.get(r.0)
     }
 
-    /// How many resources there are.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
     /// Every resource's id, in spec order.
     pub fn ids(&self) -> impl Iterator<Item = ResourceId> + use<T> {
         (0..self.0.len()).map(ResourceId)

@@ -1,32 +1,26 @@
 //! Uploaded files (expense receipts): their bytes, name and type, by id.
-//! Kept with the store, so they survive in the state file like the records,
-//! and shared (not copied) between copies of the account.
+//! Kept with the store, so copies of an account share them and a state
+//! database saves them like the records.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use imbl::OrdMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// One uploaded file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredFile {
     /// The name it was uploaded with.
     pub name: String,
     /// Its MIME type.
     pub content_type: String,
-    /// Its bytes (base64 in the state file).
-    #[serde(serialize_with = "to_base64", deserialize_with = "from_base64")]
+    /// Its bytes.
     pub bytes: Vec<u8>,
 }
 
 /// The files of an account, by id.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct Files {
     next_id: i64,
-    #[serde(with = "shared")]
     by_id: OrdMap<i64, Arc<StoredFile>>,
 }
 
@@ -49,50 +43,58 @@ impl Files {
     pub fn remove(&mut self, id: i64) {
         self.by_id.remove(&id);
     }
-}
 
-/// The files as a plain map in the state file.
-mod shared {
-    use super::*;
-
-    pub fn serialize<S: Serializer>(files: &OrdMap<i64, Arc<StoredFile>>, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(files.iter().map(|(id, f)| (id, &**f)))
+    /// The id the next file gets.
+    pub fn next_id(&self) -> i64 {
+        self.next_id.max(1)
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<OrdMap<i64, Arc<StoredFile>>, D::Error> {
-        let plain = BTreeMap::<i64, StoredFile>::deserialize(d)?;
-        Ok(plain.into_iter().map(|(id, f)| (id, Arc::new(f))).collect())
+    /// Puts back a saved file under its id.
+    pub fn restore(&mut self, id: i64, file: StoredFile) {
+        self.by_id.insert(id, Arc::new(file));
+        self.next_id = self.next_id.max(id + 1);
     }
-}
 
-fn to_base64<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&STANDARD.encode(bytes))
-}
+    /// Hands out ids from `next` on (never below one already used).
+    pub fn continue_from(&mut self, next: i64) {
+        self.next_id = self.next_id.max(next);
+    }
 
-fn from_base64<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-    let text = String::deserialize(d)?;
-    STANDARD.decode(text).map_err(serde::de::Error::custom)
+    /// Files added or replaced since `old` (with their content) and removed (`None`).
+    pub fn changed_since<'a>(&'a self, old: &'a Files) -> Vec<(i64, Option<&'a StoredFile>)> {
+        old.by_id
+            .diff(&self.by_id)
+            .map(|change| match change {
+                imbl::ordmap::DiffItem::Add(id, f) | imbl::ordmap::DiffItem::Update { new: (id, f), .. } => {
+                    (*id, Some(&**f))
+                }
+                imbl::ordmap::DiffItem::Remove(id, _) => (*id, None),
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn file(name: &str) -> StoredFile {
+        StoredFile { name: name.into(), content_type: "image/png".into(), bytes: vec![0, 255, 7] }
+    }
+
     #[test]
-    fn files_round_trip_through_the_state_format() {
+    fn ids_are_not_reused_and_changes_are_found() {
         let mut files = Files::default();
-        let id =
-            files.put(StoredFile { name: "r.png".into(), content_type: "image/png".into(), bytes: vec![0, 255, 7] });
-        let text = serde_json::to_string(&files).unwrap_or_default();
-        assert!(text.contains("\"AP8H\""), "bytes are base64: {text}");
-        let back: Files = serde_json::from_str(&text).unwrap_or_default();
-        assert_eq!(back.get(id), files.get(id));
+        let id = files.put(file("r.png"));
+        let before = files.clone();
         files.remove(id);
-        assert!(files.get(id).is_none());
-        assert_ne!(
-            files.put(StoredFile { name: "b".into(), content_type: "c".into(), bytes: vec![] }),
-            id,
-            "ids are not reused"
-        );
+        let second = files.put(file("b.png"));
+        assert_ne!(second, id, "ids are not reused");
+        let changes = files.changed_since(&before);
+        assert_eq!(changes, vec![(id, None), (second, Some(&file("b.png")))]);
+        let mut restored = Files::default();
+        restored.restore(second, file("b.png"));
+        restored.continue_from(files.next_id());
+        assert_eq!(restored.put(file("c.png")), files.put(file("c.png")));
     }
 }

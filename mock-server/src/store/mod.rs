@@ -7,12 +7,13 @@
 //! new tenant or a snapshot cost microseconds whatever the account's size.
 
 mod cell;
+mod durable;
 mod files;
 mod order;
-pub mod persist;
 mod record;
 
 pub use cell::{Cell, cmp_json};
+pub use durable::Durable;
 pub use files::{Files, StoredFile};
 pub use record::Rec;
 
@@ -21,7 +22,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use imbl::{OrdMap, OrdSet};
-use serde::{Deserialize, Serialize};
 
 use harvest_spec::ir::ResourceId;
 
@@ -38,24 +38,19 @@ fn bool_of(v: Option<&Option<Cell>>) -> Option<bool> {
 }
 
 /// The records of one resource.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct Table {
     /// Records by id.
-    #[serde(with = "rows_serde")]
     pub rows: OrdMap<i64, Rec>,
     /// Next id to hand out.
     pub next_id: i64,
     /// Ref field position → target id → record ids.
-    #[serde(skip)]
     pub index: HashMap<FieldIx, OrdMap<i64, OrdSet<i64>>>,
     /// Indexed boolean field position → [ids where false, ids where true].
-    #[serde(skip)]
     pub bools: HashMap<FieldIx, [OrdSet<i64>; 2]>,
     /// Ids in the resource's default list order, built on first use after a write.
-    #[serde(skip)]
     pub order: OnceLock<Arc<Order>>,
     /// Tick of the last change to any record (see [`Store::stamp`]).
-    #[serde(skip)]
     version: u64,
 }
 
@@ -99,7 +94,7 @@ pub struct UnknownField {
 }
 
 /// The whole account.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct Store {
     /// One table per resource, in spec order.
     pub tables: PerResource<Table>,
@@ -114,8 +109,9 @@ pub struct Store {
     /// Scale the data was generated at.
     pub scale: f64,
     /// Uploaded files (receipts).
-    #[serde(default)]
     pub files: Files,
+    /// How many writes the account has taken (a state database is durable up to a number).
+    pub generation: u64,
 }
 
 impl Store {
@@ -132,6 +128,7 @@ impl Store {
             seed: 0,
             scale: 1.0,
             files: Files::default(),
+            generation: 0,
         }
     }
 
@@ -245,23 +242,6 @@ impl Store {
             .unwrap_or_default()
     }
 
-    /// Rebuilds every index (after loading a state file).
-    pub fn reindex(&mut self, plan: &Plan) {
-        for r in self.tables.ids() {
-            let t = &mut self.tables[r];
-            t.index.clear();
-            t.bools.clear();
-            t.version = tick();
-            let rows = std::mem::take(&mut t.rows);
-            for (id, rec) in &rows {
-                for ix in plan.res[r].indexed() {
-                    self.reindex_field(plan, r, *id, ix, None, rec.get(ix));
-                }
-            }
-            self.tables[r].rows = rows;
-        }
-    }
-
     /// The value of a named field of a record.
     pub fn field<'a>(&'a self, plan: &Plan, r: ResourceId, id: i64, name: &str) -> Option<&'a Cell> {
         let ix = plan.res[r].ix(name)?;
@@ -315,31 +295,4 @@ impl Store {
 /// A fresh tick of the clock.
 fn tick() -> u64 {
     CLOCK.fetch_add(1, Ordering::Relaxed)
-}
-
-/// Saved records keep "absent" apart from `null` (a marker string stands for absent).
-mod rows_serde {
-    use std::collections::BTreeMap;
-
-    use imbl::OrdMap;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    use super::{Cell, Rec};
-
-    const ABSENT: &str = "\u{0}absent";
-
-    pub fn serialize<S: Serializer>(rows: &OrdMap<i64, Rec>, s: S) -> Result<S::Ok, S::Error> {
-        let absent = Cell::from(ABSENT);
-        let out: BTreeMap<i64, Vec<&Cell>> =
-            rows.iter().map(|(k, r)| (*k, r.iter().map(|v| v.as_ref().unwrap_or(&absent)).collect())).collect();
-        out.serialize(s)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<OrdMap<i64, Rec>, D::Error> {
-        let raw: BTreeMap<i64, Vec<Cell>> = BTreeMap::deserialize(d)?;
-        Ok(raw
-            .into_iter()
-            .map(|(k, r)| (k, r.into_iter().map(|v| if v.as_str() == Some(ABSENT) { None } else { Some(v) }).collect()))
-            .collect())
-    }
 }

@@ -6,8 +6,6 @@
 use std::ops::{Index, IndexMut};
 use std::sync::Arc;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
 use super::Cell;
 use crate::plan::FieldIx;
 
@@ -66,18 +64,6 @@ impl Index<FieldIx> for Rec {
 impl IndexMut<FieldIx> for Rec {
     fn index_mut(&mut self, ix: FieldIx) -> &mut Option<Cell> {
         &mut Arc::make_mut(&mut self.0)[ix.0]
-    }
-}
-
-impl Serialize for Rec {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter())
-    }
-}
-
-impl<'de> Deserialize<'de> for Rec {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Rec, D::Error> {
-        Vec::<Option<Cell>>::deserialize(d).map(|v| Rec(v.into()))
     }
 }
 
