@@ -27,7 +27,7 @@ use harvest_spec::Spec;
 use harvest_spec::ir::Location;
 use proc_macro2::TokenStream;
 
-pub use docs::{doc_sources, markdown, openapi};
+pub use docs::{OpenApiVersion, doc_sources, markdown, openapi, openapi_document};
 pub use names::parse_ident;
 
 /// The first line of every generated file.

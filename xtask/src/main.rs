@@ -10,8 +10,9 @@ use harvest_codegen::FileState;
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  codegen           regenerate generated-client/src/generated/ (Rust) and
-                    generated-client/api/ (openapi.json, operations.md) from spec/harvest
+  codegen           regenerate generated-client/src/generated/ (Rust) and generated-client/api/
+                    (openapi.json in OpenAPI 3.1, openapi-3.0.json in 3.0.3, operations.md)
+                    from spec/harvest
   codegen --check   exit non-zero, naming each stale file, when the checked-in code differs
   bench [options]   measure the mock, the client and the generator on 127.0.0.1 and write
                     BENCHMARKS.md (`cargo xtask bench --help` for the options)

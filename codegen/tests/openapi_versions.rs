@@ -1,0 +1,124 @@
+//! The OpenAPI documents in both versions: fixture specs give exactly the checked-in
+//! documents in `tests/golden_openapi/<name>/`, and the Harvest spec's 3.0.3 document
+//! uses no JSON Schema 2020-12 construct while saying what the 3.1 one says.
+//! Run with `UPDATE_GOLDEN=1` to rewrite the documents after an intended change.
+
+use std::path::Path;
+
+use harvest_codegen::{FileState, OpenApiVersion};
+use serde_json::Value;
+
+fn check(name: &str) -> Result<(), String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let spec = harvest_spec::load_path(&root.join(format!("specs/{name}.yaml"))).map_err(|d| d.to_string())?;
+    let files: Vec<(String, String)> = harvest_codegen::doc_sources(&spec)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter(|(file, _)| file.ends_with(".json"))
+        .collect();
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let dir = root.join("golden_openapi").join(name);
+    let states = harvest_codegen::sync_dir(&dir, &files, !update).map_err(|e| e.to_string())?;
+    let stale: Vec<_> = states.iter().filter(|s| matches!(s, FileState::Stale(_) | FileState::Extra(_))).collect();
+    if stale.is_empty() || update {
+        Ok(())
+    } else {
+        Err(format!("golden OpenAPI differs (UPDATE_GOLDEN=1 to accept): {stale:?}"))
+    }
+}
+
+#[test]
+fn nullable_optional() -> Result<(), String> {
+    check("nullable_optional")
+}
+
+#[test]
+fn nested() -> Result<(), String> {
+    check("nested")
+}
+
+/// Every object key anywhere in `v`, with the path to it.
+fn keys<'a>(v: &'a Value, path: &mut Vec<&'a str>, out: &mut Vec<(String, &'a Value)>) {
+    match v {
+        Value::Object(map) => {
+            for (k, inner) in map {
+                out.push((format!("{}/{k}", path.join("/")), inner));
+                path.push(k);
+                keys(inner, path, out);
+                path.pop();
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| keys(i, path, out)),
+        _ => {}
+    }
+}
+
+fn harvest(version: OpenApiVersion) -> Result<Value, String> {
+    let spec = harvest_spec::harvest().map_err(|d| d.to_string())?;
+    harvest_codegen::openapi_document(&spec, version).map_err(|e| e.to_string())
+}
+
+#[test]
+fn the_3_0_document_has_no_3_1_constructs() -> Result<(), String> {
+    let doc = harvest(OpenApiVersion::V3_0)?;
+    assert_eq!(doc["openapi"], "3.0.3");
+    let mut found = Vec::new();
+    keys(&doc, &mut Vec::new(), &mut found);
+    let mut nullable = 0;
+    for (path, value) in &found {
+        let key = path.rsplit('/').next().unwrap_or_default();
+        // Property maps hold field names, not keywords.
+        if path.rsplit('/').nth(1) == Some("properties") {
+            continue;
+        }
+        match key {
+            "type" => assert!(value.is_string() && *value != "null", "{path}: {value}"),
+            "const" | "examples" | "$defs" | "prefixItems" => panic!("{path}: 3.1 keyword"),
+            "exclusiveMinimum" | "exclusiveMaximum" => assert!(value.is_boolean(), "{path}: {value}"),
+            "required" if value.is_array() => assert!(value.as_array().is_some_and(|r| !r.is_empty()), "{path}"),
+            "nullable" => nullable += 1,
+            _ => {}
+        }
+    }
+    // Every schema beside a `$ref` is ignored in 3.0, so nothing may stand beside one.
+    for (path, value) in &found {
+        if let Some(map) = value.as_object()
+            && map.contains_key("$ref")
+        {
+            assert_eq!(map.len(), 1, "{path}: keywords beside $ref");
+        }
+    }
+    assert!(nullable > 200, "only {nullable} nullable schemas");
+    Ok(())
+}
+
+#[test]
+fn both_versions_describe_the_same_operations_and_schemas() -> Result<(), String> {
+    let (v31, v30) = (harvest(OpenApiVersion::V3_1)?, harvest(OpenApiVersion::V3_0)?);
+    assert_eq!(v31["openapi"], "3.1.0");
+    let names = |doc: &Value, key: &str| -> Vec<String> {
+        doc[key].as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default()
+    };
+    assert_eq!(names(&v31, "paths"), names(&v30, "paths"));
+    assert_eq!(names(&v31["components"], "schemas"), names(&v30["components"], "schemas"));
+    for (path, item) in v31["paths"].as_object().into_iter().flatten() {
+        for (method, op) in item.as_object().into_iter().flatten() {
+            let other = &v30["paths"][path][method];
+            assert_eq!(op["operationId"], other["operationId"]);
+            let params = |o: &Value| -> Vec<Value> {
+                o["parameters"].as_array().into_iter().flatten().map(|p| p["name"].clone()).collect()
+            };
+            assert_eq!(params(op), params(other), "{method} {path}");
+            // Errors are `default` in 3.1, `4XX` and `5XX` in 3.0 (for progenitor); the success is the same.
+            let mut statuses = names(op, "responses");
+            statuses.retain(|s| s != "default");
+            statuses.extend(["4XX".to_string(), "5XX".to_string()]);
+            assert_eq!(statuses, names(other, "responses"), "{method} {path}");
+            assert_eq!(op["responses"]["default"]["content"], other["responses"]["4XX"]["content"]);
+        }
+    }
+    // A nullable field stays nullable: `Project.budget` is a number or null.
+    let budget = &v30["components"]["schemas"]["Project"]["properties"]["budget"];
+    assert_eq!((budget["type"].as_str(), budget["nullable"].as_bool()), (Some("number"), Some(true)), "{budget}");
+    Ok(())
+}
