@@ -41,7 +41,7 @@ pub use query::QueryValue;
 pub use raw::RawRequest;
 pub use request::{Request, RequestOptions};
 pub use search::{Direction, Filter, SearchField, SearchMeta, SearchPage, SearchRequest};
-pub use watch::{Change, Checkpoint, Record, Watch, WatchStream};
+pub use watch::{Change, ChangeKind, Checkpoint, Record, Watch, WatchMode, WatchStream};
 
 pub use reqwest::Method;
 pub use reqwest::StatusCode;

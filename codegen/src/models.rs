@@ -149,21 +149,27 @@ fn alias(name: &proc_macro2::Ident, text: &str, same: &proc_macro2::Ident) -> To
     }
 }
 
-/// `impl rt::Record` for resources with a plain `id` and `updated_at` (what `watch` needs).
+/// `impl rt::Record` for resources with a plain `id`, `created_at` and `updated_at` (what
+/// `watch` needs: the id and change time to resume, the creation time to tell new from changed).
 fn record_impl(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
     let plain =
         |wire: &str, ty: &TypeRef| fields.iter().find(|f| f.name == wire && &f.ty == ty && !f.nullable && !f.optional);
-    let (Some(id), Some(updated)) = (plain("id", &TypeRef::Id), plain("updated_at", &TypeRef::DateTime)) else {
+    let (Some(id), Some(created), Some(updated)) =
+        (plain("id", &TypeRef::Id), plain("created_at", &TypeRef::DateTime), plain("updated_at", &TypeRef::DateTime))
+    else {
         return TokenStream::new();
     };
-    let (Ok(id), Ok(updated)) = (crate::names::parse_ident(&id.ident), crate::names::parse_ident(&updated.ident))
-    else {
+    let parse = crate::names::parse_ident;
+    let (Ok(id), Ok(created), Ok(updated)) = (parse(&id.ident), parse(&created.ident), parse(&updated.ident)) else {
         return TokenStream::new();
     };
     quote! {
         impl rt::Record for #name {
             fn id(&self) -> i64 {
                 self.#id
+            }
+            fn created_at(&self) -> rt::DateTime {
+                self.#created
             }
             fn updated_at(&self) -> rt::DateTime {
                 self.#updated

@@ -162,14 +162,18 @@ fn group_tokens(spec: &Spec, types: &Types<'_>, group_id: GroupId, gtype: &Ident
     })
 }
 
-/// `watch(interval)` for groups whose list takes `updated_since` and whose records have id and `updated_at`.
+/// `watch(interval)` for groups whose list takes `updated_since` and whose records have an id,
+/// `created_at` and `updated_at` (the resources that `impl rt::Record`).
 fn watch_method(spec: &Spec, types: &Types<'_>, group: &Group) -> Result<Option<TokenStream>, Error> {
     let Some(resource_id) = group.resource else { return Ok(None) };
     let Some(resource) = spec.resources.get(resource_id.0) else { return Ok(None) };
     let plain = |wire: &str, ty: &TypeRef| {
         resource.fields.iter().any(|f| f.name == wire && &f.ty == ty && !f.nullable && !f.optional)
     };
-    if !plain("id", &TypeRef::Id) || !plain("updated_at", &TypeRef::DateTime) {
+    if !plain("id", &TypeRef::Id)
+        || !plain("created_at", &TypeRef::DateTime)
+        || !plain("updated_at", &TypeRef::DateTime)
+    {
         return Ok(None);
     }
     for id in &group.operations {
@@ -186,8 +190,9 @@ fn watch_method(spec: &Spec, types: &Types<'_>, group: &Group) -> Result<Option<
         let envelope = &pagination.envelope;
         let param = &since.name;
         let d = doc(&format!(
-            "Polls `{path}` every `interval` with `{param}` and yields each new or changed record once; \
-             resume after a restart with [`rt::Watch::from_checkpoint`]."
+            "Polls `{path}` every `interval` with `{param}` and yields each new or changed record once, \
+             saying whether it was created or updated; choose new records only with [`rt::Watch::mode`], \
+             cap each poll with [`rt::Watch::limit`], resume after a restart with [`rt::Watch::from_checkpoint`]."
         ));
         return Ok(Some(quote! {
             #d

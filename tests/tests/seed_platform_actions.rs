@@ -11,6 +11,9 @@ use harvest_client::runtime::{Checkpoint, Method, Record, StatusCode, Watch};
 use harvest_tests::{Env, TestResult, start};
 use rust_decimal::Decimal;
 
+#[path = "seed_platform_actions/watch_modes.rs"]
+mod watch_modes;
+
 const POLL: Duration = Duration::from_millis(20);
 const WAIT: Duration = Duration::from_secs(10);
 

@@ -1221,6 +1221,9 @@ impl rt::Record for User {
     fn id(&self) -> i64 {
         self.id
     }
+    fn created_at(&self) -> rt::DateTime {
+        self.created_at
+    }
     fn updated_at(&self) -> rt::DateTime {
         self.updated_at
     }
@@ -1247,6 +1250,9 @@ impl rt::Record for BillableRate {
     fn id(&self) -> i64 {
         self.id
     }
+    fn created_at(&self) -> rt::DateTime {
+        self.created_at
+    }
     fn updated_at(&self) -> rt::DateTime {
         self.updated_at
     }
@@ -1272,6 +1278,9 @@ pub struct CostRate {
 impl rt::Record for CostRate {
     fn id(&self) -> i64 {
         self.id
+    }
+    fn created_at(&self) -> rt::DateTime {
+        self.created_at
     }
     fn updated_at(&self) -> rt::DateTime {
         self.updated_at
@@ -1301,6 +1310,9 @@ pub struct Client {
 impl rt::Record for Client {
     fn id(&self) -> i64 {
         self.id
+    }
+    fn created_at(&self) -> rt::DateTime {
+        self.created_at
     }
     fn updated_at(&self) -> rt::DateTime {
         self.updated_at
@@ -1336,6 +1348,9 @@ pub struct Contact {
 impl rt::Record for Contact {
     fn id(&self) -> i64 {
         self.id
+    }
+    fn created_at(&self) -> rt::DateTime {
+        self.created_at
     }
     fn updated_at(&self) -> rt::DateTime {
         self.updated_at
@@ -1403,6 +1418,9 @@ impl rt::Record for Project {
     fn id(&self) -> i64 {
         self.id
     }
+    fn created_at(&self) -> rt::DateTime {
+        self.created_at
+    }
     fn updated_at(&self) -> rt::DateTime {
         self.updated_at
     }
@@ -1438,6 +1456,9 @@ impl rt::Record for UserAssignment {
     fn id(&self) -> i64 {
         self.id
     }
+    fn created_at(&self) -> rt::DateTime {
+        self.created_at
+    }
     fn updated_at(&self) -> rt::DateTime {
         self.updated_at
     }
@@ -1471,6 +1492,9 @@ impl rt::Record for TaskAssignment {
     fn id(&self) -> i64 {
         self.id
     }
+    fn created_at(&self) -> rt::DateTime {
+        self.created_at
+    }
     fn updated_at(&self) -> rt::DateTime {
         self.updated_at
     }
@@ -1500,6 +1524,9 @@ pub struct Task {
 impl rt::Record for Task {
     fn id(&self) -> i64 {
         self.id
+    }
+    fn created_at(&self) -> rt::DateTime {
+        self.created_at
     }
     fn updated_at(&self) -> rt::DateTime {
         self.updated_at
@@ -1581,6 +1608,9 @@ impl rt::Record for TimeEntry {
     fn id(&self) -> i64 {
         self.id
     }
+    fn created_at(&self) -> rt::DateTime {
+        self.created_at
+    }
     fn updated_at(&self) -> rt::DateTime {
         self.updated_at
     }
@@ -1640,6 +1670,9 @@ impl rt::Record for Expense {
     fn id(&self) -> i64 {
         self.id
     }
+    fn created_at(&self) -> rt::DateTime {
+        self.created_at
+    }
     fn updated_at(&self) -> rt::DateTime {
         self.updated_at
     }
@@ -1667,6 +1700,9 @@ pub struct ExpenseCategory {
 impl rt::Record for ExpenseCategory {
     fn id(&self) -> i64 {
         self.id
+    }
+    fn created_at(&self) -> rt::DateTime {
+        self.created_at
     }
     fn updated_at(&self) -> rt::DateTime {
         self.updated_at
@@ -1757,6 +1793,9 @@ impl rt::Record for Invoice {
     fn id(&self) -> i64 {
         self.id
     }
+    fn created_at(&self) -> rt::DateTime {
+        self.created_at
+    }
     fn updated_at(&self) -> rt::DateTime {
         self.updated_at
     }
@@ -1804,6 +1843,9 @@ impl rt::Record for InvoiceMessage {
     fn id(&self) -> i64 {
         self.id
     }
+    fn created_at(&self) -> rt::DateTime {
+        self.created_at
+    }
     fn updated_at(&self) -> rt::DateTime {
         self.updated_at
     }
@@ -1840,6 +1882,9 @@ impl rt::Record for InvoicePayment {
     fn id(&self) -> i64 {
         self.id
     }
+    fn created_at(&self) -> rt::DateTime {
+        self.created_at
+    }
     fn updated_at(&self) -> rt::DateTime {
         self.updated_at
     }
@@ -1864,6 +1909,9 @@ pub struct InvoiceItemCategory {
 impl rt::Record for InvoiceItemCategory {
     fn id(&self) -> i64 {
         self.id
+    }
+    fn created_at(&self) -> rt::DateTime {
+        self.created_at
     }
     fn updated_at(&self) -> rt::DateTime {
         self.updated_at
@@ -1933,6 +1981,9 @@ impl rt::Record for Estimate {
     fn id(&self) -> i64 {
         self.id
     }
+    fn created_at(&self) -> rt::DateTime {
+        self.created_at
+    }
     fn updated_at(&self) -> rt::DateTime {
         self.updated_at
     }
@@ -1970,6 +2021,9 @@ impl rt::Record for EstimateMessage {
     fn id(&self) -> i64 {
         self.id
     }
+    fn created_at(&self) -> rt::DateTime {
+        self.created_at
+    }
     fn updated_at(&self) -> rt::DateTime {
         self.updated_at
     }
@@ -1990,6 +2044,9 @@ pub struct EstimateItemCategory {
 impl rt::Record for EstimateItemCategory {
     fn id(&self) -> i64 {
         self.id
+    }
+    fn created_at(&self) -> rt::DateTime {
+        self.created_at
     }
     fn updated_at(&self) -> rt::DateTime {
         self.updated_at
@@ -2013,6 +2070,9 @@ pub struct Role {
 impl rt::Record for Role {
     fn id(&self) -> i64 {
         self.id
+    }
+    fn created_at(&self) -> rt::DateTime {
+        self.created_at
     }
     fn updated_at(&self) -> rt::DateTime {
         self.updated_at

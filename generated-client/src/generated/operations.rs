@@ -348,7 +348,7 @@ impl Users<'_> {
             },
         )
     }
-    /// Polls `/users` every `interval` with `updated_since` and yields each new or changed record once; resume after a restart with [`rt::Watch::from_checkpoint`].
+    /// Polls `/users` every `interval` with `updated_since` and yields each new or changed record once, saying whether it was created or updated; choose new records only with [`rt::Watch::mode`], cap each poll with [`rt::Watch::limit`], resume after a restart with [`rt::Watch::from_checkpoint`].
     pub fn watch(&self, interval: ::std::time::Duration) -> rt::Watch<models::User> {
         rt::Watch::new(
             self.rt_core.clone(),
@@ -884,7 +884,7 @@ impl Clients<'_> {
     pub fn delete(&self, client_id: i64) -> Call<DeleteClientRequest> {
         Call::new(self.rt_core, DeleteClientRequest { client_id })
     }
-    /// Polls `/clients` every `interval` with `updated_since` and yields each new or changed record once; resume after a restart with [`rt::Watch::from_checkpoint`].
+    /// Polls `/clients` every `interval` with `updated_since` and yields each new or changed record once, saying whether it was created or updated; choose new records only with [`rt::Watch::mode`], cap each poll with [`rt::Watch::limit`], resume after a restart with [`rt::Watch::from_checkpoint`].
     pub fn watch(&self, interval: ::std::time::Duration) -> rt::Watch<models::Client> {
         rt::Watch::new(
             self.rt_core.clone(),
@@ -1060,7 +1060,7 @@ impl Contacts<'_> {
     pub fn delete(&self, contact_id: i64) -> Call<DeleteContactRequest> {
         Call::new(self.rt_core, DeleteContactRequest { contact_id })
     }
-    /// Polls `/contacts` every `interval` with `updated_since` and yields each new or changed record once; resume after a restart with [`rt::Watch::from_checkpoint`].
+    /// Polls `/contacts` every `interval` with `updated_since` and yields each new or changed record once, saying whether it was created or updated; choose new records only with [`rt::Watch::mode`], cap each poll with [`rt::Watch::limit`], resume after a restart with [`rt::Watch::from_checkpoint`].
     pub fn watch(&self, interval: ::std::time::Duration) -> rt::Watch<models::Contact> {
         rt::Watch::new(
             self.rt_core.clone(),
@@ -1236,7 +1236,7 @@ impl Projects<'_> {
     pub fn delete(&self, project_id: i64) -> Call<DeleteProjectRequest> {
         Call::new(self.rt_core, DeleteProjectRequest { project_id })
     }
-    /// Polls `/projects` every `interval` with `updated_since` and yields each new or changed record once; resume after a restart with [`rt::Watch::from_checkpoint`].
+    /// Polls `/projects` every `interval` with `updated_since` and yields each new or changed record once, saying whether it was created or updated; choose new records only with [`rt::Watch::mode`], cap each poll with [`rt::Watch::limit`], resume after a restart with [`rt::Watch::from_checkpoint`].
     pub fn watch(&self, interval: ::std::time::Duration) -> rt::Watch<models::Project> {
         rt::Watch::new(
             self.rt_core.clone(),
@@ -1462,7 +1462,7 @@ impl UserAssignments<'_> {
             },
         )
     }
-    /// Polls `/user_assignments` every `interval` with `updated_since` and yields each new or changed record once; resume after a restart with [`rt::Watch::from_checkpoint`].
+    /// Polls `/user_assignments` every `interval` with `updated_since` and yields each new or changed record once, saying whether it was created or updated; choose new records only with [`rt::Watch::mode`], cap each poll with [`rt::Watch::limit`], resume after a restart with [`rt::Watch::from_checkpoint`].
     pub fn watch(
         &self,
         interval: ::std::time::Duration,
@@ -1767,7 +1767,7 @@ impl TaskAssignments<'_> {
             },
         )
     }
-    /// Polls `/task_assignments` every `interval` with `updated_since` and yields each new or changed record once; resume after a restart with [`rt::Watch::from_checkpoint`].
+    /// Polls `/task_assignments` every `interval` with `updated_since` and yields each new or changed record once, saying whether it was created or updated; choose new records only with [`rt::Watch::mode`], cap each poll with [`rt::Watch::limit`], resume after a restart with [`rt::Watch::from_checkpoint`].
     pub fn watch(
         &self,
         interval: ::std::time::Duration,
@@ -2005,7 +2005,7 @@ impl Tasks<'_> {
     pub fn delete(&self, task_id: i64) -> Call<DeleteTaskRequest> {
         Call::new(self.rt_core, DeleteTaskRequest { task_id })
     }
-    /// Polls `/tasks` every `interval` with `updated_since` and yields each new or changed record once; resume after a restart with [`rt::Watch::from_checkpoint`].
+    /// Polls `/tasks` every `interval` with `updated_since` and yields each new or changed record once, saying whether it was created or updated; choose new records only with [`rt::Watch::mode`], cap each poll with [`rt::Watch::limit`], resume after a restart with [`rt::Watch::from_checkpoint`].
     pub fn watch(&self, interval: ::std::time::Duration) -> rt::Watch<models::Task> {
         rt::Watch::new(
             self.rt_core.clone(),
@@ -2211,7 +2211,7 @@ impl TimeEntries<'_> {
             },
         )
     }
-    /// Polls `/time_entries` every `interval` with `updated_since` and yields each new or changed record once; resume after a restart with [`rt::Watch::from_checkpoint`].
+    /// Polls `/time_entries` every `interval` with `updated_since` and yields each new or changed record once, saying whether it was created or updated; choose new records only with [`rt::Watch::mode`], cap each poll with [`rt::Watch::limit`], resume after a restart with [`rt::Watch::from_checkpoint`].
     pub fn watch(
         &self,
         interval: ::std::time::Duration,
@@ -2524,7 +2524,7 @@ impl Expenses<'_> {
     pub fn delete(&self, expense_id: i64) -> Call<DeleteExpenseRequest> {
         Call::new(self.rt_core, DeleteExpenseRequest { expense_id })
     }
-    /// Polls `/expenses` every `interval` with `updated_since` and yields each new or changed record once; resume after a restart with [`rt::Watch::from_checkpoint`].
+    /// Polls `/expenses` every `interval` with `updated_since` and yields each new or changed record once, saying whether it was created or updated; choose new records only with [`rt::Watch::mode`], cap each poll with [`rt::Watch::limit`], resume after a restart with [`rt::Watch::from_checkpoint`].
     pub fn watch(&self, interval: ::std::time::Duration) -> rt::Watch<models::Expense> {
         rt::Watch::new(
             self.rt_core.clone(),
@@ -2758,7 +2758,7 @@ impl ExpenseCategories<'_> {
             },
         )
     }
-    /// Polls `/expense_categories` every `interval` with `updated_since` and yields each new or changed record once; resume after a restart with [`rt::Watch::from_checkpoint`].
+    /// Polls `/expense_categories` every `interval` with `updated_since` and yields each new or changed record once, saying whether it was created or updated; choose new records only with [`rt::Watch::mode`], cap each poll with [`rt::Watch::limit`], resume after a restart with [`rt::Watch::from_checkpoint`].
     pub fn watch(
         &self,
         interval: ::std::time::Duration,
@@ -2948,7 +2948,7 @@ impl Invoices<'_> {
     pub fn delete(&self, invoice_id: i64) -> Call<DeleteInvoiceRequest> {
         Call::new(self.rt_core, DeleteInvoiceRequest { invoice_id })
     }
-    /// Polls `/invoices` every `interval` with `updated_since` and yields each new or changed record once; resume after a restart with [`rt::Watch::from_checkpoint`].
+    /// Polls `/invoices` every `interval` with `updated_since` and yields each new or changed record once, saying whether it was created or updated; choose new records only with [`rt::Watch::mode`], cap each poll with [`rt::Watch::limit`], resume after a restart with [`rt::Watch::from_checkpoint`].
     pub fn watch(&self, interval: ::std::time::Duration) -> rt::Watch<models::Invoice> {
         rt::Watch::new(
             self.rt_core.clone(),
@@ -3474,7 +3474,7 @@ impl InvoiceItemCategories<'_> {
             },
         )
     }
-    /// Polls `/invoice_item_categories` every `interval` with `updated_since` and yields each new or changed record once; resume after a restart with [`rt::Watch::from_checkpoint`].
+    /// Polls `/invoice_item_categories` every `interval` with `updated_since` and yields each new or changed record once, saying whether it was created or updated; choose new records only with [`rt::Watch::mode`], cap each poll with [`rt::Watch::limit`], resume after a restart with [`rt::Watch::from_checkpoint`].
     pub fn watch(
         &self,
         interval: ::std::time::Duration,
@@ -3665,7 +3665,7 @@ impl Estimates<'_> {
             },
         )
     }
-    /// Polls `/estimates` every `interval` with `updated_since` and yields each new or changed record once; resume after a restart with [`rt::Watch::from_checkpoint`].
+    /// Polls `/estimates` every `interval` with `updated_since` and yields each new or changed record once, saying whether it was created or updated; choose new records only with [`rt::Watch::mode`], cap each poll with [`rt::Watch::limit`], resume after a restart with [`rt::Watch::from_checkpoint`].
     pub fn watch(&self, interval: ::std::time::Duration) -> rt::Watch<models::Estimate> {
         rt::Watch::new(
             self.rt_core.clone(),
@@ -4008,7 +4008,7 @@ impl EstimateItemCategories<'_> {
             },
         )
     }
-    /// Polls `/estimate_item_categories` every `interval` with `updated_since` and yields each new or changed record once; resume after a restart with [`rt::Watch::from_checkpoint`].
+    /// Polls `/estimate_item_categories` every `interval` with `updated_since` and yields each new or changed record once, saying whether it was created or updated; choose new records only with [`rt::Watch::mode`], cap each poll with [`rt::Watch::limit`], resume after a restart with [`rt::Watch::from_checkpoint`].
     pub fn watch(
         &self,
         interval: ::std::time::Duration,

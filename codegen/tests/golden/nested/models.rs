@@ -39,6 +39,9 @@ impl rt::Record for Project {
     fn id(&self) -> i64 {
         self.id
     }
+    fn created_at(&self) -> rt::DateTime {
+        self.created_at
+    }
     fn updated_at(&self) -> rt::DateTime {
         self.updated_at
     }
@@ -61,6 +64,9 @@ pub struct Member {
 impl rt::Record for Member {
     fn id(&self) -> i64 {
         self.id
+    }
+    fn created_at(&self) -> rt::DateTime {
+        self.created_at
     }
     fn updated_at(&self) -> rt::DateTime {
         self.updated_at

@@ -130,7 +130,7 @@ impl Projects<'_> {
     pub fn list(&self) -> Call<ListProjectsRequest> {
         Call::new(self.rt_core, Default::default())
     }
-    /// Polls `/projects` every `interval` with `updated_since` and yields each new or changed record once; resume after a restart with [`rt::Watch::from_checkpoint`].
+    /// Polls `/projects` every `interval` with `updated_since` and yields each new or changed record once, saying whether it was created or updated; choose new records only with [`rt::Watch::mode`], cap each poll with [`rt::Watch::limit`], resume after a restart with [`rt::Watch::from_checkpoint`].
     pub fn watch(&self, interval: ::std::time::Duration) -> rt::Watch<models::Project> {
         rt::Watch::new(
             self.rt_core.clone(),

@@ -28,6 +28,9 @@ impl rt::Record for Note {
     fn id(&self) -> i64 {
         self.id
     }
+    fn created_at(&self) -> rt::DateTime {
+        self.created_at
+    }
     fn updated_at(&self) -> rt::DateTime {
         self.updated_at
     }
