@@ -4,6 +4,16 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// How Harvest ID's `GET /oauth2/authorize` obtains the user's consent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OAuthConsent {
+    /// Consent is given at once, as the account's first administrator or as `user_id=N`.
+    #[default]
+    Auto,
+    /// An HTML page lists the account's users; a person picks one and clicks "Authorize App".
+    Page,
+}
+
 /// How a mock server is started.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -32,6 +42,8 @@ pub struct Config {
     pub oauth_clients: Vec<(String, String)>,
     /// How long an OAuth access token works (Harvest's 14 days by default).
     pub token_ttl: Duration,
+    /// How `GET /oauth2/authorize` obtains consent: at once, or from a person on an HTML page.
+    pub oauth_consent: OAuthConsent,
     /// The id of the account OAuth tokens are issued for, listed by `GET /api/v2/accounts`
     /// and read by the hosted connector API.
     pub account_id: i64,
@@ -61,6 +73,7 @@ impl Default for Config {
             connector_clients: Vec::new(),
             oauth_clients: Vec::new(),
             token_ttl: Duration::from_secs(1_209_600),
+            oauth_consent: OAuthConsent::Auto,
             account_id: 1,
             admin_token: None,
             now: None,

@@ -27,6 +27,6 @@ mod seed;
 mod store;
 mod values;
 
-pub use config::Config;
+pub use config::{Config, OAuthConsent};
 pub use error::Error;
 pub use http::{AppState, FilterError, MockServer, RecordedRequest, RequestFilter, StatusMatch, router};

@@ -272,6 +272,7 @@ fn help_documents_every_variable_the_admin_api_the_fault_headers_and_the_ready_l
         "HARVEST_MOCK_LOG_FORMAT",
         "HARVEST_MOCK_ADMIN_TOKEN",
         "HARVEST_MOCK_ALLOW_OPEN_ADMIN",
+        "HARVEST_MOCK_OAUTH_CONSENT",
         "RUST_LOG",
         "/__admin/health",
         "/__admin/reset",

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{ArgAction, Parser, Subcommand, ValueEnum};
-use harvest_mock::Config;
+use harvest_mock::{Config, OAuthConsent};
 
 use super::StartError;
 use super::boolish::Boolish;
@@ -37,8 +37,14 @@ API (under /v2 and /api/v2):
     X-Mock-Fault: reset   cut the connection
 
 Harvest ID (OAuth2; point a client's https://id.getharvest.com at the mock):
-  GET    /oauth2/authorize        client_id, response_type=code|token, redirect_uri, state, scope;
-                                  consent is automatic (the first administrator, or user_id=N)
+  GET    /oauth2/authorize        client_id, response_type=code|token, redirect_uri, state, scope,
+                                  account_id (default --account-id); with --oauth-consent auto
+                                  (default) consent is automatic (the first administrator, or
+                                  user_id=N); with page it is an HTML page listing the account's
+                                  users by name and role, each selectable, and "Authorize App"
+  POST   /oauth2/authorize        the page's form (the same parameters and user_id): redirects as
+                                  the automatic consent does, as the chosen user; "Deny" redirects
+                                  with error=access_denied
   POST   /api/v2/oauth2/token     grant_type=authorization_code|refresh_token (form or JSON)
   GET    /api/v2/accounts         the bearer's user and account
 
@@ -124,6 +130,24 @@ pub enum LogFormat {
     Json,
 }
 
+/// How Harvest ID's authorize endpoint gets consent (`--oauth-consent`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Consent {
+    /// At once, as the first administrator or as `user_id=N`.
+    Auto,
+    /// An HTML page where a person picks the user and clicks "Authorize App".
+    Page,
+}
+
+impl From<Consent> for OAuthConsent {
+    fn from(c: Consent) -> OAuthConsent {
+        match c {
+            Consent::Auto => OAuthConsent::Auto,
+            Consent::Page => OAuthConsent::Page,
+        }
+    }
+}
+
 /// Flags of `serve`.
 #[derive(Debug, clap::Args)]
 pub struct Serve {
@@ -168,6 +192,11 @@ pub struct Serve {
     /// Lifetime of an OAuth access token, in seconds (Harvest's 14 days by default).
     #[arg(long, env = "HARVEST_MOCK_TOKEN_TTL", value_name = "SECONDS", default_value_t = 1_209_600)]
     token_ttl: u64,
+    /// How GET /oauth2/authorize gets consent: auto (at once, as the first administrator or
+    /// user_id=N) or page (an HTML page listing the account's users, with an "Authorize App" button).
+    #[arg(long, env = "HARVEST_MOCK_OAUTH_CONSENT", value_name = "auto|page", value_enum, ignore_case = true,
+          hide_possible_values = true, default_value_t = Consent::Auto)]
+    oauth_consent: Consent,
     /// The account id OAuth tokens are issued for and the hosted connector API reads.
     #[arg(long, env = "HARVEST_MOCK_ACCOUNT_ID", value_name = "ID", default_value_t = 1)]
     account_id: i64,
@@ -211,6 +240,7 @@ impl Serve {
             admin_token,
             oauth_clients: self.oauth_client,
             token_ttl: Duration::from_secs(self.token_ttl),
+            oauth_consent: self.oauth_consent.into(),
             account_id: self.account_id,
             connector_clients: self.connector_client,
             now: self.now,

@@ -2,26 +2,30 @@
 //! the account list. Point a real client's `https://id.getharvest.com` at the
 //! mock's origin and it runs the whole flow offline.
 //!
-//! - `GET /oauth2/authorize`: consent is automatic, as the account's first
-//!   administrator or as `user_id=N` (a mock extension); the code flow
-//!   redirects with `code`, `scope` and `state`, the implicit flow
-//!   (`response_type=token`) with the token in the fragment.
+//! - `GET /oauth2/authorize` (`authorize`): consent is automatic, as the
+//!   account's first administrator or as `user_id=N` (a mock extension), or
+//!   with `--oauth-consent page` given on an HTML page (`consent_page`) that
+//!   posts back to `POST /oauth2/authorize`; the code flow redirects with
+//!   `code`, `scope` and `state`, the implicit flow (`response_type=token`)
+//!   with the token in the fragment.
 //! - `POST /api/v2/oauth2/token`: `authorization_code` and `refresh_token`
 //!   grants, form-encoded or JSON.
 //! - `GET /api/v2/accounts`: the token's user and the accounts it reaches.
 
+mod authorize;
+mod consent_page;
 mod grants;
+mod html;
 
 use std::collections::HashMap;
 
 use axum::Router;
-use axum::extract::{Query, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{Request, State};
+use axum::http::header;
+use axum::response::Response;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
-use grants::Grant;
 pub use grants::Grants;
 
 use super::AppState;
@@ -31,7 +35,7 @@ use crate::engine::ApiError;
 /// The routes of Harvest ID (merged at the top of the app).
 pub fn routes(app: AppState) -> Router {
     Router::new()
-        .route("/oauth2/authorize", get(authorize))
+        .route("/oauth2/authorize", get(authorize::show).post(authorize::answer))
         .route("/api/v2/oauth2/token", post(token))
         .route("/api/v2/accounts", get(accounts))
         .with_state(app)
@@ -62,85 +66,13 @@ fn account_id(app: &AppState) -> i64 {
     app.app.inner.config.account_id
 }
 
-/// The consenting user: `user_id` when given and known, else the account's first administrator.
-fn consenting_user(app: &AppState, q: &HashMap<String, String>) -> Result<i64, String> {
-    let inner = &app.app.inner;
-    let tenant = app.app.tenant(account_id(app));
-    let store = tenant.store.read().map_err(|_| "the store is unavailable".to_string())?;
-    let Some(users) = inner.plan.current_user else { return Err("the spec names no user resource".into()) };
-    match q.get("user_id").filter(|s| !s.is_empty()) {
-        None => Ok(store.me),
-        Some(raw) => match raw.parse::<i64>() {
-            Ok(id) if store.get(users, id).is_some() => Ok(id),
-            _ => Err(format!("user_id {raw} is not a user of this account")),
-        },
-    }
-}
-
 /// Whether the client may use Harvest ID: any client when none is configured.
 fn known_client(app: &AppState, id: &str, secret: Option<&str>) -> bool {
     let clients = &app.app.inner.config.oauth_clients;
     clients.is_empty() || clients.iter().any(|(i, s)| i == id && secret.is_none_or(|secret| secret == s))
 }
 
-async fn authorize(State(app): State<AppState>, Query(q): Query<HashMap<String, String>>) -> Response {
-    let Some(client_id) = q.get("client_id").filter(|s| !s.is_empty()) else {
-        return oauth_error(400, "invalid_request", "client_id is required");
-    };
-    if !known_client(&app, client_id, None) {
-        return oauth_error(400, "invalid_client", "unknown client_id");
-    }
-    let flow = q.get("response_type").map(String::as_str).unwrap_or("code");
-    if flow != "code" && flow != "token" {
-        return oauth_error(400, "unsupported_response_type", "response_type is code or token");
-    }
-    let user = match consenting_user(&app, &q) {
-        Ok(u) => u,
-        Err(e) => return oauth_error(400, "invalid_request", &e),
-    };
-    let account = account_id(&app);
-    let scope = q.get("scope").cloned().unwrap_or_else(|| format!("harvest:{account}"));
-    let grant = Grant { client_id: client_id.clone(), user, account, scope: scope.clone() };
-    let redirect = q.get("redirect_uri").filter(|s| !s.is_empty()).cloned();
-    let state = q.get("state").cloned();
-    let grants = &app.edge.identity;
-    let (pairs, fragment) = if flow == "code" {
-        let code = grants.code(grant, redirect.clone());
-        (vec![("code", code), ("scope", scope)], false)
-    } else {
-        let ttl = app.app.inner.config.token_ttl;
-        let (access, _) = grants.tokens(&grant, ttl);
-        let pairs = vec![
-            ("access_token", access),
-            ("token_type", "bearer".to_string()),
-            ("expires_in", ttl.as_secs().to_string()),
-            ("scope", scope),
-        ];
-        (pairs, true)
-    };
-    let mut pairs = pairs;
-    if let Some(s) = state {
-        pairs.push(("state", s));
-    }
-    let encoded: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs.iter()).finish();
-    let Some(target) = redirect else {
-        // No redirect URI registered or given: show what the redirect would carry.
-        let body: serde_json::Map<String, Value> =
-            pairs.into_iter().map(|(k, v)| (k.to_string(), Value::String(v))).collect();
-        return reply(200, &body);
-    };
-    let location = match (fragment, target.contains('?')) {
-        (true, _) => format!("{target}#{encoded}"),
-        (false, true) => format!("{target}&{encoded}"),
-        (false, false) => format!("{target}?{encoded}"),
-    };
-    match HeaderValue::from_str(&location) {
-        Ok(v) => (StatusCode::FOUND, [(header::LOCATION, v)]).into_response(),
-        Err(_) => oauth_error(400, "invalid_request", "redirect_uri is not a valid URL"),
-    }
-}
-
-/// The token request's fields, from a form or a JSON body.
+/// The fields of a form or a JSON body (the token request, the consent page's answer).
 fn fields(content_type: &str, bytes: &[u8]) -> HashMap<String, String> {
     if content_type.starts_with("application/json") {
         let v: Value = serde_json::from_slice(bytes).unwrap_or(Value::Null);
