@@ -14,6 +14,7 @@
 pub mod catalog;
 pub mod diag;
 pub mod ir;
+pub mod permissions;
 mod raw;
 mod read;
 mod resolve;
@@ -25,6 +26,7 @@ use std::path::Path;
 pub use catalog::Catalog;
 pub use diag::{Diagnostic, Diagnostics};
 pub use ir::Spec;
+pub use permissions::permission_table;
 
 use ir::Location;
 use raw::RawSpec;

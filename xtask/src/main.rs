@@ -1,6 +1,7 @@
 //! Project automation. Run `cargo xtask help` for the commands.
 
 mod bench;
+mod readme;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -13,6 +14,7 @@ commands:
   codegen           regenerate generated-client/src/generated/ (Rust) and generated-client/api/
                     (openapi.json in OpenAPI 3.1, openapi-3.0.json in 3.0.3, operations.md)
                     from spec/harvest
+                    (and the permission table in mock-server/README.md)
   codegen --check   exit non-zero, naming each stale file, when the checked-in code differs
   bench [options]   measure the mock, the client and the generator on 127.0.0.1 and write
                     BENCHMARKS.md (`cargo xtask bench --help` for the options)
@@ -73,6 +75,15 @@ fn codegen(check: bool) -> ExitCode {
                 eprintln!("error: {}: {err}", dir.display());
                 return ExitCode::FAILURE;
             }
+        }
+    }
+    let table = harvest_spec::permission_table(&spec);
+    let readme = root.join(readme::PERMISSIONS_FILE);
+    match readme::sync_section(&readme, readme::PERMISSIONS_BEGIN, readme::PERMISSIONS_END, &table, check) {
+        Ok(state) => states.push(state),
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::FAILURE;
         }
     }
     let mut stale = 0;
