@@ -8,7 +8,7 @@ use bytes::Bytes;
 use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 
 use crate::limiter::Limiter;
-use crate::request::Target;
+use crate::request::{Encoded, Target};
 use crate::trace;
 use crate::{Error, HeaderMap, Method, RawRequest, Request, StatusCode};
 
@@ -75,7 +75,7 @@ impl Core {
         Ok(url)
     }
 
-    async fn attempt(&self, request: &Request, url: &url::Url) -> Result<Response, Error> {
+    async fn attempt(&self, request: &Request, url: &url::Url, body: Option<&Encoded>) -> Result<Response, Error> {
         let inner = &self.inner;
         if let Some(limiter) = &inner.limiter {
             limiter.acquire().await;
@@ -84,8 +84,8 @@ impl Core {
         for (name, value) in &inner.headers {
             builder = builder.header(name, value);
         }
-        if let Some(body) = &request.body {
-            builder = builder.header(CONTENT_TYPE, "application/json").body(body.clone());
+        if let Some(body) = body {
+            builder = builder.header(CONTENT_TYPE, &body.content_type).body(body.bytes.clone());
         }
         builder = builder.timeout(request.options.timeout.unwrap_or(inner.timeout));
         let response = builder.send().await.map_err(Error::from_reqwest)?;
@@ -114,9 +114,10 @@ impl Core {
     /// requests (or of any request whose options allow it) with backoff.
     pub async fn execute(&self, request: Request) -> Result<Response, Error> {
         let url = self.url(&request)?;
+        let body = request.encode_body()?;
         let span = trace::span(&request.method, url.path());
         trace::instrument(span.clone(), async {
-            let (result, retries) = self.with_retries(&request, &url).await;
+            let (result, retries) = self.with_retries(&request, &url, body.as_ref()).await;
             trace::finish(&span, &result, retries);
             result
         })
@@ -125,11 +126,16 @@ impl Core {
 
     /// Attempts until success, a final failure or the retry budget is spent; also says how
     /// many retries were made.
-    async fn with_retries(&self, request: &Request, url: &url::Url) -> (Result<Response, Error>, u32) {
+    async fn with_retries(
+        &self,
+        request: &Request,
+        url: &url::Url,
+        body: Option<&Encoded>,
+    ) -> (Result<Response, Error>, u32) {
         let may_retry = request.options.retry.unwrap_or(request.idempotent);
         let mut attempt = 0;
         loop {
-            match self.attempt(request, url).await {
+            match self.attempt(request, url, body).await {
                 Err(err) if may_retry && attempt < self.inner.retry.max_retries && err.is_retryable() => {
                     tokio::time::sleep(self.backoff(attempt, &err)).await;
                     attempt += 1;

@@ -84,6 +84,14 @@ pub enum Error {
         /// The body parsed as a Harvest error, when it is one.
         parsed: Option<Box<ApiErrorBody>>,
     },
+    /// A file to upload could not be read.
+    #[error("cannot read `{}`: {source}", .path.display())]
+    File {
+        /// The path given.
+        path: std::path::PathBuf,
+        /// Why it could not be read.
+        source: std::io::Error,
+    },
     /// A success response did not match the expected shape.
     #[error("could not decode the response at `{path}`: {message}")]
     Decode {

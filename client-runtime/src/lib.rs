@@ -1,6 +1,6 @@
 //! The hand-written runtime of clients generated from a spec by `harvest-codegen`: HTTP,
-//! auth, timeouts, retries, the rate limiter, query encoding, decoding, pagination, watch,
-//! search, [`Patch`], errors and raw calls.
+//! auth, timeouts, retries, the rate limiter, query encoding, file uploads, decoding,
+//! pagination, watch, search, [`Patch`], errors and raw calls.
 //!
 //! Generated code is data plus trait impls over this crate: one parameter struct per
 //! operation implementing [`Operation`] (and [`ListOperation`]), open enums through
@@ -17,6 +17,7 @@ mod decode;
 mod envelope;
 mod error;
 mod limiter;
+mod multipart;
 pub mod number;
 mod open_enum;
 mod operation;
@@ -27,6 +28,7 @@ mod raw;
 mod request;
 mod search;
 mod trace;
+mod upload;
 mod watch;
 
 pub use api::ApiConfig;
@@ -41,6 +43,7 @@ pub use query::QueryValue;
 pub use raw::RawRequest;
 pub use request::{Request, RequestOptions};
 pub use search::{Direction, Filter, SearchField, SearchMeta, SearchPage, SearchRequest};
+pub use upload::{Upload, content_type_for};
 pub use watch::{Change, ChangeKind, Checkpoint, Record, Watch, WatchMode, WatchStream};
 
 pub use reqwest::Method;

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::{Error, Method, QueryValue};
+use crate::{Error, Method, QueryValue, Upload};
 
 /// Per-request settings that override the client's.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -24,13 +24,23 @@ pub(crate) enum Target {
     Url(String),
 }
 
+/// A request body as set, before files turn it into `multipart/form-data`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Body {
+    /// A JSON document.
+    Json(Vec<u8>),
+    /// `application/x-www-form-urlencoded` fields.
+    Form(Vec<(String, String)>),
+}
+
 /// A request ready for [`Core::execute`](crate::Core::execute).
 #[derive(Debug, Clone)]
 pub struct Request {
     pub(crate) method: Method,
     pub(crate) target: Target,
     pub(crate) query: Vec<(String, String)>,
-    pub(crate) body: Option<Vec<u8>>,
+    pub(crate) body: Option<Body>,
+    pub(crate) files: Vec<(String, Upload)>,
     pub(crate) idempotent: bool,
     pub(crate) options: RequestOptions,
 }
@@ -43,7 +53,15 @@ impl Request {
         } else {
             Target::Path(path)
         };
-        Request { method, target, query: Vec::new(), body: None, idempotent, options: RequestOptions::default() }
+        Request {
+            method,
+            target,
+            query: Vec::new(),
+            body: None,
+            files: Vec::new(),
+            idempotent,
+            options: RequestOptions::default(),
+        }
     }
 
     /// Adds a query parameter.
@@ -60,12 +78,56 @@ impl Request {
 
     /// Sets a JSON body.
     pub fn json<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error> {
-        self.body = Some(serde_json::to_vec(body).map_err(Error::Encode)?);
+        self.body = Some(Body::Json(serde_json::to_vec(body).map_err(Error::Encode)?));
         Ok(())
+    }
+
+    /// Sets a form-encoded body (`application/x-www-form-urlencoded`).
+    pub fn form(&mut self, fields: Vec<(String, String)>) {
+        self.body = Some(Body::Form(fields));
+    }
+
+    /// Attaches a file under the form field `field`. A request with files goes as
+    /// `multipart/form-data`: the body's fields (JSON or form) as form fields, then the files.
+    pub fn upload(&mut self, field: &str, file: Upload) {
+        self.files.push((field.to_owned(), file));
     }
 
     /// Sets the per-request options.
     pub fn options(&mut self, options: RequestOptions) {
         self.options = options;
+    }
+}
+
+/// A body ready to send: its `Content-Type` and bytes.
+pub(crate) struct Encoded {
+    pub(crate) content_type: String,
+    pub(crate) bytes: bytes::Bytes,
+}
+
+impl Request {
+    /// The body as it goes on the wire, once per request (retries resend the same bytes).
+    pub(crate) fn encode_body(&self) -> Result<Option<Encoded>, Error> {
+        if !self.files.is_empty() {
+            let fields = match &self.body {
+                None => Vec::new(),
+                Some(Body::Form(fields)) => fields.clone(),
+                Some(Body::Json(bytes)) => {
+                    crate::multipart::form_fields(&serde_json::from_slice(bytes).map_err(Error::Encode)?)?
+                }
+            };
+            let (content_type, bytes) = crate::multipart::encode(&fields, &self.files)?;
+            return Ok(Some(Encoded { content_type, bytes: bytes.into() }));
+        }
+        Ok(match &self.body {
+            None => None,
+            Some(Body::Json(bytes)) => {
+                Some(Encoded { content_type: "application/json".into(), bytes: bytes.clone().into() })
+            }
+            Some(Body::Form(fields)) => {
+                let text = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+                Some(Encoded { content_type: "application/x-www-form-urlencoded".into(), bytes: text.into() })
+            }
+        })
     }
 }

@@ -13,6 +13,7 @@
 //!
 //! Emitters never invent names: every Rust identifier comes from the IR. The only
 //! names made here are the fixed helpers (`Call`, `API`, `rt_core`, `clear_<field>`).
+//! File fields (`receipt`) are recognised as the `uploads` module describes.
 //! No input makes the generator panic: problems come back as [`Error`] values.
 
 mod call;
@@ -22,6 +23,7 @@ mod names;
 mod operations;
 mod params;
 mod search;
+mod uploads;
 
 use harvest_spec::Spec;
 use harvest_spec::ir::Location;

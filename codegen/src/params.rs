@@ -24,6 +24,8 @@ struct Parts {
     setters: Vec<TokenStream>,
     /// Statements adding query parameters to `req`.
     query: Vec<TokenStream>,
+    /// Statements attaching files to `req`.
+    attach: Vec<TokenStream>,
     /// Whether every field starts empty, so the struct derives `Default`.
     all_optional: bool,
 }
@@ -79,6 +81,11 @@ fn parts(types: &Types<'_>, op: &Operation) -> Result<Parts, Error> {
         p.fields.push(quote!(body: models::#b,));
         p.inits.push(quote!(body,));
     }
+    let files = crate::uploads::parts(types.spec, op, &mut used)?;
+    p.fields.extend(files.fields);
+    p.inits.extend(files.inits);
+    p.setters.extend(files.setters);
+    p.attach = files.attach;
     if let Some(pagination) = &op.pagination {
         check_name(op, &mut used, "per_page")?;
         p.fields.push(quote!(per_page: ::std::option::Option<u32>,));
@@ -101,7 +108,7 @@ pub(crate) fn operation(types: &Types<'_>, op: &Operation) -> Result<(TokenStrea
     let name = ident(&op.request_rust, at)?;
     let method_ident = ident(&op.ident, at)?;
     let p = parts(types, op)?;
-    let (args, fields, inits, setters, query) = (&p.args, &p.fields, &p.inits, &p.setters, &p.query);
+    let (args, fields, inits, setters, query, attach) = (&p.args, &p.fields, &p.inits, &p.setters, &p.query, &p.attach);
     let http_method = method_tokens(op.method);
     let path = path_expr(op)?;
     let idempotent = op.idempotent;
@@ -120,13 +127,14 @@ pub(crate) fn operation(types: &Types<'_>, op: &Operation) -> Result<(TokenStrea
         }
     };
     let new_request = quote!(rt::Request::new(#http_method, #path, #idempotent));
-    let request = if query.is_empty() && body.is_empty() {
+    let request = if query.is_empty() && body.is_empty() && attach.is_empty() {
         quote!(Ok(#new_request))
     } else {
         quote! {
             let mut req = #new_request;
             #(#query)*
             #body
+            #(#attach)*
             Ok(req)
         }
     };

@@ -27,4 +27,4 @@ mod generated;
 pub use generated::models;
 pub use generated::operations;
 pub use generated::operations::*;
-pub use runtime::{Change, ChangeKind, Checkpoint, Error, Page, Patch, Response, WatchMode};
+pub use runtime::{Change, ChangeKind, Checkpoint, Error, Page, Patch, Response, Upload, WatchMode};

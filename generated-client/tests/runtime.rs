@@ -266,3 +266,31 @@ async fn settings_come_from_prefixed_variables() -> TestResult {
     assert_eq!(seen[0].header("user-agent"), Some("env-tests (dev@example.com)"));
     Ok(())
 }
+
+#[tokio::test]
+async fn a_receipt_turns_the_body_into_multipart_form_data() -> TestResult {
+    let server = serve(|_, _, _| reply(500, "")).await?;
+    let client = support::client(&server.base)?;
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 2).ok_or("date")?;
+    let body = models::CreateExpenseBody::new(5, 6, date).notes(Some("taxi"));
+    let file = harvest_client::Upload::new("r.pdf", "application/pdf", &b"%PDF"[..]);
+    let _ = client.expenses().create(body).receipt(file).send().await;
+    let seen = server.requests();
+    let boundary = seen[0]
+        .header("content-type")
+        .and_then(|t| t.strip_prefix("multipart/form-data; boundary="))
+        .ok_or("not multipart")?;
+    let part = |name: &str, value: &str| {
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+    };
+    for (name, value) in
+        [("project_id", "5"), ("expense_category_id", "6"), ("notes", "taxi"), ("spent_date", "2026-01-02")]
+    {
+        assert!(seen[0].body.contains(&part(name, value)), "{name}: {}", seen[0].body);
+    }
+    let file_part = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"receipt\"; filename=\"r.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF\r\n--{boundary}--\r\n"
+    );
+    assert!(seen[0].body.ends_with(&file_part), "{}", seen[0].body);
+    Ok(())
+}

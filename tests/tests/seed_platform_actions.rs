@@ -11,6 +11,8 @@ use harvest_client::runtime::{Checkpoint, Method, Record, StatusCode, Watch};
 use harvest_tests::{Env, TestResult, start};
 use rust_decimal::Decimal;
 
+#[path = "seed_platform_actions/receipts.rs"]
+mod receipts;
 #[path = "seed_platform_actions/watch_modes.rs"]
 mod watch_modes;
 

@@ -2495,7 +2495,13 @@ impl Expenses<'_> {
     }
     /// Record an expense. (`POST /expenses`, Harvest operation `createExpense`.)
     pub fn create(&self, body: models::CreateExpenseBody) -> Call<CreateExpenseRequest> {
-        Call::new(self.rt_core, CreateExpenseRequest { body })
+        Call::new(
+            self.rt_core,
+            CreateExpenseRequest {
+                body,
+                receipt: None,
+            },
+        )
     }
     /// Fetch one expense. (`GET /expenses/{expense_id}`, Harvest operation `retrieveExpense`.)
     pub fn get(&self, expense_id: i64) -> Call<RetrieveExpenseRequest> {
@@ -2517,6 +2523,7 @@ impl Expenses<'_> {
             UpdateExpenseRequest {
                 expense_id,
                 body,
+                receipt: None,
             },
         )
     }
@@ -2628,16 +2635,27 @@ impl Call<ListExpensesRequest> {
 #[derive(Debug, Clone)]
 pub struct CreateExpenseRequest {
     body: models::CreateExpenseBody,
+    receipt: ::std::option::Option<rt::Upload>,
 }
 impl rt::Operation for CreateExpenseRequest {
     type Output = models::Expense;
     fn request(&self) -> rt::Result<rt::Request> {
         let mut req = rt::Request::new(rt::Method::POST, "/expenses".to_owned(), false);
         req.json(&self.body)?;
+        if let Some(file) = &self.receipt {
+            req.upload("receipt", file.clone());
+        }
         Ok(req)
     }
     fn decode(response: &rt::Response) -> rt::Result<Self::Output> {
         rt::decode(response)
+    }
+}
+impl Call<CreateExpenseRequest> {
+    /// The attached receipt file; uploads go as multipart form data. Sent as the `receipt` part of a `multipart/form-data` body, the other fields as form fields.
+    pub fn receipt(mut self, file: rt::Upload) -> Self {
+        self.params.receipt = Some(file);
+        self
     }
 }
 /// Parameters of `retrieveExpense` (`GET /expenses/{expense_id}`); set them on its [`Call`].
@@ -2665,6 +2683,7 @@ impl rt::Operation for RetrieveExpenseRequest {
 pub struct UpdateExpenseRequest {
     expense_id: i64,
     body: models::UpdateExpenseBody,
+    receipt: ::std::option::Option<rt::Upload>,
 }
 impl rt::Operation for UpdateExpenseRequest {
     type Output = models::Expense;
@@ -2675,10 +2694,20 @@ impl rt::Operation for UpdateExpenseRequest {
             true,
         );
         req.json(&self.body)?;
+        if let Some(file) = &self.receipt {
+            req.upload("receipt", file.clone());
+        }
         Ok(req)
     }
     fn decode(response: &rt::Response) -> rt::Result<Self::Output> {
         rt::decode(response)
+    }
+}
+impl Call<UpdateExpenseRequest> {
+    /// The attached receipt file; uploads go as multipart form data. Sent as the `receipt` part of a `multipart/form-data` body, the other fields as form fields.
+    pub fn receipt(mut self, file: rt::Upload) -> Self {
+        self.params.receipt = Some(file);
+        self
     }
 }
 /// Parameters of `deleteExpense` (`DELETE /expenses/{expense_id}`); set them on its [`Call`].
