@@ -136,3 +136,37 @@ async fn undeclared_methods_on_known_paths_are_405_with_allow() {
         assert!(r.headers.get("allow").is_none());
     }
 }
+
+/// `/openapi.json`, `/openapi-3.0.json` and `/operations.md` are the checked-in files
+/// byte for byte, without credentials; other methods are a 405; a server on a spec of
+/// its own refuses to describe it with the Harvest documents.
+#[tokio::test]
+async fn serves_the_checked_in_documents() {
+    let s = state();
+    let api = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/api");
+    let documents = [
+        ("/openapi.json", "openapi.json", "application/json"),
+        ("/openapi-3.0.json", "openapi-3.0.json", "application/json"),
+        ("/operations.md", "operations.md", "text/markdown; charset=utf-8"),
+    ];
+    for (path, file, media_type) in documents {
+        let r = send(&s, Request::get(path).body(Body::empty()).unwrap()).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert_eq!(r.headers["content-type"], media_type, "{path}");
+        assert_eq!(r.text, std::fs::read_to_string(api.join(file)).unwrap(), "{path} differs from {file}");
+        let r = send(&s, Request::post(path).body(Body::empty()).unwrap()).await;
+        assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "POST {path}");
+    }
+    for (path, version) in [("/openapi.json", "3.1.0"), ("/openapi-3.0.json", "3.0.3")] {
+        let doc = send(&s, Request::get(path).body(Body::empty()).unwrap()).await.json();
+        assert_eq!(doc["openapi"], version);
+        let operations: usize =
+            doc["paths"].as_object().unwrap().values().map(|item| item.as_object().unwrap().len()).sum();
+        assert_eq!(operations, s.spec().operations.len(), "{path}");
+    }
+    let tiny = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tiny"));
+    let other = harvest_mock::AppState::new(harvest_mock::Config { spec: Some(tiny), ..config() }).unwrap();
+    let r = send(&other, Request::get("/openapi.json").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.text.contains("--spec"), "{}", r.text);
+}

@@ -9,6 +9,7 @@ mod admin_guard;
 mod admin_scope;
 mod auth;
 mod body;
+mod docs;
 mod envelope;
 pub mod faults;
 mod files;

@@ -15,9 +15,10 @@ use crate::error::Error;
 /// The whole app: admin API under `/__admin` (behind the admin token when one is
 /// configured), the hosted connector API under `/api/v1`, Harvest ID
 /// (`/oauth2/authorize`, `/api/v2/oauth2/token`, `/api/v2/accounts`), uploaded files
-/// (`/receipts/…`), every other path to the API pipeline.
+/// (`/receipts/…`), the API's documents (`/openapi.json`, `/openapi-3.0.json`,
+/// `/operations.md`), every other path to the API pipeline.
 pub fn router(state: AppState) -> Router {
-    let app = Router::new().nest("/__admin", super::admin::routes()).fallback(super::api);
+    let app = Router::new().nest("/__admin", super::admin::routes()).merge(super::docs::routes()).fallback(super::api);
     let app = match state.app.inner.config.admin_token {
         Some(_) => app.layer(axum::middleware::from_fn_with_state(state.clone(), super::admin_guard::guard)),
         None => app,
