@@ -121,3 +121,11 @@ pub async fn choose(client: &Client) -> Result<Vec<Endpoint>, String> {
         },
     ])
 }
+
+/// The body of the benchmarked create, for the mock at `mock` (its origin).
+pub async fn create_body(mock: &str) -> Result<Option<Value>, String> {
+    let client = client(mock)?;
+    let create = choose(&client).await?.into_iter().find(|e| e.method == "POST").ok_or("no create endpoint")?;
+    let body = create.body.ok_or("the create has no body")?;
+    serde_json::from_str(&body).map(Some).map_err(|e| format!("the create body is not JSON: {e}"))
+}

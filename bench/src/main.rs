@@ -5,6 +5,7 @@
 //! and prints one JSON object on stdout; `cargo xtask bench` runs them, adds the
 //! `wrk` and process measurements, and renders `BENCHMARKS.md`.
 
+mod accounts;
 mod ceiling;
 mod client;
 mod codegen;
@@ -76,6 +77,28 @@ enum Command {
         #[arg(long, default_value_t = 51)]
         samples: usize,
     },
+    /// Create accounts by a first request each, read the memory they add, and time
+    /// snapshots and restores of one.
+    Accounts {
+        /// The mock's origin.
+        #[arg(long)]
+        mock: String,
+        /// The mock's process id (its memory is read from /proc).
+        #[arg(long)]
+        pid: u32,
+        /// Accounts to create.
+        #[arg(long, default_value_t = 1000)]
+        accounts: u64,
+        /// Samples of each timed request.
+        #[arg(long, default_value_t = 101)]
+        samples: usize,
+    },
+    /// Print the JSON body of a valid time-entry create for the mock's data.
+    CreateBody {
+        /// The mock's origin.
+        #[arg(long)]
+        mock: String,
+    },
     /// Time spec loading and code generation from the embedded spec.
     Codegen {
         /// Runs of each step; the median is reported.
@@ -116,6 +139,8 @@ async fn run_async(command: Command) -> Result<Option<serde_json::Value>, String
         Command::Fetch { mock, per_page } => client::fetch(&mock, per_page).await,
         Command::Decode { mock, per_page, seconds } => client::decode(&mock, per_page, seconds).await,
         Command::Pages { mock, per_page, deep_page, samples } => pages::run(&mock, per_page, deep_page, samples).await,
+        Command::Accounts { mock, pid, accounts, samples } => accounts::run(&mock, pid, accounts, samples).await,
+        Command::CreateBody { mock } => endpoints::create_body(&mock).await,
         Command::Codegen { runs } => codegen::run(runs),
     }
 }

@@ -1,7 +1,9 @@
 //! `cargo xtask bench`: builds the release binaries, makes sure `wrk` is present, runs every
 //! measurement on 127.0.0.1 (each bounded in time) and writes the report (`BENCHMARKS.md`).
 
+mod accounts;
 mod build_time;
+mod durable;
 mod machine;
 mod options;
 mod process;
@@ -140,6 +142,8 @@ fn bench(root: &Path, opts: Options) -> Result<(), String> {
         commands,
     };
     let mut sections = vec![throughput::measure(&mut ctx)?];
+    sections.push(accounts::measure(&mut ctx)?);
+    sections.push(durable::measure(&mut ctx)?);
     sections.extend(scale::measure(&mut ctx)?);
     sections.push(build_time::measure(&mut ctx)?);
     let header = Header { date, machine, took: started.elapsed(), load_end: machine::load() };

@@ -42,7 +42,8 @@ fn start_ceiling(ctx: &mut Ctx, mock: &Server) -> Result<(Server, Value), String
     Ok((Server { addr, log, child }, plan))
 }
 
-fn run_wrk(ctx: &mut Ctx, url: &str, script: &std::path::Path, tag: &str) -> Result<WrkResult, String> {
+/// One wrk run of `script` against `url`, bounded in time.
+pub fn run_wrk(ctx: &mut Ctx, url: &str, script: &std::path::Path, tag: &str) -> Result<WrkResult, String> {
     let o = &ctx.opts;
     let mut command = Command::new(&ctx.wrk);
     command.args(wrk::args(o.threads, o.connections, o.duration_s, script, url));
