@@ -7,9 +7,12 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderName, HeaderValue};
 
+use crate::auth::Auth;
 use crate::core::{Core, Inner, RetryPolicy};
+use crate::identity::HARVEST_ID_URL;
 use crate::limiter::Limiter;
-use crate::{ApiConfig, Error};
+use crate::token_source::{TokenSource, bearer};
+use crate::{ApiConfig, Error, HarvestId, OAuth};
 
 /// Configures a client; [`build`](Self::build) checks the settings.
 ///
@@ -17,7 +20,9 @@ use crate::{ApiConfig, Error};
 pub struct ClientBuilder<C = Core> {
     api: ApiConfig,
     base_url: String,
+    identity_url: String,
     token: Option<String>,
+    oauth: Option<OAuth>,
     account_id: Option<String>,
     user_agent: Option<String>,
     connect_timeout: Duration,
@@ -32,6 +37,8 @@ impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
+            .field("identity_url", &self.identity_url)
+            .field("oauth", &self.oauth)
             .field("account_id", &self.account_id)
             .field("user_agent", &self.user_agent)
             .finish_non_exhaustive()
@@ -44,7 +51,9 @@ impl<C: From<Core>> ClientBuilder<C> {
         ClientBuilder {
             api,
             base_url: api.base_url.to_owned(),
+            identity_url: HARVEST_ID_URL.to_owned(),
             token: None,
+            oauth: None,
             account_id: None,
             user_agent: None,
             connect_timeout: Duration::from_secs(10),
@@ -62,9 +71,23 @@ impl<C: From<Core>> ClientBuilder<C> {
         self
     }
 
+    /// The Harvest ID origin, `https://id.getharvest.com` by default (the mock server's
+    /// origin in tests): where `accounts()` and OAuth refreshes go.
+    pub fn identity_url(mut self, url: impl Into<String>) -> Self {
+        self.identity_url = url.into();
+        self
+    }
+
     /// The personal access token (sent as `Bearer ...` in the API's token header).
     pub fn token(mut self, token: impl Into<String>) -> Self {
         self.token = Some(token.into());
+        self
+    }
+
+    /// Authenticates with OAuth2 tokens from Harvest ID instead of a personal token,
+    /// refreshing them as [`OAuth`] describes.
+    pub fn oauth(mut self, oauth: OAuth) -> Self {
+        self.oauth = Some(oauth);
         self
     }
 
@@ -143,21 +166,20 @@ impl<C: From<Core>> ClientBuilder<C> {
         if self.api.user_agent_required && user_agent.is_none() {
             return Err(Error::Config("a user agent is required by this API: call `.user_agent(..)`".into()));
         }
-        let base_url = self.base_url.trim_end_matches('/').to_owned();
-        url::Url::parse(&base_url).map_err(|e| Error::Url { url: base_url.clone(), message: e.to_string() })?;
+        let base_url = checked_url(&self.base_url)?;
+        let identity_url = checked_url(&self.identity_url)?;
         let value = |what: &str, value: String| {
             HeaderValue::from_str(&value).map_err(|_| Error::Config(format!("{what} is not a valid header value")))
         };
         let name = |name: &str| {
             HeaderName::try_from(name).map_err(|_| Error::Config(format!("`{name}` is not a valid header name")))
         };
+        let token_header = name(self.api.token_header)?;
+        let account = match self.account_id {
+            Some(account) => Some((name(self.api.account_header)?, value("the account id", account)?)),
+            None => None,
+        };
         let mut headers = Vec::new();
-        if let Some(token) = self.token {
-            headers.push((name(self.api.token_header)?, value("the token", format!("Bearer {token}"))?));
-        }
-        if let Some(account) = self.account_id {
-            headers.push((name(self.api.account_header)?, value("the account id", account)?));
-        }
         if let Some(user_agent) = user_agent {
             headers.push((reqwest::header::USER_AGENT, value("the user agent", user_agent)?));
         }
@@ -170,9 +192,43 @@ impl<C: From<Core>> ClientBuilder<C> {
             Some((requests, per)) => Some(Limiter::new(requests, per)),
             None => None,
         };
-        let inner = Inner { http, base_url, headers, timeout: self.timeout, retry: self.retry, limiter };
-        Ok(C::from(Core { inner: Arc::new(inner) }))
+        let (timeout, retry) = (self.timeout, self.retry);
+        let core = |base_url: String, auth: Auth, account, limiter| Core {
+            inner: Arc::new(Inner {
+                http: http.clone(),
+                base_url,
+                identity_url: identity_url.clone(),
+                token_header: token_header.clone(),
+                auth,
+                account,
+                headers: headers.clone(),
+                timeout,
+                retry,
+                limiter,
+            }),
+        };
+        let auth = match (self.token, self.oauth) {
+            (Some(_), Some(_)) => {
+                return Err(Error::Config("set either a personal token or OAuth, not both".into()));
+            }
+            (Some(token), None) => Auth::Personal(bearer(&token)?),
+            (None, Some(oauth)) => {
+                // Refreshes go to Harvest ID with the same connection pool, timeouts and
+                // retries, but without a token, an account header or the API's rate limit.
+                let harvest_id = HarvestId::from(core(identity_url.clone(), Auth::None, None, None));
+                Auth::OAuthTokens(Arc::new(TokenSource::new(oauth, harvest_id)?))
+            }
+            (None, None) => Auth::None,
+        };
+        Ok(C::from(core(base_url, auth, account, limiter)))
     }
+}
+
+/// `url` without trailing slashes, once it parses as a URL.
+fn checked_url(url: &str) -> Result<String, Error> {
+    let trimmed = url.trim_end_matches('/').to_owned();
+    url::Url::parse(&trimmed).map_err(|e| Error::Url { url: trimmed.clone(), message: e.to_string() })?;
+    Ok(trimmed)
 }
 
 /// A `reqwest::Client` of our own. With rustls, its crypto provider is set on this

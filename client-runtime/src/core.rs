@@ -7,10 +7,12 @@ use std::time::Duration;
 use bytes::Bytes;
 use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 
+use crate::auth::{Auth, Credential};
+use crate::identity::ACCOUNTS_PATH;
 use crate::limiter::Limiter;
-use crate::request::{Encoded, Target};
+use crate::request::{Encoded, Service, Target};
 use crate::trace;
-use crate::{Error, HeaderMap, Method, RawRequest, Request, StatusCode};
+use crate::{Accounts, Error, HeaderMap, Method, RawRequest, Request, StatusCode, decode};
 
 /// A successful (2xx) answer: status, headers and the raw body.
 #[derive(Debug, Clone)]
@@ -34,7 +36,15 @@ pub(crate) struct RetryPolicy {
 pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
-    /// Auth and user-agent headers, sent with every request.
+    /// The Harvest ID origin (`client.accounts()`, OAuth refreshes).
+    pub(crate) identity_url: String,
+    /// The header the token goes in.
+    pub(crate) token_header: HeaderName,
+    /// The token each request carries.
+    pub(crate) auth: Auth,
+    /// The account header, sent to the API only.
+    pub(crate) account: Option<(HeaderName, HeaderValue)>,
+    /// Headers sent with every request (the user agent).
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
@@ -60,6 +70,19 @@ impl Core {
         &self.inner.base_url
     }
 
+    /// The Harvest ID origin (account list, OAuth token refreshes).
+    pub fn identity_url(&self) -> &str {
+        &self.inner.identity_url
+    }
+
+    /// The Harvest ID accounts the client's token reaches (`GET /api/v2/accounts` on Harvest
+    /// ID): the token only, no account header.
+    pub async fn accounts(&self) -> Result<Accounts, Error> {
+        let mut request = Request::new(Method::GET, format!("{}{ACCOUNTS_PATH}", self.inner.identity_url), true);
+        request.service = Service::HarvestId;
+        decode(&self.execute(request).await?)
+    }
+
     fn url(&self, request: &Request) -> Result<url::Url, Error> {
         let text = match &request.target {
             Target::Path(path) => format!("{}{}", self.inner.base_url, path),
@@ -75,14 +98,27 @@ impl Core {
         Ok(url)
     }
 
-    async fn attempt(&self, request: &Request, url: &url::Url, body: Option<&Encoded>) -> Result<Response, Error> {
+    async fn attempt(
+        &self,
+        request: &Request,
+        url: &url::Url,
+        body: Option<&Encoded>,
+        credential: &Credential,
+    ) -> Result<Response, Error> {
         let inner = &self.inner;
-        if let Some(limiter) = &inner.limiter {
+        let to_api = request.service == Service::Api;
+        if let Some(limiter) = inner.limiter.as_ref().filter(|_| to_api) {
             limiter.acquire().await;
         }
         let mut builder = inner.http.request(request.method.clone(), url.clone());
         for (name, value) in &inner.headers {
             builder = builder.header(name, value);
+        }
+        if let Some((name, value)) = inner.account.as_ref().filter(|_| to_api) {
+            builder = builder.header(name, value);
+        }
+        if let Some(value) = &credential.value {
+            builder = builder.header(&inner.token_header, value);
         }
         if let Some(body) = body {
             builder = builder.header(CONTENT_TYPE, &body.content_type).body(body.bytes.clone());
@@ -111,7 +147,8 @@ impl Core {
     }
 
     /// Sends a request with the auth headers, retrying retryable failures of idempotent
-    /// requests (or of any request whose options allow it) with backoff.
+    /// requests (or of any request whose options allow it) with backoff. An OAuth token
+    /// Harvest refuses as invalid is renewed and the request sent once more.
     pub async fn execute(&self, request: Request) -> Result<Response, Error> {
         let url = self.url(&request)?;
         let body = request.encode_body()?;
@@ -133,9 +170,23 @@ impl Core {
         body: Option<&Encoded>,
     ) -> (Result<Response, Error>, u32) {
         let may_retry = request.options.retry.unwrap_or(request.idempotent);
+        let auth = &self.inner.auth;
         let mut attempt = 0;
+        let mut renewed = false;
         loop {
-            match self.attempt(request, url, body).await {
+            let credential = match auth.credential().await {
+                Ok(credential) => credential,
+                Err(err) => return (Err(err), attempt),
+            };
+            match self.attempt(request, url, body, &credential).await {
+                Err(err) if !renewed && err.is_invalid_token() => {
+                    renewed = true;
+                    match auth.renew(&credential).await {
+                        Ok(true) => {}
+                        Ok(false) => return (Err(err), attempt),
+                        Err(refresh) => return (Err(refresh), attempt),
+                    }
+                }
                 Err(err) if may_retry && attempt < self.inner.retry.max_retries && err.is_retryable() => {
                     tokio::time::sleep(self.backoff(attempt, &err)).await;
                     attempt += 1;

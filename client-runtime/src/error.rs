@@ -92,6 +92,10 @@ pub enum Error {
         /// Why it could not be read.
         source: std::io::Error,
     },
+    /// A new OAuth access token could not be had from Harvest ID (the refresh token was
+    /// refused, or Harvest ID could not be reached); the request was not sent.
+    #[error("could not refresh the OAuth access token: {0}")]
+    Refresh(#[source] Box<Error>),
     /// A success response did not match the expected shape.
     #[error("could not decode the response at `{path}`: {message}")]
     Decode {
@@ -131,8 +135,21 @@ impl Error {
             Error::Timeout(_) | Error::Connect(_) => true,
             Error::Transport(e) => e.is_request() || e.is_body(),
             Error::Api { status, .. } => *status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error(),
+            Error::Refresh(inner) => inner.is_retryable(),
             _ => false,
         }
+    }
+
+    /// Whether Harvest refused the access token (401 `invalid_token`: expired, revoked, or
+    /// not valid for the account), in the body or in `WWW-Authenticate`.
+    pub fn is_invalid_token(&self) -> bool {
+        let Error::Api { status, headers, parsed, .. } = self else { return false };
+        let in_body = parsed.as_deref().and_then(|p| p.error.as_deref()) == Some("invalid_token");
+        let in_header = headers
+            .get(reqwest::header::WWW_AUTHENTICATE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("invalid_token"));
+        *status == StatusCode::UNAUTHORIZED && (in_body || in_header)
     }
 
     /// The HTTP status, when Harvest answered.

@@ -1,6 +1,7 @@
 //! The hand-written runtime of clients generated from a spec by `harvest-codegen`: HTTP,
-//! auth, timeouts, retries, the rate limiter, query encoding, file uploads, decoding,
-//! pagination, watch, search, [`Patch`], errors and raw calls.
+//! auth (personal tokens, and OAuth2 through Harvest ID with single-flight refreshes),
+//! timeouts, retries, the rate limiter, query encoding, file uploads, decoding, pagination,
+//! watch, search, [`Patch`], errors and raw calls.
 //!
 //! Generated code is data plus trait impls over this crate: one parameter struct per
 //! operation implementing [`Operation`] (and [`ListOperation`]), open enums through
@@ -11,14 +12,18 @@
 extern crate self as harvest_client_runtime;
 
 mod api;
+mod auth;
+mod authorize;
 mod builder;
 mod core;
 mod decode;
 mod envelope;
 mod error;
+mod identity;
 mod limiter;
 mod multipart;
 pub mod number;
+mod oauth;
 mod open_enum;
 mod operation;
 mod paginate;
@@ -27,15 +32,19 @@ mod query;
 mod raw;
 mod request;
 mod search;
+mod token_source;
 mod trace;
 mod upload;
 mod watch;
 
 pub use api::ApiConfig;
+pub use authorize::{AuthorizeUrl, ResponseType};
 pub use builder::ClientBuilder;
 pub use core::{Core, Response};
 pub use decode::{Links, Page, decode, decode_key, decode_page};
 pub use error::{ApiErrorBody, Error};
+pub use identity::{Account, Accounts, AccountsUser, HARVEST_ID, HARVEST_ID_URL, HarvestId, OAuthApp, Tokens};
+pub use oauth::OAuth;
 pub use operation::{ListOperation, Operation, list_pages, send, send_with_response};
 pub use paginate::{ItemStream, PageStream, items, pages};
 pub use patch::Patch;

@@ -33,6 +33,15 @@ pub(crate) enum Body {
     Form(Vec<(String, String)>),
 }
 
+/// Which service a request goes to, and so which headers it carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Service {
+    /// The API: token, account header, rate limiter.
+    Api,
+    /// Harvest ID's account list: the bearer token only.
+    HarvestId,
+}
+
 /// A request ready for [`Core::execute`](crate::Core::execute).
 #[derive(Debug, Clone)]
 pub struct Request {
@@ -41,6 +50,7 @@ pub struct Request {
     pub(crate) query: Vec<(String, String)>,
     pub(crate) body: Option<Body>,
     pub(crate) files: Vec<(String, Upload)>,
+    pub(crate) service: Service,
     pub(crate) idempotent: bool,
     pub(crate) options: RequestOptions,
 }
@@ -59,6 +69,7 @@ impl Request {
             query: Vec::new(),
             body: None,
             files: Vec::new(),
+            service: Service::Api,
             idempotent,
             options: RequestOptions::default(),
         }

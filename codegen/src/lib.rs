@@ -12,8 +12,8 @@
 //! open enums through its `open_enum!` macro, and the spec's API settings as a constant.
 //!
 //! Emitters never invent names: every Rust identifier comes from the IR. The only
-//! names made here are the fixed helpers (`Call`, `API`, `rt_core`, `clear_<field>`).
-//! File fields (`receipt`) are recognised as the `uploads` module describes.
+//! names made here are the fixed helpers (`Call`, `API`, `rt_core`, `clear_<field>`,
+//! `accounts`). File fields (`receipt`) are recognised as the `uploads` module describes.
 //! No input makes the generator panic: problems come back as [`Error`] values.
 
 mod call;

@@ -16,7 +16,7 @@ use crate::names::{Side, Types, doc, ident, runtime_path};
 const RESERVED_METHODS: &[&str] =
     &["send", "send_with_response", "pages", "stream", "timeout", "retry", "params", "new"];
 /// Methods of the client itself that group accessors must not shadow.
-const CLIENT_METHODS: &[&str] = &["builder", "core", "raw", "from", "base_url", "from_env"];
+const CLIENT_METHODS: &[&str] = &["builder", "core", "raw", "from", "base_url", "from_env", "accounts"];
 
 pub(crate) fn emit(spec: &Spec) -> Result<TokenStream, Error> {
     let types = Types { spec, prefix: quote!(models::) };
@@ -96,6 +96,11 @@ pub(crate) fn emit(spec: &Spec) -> Result<TokenStream, Error> {
             /// A free-form call to any path (relative to the base URL) or absolute URL, with auth added.
             pub fn raw(&self, method: rt::Method, path: impl ::std::convert::Into<String>) -> rt::RawRequest {
                 self.core.raw(method, path)
+            }
+            /// The user the client's token acts as and the accounts it reaches, from Harvest ID
+            /// (`GET /api/v2/accounts` on the builder's `identity_url`; no account header).
+            pub async fn accounts(&self) -> rt::Result<rt::Accounts> {
+                self.core.accounts().await
             }
             #(#accessors)*
         }

@@ -27,4 +27,7 @@ mod generated;
 pub use generated::models;
 pub use generated::operations;
 pub use generated::operations::*;
-pub use runtime::{Change, ChangeKind, Checkpoint, Error, Page, Patch, Response, Upload, WatchMode};
+pub use runtime::{
+    AuthorizeUrl, Change, ChangeKind, Checkpoint, Error, HarvestId, OAuth, OAuthApp, Page, Patch, Response,
+    ResponseType, Tokens, Upload, WatchMode,
+};

@@ -267,6 +267,108 @@ async fn settings_come_from_prefixed_variables() -> TestResult {
     Ok(())
 }
 
+const INVALID_TOKEN: &str = r#"{"error":"invalid_token","error_description":"The access token provided is expired, revoked, malformed or invalid for other reasons."}"#;
+
+/// A form field of a recorded `application/x-www-form-urlencoded` body (plain values only).
+fn form_field(body: &str, name: &str) -> Option<String> {
+    body.split('&').filter_map(|pair| pair.split_once('=')).find(|(k, _)| *k == name).map(|(_, v)| v.to_owned())
+}
+
+/// Script: the API refuses every token but the two it accepts once each; the token endpoint
+/// hands out `acc-N`/`ref-N` for its N-th call.
+#[tokio::test]
+async fn oauth_renews_once_per_refusal_and_rotates_refresh_tokens() -> TestResult {
+    let server = serve(|req, i, _| {
+        if req.target == "/api/v2/oauth2/token" {
+            let n = i.div_ceil(3);
+            return reply(
+                200,
+                format!(
+                    r#"{{"access_token":"acc-{n}","refresh_token":"ref-{n}","token_type":"bearer","expires_in":3600}}"#
+                ),
+            );
+        }
+        if i == 2 || i == 5 { reply(200, "{}") } else { reply(401, INVALID_TOKEN) }
+    })
+    .await?;
+    let handed = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = handed.clone();
+    let oauth = harvest_client::OAuth::new(harvest_client::OAuthApp::new("app", "secret"), "ref-0")
+        .access_token("stale", None)
+        .on_refresh(move |t| sink.lock().map(|mut h| h.push(t.refresh_token.clone())).unwrap_or_default());
+    let client = harvest_client::Client::builder()
+        .base_url(format!("{}/v2", server.base))
+        .identity_url(&server.base)
+        .oauth(oauth)
+        .account_id(42)
+        .user_agent("runtime-tests (dev@example.com)")
+        .build()?;
+
+    client.raw(Method::GET, "/users/me").send().await?;
+    client.raw(Method::GET, "/users/me").send().await?;
+    let err = client.raw(Method::GET, "/users/me").send().await.err().ok_or("the third token is refused too")?;
+    assert!(err.is_invalid_token(), "one renewal per request, then the refusal is returned: {err}");
+
+    let seen = server.requests();
+    let sent: Vec<_> = seen.iter().map(|r| (r.method.as_str(), r.header("authorization"))).collect();
+    assert_eq!(
+        sent,
+        vec![
+            ("GET", Some("Bearer stale")),
+            ("POST", None),
+            ("GET", Some("Bearer acc-1")),
+            ("GET", Some("Bearer acc-1")),
+            ("POST", None),
+            ("GET", Some("Bearer acc-2")),
+            ("GET", Some("Bearer acc-2")),
+            ("POST", None),
+            ("GET", Some("Bearer acc-3")),
+        ]
+    );
+    let refreshes: Vec<_> = seen.iter().filter(|r| r.method == "POST").collect();
+    let used: Vec<_> = refreshes.iter().map(|r| form_field(&r.body, "refresh_token")).collect();
+    assert_eq!(used, vec![Some("ref-0".into()), Some("ref-1".into()), Some("ref-2".into())], "the newest is used");
+    for r in &refreshes {
+        assert_eq!(r.header("content-type"), Some("application/x-www-form-urlencoded"));
+        assert_eq!(r.header("harvest-account-id"), None, "Harvest ID takes no account header");
+        assert_eq!(form_field(&r.body, "grant_type").as_deref(), Some("refresh_token"));
+        assert_eq!(
+            (form_field(&r.body, "client_id").as_deref(), form_field(&r.body, "client_secret").as_deref()),
+            (Some("app"), Some("secret"))
+        );
+    }
+    assert_eq!(*handed.lock().map_err(|_| "poisoned")?, vec!["ref-1", "ref-2", "ref-3"]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn accounts_go_to_harvest_id_with_the_token_only() -> TestResult {
+    let server = serve(|_, _, _| {
+        reply(200, r#"{"user":{"id":7,"first_name":"A","last_name":"B","email":"a@b.c"},"accounts":[{"id":42,"name":"Co","product":"harvest"}]}"#)
+    })
+    .await?;
+    let client = harvest_client::Client::builder()
+        .base_url("http://127.0.0.1:9/v2")
+        .identity_url(format!("{}/", server.base))
+        .token("tok")
+        .account_id(42)
+        .user_agent("runtime-tests (dev@example.com)")
+        .build()?;
+    let accounts = client.accounts().await?;
+    assert_eq!((accounts.user.id, accounts.accounts[0].id), (7, 42));
+    let seen = server.requests();
+    assert_eq!(seen[0].target, "/api/v2/accounts");
+    assert_eq!((seen[0].header("authorization"), seen[0].header("harvest-account-id")), (Some("Bearer tok"), None));
+    Ok(())
+}
+
+#[test]
+fn a_token_and_oauth_together_are_refused() {
+    let oauth = harvest_client::OAuth::new(harvest_client::OAuthApp::new("app", "secret"), "r");
+    let built = harvest_client::Client::builder().token("t").oauth(oauth).user_agent("t (t@example.com)").build();
+    assert!(matches!(built, Err(Error::Config(_))));
+}
+
 #[tokio::test]
 async fn a_receipt_turns_the_body_into_multipart_form_data() -> TestResult {
     let server = serve(|_, _, _| reply(500, "")).await?;

@@ -1,6 +1,7 @@
 //! Every action of the no-code platform's Harvest module (`shared/seeds/000_*.txt`),
 //! performed through the generated client against the mock server, each checking
-//! the data that comes back. README.md maps each action to its client call.
+//! the data that comes back. README.md maps each action to its client call. Connecting
+//! through OAuth, the watch modes and expense receipts have modules of their own.
 
 use std::time::Duration;
 
@@ -11,6 +12,8 @@ use harvest_client::runtime::{Checkpoint, Method, Record, StatusCode, Watch};
 use harvest_tests::{Env, TestResult, start};
 use rust_decimal::Decimal;
 
+#[path = "seed_platform_actions/oauth.rs"]
+mod oauth;
 #[path = "seed_platform_actions/receipts.rs"]
 mod receipts;
 #[path = "seed_platform_actions/watch_modes.rs"]

@@ -41,6 +41,11 @@ impl Client {
     ) -> rt::RawRequest {
         self.core.raw(method, path)
     }
+    /// The user the client's token acts as and the accounts it reaches, from Harvest ID
+    /// (`GET /api/v2/accounts` on the builder's `identity_url`; no account header).
+    pub async fn accounts(&self) -> rt::Result<rt::Accounts> {
+        self.core.accounts().await
+    }
     /// A task.
     pub fn tasks(&self) -> Tasks<'_> {
         Tasks { rt_core: &self.core }
