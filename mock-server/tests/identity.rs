@@ -97,7 +97,13 @@ async fn the_implicit_flow_acts_as_the_chosen_user() {
     let me = api(&s, token, "1", "GET", "/v2/users/me", None).await.json();
     assert_eq!(me["id"], m);
     // Writes act as the token's user too.
-    let ta = call(&s, "GET", "/v2/task_assignments?per_page=1", None).await.json()["task_assignments"][0].clone();
+    // On a project the member is assigned to.
+    let ua =
+        call(&s, "GET", &format!("/v2/user_assignments?user_id={m}"), None).await.json()["user_assignments"][0].clone();
+    let project = &ua["project"]["id"];
+    let ta =
+        call(&s, "GET", &format!("/v2/projects/{project}/task_assignments"), None).await.json()["task_assignments"][0]
+            .clone();
     let body = json!({"project_id": ta["project"]["id"], "task_id": ta["task"]["id"], "spent_date": "2025-05-05", "hours": 1.5});
     let created = api(&s, token, "1", "POST", "/v2/time_entries", Some(&body)).await;
     assert_eq!(created.status, 201, "{}", created.text);

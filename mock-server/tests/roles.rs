@@ -132,3 +132,27 @@ async fn a_member_keeps_to_their_own_time_and_refused_writes_change_nothing() {
     assert_eq!(call(&s, "GET", "/v2/time_entries?per_page=2000", None).await.text, before, "time entries unchanged");
     assert_eq!(call(&s, "GET", "/v2/clients?per_page=2000", None).await.text, clients_before, "clients unchanged");
 }
+
+#[tokio::test]
+async fn the_seeded_account_has_administrators_managers_with_add_ons_and_members() {
+    let s = state();
+    let roles: Vec<Vec<String>> = s
+        .ids("user")
+        .into_iter()
+        .filter_map(|u| serde_json::from_value(s.field("user", u, "access_roles")?).ok())
+        .collect();
+    let with = |role: &str| roles.iter().filter(|r| r.iter().any(|x| x == role)).count();
+    assert_eq!(with("administrator"), 2, "{roles:?}");
+    assert!(with("manager") >= 3 && with("member") >= 2, "{roles:?}");
+    for add_on in [
+        "project_creator",
+        "billable_rates_manager",
+        "managed_projects_invoice_drafter",
+        "managed_projects_invoice_manager",
+        "client_and_task_manager",
+        "time_and_expenses_manager",
+        "estimates_manager",
+    ] {
+        assert_eq!(with(add_on), 1, "one manager holds {add_on}: {roles:?}");
+    }
+}

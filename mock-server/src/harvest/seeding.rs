@@ -31,8 +31,13 @@ fn apply(plan: &Plan, store: &mut Store, anchor: DateTime<Utc>, rng: &mut ChaCha
             put(plan, store, u, me, "is_active", Value::Bool(true));
             put(plan, store, u, me, "access_roles", json!(["administrator"]));
         }
-        // Managers get teammates.
+        // A second administrator, managers with different add-ons, then members (by id, so the
+        // random streams, and every other seeded value, stay as they were).
         let users: Vec<i64> = store.tables[u].rows.keys().copied().collect();
+        for (id, roles) in users.iter().skip(1).zip(SEEDED_ROLES) {
+            put(plan, store, u, *id, "access_roles", json!(roles));
+        }
+        // Managers get teammates.
         for &id in &users {
             let is_mgr = store
                 .field(plan, u, id, "access_roles")
@@ -111,6 +116,15 @@ fn apply(plan: &Plan, store: &mut Store, anchor: DateTime<Utc>, rng: &mut ChaCha
         }
     }
 }
+
+/// The roles of the users after the first (an administrator), in id order; the rest are members.
+const SEEDED_ROLES: [&[&str]; 5] = [
+    &["administrator"],
+    &["manager", "project_creator", "billable_rates_manager"],
+    &["manager", "managed_projects_invoice_drafter", "client_and_task_manager"],
+    &["manager", "managed_projects_invoice_manager", "time_and_expenses_manager", "estimates_manager"],
+    &["manager"],
+];
 
 /// Line items of an invoice (`invoice`) or estimate: kinds from the item
 /// categories, projects of the document's client; state timestamps; client currency.
