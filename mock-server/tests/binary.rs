@@ -312,3 +312,43 @@ fn a_client_flag_without_a_secret_is_refused_naming_the_value() {
     let err = drain(&m.stderr).join("\n");
     assert!(err.contains("only-an-id") && err.contains("ID:SECRET"), "{err}");
 }
+
+#[test]
+fn the_port_answers_503_with_progress_while_seeding_then_200() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let addr = format!("127.0.0.1:{port}");
+    // Enough data that seeding (a debug build) takes a while after the port is bound.
+    let mut mock = Mock::spawn(&["--addr", &addr, "--scale", "25"], &[]);
+    let health = format!("http://{addr}/__admin/health");
+    let deadline = Instant::now() + START;
+    let mut seen_seeding: Vec<Value> = Vec::new();
+    let status = loop {
+        assert!(Instant::now() < deadline, "not ready within {START:?}");
+        if TcpStream::connect(&addr).is_err() {
+            std::thread::sleep(Duration::from_millis(5));
+            continue;
+        }
+        let (status, body) = request("GET", &health, &[]);
+        if status == 503 {
+            let v: Value = serde_json::from_str(&body).unwrap();
+            assert_eq!(v["status"], "seeding", "{v}");
+            assert!(v["progress"]["elapsed_ms"].is_u64() && v["progress"]["resources_done"].is_u64(), "{v}");
+            let (api, _) = request("GET", &format!("http://{addr}/v2/users"), &API);
+            assert_eq!(api, 503, "the API waits for the data too");
+            seen_seeding.push(v);
+            std::thread::sleep(Duration::from_millis(20));
+            continue;
+        }
+        break status;
+    };
+    assert_eq!(status, 200);
+    assert!(
+        seen_seeding
+            .iter()
+            .any(|v| v["progress"]["stage"] == "seeding" && v["progress"]["resources"].as_u64() > Some(0)),
+        "no answer during seeding itself: {seen_seeding:?}"
+    );
+    assert!(mock.ready()["url"].as_str().is_some_and(|u| u.ends_with(&port.to_string())));
+    assert_eq!(request("GET", &format!("http://{addr}/v2/users"), &API).0, 200);
+    mock.stop();
+}

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 pub use clock::Clock;
+pub use crate::seed::Progress;
 pub use tenants::{Tenant, Tenants};
 
 use crate::config::Config;
@@ -45,8 +46,9 @@ pub(crate) struct Inner {
 }
 
 impl App {
-    /// Loads the spec, seeds (or loads the state file) and returns the state.
-    pub fn new(config: Config) -> Result<App, crate::Error> {
+    /// Loads the spec, seeds (or loads the state database) and returns the state, counting
+    /// seeded resources in `progress`.
+    pub fn start(config: Config, progress: &Progress) -> Result<App, crate::Error> {
         let (registry, seeding) = crate::harvest::rules();
         let catalog = registry.catalog();
         let spec = match &config.spec {
@@ -57,7 +59,13 @@ impl App {
         let plan = Plan::build(spec)?;
         let bound = registry.bind(&plan)?;
         let clock = config.now.map_or_else(Clock::default, Clock::frozen);
-        let fresh = || seeded(&plan, &seeding, &bound, config.seed, config.scale, clock.now());
+        let fresh = || {
+            let mut store =
+                crate::seed::seed_counting(&plan, &seeding, config.seed, config.scale, clock.now(), progress);
+            bound.catch_up(&plan, &mut store, clock.now());
+            crate::engine::warm(&plan, &store);
+            store
+        };
         let (first, base, durable) = match &config.state {
             Some(path) => {
                 let mut seeded_now = None;

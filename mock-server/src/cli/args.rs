@@ -70,7 +70,8 @@ Agent connector, hosted mode (SDK_DEV_ADP_API_HOST=<mock url>):
 
 Admin API (under /__admin; with --admin-token, send Authorization: Bearer <admin token>
 or X-Admin-Token: <admin token>, otherwise 401):
-  GET    /__admin/health     {"status":"ok","seed":...,"scale":...,"operations":...}
+  GET    /__admin/health     {"status":"ok","seed":...,"scale":...,"operations":...}; while starting
+                             (the port is bound first) 503 {"status":"seeding","progress":{...}}
   POST   /__admin/reset      clears the data (back to the current seed and scale), the journal
                              and the faults; {"journal":true} or ?journal=true clears only what
                              is named true, {"data":false} all but what is named false

@@ -132,7 +132,7 @@ mod tests {
 
     #[test]
     fn ids_ref_ids_and_booleans_are_answered_by_indexes() {
-        let state = App::new(Config::default()).unwrap_or_else(|e| panic!("{e}"));
+        let state = App::start(Config::default(), &crate::app::Progress::default()).unwrap_or_else(|e| panic!("{e}"));
         let inner = &state.inner;
         let tenant = state.default_tenant();
         let store = tenant.store.read().unwrap_or_else(|e| panic!("{e}"));

@@ -21,6 +21,7 @@ pub mod rate_limit;
 mod respond;
 mod server;
 mod server_accounts;
+mod starting;
 mod state;
 
 use std::time::{Duration, Instant};

@@ -1,6 +1,8 @@
 //! Starting and stopping a server.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use tokio::net::TcpListener;
@@ -9,8 +11,10 @@ use tokio::task::JoinHandle;
 
 use super::AppState;
 use super::journal::{RecordedRequest, RequestFilter};
+use super::starting::Gate;
 use crate::config::Config;
 use crate::error::Error;
+use crate::app::Progress;
 
 /// The whole app: admin API under `/__admin` (behind the admin token when one is
 /// configured), the hosted connector API under `/api/v1`, Harvest ID
@@ -39,24 +43,38 @@ pub struct MockServer {
 }
 
 impl MockServer {
-    /// Loads the spec, seeds, binds and starts serving in the background.
+    /// Binds, then loads the spec and seeds (or reads the state database) while the port
+    /// answers 503 with the progress, then serves the API; returns once it does.
     pub async fn start(config: Config) -> Result<MockServer, Error> {
-        let addr = config.addr;
-        let state = tokio::task::spawn_blocking(move || AppState::new(config))
-            .await
-            .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))??;
-        let listener = TcpListener::bind(addr).await?;
+        let listener = TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
+        let progress = Arc::new(Progress::default());
+        let gate = Arc::new(Gate::new(progress.clone()));
         let (tx, rx) = oneshot::channel::<()>();
-        let app = router(state.clone());
+        let served = super::starting::router(gate.clone());
         let task = tokio::spawn(async move {
-            let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+            let serve = axum::serve(listener, served).with_graceful_shutdown(async {
                 let _ = rx.await;
             });
             if let Err(e) = serve.await {
                 tracing::error!("server error: {e}");
             }
         });
+        let reporter = tokio::spawn(report_progress(gate.clone()));
+        let built = tokio::task::spawn_blocking(move || AppState::start(config, &progress)).await;
+        reporter.abort();
+        let state = match built {
+            Ok(Ok(state)) => state,
+            failed => {
+                let _ = tx.send(());
+                let _ = task.await;
+                return Err(match failed {
+                    Ok(Err(e)) => e,
+                    _ => Error::Io(std::io::Error::other("building the app panicked")),
+                });
+            }
+        };
+        gate.open(router(state.clone()));
         Ok(MockServer { addr, state, stop: Some(tx), task: Some(task) })
     }
 
@@ -104,5 +122,13 @@ impl Drop for MockServer {
         if let Some(tx) = self.stop.take() {
             let _ = tx.send(());
         }
+    }
+}
+
+/// Logs how far seeding has come every few seconds, for starts that take a while.
+async fn report_progress(gate: Arc<Gate>) {
+    loop {
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        tracing::info!(progress = %gate.progress(), "seeding");
     }
 }

@@ -53,8 +53,14 @@ impl std::fmt::Debug for AppState {
 impl AppState {
     /// Loads the spec, seeds (or loads the state file) and returns the state.
     pub fn new(config: Config) -> Result<AppState, crate::Error> {
+        AppState::start(config, &crate::app::Progress::default())
+    }
+
+    /// [`AppState::new`], counting seeded resources in `progress` (read by the start-up
+    /// server's `/__admin/health`).
+    pub fn start(config: Config, progress: &crate::app::Progress) -> Result<AppState, crate::Error> {
         let seed = config.seed;
-        let app = App::new(config)?;
+        let app = App::start(config, progress)?;
         let edge = Edge {
             journal: Mutex::new(Journal::default()),
             faults: Mutex::new(Faults::default()),

@@ -4,6 +4,7 @@
 
 mod fake;
 mod matching;
+mod progress;
 
 use std::collections::HashSet;
 
@@ -15,6 +16,7 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{Map, Value};
 
 pub use fake::anchor;
+pub use progress::Progress;
 
 use crate::plan::{FieldIx, PerResource, Plan};
 use crate::store::{Cell, Rec, Store, ref_id};
@@ -30,7 +32,20 @@ pub trait SeedPass: Send + Sync {
 
 /// Builds the seeded store, its dates in the window ending at `now`'s hour.
 pub fn seed(plan: &Plan, passes: &[Box<dyn SeedPass>], seed: u64, scale: f64, now: DateTime<Utc>) -> Store {
+    seed_counting(plan, passes, seed, scale, now, &Progress::default())
+}
+
+/// [`seed`], counting the resources done in `progress` as it goes.
+pub fn seed_counting(
+    plan: &Plan,
+    passes: &[Box<dyn SeedPass>],
+    seed: u64,
+    scale: f64,
+    now: DateTime<Utc>,
+    progress: &Progress,
+) -> Store {
     let anchor = anchor(now);
+    progress.begin(plan.seed_order.len());
     let mut g =
         Gen { plan, store: Store::empty(plan), ids: plan.res.iter().map(|_| Vec::new()).collect(), counter: 0, anchor };
     g.store.seed = seed;
@@ -76,6 +91,7 @@ pub fn seed(plan: &Plan, passes: &[Box<dyn SeedPass>], seed: u64, scale: f64, no
             g.ids[r].push(id);
         }
         g.balance_flags(r, &mut rng);
+        progress.step();
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
     for pass in passes {
