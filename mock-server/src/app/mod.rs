@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-pub use clock::Clock;
 pub use crate::seed::Progress;
+pub use clock::Clock;
 pub use tenants::{Tenant, Tenants};
 
 use crate::config::Config;
@@ -59,13 +59,7 @@ impl App {
         let plan = Plan::build(spec)?;
         let bound = registry.bind(&plan)?;
         let clock = config.now.map_or_else(Clock::default, Clock::frozen);
-        let fresh = || {
-            let mut store =
-                crate::seed::seed_counting(&plan, &seeding, config.seed, config.scale, clock.now(), progress);
-            bound.catch_up(&plan, &mut store, clock.now());
-            crate::engine::warm(&plan, &store);
-            store
-        };
+        let fresh = || seeded(&plan, &seeding, &bound, (config.seed, config.scale), clock.now(), progress);
         let (first, base, durable) = match &config.state {
             Some(path) => {
                 let mut seeded_now = None;
@@ -139,7 +133,7 @@ impl App {
 impl Inner {
     /// A freshly seeded store of this plan, its dates laid out back from `now`.
     pub fn seeded(&self, seed: u64, scale: f64, now: DateTime<Utc>) -> Store {
-        seeded(&self.plan, &self.seeding, &self.bound, seed, scale, now)
+        seeded(&self.plan, &self.seeding, &self.bound, (seed, scale), now, &Progress::default())
     }
 
     /// The base seeded from the configured seed and scale on the server's clock.
@@ -149,16 +143,17 @@ impl Inner {
 }
 
 /// A freshly seeded store, its clock-following values (running timers) brought up to `now`
-/// and its list orders built, so every account copied from it starts current and shares them.
+/// and its list orders built, so every account copied from it starts current and shares them;
+/// `progress` counts the seeded resources.
 fn seeded(
     plan: &Plan,
     passes: &[Box<dyn SeedPass>],
     bound: &Bound,
-    seed: u64,
-    scale: f64,
+    (seed, scale): (u64, f64),
     now: DateTime<Utc>,
+    progress: &Progress,
 ) -> Store {
-    let mut store = crate::seed::seed(plan, passes, seed, scale, now);
+    let mut store = crate::seed::seed_counting(plan, passes, seed, scale, now, progress);
     bound.catch_up(plan, &mut store, now);
     crate::engine::warm(plan, &store);
     store
