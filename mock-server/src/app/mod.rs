@@ -153,7 +153,7 @@ fn seeded(
     now: DateTime<Utc>,
     progress: &Progress,
 ) -> Store {
-    let mut store = crate::seed::seed_counting(plan, passes, seed, scale, now, progress);
+    let mut store = crate::seed::seed(plan, passes, seed, scale, now, progress);
     bound.catch_up(plan, &mut store, now);
     crate::engine::warm(plan, &store);
     store

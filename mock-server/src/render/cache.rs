@@ -99,7 +99,7 @@ mod tests {
     #[test]
     fn a_change_to_the_record_or_to_what_it_embeds_renders_it_again() {
         let plan = plan();
-        let store0 = crate::seed::seed(&plan, &[], 42, 1.0, chrono::Utc::now());
+        let store0 = crate::seed::seed(&plan, &[], 42, 1.0, chrono::Utc::now(), &crate::seed::Progress::default());
         let mut store = store0;
         let te = plan.spec.resource_named("time_entry").unwrap_or(ResourceId(0));
         let project = plan.spec.resource_named("project").unwrap_or(ResourceId(0));
@@ -126,8 +126,8 @@ mod tests {
     fn another_store_never_reuses_a_rendering() {
         let plan = plan();
         let te = plan.spec.resource_named("time_entry").unwrap_or(ResourceId(0));
-        let a = crate::seed::seed(&plan, &[], 42, 1.0, chrono::Utc::now());
-        let b = crate::seed::seed(&plan, &[], 7, 1.0, chrono::Utc::now());
+        let a = crate::seed::seed(&plan, &[], 42, 1.0, chrono::Utc::now(), &crate::seed::Progress::default());
+        let b = crate::seed::seed(&plan, &[], 7, 1.0, chrono::Utc::now(), &crate::seed::Progress::default());
         let id = a.tables[te].rows.keys().next().copied().unwrap_or_default();
         let cache = Rendered::default();
         let from_a = cache.record(&plan, &a, te, id).map(|j| j.0.get().to_string());

@@ -30,13 +30,9 @@ pub trait SeedPass: Send + Sync {
     fn apply(&self, plan: &Plan, store: &mut Store, anchor: DateTime<Utc>, rng: &mut ChaCha8Rng);
 }
 
-/// Builds the seeded store, its dates in the window ending at `now`'s hour.
-pub fn seed(plan: &Plan, passes: &[Box<dyn SeedPass>], seed: u64, scale: f64, now: DateTime<Utc>) -> Store {
-    seed_counting(plan, passes, seed, scale, now, &Progress::default())
-}
-
-/// [`seed`], counting the resources done in `progress` as it goes.
-pub fn seed_counting(
+/// Builds the seeded store, its dates in the window ending at `now`'s hour, counting the
+/// resources done in `progress` as it goes.
+pub fn seed(
     plan: &Plan,
     passes: &[Box<dyn SeedPass>],
     seed: u64,

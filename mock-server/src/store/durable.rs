@@ -290,7 +290,7 @@ mod tests {
         let plan = plan();
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let path = dir.path().join("state.db");
-        let seeded = crate::seed::seed(&plan, &[], 42, 1.0, chrono::Utc::now());
+        let seeded = crate::seed::seed(&plan, &[], 42, 1.0, chrono::Utc::now(), &crate::seed::Progress::default());
         let (durable, mut store) = Durable::open(&plan, &path, || seeded.clone()).unwrap_or_else(|e| panic!("{e}"));
         let client = plan.spec.resource_named("client").unwrap_or_else(|| panic!("no client"));
         let id = store.tables[client].rows.keys().next().copied().unwrap_or_default();
