@@ -12,9 +12,9 @@ use tokio::task::JoinHandle;
 use super::AppState;
 use super::journal::{RecordedRequest, RequestFilter};
 use super::starting::Gate;
+use crate::app::Progress;
 use crate::config::Config;
 use crate::error::Error;
-use crate::app::Progress;
 
 /// The whole app: admin API under `/__admin` (behind the admin token when one is
 /// configured), the hosted connector API under `/api/v1`, Harvest ID
