@@ -110,3 +110,40 @@ async fn every_filter_of_every_list_splits_the_default_data() {
     assert!(checked > 40, "only {checked} filters checked");
     assert!(vacuous.is_empty(), "filters the default data cannot exercise:\n{}", vacuous.join("\n"));
 }
+
+/// Every value of every enum filter (invoice and estimate states, approval statuses, …) has
+/// records in the default data.
+#[tokio::test]
+async fn every_value_of_every_enum_filter_has_records() {
+    let s = state();
+    let spec = s.spec().clone();
+    let mut missing = Vec::new();
+    let mut checked = 0;
+    for op in spec.operations.iter().filter(|o| o.kind == OpKind::List && o.path_params.is_empty()) {
+        for q in op.query.iter().filter(|q| q.filter.is_some()) {
+            let TypeRef::Enum(e) = &q.ty else { continue };
+            for v in &spec.enum_def(*e).values {
+                let uri = format!(
+                    "/v2{}?per_page=1&{}={}",
+                    op.path
+                        .segments
+                        .iter()
+                        .map(|seg| match seg {
+                            PathSegment::Literal(l) => format!("/{l}"),
+                            PathSegment::Param(_) => String::new(),
+                        })
+                        .collect::<String>(),
+                    q.name,
+                    v.wire
+                );
+                let page = call(&s, "GET", &uri, None).await.json();
+                checked += 1;
+                if page["total_entries"].as_u64().unwrap_or(0) == 0 {
+                    missing.push(format!("{} {}={}", op.id, q.name, v.wire));
+                }
+            }
+        }
+    }
+    assert!(checked >= 10, "only {checked} enum values checked");
+    assert!(missing.is_empty(), "values with no seeded record: {missing:?}");
+}
