@@ -47,14 +47,7 @@ pub fn measure(ctx: &mut Ctx) -> Result<Section, String> {
     let accounts = ACCOUNTS.to_string();
     let args = ["accounts", "--mock", &origin, "--pid", &pid, "--accounts", &accounts];
     let costs = ctx.bench_json(&args, "accounts", Duration::from_secs(300))?;
-    let headers: Vec<(String, String)> = [
-        ("Authorization", "Bearer bench-token"),
-        ("Harvest-Account-Id", "1"),
-        ("User-Agent", "harvest-bench (bench@example.invalid)"),
-    ]
-    .iter()
-    .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
-    .collect();
+    let headers = wrk::api_headers();
     let one_path = ctx.dir.join("wrk-accounts-one.lua");
     let many_path = ctx.dir.join("wrk-accounts-many.lua");
     std::fs::write(&one_path, rotating_script(&headers, 1)?).map_err(|e| format!("{}: {e}", one_path.display()))?;

@@ -32,14 +32,7 @@ fn creates(ctx: &mut Ctx, mock: &Server, tag: &str) -> Result<wrk::WrkResult, St
     let origin = mock.origin();
     let body =
         ctx.bench_json(&["create-body", "--mock", &origin], &format!("create-body-{tag}"), Duration::from_secs(60))?;
-    let headers: Vec<(String, String)> = [
-        ("Authorization", "Bearer bench-token"),
-        ("Harvest-Account-Id", "1"),
-        ("User-Agent", "harvest-bench (bench@example.invalid)"),
-    ]
-    .iter()
-    .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
-    .collect();
+    let headers = wrk::api_headers();
     let script = ctx.dir.join(format!("wrk-create-{tag}.lua"));
     std::fs::write(&script, wrk::script("POST", &headers, Some(&body.to_string()))?)
         .map_err(|e| format!("{}: {e}", script.display()))?;

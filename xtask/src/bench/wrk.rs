@@ -68,6 +68,18 @@ fn lua_string(text: &str) -> Result<String, String> {
     Ok(format!("[==[{text}]==]"))
 }
 
+/// The headers of an API request as account 1 (what the harvest-bench client sends).
+pub fn api_headers() -> Vec<(String, String)> {
+    [
+        ("Authorization", "Bearer bench-token"),
+        ("Harvest-Account-Id", "1"),
+        ("User-Agent", "harvest-bench (bench@example.invalid)"),
+    ]
+    .iter()
+    .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+    .collect()
+}
+
 /// A wrk Lua script sending `method` with `headers` and `body`, whose `done` hook prints one
 /// machine-readable result line (latencies in microseconds).
 pub fn script(method: &str, headers: &[(String, String)], body: Option<&str>) -> Result<String, String> {
