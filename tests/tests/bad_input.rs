@@ -43,11 +43,13 @@ impl Target {
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let dir = std::env::temp_dir().join(format!("harvest-bad-input-{}-{n}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let state_file = dir.join("state.json");
-        let _ = std::fs::remove_file(&state_file);
-        // The state file is written after every accepted write and never before: while it
-        // does not exist, no request has been accepted as a write.
-        let config = Config { state: Some(state_file.clone()), ..Config::default() };
+        let state_file = dir.join("state.db");
+        // Every accepted write is committed to the state database before it is answered, and
+        // each commit appends to its write-ahead log: while the log is untouched, no request
+        // has been accepted as a write.
+        // A frozen clock: running timers must not tick while the store is compared.
+        let config =
+            Config { state: Some(state_file.clone()), now: Some(harvest_tests::test_now()), ..Config::default() };
         let server = MockServer::start(config).await.unwrap();
         let catalog = Catalog::new(server.state());
         let mut t = Target { server, catalog, state_file, before: Snapshot::new(), teammates: Vec::new() };
@@ -90,9 +92,14 @@ impl Target {
         Ok(())
     }
 
+    /// When the state database last took a commit (its write-ahead log changed).
+    fn last_commit(&self) -> Option<std::time::SystemTime> {
+        std::fs::metadata(self.state_file.with_extension("db-wal")).and_then(|m| m.modified()).ok()
+    }
+
     /// Sends one attack and checks the answer and that no write was accepted.
     async fn check(&self, attack: &Attack) -> Result<(), TestCaseError> {
-        let _ = std::fs::remove_file(&self.state_file);
+        let committed = self.last_commit();
         let Some((request, expect)) = attack.request(&self.catalog) else {
             return Err(TestCaseError::reject("the generated input is valid"));
         };
@@ -115,7 +122,7 @@ impl Target {
         if answer.status < 400 && answer.json().is_null() {
             return Err(fail(format!("a success without a JSON body: {}", what())));
         }
-        if self.state_file.exists() {
+        if self.last_commit() != committed {
             return Err(fail(format!("a write was accepted: {}", what())));
         }
         if let Attack::Traversal { .. } = attack {
@@ -241,10 +248,11 @@ fn out_of_range_numbers_and_invalid_filters_are_refused() {
             ("GET", format!("{}?updated_since=2025-01-01T25:00:00Z", c.path_of("listActiveProjectAssignments")), ""),
         ];
         for (method, path, body) in cases {
+            let committed = t.last_commit();
             let a = wire::send(t.server.addr(), &wire::api(method, &path, body.as_bytes())).await.unwrap();
             assert_eq!(a.status, 422, "{method} {path} {body}: {}", a.text());
             assert!(clear_error(&a), "{}", a.text());
-            assert!(!t.state_file.exists(), "{method} {path} {body} was accepted");
+            assert_eq!(t.last_commit(), committed, "{method} {path} {body} was accepted");
         }
         t.unchanged().await.unwrap();
     });

@@ -173,7 +173,8 @@ async fn admin(server: &MockServer, method: reqwest::Method, body: &str) -> Valu
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sync_through_faults_equals_a_fault_free_sync() {
     let spec_dir = spec_with_short_retry_after();
-    let config = Config { spec: Some(spec_dir.clone()), ..Config::default() };
+    // Frozen clocks: the two servers' running timers must read the same hours.
+    let config = Config { spec: Some(spec_dir.clone()), now: Some(harvest_tests::test_now()), ..Config::default() };
     let (clean, faulty) = (MockServer::start(config.clone()).await.unwrap(), MockServer::start(config).await.unwrap());
     let spec = clean.state().spec().clone();
     let scope = scope(clean.state());

@@ -35,7 +35,10 @@ struct Exchange {
 }
 
 impl Wire {
+    /// A server on `config` with its clock frozen at the suites' instant, so seeded dates (and
+    /// the snapshots) are the same on every run.
     async fn start(config: Config) -> Result<Wire, Error> {
+        let config = Config { now: config.now.or(Some(harvest_tests::test_now())), ..config };
         let server = MockServer::start(config).await?;
         Ok(Wire { server, http: harvest_tests::http_client() })
     }

@@ -89,12 +89,13 @@ fn creates<W: Writable>(s: &Server) {
         .run(&strategy, |(mut sent, pick)| {
             s.rt.block_on(async {
                 fix_refs(W::RESOURCE, &mut sent, &s.world, pick, None);
-                let started = Utc::now();
+                let started = s.env.server.now(1);
                 let id = W::create(&s.env.client, &sent).await?;
+                let ended = s.env.server.now(1);
                 let path = record_path(spec, resource, id).ok_or_else(|| fail("no get operation"))?;
                 let (_, record) = raw_get(&s.env, &path).await?;
                 check_sent(spec, resource, fields(create), &sent, &record)?;
-                check_created(&record, id, started)?;
+                check_created(&record, id, (started, ended))?;
                 check_refs(&s.env, spec, resource, &record).await
             })
         })

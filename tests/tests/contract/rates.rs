@@ -47,7 +47,8 @@ macro_rules! rate_contracts {
 
         async fn $create(env: &Env) -> Outcome {
             let (user, _) = $with_rates(env).await?;
-            let start = Utc::now().date_naive() - Duration::days(1);
+            // Yesterday on the mock's clock: a start date after its today is refused.
+            let start = env.server.now(1).date_naive() - Duration::days(1);
             let created =
                 env.client.$group().create(user, $body::new(dec(12345, 2)).start_date(Some(start))).send().await?;
             ensure_eq!((created.amount, created.start_date, created.end_date), (dec(12345, 2), Some(start), None));

@@ -105,12 +105,17 @@ fn stamp(record: &Value, name: &str) -> Result<DateTime<Utc>, TestCaseError> {
     DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).map_err(fail)
 }
 
-/// A new record: its id, and `created_at` = `updated_at` within the time of the request.
-pub fn check_created(record: &Value, id: i64, started: DateTime<Utc>) -> Result<(), TestCaseError> {
+/// A new record: its id, and `created_at` = `updated_at` within the time of the request
+/// (`started` and `ended`, read on the mock's clock).
+pub fn check_created(
+    record: &Value,
+    id: i64,
+    (started, ended): (DateTime<Utc>, DateTime<Utc>),
+) -> Result<(), TestCaseError> {
     prop_assert_eq!(record["id"].as_i64(), Some(id));
     let (created, updated) = (stamp(record, "created_at")?, stamp(record, "updated_at")?);
     prop_assert_eq!(created, updated);
-    let window = started - chrono::Duration::seconds(1)..=Utc::now() + chrono::Duration::seconds(1);
+    let window = started - chrono::Duration::seconds(1)..=ended + chrono::Duration::seconds(1);
     prop_assert!(window.contains(&created), "created_at {} is not the time of the request", created);
     Ok(())
 }
