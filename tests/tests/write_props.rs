@@ -26,7 +26,6 @@ mod write_props {
 
 use std::collections::BTreeSet;
 
-use chrono::Utc;
 use futures_util::TryStreamExt;
 use harvest_client::models::{UpdateProjectBody, UpdateTimeEntryBody};
 use harvest_mock::Config;

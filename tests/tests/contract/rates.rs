@@ -1,6 +1,6 @@
 //! Contracts of users' billable and cost rate histories (the same rules for both).
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use futures_util::TryStreamExt;
 use harvest_client::models::*;
 use harvest_tests::Env;
