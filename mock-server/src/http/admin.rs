@@ -61,12 +61,8 @@ async fn health(State(s): State<AppState>, Scope(scope): Scope) -> Json<Value> {
 }
 
 async fn replace(s: &AppState, scope: Option<i64>, seed: u64, scale: f64) -> Response {
-    let app = s.app.clone();
-    let done = tokio::task::spawn_blocking(move || app.reseed(scope, seed, scale)).await;
-    match done {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
-        Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "seeding failed").into_response(),
+    if let Err(e) = super::off_thread(&s.app, move |app| app.reseed(scope, seed, scale)).await {
+        return (StatusCode::INTERNAL_SERVER_ERROR, e).into_response();
     }
     if let Ok(mut l) = s.edge.limiter.lock() {
         l.clear();
@@ -77,12 +73,8 @@ async fn replace(s: &AppState, scope: Option<i64>, seed: u64, scale: f64) -> Res
 /// The data part of a reset: the named account (or every one) back to its seed, and the
 /// rate-limit windows forgotten.
 async fn reset_data(s: &AppState, scope: Option<i64>) -> Result<(), Response> {
-    let app = s.app.clone();
-    let done = tokio::task::spawn_blocking(move || app.reset(scope)).await;
-    match done {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => return Err((StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response()),
-        Err(_) => return Err((StatusCode::INTERNAL_SERVER_ERROR, "resetting failed").into_response()),
+    if let Err(e) = super::off_thread(&s.app, move |app| app.reset(scope)).await {
+        return Err((StatusCode::INTERNAL_SERVER_ERROR, e).into_response());
     }
     if let Ok(mut l) = s.edge.limiter.lock() {
         l.clear();

@@ -69,11 +69,8 @@ async fn restore(State(s): State<AppState>, Scope(scope): Scope, Path(id): Path<
     let Some(snap) = tenants.snapshot_named(&id) else { return not_found(format!("no snapshot {id}")) };
     let account = scope.unwrap_or(snap.account);
     s.app.tenant(account).restore(snap.store);
-    let app = s.app.clone();
-    match tokio::task::spawn_blocking(move || app.make_durable(account)).await {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
-        Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "saving failed").into_response(),
+    if let Err(e) = super::off_thread(&s.app, move |app| app.make_durable(account)).await {
+        return (StatusCode::INTERNAL_SERVER_ERROR, e).into_response();
     }
     Json(json!({"status": "ok", "id": id, "account_id": account})).into_response()
 }

@@ -18,11 +18,8 @@ impl FromRequestParts<AppState> for Scope {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Scope, Response> {
         let auth = &state.app.spec().api.auth;
-        let header = parts.headers.get(auth.account_header.as_str()).and_then(|v| v.to_str().ok()).map(str::to_string);
-        let query = form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
-            .find(|(k, _)| k == auth.account_query.as_str())
-            .map(|(_, v)| v.into_owned());
-        let Some(raw) = header.or(query).map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) else {
+        // Read the way the journal records a request's account.
+        let Some(raw) = super::journal::account(auth, &parts.headers, parts.uri.query().unwrap_or("")) else {
             return Ok(Scope(None));
         };
         match raw.parse::<i64>() {

@@ -185,16 +185,15 @@ async fn handle(state: &AppState, req: Request) -> ApiResult<Response> {
         now,
     };
     if engine::writes(op.kind, method == Some(Method::Get)) {
-        let (out, written) = {
+        let out = {
             let mut store = tenant.store.write().map_err(|_| ApiError::Unprocessable("store poisoned".into()))?;
             let out = engine::write(&ctx, &mut store)?;
             store.generation += 1;
-            (out, store.generation)
+            out
         };
         // Committed outside the account's lock: reads go on while the disk works.
         if inner.durable.is_some()
-            && account == inner.tenants.default_account
-            && let Err(e) = durable(state, &tenant, written).await
+            && let Err(e) = off_thread(&state.app, move |app| app.make_durable(account)).await
         {
             tracing::error!("could not save state: {e}");
             // A 2xx promises the write survives a restart; this one would not.
@@ -209,17 +208,15 @@ async fn handle(state: &AppState, req: Request) -> ApiResult<Response> {
     }
 }
 
-/// Waits until the account's write number `written` is committed to the state database.
-async fn durable(
-    state: &AppState,
-    tenant: &std::sync::Arc<crate::app::Tenant>,
-    written: u64,
-) -> Result<(), crate::Error> {
-    let (app, tenant) = (state.app.clone(), tenant.clone());
-    tokio::task::spawn_blocking(move || {
-        let Some(d) = &app.inner.durable else { return Ok(()) };
-        d.sync(&app.inner.plan, written, || tenant.copy())
-    })
-    .await
-    .map_err(|e| crate::Error::Io(std::io::Error::other(e.to_string())))?
+/// Runs blocking work on the accounts (seeding, a commit to the state database) off the async
+/// threads; its error, or its panic, as a message.
+async fn off_thread(
+    app: &crate::app::App,
+    work: impl FnOnce(&crate::app::App) -> Result<(), crate::Error> + Send + 'static,
+) -> Result<(), String> {
+    let app = app.clone();
+    match tokio::task::spawn_blocking(move || work(&app)).await {
+        Ok(done) => done.map_err(|e| e.to_string()),
+        Err(e) => Err(format!("the work stopped: {e}")),
+    }
 }

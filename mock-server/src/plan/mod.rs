@@ -113,6 +113,13 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The plan of the embedded Harvest spec, for unit tests.
+    #[cfg(test)]
+    pub fn harvest() -> Plan {
+        let spec = harvest_spec::harvest().unwrap_or_else(|d| panic!("{d}"));
+        Plan::build(spec).unwrap_or_else(|e| panic!("{e}"))
+    }
+
     /// Builds the plan of a spec.
     pub fn build(spec: Spec) -> Result<Plan, Error> {
         let mut res = Vec::with_capacity(spec.resources.len());

@@ -91,14 +91,9 @@ mod tests {
     use super::*;
     use crate::store::Cell;
 
-    fn plan() -> Plan {
-        let spec = harvest_spec::harvest().unwrap_or_else(|d| panic!("{d}"));
-        Plan::build(spec).unwrap_or_else(|e| panic!("{e}"))
-    }
-
     #[test]
     fn a_change_to_the_record_or_to_what_it_embeds_renders_it_again() {
-        let plan = plan();
+        let plan = Plan::harvest();
         let store0 = crate::seed::seed(&plan, &[], 42, 1.0, chrono::Utc::now(), &crate::seed::Progress::default());
         let mut store = store0;
         let te = plan.spec.resource_named("time_entry").unwrap_or(ResourceId(0));
@@ -124,7 +119,7 @@ mod tests {
 
     #[test]
     fn another_store_never_reuses_a_rendering() {
-        let plan = plan();
+        let plan = Plan::harvest();
         let te = plan.spec.resource_named("time_entry").unwrap_or(ResourceId(0));
         let a = crate::seed::seed(&plan, &[], 42, 1.0, chrono::Utc::now(), &crate::seed::Progress::default());
         let b = crate::seed::seed(&plan, &[], 7, 1.0, chrono::Utc::now(), &crate::seed::Progress::default());

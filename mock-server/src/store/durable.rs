@@ -269,11 +269,6 @@ fn read(plan: &Plan, conn: &Connection) -> Result<Store, String> {
 mod tests {
     use super::*;
 
-    fn plan() -> Plan {
-        let spec = harvest_spec::harvest().unwrap_or_else(|d| panic!("{d}"));
-        Plan::build(spec).unwrap_or_else(|e| panic!("{e}"))
-    }
-
     /// Every record of every table, by resource and id.
     fn records(plan: &Plan, store: &Store) -> Vec<(String, i64, String)> {
         store
@@ -287,7 +282,7 @@ mod tests {
 
     #[test]
     fn a_commit_writes_only_what_changed_and_reopening_gives_the_same_account() {
-        let plan = plan();
+        let plan = Plan::harvest();
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let path = dir.path().join("state.db");
         let seeded = crate::seed::seed(&plan, &[], 42, 1.0, chrono::Utc::now(), &crate::seed::Progress::default());

@@ -79,7 +79,7 @@ fn unreadable() -> Body {
 }
 
 /// The account header's value, else the account query parameter's; blank counts as absent.
-fn account(auth: &Auth, headers: &HeaderMap, query: &str) -> Option<String> {
+pub fn account(auth: &Auth, headers: &HeaderMap, query: &str) -> Option<String> {
     let from_header = headers
         .get(auth.account_header.as_str())
         .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_string())

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, VecDeque};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Serialize, Serializer};
 
-pub use capture::receive;
+pub use capture::{account, receive};
 pub use filter::{FilterError, RequestFilter, StatusMatch};
 
 /// How many requests the journal keeps; the oldest go first.
