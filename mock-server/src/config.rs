@@ -33,6 +33,9 @@ pub struct Config {
     pub latency: Duration,
     /// File the state is loaded from and saved to after every write.
     pub state: Option<PathBuf>,
+    /// Fixtures (`harvest-mock export` files) the default account is loaded from at start-up,
+    /// replacing its seeded (or saved) data.
+    pub fixtures: Option<PathBuf>,
     /// Largest accepted request body in bytes; larger is a 413.
     pub body_limit: usize,
     /// `(client_id, client_secret)` pairs the hosted connector API's token endpoint accepts;
@@ -69,6 +72,7 @@ impl Default for Config {
             rate_limit: false,
             latency: Duration::ZERO,
             state: None,
+            fixtures: None,
             body_limit: 1024 * 1024,
             connector_clients: Vec::new(),
             oauth_clients: Vec::new(),

@@ -12,6 +12,9 @@ pub enum Error {
     /// Binding or serving failed.
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
+    /// The `--fixtures` directory did not load: every problem found, one a line.
+    #[error("{0}")]
+    Fixtures(String),
     /// The state file is not valid.
     #[error("state file {path}: {message}")]
     State {

@@ -18,7 +18,8 @@ const RANKS: &[(&str, u8)] = &[
     ("seed", 5),
     ("harvest", 6),
     ("app", 7),
-    ("http", 8),
+    ("fixtures", 8),
+    ("http", 9),
 ];
 
 /// Edges the ranks would allow but the design forbids: the edge serves the

@@ -1,6 +1,7 @@
 //! `harvest-mock serve`: run the Harvest v2 mock server as a process. It logs
 //! on stderr, writes one ready line on stdout once it serves, and stops
 //! gracefully on SIGTERM or SIGINT (`harvest-mock serve --help` for the rest).
+//! `harvest-mock export DIR` writes an account as fixtures.
 
 mod cli;
 
@@ -11,16 +12,31 @@ use clap::Parser;
 use harvest_mock::MockServer;
 
 use cli::StartError;
-use cli::args::{Cli, Command, Serve};
+use cli::args::{Cli, Command, LogFormat, Serve};
 
 /// How long open requests may take to finish once a stop signal arrives.
 const GRACE: Duration = Duration::from_secs(5);
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let Command::Serve(args) = Cli::parse().command;
-    cli::logging::init(args.log_format);
-    match serve(args).await {
+    let done = match Cli::parse().command {
+        Command::Serve(args) => {
+            cli::logging::init(args.log_format);
+            serve(args).await
+        }
+        Command::Export(args) => {
+            cli::logging::init(LogFormat::Pretty);
+            match tokio::task::spawn_blocking(move || args.run()).await {
+                Ok(Ok((dir, files))) => {
+                    tracing::info!("wrote {} files to {}", files.len(), dir.display());
+                    Ok(())
+                }
+                Ok(Err(e)) => Err(e),
+                Err(e) => Err(StartError::Server(harvest_mock::Error::Io(std::io::Error::other(e.to_string())))),
+            }
+        }
+    };
+    match done {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("{e}");

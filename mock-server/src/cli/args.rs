@@ -76,6 +76,10 @@ or X-Admin-Token: <admin token>, otherwise 401):
                              and the faults; {"journal":true} or ?journal=true clears only what
                              is named true, {"data":false} all but what is named false
   POST   /__admin/seed       {"seed":7,"scale":2}: a new account
+  POST   /__admin/import     {"clients":[...],"projects":[...],...}: replaces the account's data
+                             with fixtures (as `harvest-mock export` writes them); 422 with every
+                             problem ({"errors":[{"resource","index","field","value","message"}]})
+                             and nothing changed when any record is invalid
   GET    /__admin/requests   journal of the last 1000 API requests ({"requests":[...],"count":N}):
                              time, account, method, path, query, status, duration_ms, headers
                              and body (credentials redacted, body capped at 8 KiB); filters
@@ -88,7 +92,7 @@ or X-Admin-Token: <admin token>, otherwise 401):
   Binding a non-loopback --addr without --admin-token is refused unless --allow-open-admin."#;
 
 /// An RFC 3339 instant (`2026-03-01T09:00:00Z`).
-fn instant(value: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+pub fn instant(value: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
     chrono::DateTime::parse_from_rfc3339(value)
         .map(|t| t.to_utc())
         .map_err(|e| format!("`{value}` is not an RFC 3339 instant such as 2026-03-01T09:00:00Z ({e})"))
@@ -108,7 +112,7 @@ fn id_and_secret(value: &str) -> Result<(String, String), String> {
     name = "harvest-mock",
     version,
     after_help = "Run `harvest-mock serve --help` for every flag and variable, the ready line, \
-                  the admin API and the fault headers."
+                  the admin API and the fault headers; `harvest-mock export --help` for fixtures."
 )]
 pub struct Cli {
     /// What to do.
@@ -122,6 +126,9 @@ pub enum Command {
     /// Start the server.
     #[command(after_help = SERVE_AFTER_HELP)]
     Serve(Serve),
+    /// Write one account as fixtures: one JSON file per resource, in the API's own shape.
+    #[command(after_help = super::export::EXPORT_AFTER_HELP)]
+    Export(super::export::Export),
 }
 
 /// How logs are written to stderr.
@@ -180,6 +187,10 @@ pub struct Serve {
     /// every write is committed before it is answered; any other file is refused, untouched).
     #[arg(long, env = "HARVEST_MOCK_STATE")]
     state: Option<PathBuf>,
+    /// Load the default account from these fixtures (`harvest-mock export` files) at every start,
+    /// replacing its seeded or saved data; any invalid record stops the start, listing them all.
+    #[arg(long, env = "HARVEST_MOCK_FIXTURES", value_name = "DIR")]
+    fixtures: Option<PathBuf>,
     /// Log format on stderr: pretty (human-readable lines) or json (one JSON object per line).
     // Possible values with help would switch the whole --help to the long layout.
     #[arg(long, env = "HARVEST_MOCK_LOG_FORMAT", value_enum, ignore_case = true, hide_possible_values = true,
@@ -240,6 +251,7 @@ impl Serve {
             rate_limit: self.rate_limit,
             latency: Duration::from_millis(self.latency),
             state: self.state,
+            fixtures: self.fixtures,
             admin_token,
             oauth_clients: self.oauth_client,
             token_ttl: Duration::from_secs(self.token_ttl),

@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod boolish;
+pub mod export;
 pub mod logging;
 pub mod ready;
 pub mod signals;
@@ -23,9 +24,15 @@ pub enum StartError {
          accept that, or listen on 127.0.0.1"
     )]
     OpenAdmin(SocketAddr),
+    /// `export --state` names a file that does not exist (export never creates one).
+    #[error("--state {0}: no such state database (export only reads one)")]
+    NoState(std::path::PathBuf),
     /// The signal listeners could not be installed.
     #[error("cannot listen for SIGTERM/SIGINT: {0}")]
     Signals(std::io::Error),
+    /// The fixtures could not be written.
+    #[error(transparent)]
+    Export(#[from] harvest_mock::fixtures::FixtureError),
     /// The server did not start.
     #[error(transparent)]
     Server(#[from] harvest_mock::Error),

@@ -24,11 +24,12 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 pub use behavior::{Behavior, Bound, Registry};
-pub use compute::refresh as refresh_remaining;
+pub use compute::{apply as compute_products, refresh as refresh_remaining};
 pub use error::{ApiError, ApiResult};
 pub use list::warm;
 pub use paging::PageReq;
 pub use query::parsed_filters;
+pub use relations::relink;
 pub use search::SearchTable;
 
 use crate::plan::{OpPlan, Plan};

@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/faults/{id}", delete(remove_fault))
         .route("/tokens", post(mint_token))
         .merge(super::admin_accounts::routes())
+        .merge(super::admin_import::routes())
 }
 
 /// `POST /__admin/tokens {"user_id": N}`: a personal access token acting as user N (the first

@@ -6,6 +6,7 @@
 mod admin;
 mod admin_accounts;
 mod admin_guard;
+mod admin_import;
 mod admin_scope;
 mod auth;
 mod body;
@@ -23,6 +24,7 @@ mod server;
 mod server_accounts;
 mod starting;
 mod state;
+mod state_fixtures;
 
 use std::time::{Duration, Instant};
 

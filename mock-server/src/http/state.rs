@@ -61,6 +61,7 @@ impl AppState {
     pub fn start(config: Config, progress: &crate::app::Progress) -> Result<AppState, crate::Error> {
         let seed = config.seed;
         let app = App::start(config, progress)?;
+        crate::fixtures::load_configured(&app).map_err(|e| crate::Error::Fixtures(e.to_string()))?;
         let edge = Edge {
             journal: Mutex::new(Journal::default()),
             faults: Mutex::new(Faults::default()),
