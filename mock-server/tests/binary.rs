@@ -1,6 +1,7 @@
 //! The `harvest-mock` binary as a process, as a test suite in another language
 //! runs it: the ready line, stop signals, boolean variables, log formats, the
-//! admin token, the refusal to open the admin API, and `--help`.
+//! admin token, the refusal to open the admin API, `--help`, and fixtures
+//! (`export`, `--fixtures`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -269,6 +270,7 @@ fn help_documents_every_variable_the_admin_api_the_fault_headers_and_the_ready_l
         "HARVEST_MOCK_RATE_LIMIT",
         "HARVEST_MOCK_LATENCY",
         "HARVEST_MOCK_STATE",
+        "HARVEST_MOCK_FIXTURES",
         "HARVEST_MOCK_LOG_FORMAT",
         "HARVEST_MOCK_ADMIN_TOKEN",
         "HARVEST_MOCK_ALLOW_OPEN_ADMIN",
@@ -280,6 +282,7 @@ fn help_documents_every_variable_the_admin_api_the_fault_headers_and_the_ready_l
         "/__admin/requests",
         "/__admin/faults",
         "/__admin/tokens",
+        "/__admin/import",
         "Prefer: code=",
         "X-Mock-Delay",
         "X-Mock-Fault",
@@ -352,4 +355,48 @@ fn the_port_answers_503_with_progress_while_seeding_then_200() {
     assert!(mock.ready()["url"].as_str().is_some_and(|u| u.ends_with(&port.to_string())));
     assert_eq!(request("GET", &format!("http://{addr}/v2/users"), &API).0, 200);
     mock.stop();
+}
+
+/// `harvest-mock export ARGS` with no `HARVEST_MOCK_*` variable set; waits for it.
+fn export(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_harvest-mock"));
+    cmd.arg("export").args(args);
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("HARVEST_MOCK_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.output().expect("the binary runs")
+}
+
+#[test]
+fn export_then_export_of_those_fixtures_is_byte_identical_and_bad_fixtures_stop_serve() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let now = std::ffi::OsStr::new("2026-03-02T15:00:00Z");
+    let flag = |f: &'static str| std::ffi::OsStr::new(f);
+    let first = export(&[flag("--now"), now, flag("--seed"), flag("3"), a.as_os_str()]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let again = export(&[flag("--now"), now, flag("--fixtures"), a.as_os_str(), b.as_os_str()]);
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    let mut names: Vec<_> = std::fs::read_dir(&a).unwrap().map(|e| e.unwrap().file_name()).collect();
+    names.sort();
+    assert!(names.len() > 10 && names.iter().any(|n| n == "time_entries.json"), "{names:?}");
+    for name in &names {
+        let (x, y) = (std::fs::read(a.join(name)).unwrap(), std::fs::read(b.join(name)).unwrap());
+        assert!(x == y, "{name:?} differs after export → --fixtures → export");
+    }
+    let path = a.join("clients.json");
+    let mut clients: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    clients[0]["colour"] = Value::from("red");
+    clients[1]["is_active"] = Value::from("yes");
+    std::fs::write(&path, serde_json::to_vec(&clients).unwrap()).unwrap();
+    let mut mock = Mock::spawn(&[LOCAL[0], LOCAL[1], "--fixtures", a.to_str().unwrap()], &[]);
+    let status = mock.exit();
+    assert!(!status.success(), "{status:?}");
+    let stderr = drain(&mock.stderr).join("\n");
+    for wanted in ["2 errors", "clients.json, record 0, field `colour`", "clients.json, record 1, field `is_active`"] {
+        assert!(stderr.contains(wanted), "stderr lacks {wanted:?}:\n{stderr}");
+    }
+    assert_eq!(drain(&mock.stdout), Vec::<String>::new(), "no ready line");
 }

@@ -7,6 +7,7 @@ mod common;
 
 mod clock;
 mod filters;
+mod import_export;
 mod isolation;
 mod snapshots;
 
