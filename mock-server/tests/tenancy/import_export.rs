@@ -251,4 +251,10 @@ fn an_import_into_the_kept_account_survives_a_restart() {
     s.import_fixture_documents(1, body_of(&source, 1)).unwrap();
     drop(s);
     assert_same(&exported(&AppState::new(kept).unwrap(), 1), &want);
+    // `--fixtures` with `--state`: committed at start-up, read back by a start without it.
+    let files = dir.path().join("fixtures");
+    source.export_fixtures(1, &files).unwrap();
+    let db = Some(dir.path().join("from-fixtures.db"));
+    drop(AppState::new(Config { state: db.clone(), fixtures: Some(files), ..config() }).unwrap());
+    assert_same(&exported(&AppState::new(Config { state: db, ..config() }).unwrap(), 1), &want);
 }
