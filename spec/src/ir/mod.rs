@@ -12,6 +12,7 @@ mod report;
 mod resources;
 mod rules;
 mod types;
+mod wire;
 
 use std::fmt;
 
@@ -22,6 +23,7 @@ pub use report::*;
 pub use resources::*;
 pub use rules::*;
 pub use types::*;
+pub use wire::*;
 
 /// The field that identifies a record of a resource, or an item of an array
 /// of objects (`line_items[].id`); the format reserves the name.
