@@ -10,33 +10,44 @@ use crate::ir::{Access, OpKind, Operation, ResourceId, Roles, Spec, TypeRef};
 
 /// What one role may do under one rule, for one kind of use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Reach {
+struct Reach {
     /// Every record.
-    All,
-    /// Only the records the rule's `own` field says are the user's.
-    Own,
-    /// Nothing (403).
-    None,
+    all: bool,
+    /// The records the rule's `own` field says are the user's.
+    own: bool,
+    /// The records of what the user manages (the rule's `managed`).
+    managed: bool,
 }
 
-/// How far a user holding only `role` gets with `roles` (and the rule's `own`).
-fn reach(roles: &Roles, own: bool, role: &str) -> Reach {
-    if roles.admits(std::iter::once(role)) {
-        Reach::All
-    } else if own {
-        Reach::Own
-    } else {
-        Reach::None
-    }
+/// How far a user holding only `role` gets with `roles`, and with the rule's `own` and the
+/// `managed` roles for this kind of use.
+fn reach(roles: &Roles, own: bool, managed: Option<&Roles>, role: &str) -> Reach {
+    let all = roles.admits(std::iter::once(role));
+    Reach { all, own: !all && own, managed: !all && managed.is_some_and(|m| m.admits(std::iter::once(role))) }
 }
 
-/// `letter` for every record, lower case for own records only, nothing for none.
+/// `letter` for every record; lower case for own records, lower case with `ᵐ` for the
+/// records of what the user manages; nothing for none.
 fn mark(reach: Reach, letter: char) -> Option<String> {
-    match reach {
-        Reach::All => Some(letter.to_string()),
-        Reach::Own => Some(letter.to_ascii_lowercase().to_string()),
-        Reach::None => None,
+    if reach.all {
+        return Some(letter.to_string());
     }
+    let lower = letter.to_ascii_lowercase();
+    let parts: Vec<String> = [(reach.own, lower.to_string()), (reach.managed, format!("{lower}ᵐ"))]
+        .into_iter()
+        .filter_map(|(on, m)| on.then_some(m))
+        .collect();
+    if parts.is_empty() { None } else { Some(parts.join(" ")) }
+}
+
+/// A rule's two marks (read, write) for `role`.
+fn marks(a: &Access, role: &str) -> [Option<String>; 2] {
+    let own = a.own.is_some();
+    let m = a.managed.as_ref();
+    [
+        mark(reach(&a.read, own, m.map(|m| &m.read), role), 'R'),
+        mark(reach(&a.write, own, m.map(|m| &m.write), role), 'W'),
+    ]
 }
 
 /// A cell: the marks joined, or `–` when the role reaches nothing.
@@ -63,6 +74,27 @@ fn own_name(spec: &Spec, resource: Option<ResourceId>, own: usize) -> String {
     resource.and_then(|r| spec.resource(r).fields.get(own)).map_or_else(|| format!("#{own}"), |f| f.name.clone())
 }
 
+/// What a rule adds to its row's label: the `own` field, the `managed` path and who manages
+/// through it, and the fields `rates` hides.
+fn describe(label: &mut String, spec: &Spec, resource: Option<ResourceId>, a: &Access) {
+    if let Some(own) = a.own {
+        let _ = write!(label, ", own: `{}`", own_name(spec, resource, own));
+    }
+    if let Some(m) = &a.managed {
+        let link = spec.resource(m.by.through);
+        let flag = link.fields.get(m.by.flag).map_or("?", |f| f.name.as_str());
+        let _ = write!(label, ", managed: `{}` (`{}.{flag}`)", own_name(spec, resource, m.via), link.name);
+    }
+    if let Some(rates) = &a.rates {
+        let hides: Vec<String> = rates.hides.iter().map(|h| format!("`{h}`")).collect();
+        let who = match &rates.roles {
+            Roles::Everyone => "everyone".to_string(),
+            Roles::AnyOf(names) => names.join(", "),
+        };
+        let _ = write!(label, "; {} only for {who}", hides.join(", "));
+    }
+}
+
 /// One row of the table: its label and a cell per role.
 fn row(out: &mut String, label: &str, cells: impl Iterator<Item = String>) {
     let _ = write!(out, "| {label} |");
@@ -79,16 +111,14 @@ fn operation_row(out: &mut String, spec: &Spec, prefix: &str, op: &Operation, ro
     let mut label = format!("{prefix}`{} {}` (`{}`)", op.method.as_str(), op.path.raw, op.id);
     if op.selects_current_user {
         label.push_str(", the current user: always allowed");
-    } else if let Some(own) = rule.and_then(|a| a.own) {
-        let _ = write!(label, ", own: `{}`", own_name(spec, op.resource, own));
+    } else if let Some(a) = rule {
+        describe(&mut label, spec, op.resource, a);
     }
-    let everyone = Roles::Everyone;
+    let open = Access::open();
+    let a = rule.filter(|_| !op.selects_current_user).unwrap_or(&open);
     let cells = roles.iter().map(|role| {
-        let (wanted, own) = match rule {
-            Some(a) if !op.selects_current_user => (if read { &a.read } else { &a.write }, a.own.is_some()),
-            _ => (&everyone, false),
-        };
-        cell([mark(reach(wanted, own, role), if read { 'R' } else { 'W' })])
+        let [r, w] = marks(a, role);
+        cell([if read { r } else { w }])
     });
     row(out, &label, cells);
 }
@@ -106,7 +136,10 @@ pub fn permission_table(spec: &Spec) -> String {
          resource's. A column is a role held alone; a user holding several roles (a manager with add-ons) may \
          do what any of them allows. **R** reads (list, get, report) and **W** writes (create, update, delete, \
          actions) every record; **r** and **w** only the user's own records (the `own` field names the user); \
-         **–** is Harvest's 403.\n\n",
+         **rᵐ** and **wᵐ** only the records of what the user manages (`managed`: the field named leads to a \
+         record the user manages when the linking record in brackets has its flag set); **–** is Harvest's \
+         403. A report counts only the records the rows above let the user read; the fields listed after a \
+         semicolon are left out of its rows for everyone but the roles named.\n\n",
     );
     row(&mut out, "resource / operation", roles.iter().cloned());
     row(&mut out, "---", roles.iter().map(|_| "---".to_string()));
@@ -116,15 +149,10 @@ pub fn permission_table(spec: &Spec) -> String {
         }
         let rule = resource.access.as_ref();
         let mut label = format!("`{}`", resource.name);
-        if let Some(own) = rule.and_then(|a| a.own) {
-            let _ = write!(label, ", own: `{}`", own_name(spec, Some(ResourceId(i)), own));
-        }
-        let everyone = Access { read: Roles::Everyone, write: Roles::Everyone, own: None };
-        let a = rule.unwrap_or(&everyone);
-        let cells = roles.iter().map(|role| {
-            let own = a.own.is_some();
-            cell([mark(reach(&a.read, own, role), 'R'), mark(reach(&a.write, own, role), 'W')])
-        });
+        let open = Access::open();
+        let a = rule.unwrap_or(&open);
+        describe(&mut label, spec, Some(ResourceId(i)), a);
+        let cells = roles.iter().map(|role| cell(marks(a, role)));
         row(&mut out, &label, cells);
         for op in resource.operations.iter().map(|id| spec.operation(*id)) {
             if op.access.is_some() || op.selects_current_user {
@@ -173,9 +201,20 @@ mod tests {
         let client = cells(&table, "`client` |");
         assert_eq!(client[..3], ["R W", "R", "–"], "{table}");
         assert_eq!(client[7], "W", "client_and_task_manager writes clients");
-        let entries = cells(&table, "`time_entry`, own: `user`");
-        assert_eq!(entries[..3], ["R W", "r w", "r w"], "members reach their own time entries");
-        assert_eq!(entries[8], "R W", "time_and_expenses_manager");
+        let entries =
+            cells(&table, "`time_entry`, own: `user`, managed: `project` (`user_assignment.is_project_manager`)");
+        assert_eq!(entries[..3], ["R W", "r rᵐ w", "r w"], "members reach their own time entries: {table}");
+        assert_eq!(entries[8], "r w wᵐ", "time_and_expenses_manager writes time of managed projects");
+    }
+
+    #[test]
+    fn managed_rules_mark_the_roles_they_admit() {
+        let table = harvest_table();
+        let projects = cells(&table, "`project`, managed: `id` (`user_assignment.is_project_manager`)");
+        assert_eq!(projects[..3], ["R W", "rᵐ", "–"], "{table}");
+        assert_eq!(projects[3], "wᵐ", "project_creator edits the projects it manages");
+        let create = cells(&table, "↳ `POST /projects` (`createProject`)");
+        assert_eq!(create[..4], ["W", "–", "–", "W"], "project_creator creates any project");
     }
 
     #[test]
@@ -187,8 +226,14 @@ mod tests {
         assert!(me.iter().all(|c| *c == "R"), "{me:?}");
         let teammates = cells(&table, "↳ `PATCH /users/{user_id}/teammates`");
         assert_eq!(teammates[..3], ["W", "–", "–"]);
-        let report = cells(&table, "`reports`: `GET /reports/time/clients`");
-        assert_eq!(report[..3], ["R", "R", "–"], "{table}");
+        let report = cells(
+            &table,
+            "`reports`: `GET /reports/time/clients` (`clientsTimeReport`); `currency`, `billable_amount` only for \
+             administrator, billable_rates_manager",
+        );
+        assert_eq!(report[..3], ["R", "R", "R"], "{table}");
+        let uninvoiced = cells(&table, "`reports`: `GET /reports/uninvoiced`");
+        assert_eq!(uninvoiced[..3], ["R", "R", "–"], "{table}");
         assert!(!table.contains("`GET /clients`"), "an operation following its resource has no row");
     }
 

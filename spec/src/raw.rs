@@ -7,7 +7,7 @@ mod access;
 mod report;
 mod rules;
 
-pub(crate) use access::RawAccess;
+pub(crate) use access::{RawAccess, RawManaged, RawManagers, RawRates};
 pub(crate) use report::{RawCondition, RawExclusion, RawReport, RawSource, RawWindow};
 pub(crate) use rules::{RawCompute, RawStates};
 

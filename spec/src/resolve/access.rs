@@ -1,11 +1,13 @@
 //! `api.roles` and `access:` of resources and operations: role names checked
-//! against the roles field's enum, `own` against the user resource.
+//! against the roles field's enum, `own` against the user resource, `managed`
+//! and `managers` in [`super::managed`], `rates` against the response's items.
 
 use super::Resolver;
+use super::managed::{managed, managers};
 use super::records::unknown_field;
 use super::rules::ty_name;
-use crate::ir::{Access, Field, ResourceId, Roles, Spec, TypeRef};
-use crate::raw::{RawAccess, RawApi, RawSpec};
+use crate::ir::{Access, Field, Managers, Rates, ResourceId, Response, Roles, Spec, TypeRef};
+use crate::raw::{RawAccess, RawApi, RawRates, RawSpec};
 use crate::read::Located;
 
 /// The keyword for "any user".
@@ -15,9 +17,27 @@ const EVERYONE: &str = "everyone";
 pub(crate) fn resolve_access(r: &mut Resolver<'_>, raw: &RawSpec, apis: &[Located<RawApi>], spec: &mut Spec) {
     spec.api.roles = roles_field(r, apis, spec);
     let values = role_values(r, spec);
+    // Who manages what comes first: a `managed` rule anywhere may lead to any resource.
+    let by: Vec<Option<Managers>> = raw
+        .resources
+        .iter()
+        .enumerate()
+        .map(|(i, res)| {
+            let m = res.access.as_ref()?.managers.as_ref()?;
+            managers(r, m, spec, ResourceId(i), &res.name.value)
+        })
+        .collect();
     for (i, res) in raw.resources.iter().enumerate() {
         if let Some(a) = &res.access {
-            spec.resources[i].access = access(r, a, &values, spec, Some(ResourceId(i)), &res.name.value);
+            let holder = &res.name.value;
+            if let Some(rates) = &a.rates {
+                let help = "declare `rates` on the operations whose items carry the fields";
+                r.diags.error_help(&rates.loc, format!("`rates` on resource {holder}"), help);
+            }
+            spec.resources[i].access = access(r, a, &values, spec, &by, Some(ResourceId(i)), holder);
+            if let Some(rule) = spec.resources[i].access.as_mut() {
+                rule.managers = by[i];
+            }
         }
     }
     let ops = raw.resources.iter().flat_map(|res| &res.operations).chain(raw.groups.iter().flat_map(|g| &g.operations));
@@ -25,7 +45,14 @@ pub(crate) fn resolve_access(r: &mut Resolver<'_>, raw: &RawSpec, apis: &[Locate
         let Some(a) = &op.access else { continue };
         let Some(ix) = spec.operations.iter().position(|o| o.id == op.id.value) else { continue };
         let resource = spec.operations[ix].resource;
-        let resolved = access(r, a, &values, spec, resource, &format!("operation {}", op.id.value));
+        let holder = format!("operation {}", op.id.value);
+        let mut resolved = access(r, a, &values, spec, &by, resource, &holder);
+        if let Some(m) = &a.managers {
+            r.diags.error_help(&m.loc, format!("`managers` on {holder}"), "declare `managers` on the resource");
+        }
+        if let (Some(rule), Some(rates)) = (resolved.as_mut(), &a.rates) {
+            rule.rates = hidden(r, rates, &values, spec, &spec.operations[ix].response, &holder);
+        }
         spec.operations[ix].access = resolved;
     }
 }
@@ -71,6 +98,7 @@ fn access(
     a: &RawAccess,
     values: &Option<Vec<String>>,
     spec: &Spec,
+    by: &[Option<Managers>],
     resource: Option<ResourceId>,
     holder: &str,
 ) -> Option<Access> {
@@ -85,11 +113,65 @@ fn access(
     let read = roles(r, a.read.as_deref(), values);
     let write = roles(r, a.write.as_deref(), values);
     let own = a.own.as_ref().and_then(|o| own(r, o, spec, resource, holder));
-    Some(Access { read, write, own })
+    let managed = a.managed.as_ref().and_then(|m| managed(r, m, values, spec, by, resource, holder));
+    Some(Access { read, write, own, managed, managers: None, rates: None })
+}
+
+/// `rates: {roles, hides}` of an operation: every hidden name is an optional field of the
+/// items the operation lists.
+fn hidden(
+    r: &mut Resolver<'_>,
+    a: &RawRates,
+    values: &Option<Vec<String>>,
+    spec: &Spec,
+    response: &Response,
+    holder: &str,
+) -> Option<Rates> {
+    let Some(list) = a.roles.as_deref() else {
+        r.diags.error_help(
+            &a.loc,
+            format!("`rates` on {holder} names no roles"),
+            "add `roles: [the roles that see the fields]`",
+        );
+        return None;
+    };
+    let roles = roles(r, Some(list), values);
+    let Response::List(schema) = response else {
+        r.diags.error_help(
+            &a.loc,
+            format!("`rates` on {holder}, which lists nothing"),
+            "`rates` hides fields of a list's items",
+        );
+        return None;
+    };
+    let fields = spec.fields_of(*schema);
+    for name in &a.hides {
+        match fields.iter().find(|f| f.name == name.value) {
+            None => {
+                let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+                let help = match crate::diag::did_you_mean(&name.value, names.iter().copied()) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => format!("one of: {}", names.join(", ")),
+                };
+                r.diags.error_help(
+                    &name.loc,
+                    format!("`rates` of {holder} hides `{}`, which its items lack", name.value),
+                    help,
+                );
+            }
+            Some(f) if !f.optional => r.diags.error_help(
+                &name.loc,
+                format!("`rates` of {holder} hides `{}`, which is not optional", name.value),
+                "mark the field `optional: true`: some users get items without it",
+            ),
+            Some(_) => {}
+        }
+    }
+    Some(Rates { roles, hides: a.hides.iter().map(|h| h.value.clone()).collect() })
 }
 
 /// A role list: absent or `everyone` admits everyone; names must be values of the roles enum.
-fn roles(r: &mut Resolver<'_>, list: Option<&[Located<String>]>, values: &Option<Vec<String>>) -> Roles {
+pub(super) fn roles(r: &mut Resolver<'_>, list: Option<&[Located<String>]>, values: &Option<Vec<String>>) -> Roles {
     let Some(list) = list else { return Roles::Everyone };
     if list.iter().any(|x| x.value == EVERYONE) {
         return Roles::Everyone;

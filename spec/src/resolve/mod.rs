@@ -1,6 +1,7 @@
 //! Raw documents → IR: names, references and every cross-rule, checked once.
 
 mod access;
+mod managed;
 mod api;
 mod compute;
 mod fields;

@@ -50,7 +50,7 @@ async fn time_clients(env: &Env) -> Outcome {
     time_sums(
         &rows,
         &listed,
-        |r| ((r.client_id, r.currency.clone()), r.total_hours, r.billable_hours),
+        |r| ((r.client_id, r.currency.clone().unwrap_or_default()), r.total_hours, r.billable_hours),
         |e| (e.client.id, e.client.currency.clone()),
     )
 }
@@ -67,7 +67,7 @@ async fn time_projects(env: &Env) -> Outcome {
     time_sums(
         &rows,
         &listed,
-        |r| ((r.project_id, r.currency.clone()), r.total_hours, r.billable_hours),
+        |r| ((r.project_id, r.currency.clone().unwrap_or_default()), r.total_hours, r.billable_hours),
         |e| (e.project.id, e.client.currency.clone()),
     )
 }
@@ -83,7 +83,7 @@ async fn time_tasks(env: &Env) -> Outcome {
     time_sums(
         &rows,
         &listed,
-        |r| ((r.task_id, r.currency.clone()), r.total_hours, r.billable_hours),
+        |r| ((r.task_id, r.currency.clone().unwrap_or_default()), r.total_hours, r.billable_hours),
         |e| (e.task.id, e.client.currency.clone()),
     )
 }
@@ -101,7 +101,7 @@ async fn time_team(env: &Env) -> Outcome {
     time_sums(
         &rows,
         &listed,
-        |r| ((r.user_id, r.currency.clone()), r.total_hours, r.billable_hours),
+        |r| ((r.user_id, r.currency.clone().unwrap_or_default()), r.total_hours, r.billable_hours),
         |e| (e.user.id, e.client.currency.clone()),
     )
 }
