@@ -38,6 +38,8 @@ pub(crate) struct RawApi {
     pub(crate) current_user: Option<Located<String>>,
     pub(crate) roles: Option<Located<String>>,
     pub(crate) location_prefix: Option<Located<String>>,
+    /// `require_docs: true`: every field and filter must have a `doc`.
+    pub(crate) require_docs: bool,
 }
 
 /// One `auth` key with its text value, or its boolean for `user_agent_required`.
@@ -192,6 +194,7 @@ const API_KEYS: &[&str] = &[
     "current_user",
     "roles",
     "location_prefix",
+    "require_docs",
 ];
 const AUTH_KEYS: &[&str] = &["token_header", "account_header", "token_query", "account_query", "user_agent_required"];
 const RATE_KEYS: &[&str] = &["name", "path_prefix", "requests", "per_seconds"];
@@ -348,6 +351,7 @@ fn read_api(r: &mut Reader<'_>, node: &Node) -> Option<RawApi> {
         current_user: opt_located(r, &m, "current_user"),
         roles: opt_located(r, &m, "roles"),
         location_prefix: opt_located(r, &m, "location_prefix"),
+        require_docs: opt_bool(r, &m, "require_docs"),
         path_prefixes: m.get("path_prefixes").map(|n| r.strings(n, "`path_prefixes`")).unwrap_or_default(),
         ..RawApi::default()
     };

@@ -90,3 +90,33 @@ fn catalog_needs_report_located_diagnostics() {
     };
     insta::assert_snapshot!(diags.to_string());
 }
+
+#[test]
+fn missing_docs_are_reported_only_when_the_api_requires_them() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/broken/40_missing_docs.yaml");
+    let strict = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{e}"));
+    let relaxed = strict.replace("  require_docs: true\n", "");
+    assert_ne!(relaxed, strict, "the fixture no longer sets require_docs");
+    let spec = load_sources(&[Source { name: "relaxed.yaml".into(), text: relaxed }]).unwrap_or_else(|d| panic!("{d}"));
+    let client = spec.resources.iter().find(|r| r.name == "client").unwrap_or_else(|| panic!("no client"));
+    let doc = |name: &str| client.field(name).map(|f| f.doc.clone());
+    assert_eq!(doc("id").as_deref(), Some("Unique id of the client."));
+    assert_eq!(doc("created_at").as_deref(), Some("When the record was created."));
+    assert_eq!(doc("updated_at").as_deref(), Some("When the record last changed."));
+    assert_eq!(doc("name").as_deref(), Some(""));
+    let Err(diags) = load_sources(&[Source { name: "strict.yaml".into(), text: strict }]) else {
+        panic!("fields without docs loaded although the api requires docs");
+    };
+    let named: Vec<&str> = diags.0.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        named,
+        [
+            "field `address_line.text` has no `doc`",
+            "field `client.name` has no `doc`",
+            "field `client.notify` has no `doc`",
+            "filter `listClients.name` has no `doc`",
+            "body field `archiveClient.reason` has no `doc`",
+        ]
+    );
+    assert!(diags.0.iter().all(|d| d.location.file == "strict.yaml"), "{diags}");
+}

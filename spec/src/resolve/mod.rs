@@ -4,6 +4,7 @@ mod access;
 mod managed;
 mod api;
 mod compute;
+mod docs;
 mod fields;
 mod naming;
 mod operations;
@@ -75,12 +76,14 @@ impl Resolver<'_> {
 
 /// Resolves the raw documents; `None` when any problem was found.
 pub(crate) fn resolve(
-    raw: RawSpec,
+    mut raw: RawSpec,
     first_file: &str,
     catalog: Option<&Catalog>,
     diags: &mut Diagnostics,
 ) -> Option<Spec> {
     let mut api = api::resolve_api(&raw.apis, diags, first_file);
+    docs::fill_defaults(&mut raw);
+    docs::check(&raw, diags);
     let mut r = Resolver { diags, names: BTreeMap::new(), enums: Vec::new(), types: Vec::new() };
     register_names(&mut r, &raw);
     api.current_user = rules::resolve_current_user(&mut r, &raw.apis);
