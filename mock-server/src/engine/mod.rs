@@ -190,7 +190,7 @@ pub struct Rows {
 
 /// Runs an operation that only reads.
 pub fn read(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Output> {
-    access::scope(ctx, store)?;
+    access::guard(ctx, store)?;
     match ctx.op.kind {
         OpKind::List => list::list(ctx, store),
         OpKind::Get => get::get(ctx, store),
@@ -204,7 +204,7 @@ pub fn read(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Output> {
 
 /// Runs an operation that may write.
 pub fn write(ctx: &Ctx<'_>, store: &mut Store) -> ApiResult<Output> {
-    access::scope(ctx, store)?;
+    access::guard(ctx, store)?;
     match ctx.op.kind {
         OpKind::Create => create::create(ctx, store),
         OpKind::Update => update::update(ctx, store),

@@ -1,5 +1,7 @@
 //! The report executor: interprets an operation's `report:` over the store.
-//! Rows are keyed by (row record, currency) and come in that order.
+//! Rows are keyed by (row record, currency) and come in that order. A report
+//! counts only the records the acting user may read under their resources'
+//! `access:` rules, and leaves out the fields its `rates:` hides from them.
 
 use std::collections::BTreeMap;
 
@@ -8,6 +10,7 @@ use harvest_spec::ir::{
 };
 use serde_json::{Map, Value};
 
+use super::access::{self, Scope as Reach};
 use super::compute::{money, operand_cell as cell};
 use super::query::filter_ids;
 use super::{ApiError, ApiResult, Ctx, Output, Rows, paging, parsed_filters, rows_page};
@@ -19,12 +22,22 @@ use chrono::{DateTime, Utc};
 use crate::values::{Money, fmt_date, parse_date};
 
 /// What the request narrows: the window's days, the exclusions it switches
-/// on, and (for `rows: all`) the row records its filters select.
+/// on, (for `rows: all`) the row records its filters select, and the records
+/// of each source the user may read (`None`: all).
 struct Scope<'q> {
     range: Option<(String, String)>,
     excluded: &'q dyn Fn(&str) -> bool,
     row_ids: Option<Vec<i64>>,
     month_start: String,
+    readable: Option<Vec<(ResourceId, Option<Reach>)>>,
+}
+
+impl Scope<'_> {
+    /// Whether the user may count record `rec` of `r`.
+    fn reads(&self, r: ResourceId, rec: &Rec) -> bool {
+        let Some(readable) = &self.readable else { return true };
+        readable.iter().find(|(x, _)| *x == r).is_none_or(|(_, reach)| reach.as_ref().is_some_and(|s| s.admits(rec)))
+    }
 }
 
 /// Answers a report operation with one page of rows.
@@ -49,13 +62,37 @@ pub fn report(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Output> {
         }
         range = Some((from.format("%Y-%m-%d").to_string(), to.format("%Y-%m-%d").to_string()));
     }
+    let held = access::roles(ctx, store, ctx.me(store));
+    let resources = rep.sources.iter().map(|s| s.resource).chain([rep.rows_of]);
+    let readable: Vec<(ResourceId, Option<Reach>)> = resources
+        .map(|r| (r, access::readable(ctx, store, r, &held)))
+        .filter(|(_, s)| *s != Some(Reach::All))
+        .collect();
     let row_ids = match rep.rows {
-        ReportRows::All => Some(filter_ids(ctx, store, rep.rows_of, filters)?),
+        ReportRows::All => {
+            let ids = filter_ids(ctx, store, rep.rows_of, filters)?;
+            Some(match readable.iter().find(|(r, _)| *r == rep.rows_of) {
+                Some((r, reach)) => ids
+                    .into_iter()
+                    .filter(|id| store.get(*r, *id).is_some_and(|rec| reach.as_ref().is_some_and(|s| s.admits(rec))))
+                    .collect(),
+                None => ids,
+            })
+        }
         ReportRows::Touched => None,
     };
     let excluded = |name: &str| ctx.q(name) == Some("false");
-    let scope = Scope { range, excluded: &excluded, row_ids, month_start: month_start(ctx.now) };
-    let items = compute(plan, store, rep, schema, &ctx.op.report_columns, &scope);
+    let readable = (!readable.is_empty()).then_some(readable);
+    let scope = Scope { range, excluded: &excluded, row_ids, month_start: month_start(ctx.now), readable };
+    let mut items = compute(plan, store, rep, schema, &ctx.op.report_columns, &scope);
+    let rule = plan.spec.operation(ctx.op.id).access.as_ref().and_then(|a| a.rates.as_ref());
+    if let Some(rates) = rule.filter(|r| !r.roles.admits(held.iter().map(String::as_str))) {
+        for item in items.iter_mut().filter_map(Value::as_object_mut) {
+            for name in &rates.hides {
+                item.remove(name);
+            }
+        }
+    }
     let ids = (0..items.len() as i64).collect();
     Ok(rows_page(req, Rows { ids, items }))
 }
@@ -65,7 +102,8 @@ pub fn all_rows(plan: &Plan, store: &Store, op: &crate::plan::OpPlan, now: DateT
     let (Some(rep), Response::List(schema)) = (&plan.spec.operation(op.id).report, &op.response) else {
         return Vec::new();
     };
-    let scope = Scope { range: None, excluded: &|_| false, row_ids: None, month_start: month_start(now) };
+    let scope =
+        Scope { range: None, excluded: &|_| false, row_ids: None, month_start: month_start(now), readable: None };
     compute(plan, store, rep, *schema, &op.report_columns, &scope)
 }
 
@@ -113,7 +151,10 @@ fn compute(
             {
                 continue;
             }
-            if !holds(plan, store, r, rec, &src.when) || excluded(plan, store, r, rec, &src.excluded_by, scope) {
+            if !scope.reads(r, rec)
+                || !holds(plan, store, r, rec, &src.when)
+                || excluded(plan, store, r, rec, &src.excluded_by, scope)
+            {
                 continue;
             }
             let Some(row) = ref_id(rec.get(row_ix)) else { continue };
