@@ -304,15 +304,17 @@ fn body_struct(types: &Types<'_>, body: &Body, op: &Operation) -> Result<TokenSt
         let fid = ident(&f.ident, at)?;
         let rust = types.rust(&f.ty, Side::Request, at)?;
         let ren = rename(&f.name, &f.ident);
-        let d = match (f.doc.trim(), target_doc(&f.target)) {
-            ("", t) if t.is_empty() => match &f.target {
-                Some(target) if target != &f.name && f.ty == TypeRef::Id => {
-                    doc(&format!("Id of the `{target}` to link."))
-                }
-                _ => doc(&format!("`{}`.", f.name)),
-            },
-            ("", t) => doc(&t),
-            (own, _) => doc(own),
+        let text = match f.doc.trim() {
+            "" => target_doc(&f.target),
+            own => own.to_string(),
+        };
+        // A reference set by id (`client_id` for `client`) says so before the record field's doc.
+        let linked = f.target.as_ref().filter(|t| *t != &f.name && f.ty == TypeRef::Id);
+        let d = match (text.as_str(), linked) {
+            ("", Some(target)) => doc(&format!("Id of the `{target}` to link.")),
+            ("", None) => doc(&format!("`{}`.", f.name)),
+            (text, Some(target)) => doc(&format!("Id of the `{target}`: {text}")),
+            (text, None) => doc(text),
         };
         let is_string = matches!(f.ty, TypeRef::String | TypeRef::Time);
         let num = number_attr(&f.ty);

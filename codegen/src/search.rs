@@ -2,7 +2,7 @@
 //! the struct of a result, and the `search()` method of the group that exposes it.
 
 use harvest_spec::Spec;
-use harvest_spec::ir::{Field, GroupId, Location, Search};
+use harvest_spec::ir::{Field, GroupId, Location, Search, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -29,7 +29,7 @@ pub(crate) fn models(spec: &Spec, types: &Types<'_>) -> Result<Vec<TokenStream>,
         for p in &search.paths {
             let v = ident(&p.variant, at)?;
             let (path, field) = (&p.path, &p.field);
-            let d = doc(&format!("`{path}`"));
+            let d = doc(&path_doc(spec, fields, path));
             variants.push(quote!(#d #v,));
             paths.push(quote!(Self::#v => #path,));
             tops.push(quote!(Self::#v => #field,));
@@ -49,7 +49,10 @@ pub(crate) fn models(spec: &Spec, types: &Types<'_>) -> Result<Vec<TokenStream>,
                 let w = &f.name;
                 quote!(#[serde(rename = #w)])
             };
-            let d = doc(&format!("`{}`, when returned.", f.name));
+            let d = match f.doc.trim() {
+                "" => doc(&format!("`{}`, when returned.", f.name)),
+                text => doc(&format!("{text} `None` when the search left it out.")),
+            };
             let num = number_attr(&f.ty);
             hit_fields.push(quote!(#d #rename #num #[serde(default)] pub #fid: ::std::option::Option<#ty>,));
         }
@@ -69,6 +72,32 @@ pub(crate) fn models(spec: &Spec, types: &Types<'_>) -> Result<Vec<TokenStream>,
         });
     }
     Ok(items)
+}
+
+/// `` `client.name`: Name of the client. ``: a search path with the doc of the field it ends at.
+fn path_doc(spec: &Spec, fields: &[Field], path: &str) -> String {
+    let mut fields = fields;
+    let mut leaf = None;
+    for segment in path.split('.') {
+        let Some(f) = fields.iter().find(|f| f.name == segment) else {
+            leaf = None;
+            break;
+        };
+        leaf = Some(f);
+        let mut ty = &f.ty;
+        while let TypeRef::Array(inner) = ty {
+            ty = inner;
+        }
+        fields = match ty {
+            TypeRef::Ref(r) => spec.types.get(r.embed.0).map_or(&[], |t| t.fields.as_slice()),
+            TypeRef::Object(id) => spec.types.get(id.0).map_or(&[], |t| t.fields.as_slice()),
+            _ => &[],
+        };
+    }
+    match leaf.map(|f| f.doc.trim()).filter(|d| !d.is_empty()) {
+        Some(text) => format!("`{path}`: {text}"),
+        None => format!("`{path}`"),
+    }
 }
 
 /// The `search` methods of one group (for the operations file).

@@ -6,7 +6,7 @@ use ::harvest_client_runtime as rt;
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct Item {
-    /// `id`.
+    /// Unique id of the item.
     pub id: i64,
     /// A keyword field.
     pub r#type: String,

@@ -15,7 +15,7 @@ pub struct Address {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct MemberProject {
-    /// `id`.
+    /// Unique id of the project.
     pub id: i64,
     /// `name`.
     pub name: String,
@@ -24,7 +24,7 @@ pub struct MemberProject {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct Project {
-    /// `id`.
+    /// Unique id of the project.
     pub id: i64,
     /// `name`.
     pub name: String,
@@ -50,7 +50,7 @@ impl rt::Record for Project {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct Member {
-    /// `id`.
+    /// Unique id of the member.
     pub id: i64,
     /// The project, taken from the path.
     pub project: MemberProject,

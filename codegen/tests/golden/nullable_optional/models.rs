@@ -6,7 +6,7 @@ use ::harvest_client_runtime as rt;
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct Note {
-    /// `id`.
+    /// Unique id of the note.
     pub id: i64,
     /// Always present, never null.
     pub text: String,

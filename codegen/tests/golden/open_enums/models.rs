@@ -14,7 +14,7 @@ rt::open_enum! {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct Signal {
-    /// `id`.
+    /// Unique id of the signal.
     pub id: i64,
     /// `light`.
     pub light: Light,

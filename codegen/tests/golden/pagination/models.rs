@@ -16,7 +16,7 @@ pub struct HoursRow {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct Task {
-    /// `id`.
+    /// Unique id of the task.
     pub id: i64,
     /// `name`.
     pub name: String,
