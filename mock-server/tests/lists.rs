@@ -2,6 +2,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+#[path = "lists/contract.rs"]
+mod contract;
 
 use std::collections::BTreeSet;
 

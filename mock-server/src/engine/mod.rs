@@ -196,6 +196,8 @@ pub fn read(ctx: &Ctx<'_>, store: &Store) -> ApiResult<Output> {
         OpKind::Get => get::get(ctx, store),
         OpKind::Report if ctx.plan.spec.operation(ctx.op.id).report.is_some() => report::report(ctx, store),
         OpKind::Report | OpKind::Action => {
+            // Behaviours read their parameters themselves: bad values are refused here first.
+            query::parsed_filters(ctx)?;
             ctx.behavior().and_then(|b| b.read(ctx, store)).unwrap_or(Err(ApiError::NotFound))
         }
         _ => Err(ApiError::NotFound),

@@ -1,10 +1,7 @@
 //! Paging requests: `per_page`, `page` and keyset cursors, and the slice of a
 //! list one request selects.
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-use harvest_spec::ir::Pagination;
-use serde_json::Value;
+use harvest_spec::ir::{MAX_PAGE, Pagination, decode_cursor};
 
 use super::{ApiError, ApiResult};
 use crate::store::Order;
@@ -20,40 +17,32 @@ pub struct PageReq {
     pub after: Option<i64>,
 }
 
-/// Reads `per_page`, `page` and `cursor`; bad values are a 422.
+pub use harvest_spec::ir::encode_cursor;
+
+/// Reads `per_page`, `page` and `cursor`; bad values are a 422. An empty value is the
+/// same as none; a repeated parameter counts its last value, and every value must be
+/// valid (see TESTING.md, "What the OpenAPI document and the mock agree on").
 pub fn parse(query: &[(String, String)], p: &Pagination) -> ApiResult<PageReq> {
-    let get = |k: &str| query.iter().rev().find(|(q, _)| q == k).map(|(_, v)| v.as_str());
     let max = p.per_page.max as usize;
-    let per_page = match get("per_page") {
-        None | Some("") => p.per_page.default as usize,
-        Some(s) => match s.parse::<usize>() {
-            Ok(n) if (1..=max).contains(&n) => n,
-            _ => return Err(ApiError::Unprocessable(format!("per_page must be between 1 and {max}"))),
-        },
-    };
-    let page = match get("page") {
-        None | Some("") => 1,
-        Some(s) => match s.parse::<usize>() {
-            Ok(n) if (1..=1_000_000_000).contains(&n) => n,
-            _ => return Err(ApiError::Unprocessable("page must be a positive integer".into())),
-        },
-    };
-    let after = match get("cursor") {
-        None | Some("") => None,
-        Some(c) => Some(decode_cursor(c).ok_or_else(|| ApiError::Unprocessable("cursor is invalid".into()))?),
-    };
+    let per_page = last_valid(query, "per_page", |s| s.parse::<usize>().ok().filter(|n| (1..=max).contains(n)))
+        .map_err(|()| ApiError::Unprocessable(format!("per_page must be between 1 and {max}")))?
+        .unwrap_or(p.per_page.default as usize);
+    let pages = 1..=MAX_PAGE as usize;
+    let page = last_valid(query, "page", |s| s.parse::<usize>().ok().filter(|n| pages.contains(n)))
+        .map_err(|()| ApiError::Unprocessable(format!("page must be a whole number from 1 to {MAX_PAGE}")))?
+        .unwrap_or(1);
+    let after =
+        last_valid(query, "cursor", decode_cursor).map_err(|()| ApiError::Unprocessable("cursor is invalid".into()))?;
     Ok(PageReq { per_page, page, after })
 }
 
-/// `{"after":{"id":N}}` in base64.
-pub fn encode_cursor(id: i64) -> String {
-    STANDARD.encode(format!("{{\"after\":{{\"id\":{id}}}}}"))
-}
-
-fn decode_cursor(c: &str) -> Option<i64> {
-    let bytes = STANDARD.decode(c.trim()).ok()?;
-    let v: Value = serde_json::from_slice(&bytes).ok()?;
-    v.get("after")?.get("id")?.as_i64()
+/// The last non-empty value of `key` read by `read`; `Err` when any value does not read.
+fn last_valid<T>(query: &[(String, String)], key: &str, read: impl Fn(&str) -> Option<T>) -> Result<Option<T>, ()> {
+    let mut last = None;
+    for (_, v) in query.iter().filter(|(k, v)| k == key && !v.is_empty()) {
+        last = Some(read(v).ok_or(())?);
+    }
+    Ok(last)
 }
 
 /// The slice of `ids` a request selects: (start, end). `pos` (id → position

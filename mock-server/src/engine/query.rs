@@ -19,14 +19,23 @@ pub fn parsed_filters<'a>(ctx: &'a Ctx<'_>) -> ApiResult<Filters<'a>> {
     let mut out = Vec::new();
     let mut problems = Vec::new();
     for f in &ctx.op.filters {
-        match ctx.q(&f.name) {
-            None | Some("") if f.required => problems.push(format!("{} can't be blank", humanize(&f.name))),
-            None | Some("") => {}
-            Some(raw) => match coerce(ctx.plan, &f.ty, &Value::String(raw.to_string())) {
-                Ok(v) => out.push((f, v)),
-                Err(Bad::Date) => problems.push(format!("{} is not a valid date", humanize(&f.name))),
-                Err(Bad::Invalid) => problems.push(format!("{} is invalid", humanize(&f.name))),
-            },
+        // An empty value is the same as none; a repeated parameter counts its last value,
+        // and every value must be valid (TESTING.md, "What the OpenAPI document and the
+        // mock agree on").
+        let mut last = None;
+        let mut bad = None;
+        for (_, raw) in ctx.query.iter().filter(|(k, v)| *k == f.name && !v.is_empty()) {
+            match coerce(ctx.plan, &f.ty, &Value::String(raw.clone())) {
+                Ok(v) => last = Some(v),
+                Err(e) => bad = Some(e),
+            }
+        }
+        match (bad, last) {
+            (Some(Bad::Date), _) => problems.push(format!("{} is not a valid date", humanize(&f.name))),
+            (Some(Bad::Invalid), _) => problems.push(format!("{} is invalid", humanize(&f.name))),
+            (None, Some(v)) => out.push((f, v)),
+            (None, None) if f.required => problems.push(format!("{} can't be blank", humanize(&f.name))),
+            (None, None) => {}
         }
     }
     if problems.is_empty() { Ok(out) } else { Err(ApiError::problems(&problems)) }

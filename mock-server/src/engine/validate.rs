@@ -1,7 +1,7 @@
 //! Request bodies: JSON or form-encoded, checked against the operation's body
 //! fields and turned into record values, naming every problem Harvest style.
 
-use harvest_spec::ir::{DESTROY_INPUT, FakeHint, ID_FIELD, Presence, ResourceId, Schema, TypeRef};
+use harvest_spec::ir::{DESTROY_INPUT, FakeHint, ID_FIELD, Presence, ResourceId, Schema, TypeRef, is_blank};
 use rand::Rng;
 use serde_json::{Map, Value};
 
@@ -23,7 +23,16 @@ pub fn apply_body(ctx: &Ctx<'_>, store: &mut Store, r: ResourceId, rec: &mut Rec
     let mut ref_problems = Vec::new();
     let mut problems = Vec::new();
     for b in &ctx.op.body {
-        let Some(ix) = b.target_ix else { continue };
+        let Some(ix) = b.target_ix else {
+            // A request-only input is read by a behaviour; its type is checked here.
+            if let Some(v) = ctx.body.get(&b.name)
+                && !(v.is_null() && b.nullable)
+                && coerce(ctx.plan, &b.ty, v).is_err()
+            {
+                problems.push(format!("{} is invalid", b.label));
+            }
+            continue;
+        };
         if b.ref_target.is_some() {
             let mut mine = Vec::new();
             apply_one(ctx, store, r, rec, create, b, ix, &mut mine);
@@ -73,10 +82,8 @@ fn apply_one(
                 }
             }
             // Rails' presence check: a required text that is empty or only whitespace is blank,
-            // on update as on create.
-            Some(Value::String(s))
-                if matches!(f.ty, TypeRef::String) && f.input.create == Presence::Required && s.trim().is_empty() =>
-            {
+            // on update as on create (the document states it with a pattern).
+            Some(Value::String(s)) if f.must_not_be_blank() && is_blank(s) => {
                 problems.push(format!("{} can't be blank", b.label));
             }
             Some(Value::String(s)) if s.is_empty() && b.required && !matches!(f.ty, TypeRef::String) => {
@@ -144,11 +151,21 @@ fn merge_items(
 ) -> Option<Vec<Value>> {
     let input: Vec<&Map<String, Value>> = match v {
         Value::Array(a) => a.iter().map(Value::as_object).collect::<Option<Vec<_>>>()?,
-        Value::Object(m) => m.values().map(Value::as_object).collect::<Option<Vec<_>>>()?,
         _ => return None,
     };
     for m in input {
-        let id = m.get(ID_FIELD).and_then(|x| crate::values::num(Some(x))).map(|x| x as i64);
+        // An `id` that is not a whole number (null included) names no item: invalid, not a
+        // new item; an item without `id` is new.
+        let id = match m.get(ID_FIELD) {
+            None => None,
+            Some(x) => match coerce(ctx.plan, &TypeRef::Id, x) {
+                Ok(v) => v.as_i64(),
+                Err(_) => {
+                    problems.push(format!("{label} is invalid"));
+                    continue;
+                }
+            },
+        };
         let destroy = m.get(DESTROY_INPUT).is_some_and(|x| x == &Value::Bool(true) || x == "true" || x == "1");
         match id {
             Some(id) => {

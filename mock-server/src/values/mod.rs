@@ -5,7 +5,7 @@ mod money;
 pub use money::{Money, dec, round2};
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use harvest_spec::ir::TypeRef;
+use harvest_spec::ir::{MAX_DECIMAL, TypeRef};
 use serde_json::Value;
 
 use crate::plan::Plan;
@@ -59,10 +59,10 @@ pub fn coerce(plan: &Plan, ty: &TypeRef, v: &Value) -> Result<Value, Bad> {
     match ty {
         TypeRef::Id | TypeRef::Integer => match v {
             Value::Number(n) if n.is_i64() => Ok(v.clone()),
-            // Whole floats only, and only those an i64 holds (`as` would saturate 2^64 silently).
+            // Whole floats strictly inside the i64 range: a literal beyond it rounds to ±2^63.
             Value::Number(n) => n
                 .as_f64()
-                .filter(|f| f.fract() == 0.0 && (i64::MIN as f64..i64::MAX as f64).contains(f))
+                .filter(|f| f.fract() == 0.0 && *f > i64::MIN as f64 && *f < i64::MAX as f64)
                 .map(|f| Value::from(f as i64))
                 .ok_or(Bad::Invalid),
             Value::String(s) => s.trim().parse::<i64>().map(Value::from).map_err(|_| Bad::Invalid),
@@ -74,28 +74,33 @@ pub fn coerce(plan: &Plan, ty: &TypeRef, v: &Value) -> Result<Value, Bad> {
             Value::String(s) => s.trim().parse::<f64>().ok(),
             _ => None,
         }
+        .filter(|x| x.abs() <= MAX_DECIMAL)
         .map(dec)
         .filter(Value::is_number)
         .ok_or(Bad::Invalid),
+        // Text forms of a boolean come from query strings and form bodies; a JSON body says
+        // `true` or `false`, as the document types it.
         TypeRef::Boolean => match v {
             Value::Bool(_) => Ok(v.clone()),
             Value::String(s) if s == "true" || s == "1" => Ok(Value::Bool(true)),
             Value::String(s) if s == "false" || s == "0" => Ok(Value::Bool(false)),
-            Value::Number(n) if n.as_i64() == Some(1) => Ok(Value::Bool(true)),
-            Value::Number(n) if n.as_i64() == Some(0) => Ok(Value::Bool(false)),
             _ => Err(Bad::Invalid),
         },
+        // A JSON number is not text: the document types these fields as strings, and a
+        // form body sends every value as text anyway (TESTING.md, "What the OpenAPI
+        // document and the mock agree on").
         TypeRef::String | TypeRef::Time => match v {
             Value::String(_) => Ok(v.clone()),
-            Value::Number(n) => Ok(Value::String(n.to_string())),
             _ => Err(Bad::Invalid),
         },
         TypeRef::Date => match v.as_str().and_then(parse_date) {
             Some(d) => Ok(Value::String(d.format("%Y-%m-%d").to_string())),
             None => Err(Bad::Date),
         },
-        TypeRef::DateTime => match v.as_str().and_then(parse_datetime) {
-            Some(t) => Ok(Value::String(fmt_datetime(t))),
+        // A request's timestamp is RFC 3339 (the document's `date-time`), as Harvest
+        // documents it: a plain date or a time without its offset is refused.
+        TypeRef::DateTime => match v.as_str().and_then(|s| DateTime::parse_from_rfc3339(s).ok()) {
+            Some(t) => Ok(Value::String(fmt_datetime(t.with_timezone(&Utc)))),
             None => Err(Bad::Invalid),
         },
         TypeRef::Enum(e) => {
@@ -112,13 +117,8 @@ pub fn coerce(plan: &Plan, ty: &TypeRef, v: &Value) -> Result<Value, Bad> {
             }
         }
         TypeRef::Array(inner) => {
-            let items: Vec<Value> = match v {
-                Value::Array(a) => a.clone(),
-                // Form bodies: `roles[]=a&roles[]=b` arrive as arrays, a lone value as one item.
-                Value::String(s) if s.is_empty() => Vec::new(),
-                other if !matches!(inner.as_ref(), TypeRef::Object(_)) => vec![other.clone()],
-                _ => return Err(Bad::Invalid),
-            };
+            // A list is an array; form bodies send one as `roles[]=a&roles[]=b`.
+            let Value::Array(items) = v else { return Err(Bad::Invalid) };
             items.iter().map(|x| coerce(plan, inner, x)).collect::<Result<Vec<_>, _>>().map(Value::Array)
         }
     }
