@@ -8,6 +8,8 @@
 mod markdown;
 mod openapi;
 mod openapi30;
+mod parameters;
+mod responses;
 
 use harvest_spec::Spec;
 use harvest_spec::ir::Schema;

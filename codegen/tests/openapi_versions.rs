@@ -100,7 +100,13 @@ fn both_versions_describe_the_same_operations_and_schemas() -> Result<(), String
         doc[key].as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default()
     };
     assert_eq!(names(&v31, "paths"), names(&v30, "paths"));
-    assert_eq!(names(&v31["components"], "schemas"), names(&v30["components"], "schemas"));
+    // 3.0 adds the one `Error` schema its `4XX`/`5XX` answers share.
+    let mut schemas31 = names(&v31["components"], "schemas");
+    schemas31.push("Error".into());
+    schemas31.sort();
+    let mut schemas30 = names(&v30["components"], "schemas");
+    schemas30.sort();
+    assert_eq!(schemas31, schemas30);
     for (path, item) in v31["paths"].as_object().into_iter().flatten() {
         for (method, op) in item.as_object().into_iter().flatten() {
             let other = &v30["paths"][path][method];
@@ -109,16 +115,91 @@ fn both_versions_describe_the_same_operations_and_schemas() -> Result<(), String
                 o["parameters"].as_array().into_iter().flatten().map(|p| p["name"].clone()).collect()
             };
             assert_eq!(params(op), params(other), "{method} {path}");
-            // Errors are `default` in 3.1, `4XX` and `5XX` in 3.0 (for progenitor); the success is the same.
+            // Errors are each status in 3.1, `4XX` and `5XX` in 3.0 (for progenitor); the success is the same.
             let mut statuses = names(op, "responses");
-            statuses.retain(|s| s != "default");
+            statuses.retain(|s| s.starts_with('2'));
             statuses.extend(["4XX".to_string(), "5XX".to_string()]);
             assert_eq!(statuses, names(other, "responses"), "{method} {path}");
-            assert_eq!(op["responses"]["default"]["content"], other["responses"]["4XX"]["content"]);
         }
     }
     // A nullable field stays nullable: `Project.budget` is a number or null.
     let budget = &v30["components"]["schemas"]["Project"]["properties"]["budget"];
     assert_eq!((budget["type"].as_str(), budget["nullable"].as_bool()), (Some("number"), Some(true)), "{budget}");
+    Ok(())
+}
+
+/// Every operation of the 3.1 document, as `(method path, operation)`.
+fn operations(doc: &Value) -> Vec<(String, &Value)> {
+    let mut out = Vec::new();
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        for (method, op) in item.as_object().into_iter().flatten() {
+            out.push((format!("{method} {path}"), op));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_3_1_document_declares_each_error_and_no_default() -> Result<(), String> {
+    let spec = harvest_spec::harvest().map_err(|d| d.to_string())?;
+    let doc = harvest(OpenApiVersion::V3_1)?;
+    let ops = operations(&doc);
+    assert_eq!(ops.len(), spec.operations.len());
+    let shared = &doc["components"]["responses"];
+    for (name, op) in ops {
+        // Error answers are references to the shared responses.
+        let mut r = op["responses"].clone();
+        for answer in r.as_object_mut().into_iter().flat_map(|m| m.values_mut()) {
+            if let Some(target) = answer["$ref"].as_str().and_then(|t| t.strip_prefix("#/components/responses/")) {
+                *answer = shared[target].clone();
+            }
+        }
+        assert!(r.get("default").is_none(), "{name} hides behind `default`");
+        for status in ["400", "401", "403", "429"] {
+            assert!(r.get(status).is_some(), "{name} does not declare {status}");
+        }
+        assert_eq!(r["401"]["headers"]["WWW-Authenticate"]["required"], true, "{name}");
+        assert_eq!(r["429"]["headers"]["Retry-After"]["schema"]["type"], "integer", "{name}");
+        let example = &r["401"]["content"]["application/json"]["schema"]["examples"][0];
+        assert_eq!(example.to_string(), spec.api.errors.unauthorized, "{name}");
+        let has_id = op["parameters"].as_array().into_iter().flatten().any(|p| p["in"] == "path");
+        assert_eq!(r.get("404").is_some(), has_id, "{name}: 404 exactly when a path names a record");
+        if let Some(body) = op.get("requestBody") {
+            assert!(r.get("413").is_some() && r.get("422").is_some(), "{name}");
+            assert!(body["required"].is_boolean(), "{name}");
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn the_3_1_document_states_the_bounds_the_mock_enforces() -> Result<(), String> {
+    use harvest_spec::ir::{MAX_PAGE, NON_BLANK_PATTERN, cursor_pattern};
+    let doc = harvest(OpenApiVersion::V3_1)?;
+    let ops = operations(&doc);
+    let param = |name: &str, p: &str| -> Value {
+        let op = ops.iter().find(|(n, _)| n == name).map(|(_, op)| *op).unwrap_or(&Value::Null);
+        op["parameters"].as_array().into_iter().flatten().find(|q| q["name"] == p).cloned().unwrap_or(Value::Null)
+    };
+    assert_eq!(param("get /clients", "cursor")["schema"]["pattern"], cursor_pattern());
+    assert_eq!(param("get /time_entries", "page")["schema"]["maximum"], MAX_PAGE);
+    assert_eq!(param("get /time_entries", "per_page")["schema"]["maximum"], 2000);
+    let since = param("get /clients", "updated_since");
+    assert_eq!(
+        (since["schema"]["format"].as_str(), since["allowEmptyValue"].as_bool()),
+        (Some("date-time"), Some(true))
+    );
+    let from = param("get /reports/time/clients", "from");
+    assert_eq!((from["required"].as_bool(), from.get("allowEmptyValue")), (Some(true), None));
+    assert!(from["description"].as_str().is_some_and(|d| d.contains("365 days")), "{from}");
+    let schemas = &doc["components"]["schemas"];
+    let create =
+        schemas.as_object().and_then(|m| m.iter().find(|(k, _)| k.starts_with("CreateClient"))).map(|(_, v)| v);
+    let name = create.map(|c| c["properties"]["name"].clone()).unwrap_or(Value::Null);
+    assert_eq!(name["pattern"], NON_BLANK_PATTERN, "{name}");
+    // Updates may leave the body out; creates with a required field may not.
+    let body_required = |n: &str| ops.iter().find(|(k, _)| k == n).map(|(_, op)| op["requestBody"]["required"].clone());
+    assert_eq!(body_required("post /clients"), Some(Value::Bool(true)));
+    assert_eq!(body_required("patch /clients/{client_id}"), Some(Value::Bool(false)));
     Ok(())
 }

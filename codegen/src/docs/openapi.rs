@@ -1,19 +1,21 @@
 //! The IR as an OpenAPI document.
 
 use harvest_spec::Spec;
-use harvest_spec::ir::{Body, Field, Operation, PaginationStyle, Response, TypeRef};
+use harvest_spec::ir::{Body, Field, MAX_DECIMAL, NON_BLANK_PATTERN, Operation, Response, TypeRef};
 use serde_json::{Map, Value, json};
 
-use super::{OpenApiVersion, openapi30, schema_name};
+use super::{OpenApiVersion, openapi30, parameters, responses, schema_name};
 use crate::Error;
 
 fn reference(name: &str) -> Value {
     json!({ "$ref": format!("#/components/schemas/{name}") })
 }
 
-fn type_schema(spec: &Spec, ty: &TypeRef, request: bool) -> Value {
+/// The schema of a value of type `ty`; `request` when it is sent rather than received.
+pub(super) fn type_schema(spec: &Spec, ty: &TypeRef, request: bool) -> Value {
     match ty {
         TypeRef::Id | TypeRef::Integer => json!({"type": "integer", "format": "int64"}),
+        TypeRef::Decimal if request => json!({"type": "number", "minimum": -MAX_DECIMAL, "maximum": MAX_DECIMAL}),
         TypeRef::Decimal => json!({"type": "number"}),
         TypeRef::Boolean => json!({"type": "boolean"}),
         TypeRef::String => json!({"type": "string"}),
@@ -77,11 +79,21 @@ fn input_schema(spec: &Spec, doc: &str, fields: &[&Field]) -> Value {
     json!({"type": "object", "description": doc, "properties": props})
 }
 
+/// Whether the record field a body field sets may not be sent blank (see `harvest_spec::ir::wire`).
+fn must_not_be_blank(spec: &Spec, op: &Operation, target: Option<&str>) -> bool {
+    let (Some(r), Some(target)) = (op.resource.and_then(|r| spec.resources.get(r.0)), target) else { return false };
+    r.fields.iter().find(|f| f.name == target).is_some_and(Field::must_not_be_blank)
+}
+
 fn body_schema(spec: &Spec, op: &Operation, body: &Body) -> Value {
     let mut props = Map::new();
     let mut required = Vec::new();
     for f in &body.fields {
-        props.insert(f.name.clone(), with_doc(type_schema(spec, &f.ty, true), &f.doc, f.nullable));
+        let mut schema = type_schema(spec, &f.ty, true);
+        if must_not_be_blank(spec, op, f.target.as_deref()) {
+            schema["pattern"] = Value::String(NON_BLANK_PATTERN.into());
+        }
+        props.insert(f.name.clone(), with_doc(schema, &f.doc, f.nullable));
         if f.required {
             required.push(Value::String(f.name.clone()));
         }
@@ -126,8 +138,9 @@ pub fn openapi(spec: &Spec) -> Result<Value, Error> {
 
 /// The spec as an OpenAPI document of the given version.
 ///
-/// Both versions describe the same operations, schemas and constraints: the document is
-/// built once in 3.1 terms, and 3.0.3 rewrites only how JSON Schema says it.
+/// Both versions describe the same operations and schemas: the document is built once in
+/// 3.1 terms, and 3.0.3 rewrites how JSON Schema says it, leaving out `pattern` for client
+/// generators and declaring errors as `4XX`/`5XX` (see [`describe`] and `openapi30`).
 pub fn openapi_document(spec: &Spec, version: OpenApiVersion) -> Result<Value, Error> {
     let mut doc = describe(spec, version);
     if version == OpenApiVersion::V3_0 {
@@ -136,20 +149,13 @@ pub fn openapi_document(spec: &Spec, version: OpenApiVersion) -> Result<Value, E
     Ok(doc)
 }
 
-/// Where an error answer is declared, in a version's document.
+/// The document in 3.1 terms, with the error responses `version` needs.
 ///
-/// 3.1 declares one `default` response. The 3.0.3 document is read by generators such as
-/// progenitor that also count `default` as a possible success, and refuse an operation
-/// whose success and `default` differ in type; there, Harvest's errors are declared as
-/// what they are, `4XX` and `5XX`.
-fn error_statuses(version: OpenApiVersion) -> &'static [&'static str] {
-    match version {
-        OpenApiVersion::V3_1 => &["default"],
-        OpenApiVersion::V3_0 => &["4XX", "5XX"],
-    }
-}
-
-/// The document in 3.1 terms, with the response layout `version` needs.
+/// 3.1, which schemathesis reads, declares each error status an operation can answer
+/// (see [`responses`]), so an undeclared status is a failure. The 3.0.3 document is read
+/// by generators such as progenitor that also count `default` as a possible success and
+/// refuse an operation whose success and errors differ in type; there, Harvest's errors
+/// are declared as what they are, `4XX` and `5XX`, with one `Error` schema.
 fn describe(spec: &Spec, version: OpenApiVersion) -> Value {
     let mut schemas = Map::new();
     for e in &spec.enums {
@@ -184,36 +190,19 @@ fn describe(spec: &Spec, version: OpenApiVersion) -> Value {
     let mut paths: Map<String, Value> = Map::new();
     for op in &spec.operations {
         let group = spec.groups.get(op.group.0).map(|g| g.name.clone()).unwrap_or_default();
-        let mut params = Vec::new();
-        for p in &op.path_params {
-            params.push(json!({"name": p.name, "in": "path", "required": true, "schema": {"type": "integer", "format": "int64"}}));
-        }
-        for q in &op.query {
-            params.push(json!({
-                "name": q.name, "in": "query", "required": q.required,
-                "description": q.doc, "schema": type_schema(spec, &q.ty, true),
-            }));
-        }
-        if let Some(p) = &op.pagination {
-            params.push(json!({"name": "per_page", "in": "query", "required": false,
-                "schema": {"type": "integer", "minimum": 1, "maximum": p.per_page.max, "default": p.per_page.default}}));
-            let (name, schema) = match p.style {
-                PaginationStyle::Page => ("page", json!({"type": "integer", "minimum": 1})),
-                PaginationStyle::Cursor => ("cursor", json!({"type": "string"})),
-            };
-            params.push(json!({"name": name, "in": "query", "required": false, "schema": schema,
-                "description": "Prefer following `links.next`."}));
-        }
         let mut operation = json!({
             "operationId": op.id,
             "tags": [group],
             "summary": op.doc,
-            "parameters": params,
+            "parameters": parameters::parameters(spec, op),
         });
         if let Some(body) = &op.body {
             schemas.insert(body.rust.clone(), body_schema(spec, op, body));
+            // A request without a body is a body without fields: refused (422) only when a
+            // field is required, as Rails treats missing parameters (TESTING.md).
+            let required = body.fields.iter().any(|f| f.required);
             operation["requestBody"] =
-                json!({"required": true, "content": {"application/json": {"schema": reference(&body.rust)}}});
+                json!({"required": required, "content": {"application/json": {"schema": reference(&body.rust)}}});
         }
         let mut response = json!({"description": "Success."});
         if let Some(schema) = response_schema(spec, op) {
@@ -221,9 +210,14 @@ fn describe(spec: &Spec, version: OpenApiVersion) -> Value {
         }
         let mut responses = Map::new();
         responses.insert(op.status.to_string(), response);
-        for status in error_statuses(version) {
-            let error = json!({"description": "A Harvest error.", "content": {"application/json": {"schema": reference("Error")}}});
-            responses.insert((*status).into(), error);
+        match version {
+            OpenApiVersion::V3_1 => responses.extend(responses::error_responses(op)),
+            OpenApiVersion::V3_0 => {
+                for status in ["4XX", "5XX"] {
+                    let error = json!({"description": "A Harvest error.", "content": {"application/json": {"schema": reference("Error")}}});
+                    responses.insert(status.into(), error);
+                }
+            }
         }
         operation["responses"] = Value::Object(responses);
         let entry = paths.entry(op.path.raw.clone()).or_insert_with(|| json!({}));
@@ -231,7 +225,8 @@ fn describe(spec: &Spec, version: OpenApiVersion) -> Value {
             map.insert(op.method.as_str().to_ascii_lowercase(), operation);
         }
     }
-    schemas.insert(
+    if version == OpenApiVersion::V3_0 {
+        schemas.insert(
         "Error".into(),
         json!({
             "type": "object",
@@ -244,19 +239,24 @@ fn describe(spec: &Spec, version: OpenApiVersion) -> Value {
             },
         }),
     );
+    }
     let api = &spec.api;
+    let mut components = json!({
+        "schemas": schemas,
+        "securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer"},
+            "account": {"type": "apiKey", "in": "header", "name": api.auth.account_header},
+        },
+    });
+    if version == OpenApiVersion::V3_1 {
+        components["responses"] = Value::Object(responses::components(spec));
+    }
     json!({
         "openapi": OpenApiVersion::V3_1.number(),
         "info": {"title": api.title, "version": "2"},
         "servers": [{"url": api.base_url}],
         "security": [{"bearer": [], "account": []}],
         "paths": paths,
-        "components": {
-            "schemas": schemas,
-            "securitySchemes": {
-                "bearer": {"type": "http", "scheme": "bearer"},
-                "account": {"type": "apiKey", "in": "header", "name": api.auth.account_header},
-            },
-        },
+        "components": components,
     })
 }

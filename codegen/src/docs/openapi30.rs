@@ -12,6 +12,12 @@
 //! | `examples: [v, …]` | `example: v` |
 //! | `exclusiveMinimum: n` (`exclusiveMaximum`) | `minimum: n, exclusiveMinimum: true` |
 //! | `required: []` (3.0 needs at least one name) | left out |
+//! | `pattern` | left out (see below) |
+//!
+//! One rewrite drops a constraint: `pattern` (non-blank names, the cursor's shape). This
+//! export is for client generators, and progenitor's typify turns every pattern into a
+//! newtype that validates with the `regress` crate and is built with `TryFrom` instead of
+//! `From`; the 3.1 document, which validators such as schemathesis read, keeps them.
 //!
 //! Only schemas are rewritten: the walk knows where OpenAPI puts them, so a property
 //! *named* `const` or `type` is never mistaken for a keyword.
@@ -117,6 +123,9 @@ fn schema(value: &mut Value) {
         && !examples.is_empty()
     {
         s.insert("example".into(), examples.swap_remove(0));
+    }
+    if s.get("pattern").is_some_and(Value::is_string) {
+        s.remove("pattern");
     }
     exclusive_bound(s, "exclusiveMinimum", "minimum");
     exclusive_bound(s, "exclusiveMaximum", "maximum");
@@ -252,6 +261,7 @@ mod tests {
     #[test]
     fn json_schema_2020_keywords_get_their_3_0_forms() {
         assert_eq!(lowered(json!({"const": "x"})), json!({"enum": ["x"]}));
+        assert_eq!(lowered(json!({"type": "string", "pattern": "\\S"})), json!({"type": "string"}));
         assert_eq!(lowered(json!({"type": "integer", "examples": [3, 4]})), json!({"type": "integer", "example": 3}));
         assert_eq!(
             lowered(json!({"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 10})),
