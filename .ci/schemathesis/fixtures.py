@@ -41,6 +41,30 @@ SPARE_WITH = {"/time_entries/{}": "external_reference"}
 # Creates that replace their siblings (a rate without start_date replaces every rate):
 # they go to the spare parent so the kept rates stay readable.
 REPLACING_CREATES = {"/users/{}/billable_rates", "/users/{}/cost_rates"}
+# Operations whose 422 can follow from the records stored (or the server's clock) rather
+# than from the request's shape, which no JSON Schema can state: for these alone `positive_data_acceptance` also
+# accepts a 422 (a schema-valid request may name a record that does not exist, or break a
+# rule of the records involved). Every other check, and this one on every other
+# operation, stays as schemathesis ships it. See README.md, "Checks".
+STATE_RULES = {
+    "DELETE /clients/{client_id}": "a client with projects or invoices is not removable (spec `delete: block`)",
+    "DELETE /expense_categories/{expense_category_id}": "a category with expenses is not removable",
+    "DELETE /projects/{project_id}/task_assignments/{task_assignment_id}": "an assignment with time entries is not removable",
+    "DELETE /projects/{project_id}/user_assignments/{user_assignment_id}": "an assignment with time entries or expenses is not removable",
+    "DELETE /tasks/{task_id}": "a task with time entries is not removable",
+    "DELETE /users/{user_id}": "a user with time entries or expenses is not removable",
+    "PATCH /time_entries/{time_entry_id}/restart": "only a stopped timer restarts",
+    "PATCH /time_entries/{time_entry_id}/stop": "only a running timer stops",
+    "POST /invoices/{invoice_id}/messages": "recipients are required unless event_type is given, and events follow the state machine",
+    "POST /estimates/{estimate_id}/messages": "recipients are required unless event_type is given, and events follow the state machine",
+    "POST /invoices/{invoice_id}/payments": "a payment's amount must be greater than 0 (a rule of the payment behaviour)",
+    "POST /projects/{project_id}/task_assignments": "a task is assigned to a project once",
+    "POST /projects/{project_id}/user_assignments": "a user is assigned to a project once",
+    "POST /users/{user_id}/billable_rates": "start_date may not be after today (the server's clock)",
+    "POST /users/{user_id}/cost_rates": "start_date may not be after today (the server's clock)",
+}
+# The statuses schemathesis expects of a schema-valid request, plus 422 (see STATE_RULES).
+ACCEPTED_OR_STATE_RULE = ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]
 # Lists whose default page is too big to fuzz: 2000 time entries are 2.2 MB and take
 # seconds per request in a debug build. Every other list keeps per_page fuzzed.
 PAGE_SIZES = {"/time_entries": 100}
@@ -165,6 +189,34 @@ def operations(doc):
                 yield path, method
 
 
+def names_records(schema, doc, depth=0):
+    """Whether a request body schema carries ids of other records (`client_id`, `user_ids`,
+    line items' `id`): a schema-valid id may name no record, which is a 422."""
+    if depth > 6 or not isinstance(schema, dict):
+        return False
+    if "$ref" in schema:
+        target = doc
+        for part in schema["$ref"].lstrip("#/").split("/"):
+            target = target.get(part, {})
+        return names_records(target, doc, depth + 1)
+    props = schema.get("properties", {})
+    if any(name.endswith(("_id", "_ids")) or name == "id" for name in props):
+        return True
+    nested = list(props.values()) + [schema.get("items")] + schema.get("anyOf", []) + schema.get("oneOf", [])
+    return any(names_records(s, doc, depth + 1) for s in nested if s)
+
+
+def state_rule(doc, path, method):
+    """Why a 422 may answer a schema-valid request of this operation, or None."""
+    label = f"{method.upper()} {path}"
+    if label in STATE_RULES:
+        return STATE_RULES[label]
+    body = doc["paths"][path][method].get("requestBody", {}).get("content", {}).get("application/json", {})
+    if names_records(body.get("schema"), doc):
+        return "the body names other records by id"
+    return None
+
+
 def operation_params(path, method, ids, per_collection, window):
     """The fixed parameters of one operation."""
     params = {}
@@ -193,15 +245,25 @@ def main():
     window = report_window(mock)
     # No crash cache: every run, local or CI, sends exactly the cases its seed draws.
     lines = ["[cache]", "enabled = false", "", "[parameters]"] + [f"{toml(k)} = {toml(v)}" for k, v in common.items()]
+    ruled = []
     for path, method in operations(doc):
         params = operation_params(path, method, ids, per_collection, window)
+        rule = state_rule(doc, path, method)
+        if not params and not rule:
+            continue
+        lines += ["", "[[operations]]", f"include-name = {toml(method.upper() + ' ' + path)}"]
         if params:
             inline = ", ".join(f"{toml(k)} = {toml(v)}" for k, v in params.items())
-            lines += ["", "[[operations]]", f"include-name = {toml(method.upper() + ' ' + path)}", f"parameters = {{ {inline} }}"]
+            lines.append(f"parameters = {{ {inline} }}")
+        if rule:
+            ruled.append(f"{method.upper()} {path}")
+            lines.append(f"# 422 may be a state rule: {rule}")
+            lines.append(f"checks.positive_data_acceptance.expected-statuses = {toml(ACCEPTED_OR_STATE_RULE)}")
     with open(out, "w") as f:
         f.write("\n".join(lines) + "\n")
     chosen = ", ".join(f"{k}={v[0]}/{v[1]}" for k, v in sorted(ids.chosen.items()))
     print(f"fixtures: kept/spare ids {chosen}; bodies {common}; reports {window['query.from']}..{window['query.to']}")
+    print(f"fixtures: {len(ruled)} operations may answer a schema-valid request with a state rule's 422: {', '.join(ruled)}")
 
 
 if __name__ == "__main__":
