@@ -5,7 +5,7 @@
 //! the path and message they always had.
 
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed};
 
 use crate::envelope::{self, Meta};
 use crate::{Error, Json, Response};
@@ -54,11 +54,16 @@ fn decode_error(response: &Response, path: String, message: String) -> Error {
 
 /// Decodes the whole body as `T`.
 pub fn decode<T: DeserializeOwned>(response: &Response) -> Result<T, Error> {
-    let de = &mut serde_json::Deserializer::from_slice(&response.body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        decode_error(response, path, e.into_inner().to_string())
-    })
+    let mut de = serde_json::Deserializer::from_slice(&response.body);
+    T::deserialize(&mut de).map_err(|e| located(response, &response.body, &e, e.to_string()))
+}
+
+/// A decode error at the path of the value `serde_json` stopped at.
+///
+/// Every decoder here reads through the same unwrapped JSON deserializer and finds the path
+/// afterwards ([`json_path`](crate::json_path)), so each record type is compiled once.
+fn located(response: &Response, text: &[u8], e: &serde_json::Error, message: String) -> Error {
+    decode_error(response, crate::json_path::at(text, e.line(), e.column()), message)
 }
 
 fn object(response: &Response) -> Result<serde_json::Map<String, Json>, Error> {
@@ -69,22 +74,22 @@ fn object(response: &Response) -> Result<serde_json::Map<String, Json>, Error> {
     }
 }
 
-fn take<T: DeserializeOwned>(
-    response: &Response,
-    map: &mut serde_json::Map<String, Json>,
-    key: &str,
-) -> Result<T, Error> {
-    let value = map.remove(key).ok_or_else(|| decode_error(response, key.into(), format!("missing field `{key}`")))?;
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let inner = e.path().to_string();
-        let path = if inner == "." {
-            key.to_owned()
-        } else if inner.starts_with('[') {
-            format!("{key}{inner}")
-        } else {
-            format!("{key}.{inner}")
-        };
-        decode_error(response, path, e.into_inner().to_string())
+/// Explains an envelope the fast path rejected: malformed JSON, a body that is not an object
+/// and a missing `key` fail at the root; anything else fails at its path, with serde's message
+/// (without the byte position, which says nothing the path does not).
+fn explain_envelope<T: DeserializeOwned>(response: &Response, key: &str, with_meta: bool) -> Result<(T, Meta), Error> {
+    let map = object(response)?;
+    if !map.contains_key(key) {
+        return Err(decode_error(response, key.into(), format!("missing field `{key}`")));
+    }
+    // The parsed object written out again: a repeated key keeps only its last value.
+    let text = serde_json::to_vec(&Json::Object(map)).map_err(|e| decode_error(response, ".".into(), e.to_string()))?;
+    let mut de = serde_json::Deserializer::from_slice(&text);
+    envelope::seed(key, with_meta).deserialize(&mut de).map_err(|e| {
+        let message = e.to_string();
+        let position = format!(" at line {} column {}", e.line(), e.column());
+        let message = message.strip_suffix(&position).unwrap_or(&message).to_owned();
+        located(response, &text, &e, message)
     })
 }
 
@@ -92,10 +97,7 @@ fn take<T: DeserializeOwned>(
 pub fn decode_key<T: DeserializeOwned>(response: &Response, key: &str) -> Result<T, Error> {
     match envelope::read(&response.body, key, false) {
         Some((value, _)) => Ok(value),
-        None => {
-            let mut map = object(response)?;
-            take(response, &mut map, key)
-        }
+        None => explain_envelope(response, key, false).map(|(value, _)| value),
     }
 }
 
@@ -108,13 +110,9 @@ pub fn decode_page<T: DeserializeOwned>(response: &Response, envelope: &str) -> 
     Ok(page(items, meta))
 }
 
-/// Decodes a page that the fast path rejected through a `Value`, naming the failing path.
+/// Decodes a page that the fast path rejected, naming the failing path.
 fn explain_page<T: DeserializeOwned>(response: &Response, envelope: &str) -> Result<(Vec<T>, Meta), Error> {
-    let mut map = object(response)?;
-    let items: Vec<T> = take(response, &mut map, envelope)?;
-    let meta: Meta = serde_path_to_error::deserialize(Json::Object(map))
-        .map_err(|e| decode_error(response, e.path().to_string(), e.into_inner().to_string()))?;
-    Ok((items, meta))
+    explain_envelope(response, envelope, true)
 }
 
 fn page<T>(items: Vec<T>, meta: Meta) -> Page<T> {

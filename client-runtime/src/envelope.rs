@@ -13,21 +13,14 @@ use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, 
 use crate::Links;
 
 /// The paging fields of a list envelope; absent and `null` fields are `None`.
-#[derive(Debug, Default, PartialEq, Deserialize)]
+#[derive(Debug, Default, PartialEq)]
 pub(super) struct Meta {
-    #[serde(default)]
     pub(super) per_page: Option<u64>,
-    #[serde(default)]
     pub(super) total_pages: Option<u64>,
-    #[serde(default)]
     pub(super) total_entries: Option<u64>,
-    #[serde(default)]
     pub(super) page: Option<u64>,
-    #[serde(default)]
     pub(super) next_page: Option<u64>,
-    #[serde(default)]
     pub(super) previous_page: Option<u64>,
-    #[serde(default)]
     pub(super) links: Option<Links>,
 }
 
@@ -36,12 +29,17 @@ pub(super) struct Meta {
 ///
 /// A key that appears twice keeps its last value, as a `serde_json::Value` map does.
 pub(super) fn read<T: DeserializeOwned>(body: &[u8], key: &str, with_meta: bool) -> Option<(T, Meta)> {
-    let text = std::str::from_utf8(body).ok()?;
-    let mut de = serde_json::Deserializer::from_str(text);
-    let envelope = Envelope { key: Keys { records: key, with_meta }, records: PhantomData };
-    let read = envelope.deserialize(&mut de).ok()?;
+    std::str::from_utf8(body).ok()?;
+    // The same deserializer type as `decode`'s, so each record type is compiled once for both.
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let read = seed(key, with_meta).deserialize(&mut de).ok()?;
     de.end().ok()?;
     Some(read)
+}
+
+/// The envelope reader as a seed, for decoders that wrap the JSON deserializer.
+pub(super) fn seed<T>(key: &str, with_meta: bool) -> Envelope<'_, T> {
+    Envelope { key: Keys { records: key, with_meta }, records: PhantomData }
 }
 
 /// What one key of the envelope holds.
@@ -100,7 +98,7 @@ impl Visitor<'_> for Keys<'_> {
 }
 
 /// The envelope object: `T` under the records key, plus the paging fields.
-struct Envelope<'k, T> {
+pub(super) struct Envelope<'k, T> {
     key: Keys<'k>,
     records: PhantomData<fn() -> T>,
 }
@@ -126,19 +124,29 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for Envelope<'_, T> {
         while let Some(key) = map.next_key_seed(self.key)? {
             match key {
                 Key::Records => records = Some(map.next_value()?),
-                Key::PerPage => meta.per_page = map.next_value()?,
-                Key::TotalPages => meta.total_pages = map.next_value()?,
-                Key::TotalEntries => meta.total_entries = map.next_value()?,
-                Key::Page => meta.page = map.next_value()?,
-                Key::NextPage => meta.next_page = map.next_value()?,
-                Key::PreviousPage => meta.previous_page = map.next_value()?,
-                Key::Links => meta.links = map.next_value()?,
-                Key::Other => {
-                    map.next_value::<IgnoredAny>()?;
-                }
+                other => read_meta(other, &mut map, &mut meta)?,
             }
         }
         let records = records.ok_or_else(|| de::Error::custom(format!("missing field `{}`", self.key.records)))?;
         Ok((records, meta))
     }
+}
+
+/// Reads one paging field (or skips an unknown one). Kept out of line: it does not depend on
+/// the record type, so every list shares one copy instead of inlining its own.
+#[inline(never)]
+fn read_meta<'de, A: MapAccess<'de>>(key: Key, map: &mut A, meta: &mut Meta) -> Result<(), A::Error> {
+    match key {
+        Key::PerPage => meta.per_page = map.next_value()?,
+        Key::TotalPages => meta.total_pages = map.next_value()?,
+        Key::TotalEntries => meta.total_entries = map.next_value()?,
+        Key::Page => meta.page = map.next_value()?,
+        Key::NextPage => meta.next_page = map.next_value()?,
+        Key::PreviousPage => meta.previous_page = map.next_value()?,
+        Key::Links => meta.links = map.next_value()?,
+        Key::Records | Key::Other => {
+            map.next_value::<IgnoredAny>()?;
+        }
+    }
+    Ok(())
 }

@@ -20,6 +20,7 @@ mod decode;
 mod envelope;
 mod error;
 mod identity;
+mod json_path;
 mod limiter;
 mod multipart;
 pub mod number;
