@@ -1,8 +1,8 @@
 //! Turning response bodies into typed values, with the JSON path of any failure.
 //!
 //! List envelopes are read straight from the bytes (`envelope`); only a body that fails
-//! there is decoded again through a `serde_json::Value` with path tracking, so errors keep
-//! the path and message they always had.
+//! there is parsed as a `serde_json::Value` and read again, so errors keep the path and
+//! message they always had. Paths come from where `serde_json` stopped (`json_path`).
 
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, DeserializeSeed};

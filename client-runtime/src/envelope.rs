@@ -2,7 +2,7 @@
 //! run time, the paging fields beside them, everything else skipped.
 //!
 //! This is the fast path. It does not explain failures: any body it cannot read is handed
-//! back as `None`, and the caller's path-tracking decoder says what is wrong with it.
+//! back as `None`, and the caller reads it again to say what is wrong with it.
 
 use std::fmt;
 use std::marker::PhantomData;
