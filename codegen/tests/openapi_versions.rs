@@ -197,6 +197,12 @@ fn the_3_1_document_states_the_bounds_the_mock_enforces() -> Result<(), String> 
         schemas.as_object().and_then(|m| m.iter().find(|(k, _)| k.starts_with("CreateClient"))).map(|(_, v)| v);
     let name = create.map(|c| c["properties"]["name"].clone()).unwrap_or(Value::Null);
     assert_eq!(name["pattern"], NON_BLANK_PATTERN, "{name}");
+    // A response enum is open (the client keeps unknown values); a request's is closed.
+    let status = &schemas["TimeEntry"]["properties"]["approval_status"];
+    assert_eq!(status["anyOf"][0]["$ref"], "#/components/schemas/ApprovalStatus", "{status}");
+    assert_eq!(status["anyOf"][1], serde_json::json!({"type": "string"}), "{status}");
+    let filter = param("get /time_entries", "approval_status");
+    assert_eq!(filter["schema"]["$ref"], "#/components/schemas/ApprovalStatus", "{filter}");
     // Updates may leave the body out; creates with a required field may not.
     let body_required = |n: &str| ops.iter().find(|(k, _)| k == n).map(|(_, op)| op["requestBody"]["required"].clone());
     assert_eq!(body_required("post /clients"), Some(Value::Bool(true)));

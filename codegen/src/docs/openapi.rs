@@ -23,7 +23,16 @@ pub(super) fn type_schema(spec: &Spec, ty: &TypeRef, request: bool) -> Value {
         TypeRef::Date => json!({"type": "string", "format": "date"}),
         TypeRef::DateTime => json!({"type": "string", "format": "date-time"}),
         TypeRef::Json => json!({}),
-        TypeRef::Enum(id) => spec.enums.get(id.0).map(|e| reference(&e.rust.pascal)).unwrap_or_else(|| json!({})),
+        // The server refuses a value a request enum does not list; a response enum stays open,
+        // as the generated client reads it (an unknown value is kept, not an error).
+        TypeRef::Enum(id) if request => {
+            spec.enums.get(id.0).map(|e| reference(&e.rust.pascal)).unwrap_or_else(|| json!({}))
+        }
+        TypeRef::Enum(id) => spec
+            .enums
+            .get(id.0)
+            .map(|e| json!({"anyOf": [reference(&e.rust.pascal), {"type": "string"}]}))
+            .unwrap_or_else(|| json!({})),
         TypeRef::Object(id) => spec
             .types
             .get(id.0)

@@ -13,11 +13,14 @@
 //! | `exclusiveMinimum: n` (`exclusiveMaximum`) | `minimum: n, exclusiveMinimum: true` |
 //! | `required: []` (3.0 needs at least one name) | left out |
 //! | `pattern` | left out (see below) |
+//! | an open enum, `anyOf: [$ref, {type: string}]` | the `$ref` (see below) |
 //!
-//! One rewrite drops a constraint: `pattern` (non-blank names, the cursor's shape). This
-//! export is for client generators, and progenitor's typify turns every pattern into a
-//! newtype that validates with the `regress` crate and is built with `TryFrom` instead of
-//! `From`; the 3.1 document, which validators such as schemathesis read, keeps them.
+//! Two rewrites drop a constraint, because this export is for client generators and the
+//! 3.1 document, which validators such as schemathesis read, keeps both: `pattern`
+//! (non-blank names, the cursor's shape), which progenitor's typify turns into a newtype
+//! validated with the `regress` crate and built with `TryFrom` instead of `From`; and the
+//! open form of a response enum, which would become an untagged union of the enum and a
+//! string. The enum's description still says to accept values it does not list.
 //!
 //! Only schemas are rewritten: the walk knows where OpenAPI puts them, so a property
 //! *named* `const` or `type` is never mistaken for a keyword.
@@ -116,6 +119,7 @@ fn schema(value: &mut Value) {
     type_list(s);
     null_member(s, "anyOf");
     null_member(s, "oneOf");
+    closed_enum(s);
     if let Some(v) = s.remove("const") {
         s.insert("enum".into(), json!([v]));
     }
@@ -177,6 +181,18 @@ fn null_member(s: &mut Map<String, Value>, key: &str) {
             s.insert(key.into(), Value::Array(members));
         }
     }
+}
+
+/// An open enum, `anyOf: [{$ref}, {"type": "string"}]`, becomes its `$ref`.
+fn closed_enum(s: &mut Map<String, Value>) {
+    let Some(Value::Array(members)) = s.get("anyOf") else { return };
+    let [reference, Value::Object(string)] = members.as_slice() else { return };
+    if reference.get("$ref").is_none() || string.len() != 1 || string.get("type") != Some(&json!("string")) {
+        return;
+    }
+    let target = reference["$ref"].clone();
+    s.remove("anyOf");
+    s.insert("$ref".into(), target);
 }
 
 /// `{"type": "null"}`, or `{"type": "null", "nullable": true}` after its own rewrite.
@@ -262,6 +278,12 @@ mod tests {
     fn json_schema_2020_keywords_get_their_3_0_forms() {
         assert_eq!(lowered(json!({"const": "x"})), json!({"enum": ["x"]}));
         assert_eq!(lowered(json!({"type": "string", "pattern": "\\S"})), json!({"type": "string"}));
+        let open = json!({"anyOf": [{"$ref": "#/components/schemas/E"}, {"type": "string"}]});
+        assert_eq!(lowered(open.clone()), json!({"$ref": "#/components/schemas/E"}));
+        assert_eq!(
+            lowered(json!({"anyOf": [open, {"type": "null"}], "description": "d"})),
+            json!({"description": "d", "nullable": true, "allOf": [{"$ref": "#/components/schemas/E"}]})
+        );
         assert_eq!(lowered(json!({"type": "integer", "examples": [3, 4]})), json!({"type": "integer", "example": 3}));
         assert_eq!(
             lowered(json!({"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 10})),
