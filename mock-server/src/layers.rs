@@ -10,6 +10,7 @@ use std::path::Path;
 const RANKS: &[(&str, u8)] = &[
     ("error", 0),
     ("config", 0),
+    ("parallel", 0),
     ("plan", 1),
     ("values", 2),
     ("store", 3),

@@ -22,6 +22,7 @@ mod harvest;
 mod http;
 #[cfg(test)]
 mod layers;
+mod parallel;
 mod plan;
 mod render;
 mod seed;

@@ -14,7 +14,9 @@ use std::sync::Mutex;
 use rusqlite::{Connection, OpenFlags, params};
 use serde_json::{Map, Value};
 
-use super::{Cell, Rec, Store, StoredFile};
+use harvest_spec::ir::ResourceId;
+
+use super::{Cell, Draft, Rec, Store, StoredFile};
 use crate::error::Error;
 use crate::plan::{FieldIx, Plan};
 
@@ -137,7 +139,7 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// A record as a JSON object of its present fields, by name.
-fn to_json(plan: &Plan, r: harvest_spec::ir::ResourceId, rec: &Rec) -> String {
+fn to_json(plan: &Plan, r: ResourceId, rec: &Rec) -> String {
     let fields = &plan.spec.resource(r).fields;
     let obj: Map<String, Value> =
         fields.iter().zip(rec.iter()).filter_map(|(f, v)| Some((f.name.clone(), v.as_ref()?.to_value()))).collect();
@@ -228,21 +230,31 @@ fn read(plan: &Plan, conn: &Connection) -> Result<Store, String> {
     let mut q = conn.prepare("SELECT resource, id, fields FROM records ORDER BY resource, id").map_err(bad)?;
     let rows =
         q.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))).map_err(bad)?;
+    // Rows come grouped by resource; each table is built at once from its rows.
+    let mut table: Option<(ResourceId, Vec<(i64, Rec)>)> = None;
     for row in rows {
         let (resource, id, text) = row.map_err(bad)?;
         let r = plan.spec.resource_named(&resource).ok_or_else(|| {
             format!("it holds records of `{resource}`, which the spec does not have (saved with another spec?)")
         })?;
+        if table.as_ref().is_some_and(|(t, _)| *t != r)
+            && let Some((t, recs)) = table.take()
+        {
+            store.load(plan, t, recs);
+        }
         let fields: Map<String, Value> =
             serde_json::from_str(&text).map_err(|e| format!("record {resource} {id} is not a JSON object: {e}"))?;
-        let mut rec = Rec::absent(plan.spec.resource(r).fields.len());
+        let mut rec = Draft::absent(plan.spec.resource(r).fields.len());
         for (name, value) in fields {
             let ix: FieldIx = plan.res[r]
                 .ix(&name)
                 .ok_or_else(|| format!("record {resource} {id} has a field `{name}` the spec does not have"))?;
             rec[ix] = Some(Cell::from(value));
         }
-        store.put(plan, r, id, rec);
+        table.get_or_insert_with(|| (r, Vec::new())).1.push((id, rec.into_rec()));
+    }
+    if let Some((t, recs)) = table {
+        store.load(plan, t, recs);
     }
     if let Some(Value::Object(next)) = meta.get("next_ids") {
         for (name, v) in next {

@@ -6,6 +6,7 @@
 //! only the record and the few tree nodes on its path. That is what makes a
 //! new tenant or a snapshot cost microseconds whatever the account's size.
 
+mod bulk;
 mod cell;
 mod durable;
 mod files;
@@ -15,7 +16,7 @@ mod record;
 pub use cell::{Cell, cmp_json};
 pub use durable::Durable;
 pub use files::{Files, StoredFile};
-pub use record::Rec;
+pub use record::{Draft, Rec};
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};

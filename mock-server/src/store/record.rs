@@ -47,6 +47,42 @@ impl Rec {
     }
 }
 
+/// A record being built: its values in a plain vector, so that each write is a store
+/// (a [`Rec`] checks whether its values are shared on every write); made a [`Rec`] when done.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Draft(Vec<Option<Cell>>);
+
+impl Draft {
+    /// A record of `fields` fields, all absent.
+    pub fn absent(fields: usize) -> Draft {
+        Draft(vec![None; fields])
+    }
+
+    /// The slot of a field, if the record has it.
+    pub fn get(&self, ix: FieldIx) -> Option<&Option<Cell>> {
+        self.0.get(ix.0)
+    }
+
+    /// The finished record.
+    pub fn into_rec(self) -> Rec {
+        Rec(self.0.into())
+    }
+}
+
+impl Index<FieldIx> for Draft {
+    type Output = Option<Cell>;
+
+    fn index(&self, ix: FieldIx) -> &Option<Cell> {
+        &self.0[ix.0]
+    }
+}
+
+impl IndexMut<FieldIx> for Draft {
+    fn index_mut(&mut self, ix: FieldIx) -> &mut Option<Cell> {
+        &mut self.0[ix.0]
+    }
+}
+
 impl FromIterator<Option<Cell>> for Rec {
     fn from_iter<I: IntoIterator<Item = Option<Cell>>>(slots: I) -> Rec {
         Rec(slots.into_iter().collect())

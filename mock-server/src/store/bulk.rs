@@ -1,0 +1,140 @@
+//! Filling a whole table at once (seeding, reading a state database): the
+//! records and every index are built from sorted runs, one pass per index,
+//! instead of one tree insert and one reindex per field per record.
+
+use harvest_spec::ir::ResourceId;
+use imbl::{OrdMap, OrdSet};
+
+use super::{Rec, Store, Table, bool_of, ref_id, tick};
+use crate::plan::{FieldIx, Plan};
+
+/// Tables with fewer records are built on one thread (starting threads would cost more).
+const PARALLEL_FROM: usize = 10_000;
+
+impl Store {
+    /// Replaces the records of `r` with `rows` (ids ascending or not; of two records with one
+    /// id the later wins) and builds the table's indexes from them.
+    pub fn load(&mut self, plan: &Plan, r: ResourceId, mut rows: Vec<(i64, Rec)>) {
+        rows.reverse();
+        rows.sort_by_key(|(id, _)| *id);
+        rows.dedup_by_key(|(id, _)| *id);
+        let info = &plan.res[r];
+        let next_id = rows.last().map_or(0, |(id, _)| id + 1);
+        // The records and each index are independent: one task each, on every core.
+        let (refs, bools) = (info.refs.len(), info.bools.len());
+        let build = |k: usize| match k {
+            0 => Built::Rows(densely(rows.iter().cloned()).collect()),
+            k if k <= refs => Built::Ref(info.refs[k - 1].ix, ref_index(&rows, info.refs[k - 1].ix)),
+            k => Built::Bool(info.bools[k - 1 - refs], bool_index(&rows, info.bools[k - 1 - refs])),
+        };
+        let built: Vec<Built> = if rows.len() >= PARALLEL_FROM {
+            crate::parallel::map_chunks(1 + refs + bools, build)
+        } else {
+            (0..1 + refs + bools).map(build).collect()
+        };
+        drop(rows);
+        let t = &mut self.tables[r];
+        *t = Table { next_id: t.next_id.max(next_id), version: tick(), ..Table::default() };
+        for b in built {
+            match b {
+                Built::Rows(rows) => t.rows = rows,
+                Built::Ref(ix, index) => {
+                    t.index.insert(ix, index);
+                }
+                Built::Bool(ix, sets) => {
+                    t.bools.insert(ix, sets);
+                }
+            }
+        }
+    }
+}
+
+/// Sorted `items` in the order that fills tree nodes: the even positions, then the odd.
+/// The trees split a full node in halves, so keys inserted in order leave every node half
+/// empty; the second pass fills the gaps the first one left.
+fn densely<T>(items: impl ExactSizeIterator<Item = T>) -> impl Iterator<Item = T> {
+    let (mut even, mut odd) = (Vec::with_capacity(items.len() / 2 + 1), Vec::with_capacity(items.len() / 2));
+    for (i, item) in items.enumerate() {
+        if i % 2 == 0 { even.push(item) } else { odd.push(item) }
+    }
+    even.into_iter().chain(odd)
+}
+
+/// One part of a table built at once.
+enum Built {
+    Rows(OrdMap<i64, Rec>),
+    Ref(FieldIx, OrdMap<i64, OrdSet<i64>>),
+    Bool(FieldIx, [OrdSet<i64>; 2]),
+}
+
+/// Target id → ids of the records pointing at it through field `ix`.
+fn ref_index(rows: &[(i64, Rec)], ix: FieldIx) -> OrdMap<i64, OrdSet<i64>> {
+    let mut pairs: Vec<(i64, i64)> = rows.iter().filter_map(|(id, rec)| Some((ref_id(rec.get(ix))?, *id))).collect();
+    pairs.sort_unstable();
+    let mut index = OrdMap::new();
+    for run in pairs.chunk_by(|a, b| a.0 == b.0) {
+        let ids: OrdSet<i64> = densely(run.iter().map(|(_, id)| *id)).collect();
+        if let Some((target, _)) = run.first() {
+            index.insert(*target, ids);
+        }
+    }
+    index
+}
+
+/// [ids where field `ix` is false, ids where it is true].
+fn bool_index(rows: &[(i64, Rec)], ix: FieldIx) -> [OrdSet<i64>; 2] {
+    let [mut no, mut yes] = [Vec::new(), Vec::new()];
+    for (id, rec) in rows {
+        match bool_of(rec.get(ix)) {
+            Some(true) => yes.push(*id),
+            Some(false) => no.push(*id),
+            None => {}
+        }
+    }
+    [densely(no.into_iter()).collect(), densely(yes.into_iter()).collect()]
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::store::Cell;
+
+    type RefIndexes = HashMap<FieldIx, OrdMap<i64, OrdSet<i64>>>;
+
+    #[test]
+    fn loading_a_table_builds_the_same_indexes_as_putting_its_records_one_by_one() {
+        let plan = Plan::harvest();
+        let seeded = crate::seed::seed(&plan, &[], 7, 1.0, chrono::Utc::now(), &crate::seed::Progress::default());
+        let entries = plan.spec.resource_named("time_entry").unwrap_or_else(|| panic!("no time_entry"));
+        let mut rows: Vec<(i64, Rec)> =
+            seeded.tables[entries].rows.iter().map(|(id, rec)| (*id, rec.clone())).collect();
+        assert!(rows.len() > 100, "the seed has time entries to load");
+        // Out of order, with a stale duplicate first: the last record of an id wins.
+        rows.reverse();
+        let (first_id, first) = rows[0].clone();
+        let mut stale = first.clone();
+        if let Some(ix) = plan.res[entries].ix("user") {
+            stale[ix] = Some(Cell::Int(-5));
+        }
+        rows.insert(0, (first_id, stale));
+        let mut by_one = Store::empty(&plan);
+        for (id, rec) in rows.iter().rev().filter(|(id, _)| *id != first_id) {
+            by_one.put(&plan, entries, *id, rec.clone());
+        }
+        by_one.put(&plan, entries, first_id, first);
+        let mut bulk = Store::empty(&plan);
+        bulk.load(&plan, entries, rows);
+        let (a, b) = (&by_one.tables[entries], &bulk.tables[entries]);
+        assert_eq!(a.rows, b.rows);
+        assert_eq!(a.next_id, b.next_id);
+        let index: RefIndexes = a.index.clone().into_iter().filter(|(_, m)| !m.is_empty()).collect();
+        assert_eq!(index, b.index.clone().into_iter().filter(|(_, m)| !m.is_empty()).collect::<RefIndexes>());
+        assert!(!b.index.values().all(OrdMap::is_empty), "the ref indexes hold something");
+        for (ix, sets) in &a.bools {
+            assert_eq!(Some(sets), b.bools.get(ix), "boolean index of field {ix:?}");
+        }
+        assert!(b.index.values().all(|m| !m.contains_key(&-5)), "the stale duplicate was dropped");
+    }
+}
