@@ -150,31 +150,3 @@ pub fn settle_all(plan: &Plan, store: &mut Store, p: ResourceId) {
         settle(plan, store, inv, i);
     }
 }
-
-/// Seeding: billed records point at an invoice of their own client.
-pub fn rebill(plan: &Plan, store: &mut Store, r: ResourceId, ix: FieldIx, inv: ResourceId) {
-    let Some(client_ix) = plan.res[r].ix("client") else { return };
-    let Some(inv_client_ix) = plan.res[inv].ix("client") else { return };
-    let ids: Vec<i64> = store.tables[r].rows.keys().copied().collect();
-    for id in ids {
-        let Some(rec) = store.get(r, id) else { continue };
-        let billed = ref_id(rec.get(ix)).is_some();
-        let mut new = Value::Null;
-        if billed && let Some(c) = ref_id(rec.get(client_ix)) {
-            let invs = store.referring(inv, inv_client_ix, c);
-            if !invs.is_empty() {
-                new = Value::from(invs[(id as usize) % invs.len()]);
-            }
-        }
-        let is_billed = !new.is_null();
-        if billed {
-            let name = plan.spec.resource(r).fields[ix.0].name.clone();
-            put(plan, store, r, id, &name, new);
-        }
-        put(plan, store, r, id, "is_billed", Value::Bool(is_billed));
-        if is_billed {
-            put(plan, store, r, id, "is_locked", Value::Bool(true));
-            put(plan, store, r, id, "locked_reason", Value::String("Item Invoiced and Approved".into()));
-        }
-    }
-}

@@ -11,6 +11,7 @@ mod needs;
 mod payments;
 mod rates;
 mod receipts;
+mod seed_records;
 mod seeding;
 mod timers;
 mod users;

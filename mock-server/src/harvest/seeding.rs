@@ -11,13 +11,17 @@ use serde_json::{Value, json};
 use super::{invoices, me_name, put, rates, resource_named, resource_with};
 use crate::plan::Plan;
 use crate::render::display_name;
-use crate::seed::SeedPass;
+use crate::seed::{RecordHook, SeedPass};
 use crate::store::{Cell, Store};
 
 /// Makes seeded data look like a real account's.
 pub struct Consistency;
 
 impl SeedPass for Consistency {
+    fn prepare<'a>(&'a self, plan: &'a Plan, store: &'a Store, r: ResourceId) -> Option<RecordHook<'a>> {
+        super::seed_records::hook(plan, store, r)
+    }
+
     fn apply(&self, plan: &Plan, store: &mut Store, anchor: DateTime<Utc>, rng: &mut ChaCha8Rng) {
         apply(plan, store, anchor, rng);
     }
@@ -73,25 +77,7 @@ fn apply(plan: &Plan, store: &mut Store, anchor: DateTime<Utc>, rng: &mut ChaCha
             }
         }
     }
-    if let Some(r) = resource_with(plan, "time_entry_timer") {
-        let ids: Vec<i64> = store.tables[r].rows.keys().copied().collect();
-        for id in ids {
-            time_entry(plan, store, r, id, rng);
-        }
-    }
-    if let Some(inv) = resource_with(plan, "invoice_totals") {
-        // Expenses and time entries billed on an invoice of their own client.
-        for (r, rf) in plan.res.iter().flat_map(|(r, i)| i.refs.iter().map(move |rf| (r, rf))) {
-            if rf.target != inv || plan.spec.resource(r).name == "invoice_payment" {
-                continue;
-            }
-            let f = &plan.spec.resource(r).fields[rf.ix.0];
-            if !f.nullable {
-                continue;
-            }
-            invoices::rebill(plan, store, r, rf.ix, inv);
-        }
-    }
+    // Time entries and billed work were made consistent record by record as they were drawn.
     if let Some(p) = resource_with(plan, "invoice_payment_create") {
         invoices::settle_all(plan, store, p);
     }
@@ -184,47 +170,6 @@ fn seed_document(
     if invoice {
         put(plan, store, r, id, "due_date", issue);
         put(plan, store, r, id, "payment_term", Value::String("custom".into()));
-    }
-}
-
-/// A stopped (rarely running) timer with consistent hours, rates and locks.
-fn time_entry(plan: &Plan, store: &mut Store, r: ResourceId, id: i64, rng: &mut ChaCha8Rng) {
-    let hours = store.num(plan, r, id, "hours").unwrap_or(1.0);
-    put(plan, store, r, id, "hours_without_timer", crate::values::dec(hours));
-    put(plan, store, r, id, "rounded_hours", crate::values::dec(super::timers::quarter_up(hours)));
-    put(plan, store, r, id, "is_running", Value::Bool(false));
-    put(plan, store, r, id, "timer_started_at", Value::Null);
-    put(plan, store, r, id, "budgeted", Value::Bool(true));
-    // Billable when the task is billable on a billable project.
-    let flag = |res: &str, field: &str, name: &str| -> Option<bool> {
-        let t = resource_named(plan, res)?;
-        let tid = store.ref_of(plan, r, id, field)?;
-        store.field(plan, t, tid, name).and_then(Cell::as_bool)
-    };
-    if let (Some(ta), Some(pb)) =
-        (flag("task_assignment", "task_assignment", "billable"), flag("project", "project", "is_billable"))
-    {
-        put(plan, store, r, id, "billable", Value::Bool(ta && pb));
-    }
-    let billable = store.field(plan, r, id, "billable").and_then(Cell::as_bool).unwrap_or(false);
-    if !billable {
-        put(plan, store, r, id, "billable_rate", Value::Null);
-    } else if store.field(plan, r, id, "billable_rate").is_none_or(Cell::is_null) {
-        put(plan, store, r, id, "billable_rate", crate::values::dec(100.0));
-    }
-    let approved = store.field(plan, r, id, "approval_status").and_then(Cell::as_str) == Some("approved");
-    put(plan, store, r, id, "is_closed", Value::Bool(approved));
-    if rng.gen_bool(0.1) {
-        let n = rng.gen_range(1000..99999);
-        put(
-            plan,
-            store,
-            r,
-            id,
-            "external_reference",
-            json!({"id": n.to_string(), "group_id": "1", "account_id": null,
-                   "permalink": format!("https://example.com/issues/{n}"), "service": "example.com", "service_icon_url": null}),
-        );
     }
 }
 

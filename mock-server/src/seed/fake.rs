@@ -16,7 +16,7 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::Value;
 
 use crate::plan::Plan;
-use crate::values::{dec, fmt_datetime};
+use crate::values::{dec, fmt_date, fmt_datetime};
 
 /// The last instant of the seeded window: the clock's hour, so the same seed and the
 /// same `--now` (or the same hour of the system clock) give the same data.
@@ -39,8 +39,7 @@ const TIMEZONES: &[&str] = &[
 
 /// A date in the window ending at `anchor` (today included).
 pub fn recent_date(anchor: DateTime<Utc>, rng: &mut ChaCha8Rng) -> String {
-    let d = anchor - Duration::days(rng.gen_range(0..WINDOW_DAYS));
-    d.format("%Y-%m-%d").to_string()
+    fmt_date(anchor - Duration::days(rng.gen_range(0..WINDOW_DAYS)))
 }
 
 /// A timestamp in the window ending at `anchor`.

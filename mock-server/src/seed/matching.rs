@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::Gen;
 use crate::plan::{FieldIx, Plan};
-use crate::store::{Cell, Rec, ref_id};
+use crate::store::{Cell, Draft, ref_id};
 
 /// A `match` ref with its pairs resolved to (target position, our position).
 struct Match {
@@ -20,7 +20,7 @@ struct Match {
 impl Gen<'_> {
     /// Sets every `match` ref of `rec`, copying the chosen target's fields into
     /// the ones still unset. A ref with no target left is null.
-    pub(super) fn match_refs(&self, r: ResourceId, rec: &mut Rec, rng: &mut ChaCha8Rng) {
+    pub(super) fn match_refs(&self, r: ResourceId, rec: &mut Draft, rng: &mut ChaCha8Rng) {
         let info = &self.plan.res[r];
         let matches: Vec<Match> = info
             .refs
@@ -56,14 +56,14 @@ impl Gen<'_> {
 
     /// Targets whose fields equal the ones `rec` already has; `None` when it
     /// has none of them yet (any target will do).
-    fn candidates(&self, m: &Match, rec: &Rec) -> Option<Vec<i64>> {
+    fn candidates(&self, m: &Match, rec: &Draft) -> Option<Vec<i64>> {
         let mut candidates: Option<Vec<i64>> = None;
         for &(tix, oix) in &m.pairs {
             if let Some(v) = ref_id(rec.get(oix)) {
-                let ids = self.store.referring(m.target, tix, v);
+                let ids = self.drawn.referring(m.target, tix, v);
                 candidates = Some(match candidates {
-                    Some(c) => c.into_iter().filter(|x| ids.contains(x)).collect(),
-                    None => ids,
+                    Some(c) => c.into_iter().filter(|x| ids.binary_search(x).is_ok()).collect(),
+                    None => ids.to_vec(),
                 });
             }
         }
@@ -71,17 +71,18 @@ impl Gen<'_> {
     }
 
     /// Copies target `cid`'s matched fields into the ones `rec` has not set.
-    fn fill(&self, m: &Match, cid: i64, rec: &mut Rec) {
+    fn fill(&self, m: &Match, cid: i64, rec: &mut Draft) {
+        let target = self.drawn.get(m.target, cid);
         for &(tix, oix) in &m.pairs {
             if rec[oix].is_none() {
-                let v = self.store.get(m.target, cid).and_then(|x| x.get(tix)).cloned().flatten();
+                let v = target.and_then(|x| x.get(tix)).cloned().flatten();
                 rec[oix] = Some(v.unwrap_or(Cell::Null));
             }
         }
     }
 
     /// Whether choosing `cid` for `m` leaves every one of `later` a target.
-    fn leaves_room(&self, m: &Match, cid: i64, later: &[Match], rec: &Rec) -> bool {
+    fn leaves_room(&self, m: &Match, cid: i64, later: &[Match], rec: &Draft) -> bool {
         if later.is_empty() {
             return true;
         }
@@ -92,7 +93,7 @@ impl Gen<'_> {
 }
 
 /// Whether every ref of `rec` that may not be null points somewhere.
-pub(super) fn complete(plan: &Plan, r: ResourceId, rec: &Rec) -> bool {
+pub(super) fn complete(plan: &Plan, r: ResourceId, rec: &Draft) -> bool {
     let fields = &plan.spec.resource(r).fields;
     plan.res[r].refs.iter().all(|rf| fields[rf.ix.0].nullable || ref_id(rec.get(rf.ix)).is_some())
 }
