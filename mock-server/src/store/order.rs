@@ -31,20 +31,42 @@ fn sorted_ids(plan: &Plan, store: &Store, r: ResourceId, mut ids: Vec<i64>) -> V
     }
     let table = &store.tables[r];
     let null = Cell::Null;
-    // Look every record up once (no per-record allocation: this runs over whole tables), then sort.
-    let mut keyed: Vec<(Option<&Rec>, i64)> = ids.iter().map(|id| (table.rows.get(id), *id)).collect();
+    let id_ix = plan.res[r].id_ix;
+    // The first key is copied out of each record, so the sort compares values side by side
+    // instead of chasing a pointer per comparison; later keys are read only on ties, and
+    // the id is the id.
+    let Some(&(first, first_desc)) = sort.first() else {
+        ids.sort_unstable_by(|a, b| b.cmp(a));
+        return ids;
+    };
+    let mut keyed: Vec<(Cell, Option<&Rec>, i64)> = ids
+        .iter()
+        .map(|id| {
+            let rec = table.rows.get(id);
+            (key(rec, first, &null).clone(), rec, *id)
+        })
+        .collect();
     fn key<'a>(rec: Option<&'a Rec>, ix: FieldIx, null: &'a Cell) -> &'a Cell {
         rec.and_then(|rec| rec.value(ix)).unwrap_or(null)
     }
-    keyed.sort_by(|(ra, a), (rb, b)| {
-        for (ix, desc) in sort {
-            let o = key(*ra, *ix, &null).cmp_cell(key(*rb, *ix, &null)).unwrap_or(Ordering::Equal);
-            let o = if *desc { o.reverse() } else { o };
+    let directed = |o: Ordering, desc: bool| if desc { o.reverse() } else { o };
+    keyed.sort_by(|(ka, ra, a), (kb, rb, b)| {
+        let o = directed(ka.cmp_cell(kb).unwrap_or(Ordering::Equal), first_desc);
+        if o != Ordering::Equal {
+            return o;
+        }
+        for (ix, desc) in &sort[1..] {
+            let o = if Some(*ix) == id_ix {
+                a.cmp(b)
+            } else {
+                key(*ra, *ix, &null).cmp_cell(key(*rb, *ix, &null)).unwrap_or(Ordering::Equal)
+            };
+            let o = directed(o, *desc);
             if o != Ordering::Equal {
                 return o;
             }
         }
         b.cmp(a)
     });
-    keyed.into_iter().map(|(_, id)| id).collect()
+    keyed.into_iter().map(|(_, _, id)| id).collect()
 }

@@ -4,7 +4,7 @@ mod money;
 
 pub use money::{Money, dec, round2};
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
 use harvest_spec::ir::{MAX_DECIMAL, TypeRef};
 use serde_json::Value;
 
@@ -12,7 +12,13 @@ use crate::plan::Plan;
 
 /// The date of an instant in Harvest's format.
 pub fn fmt_date(t: DateTime<Utc>) -> String {
-    t.date_naive().format("%Y-%m-%d").to_string()
+    let d = t.date_naive();
+    // Written by hand: seeding formats millions of dates, and a format string is parsed per call.
+    if (0..=9999).contains(&d.year()) {
+        format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+    } else {
+        d.format("%Y-%m-%d").to_string()
+    }
 }
 
 /// A timestamp in Harvest's format.
@@ -20,8 +26,23 @@ pub fn fmt_datetime(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// `YYYY-MM-DD` read by hand (seeding reads millions of dates; a format string is parsed per call).
+fn parse_iso_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b.get(r)?.iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
+}
+
 /// Parses `YYYY-MM-DD` or `YYYYMMDD`.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    if let Some(d) = parse_iso_date(s) {
+        return Some(d);
+    }
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().or_else(|| NaiveDate::parse_from_str(s, "%Y%m%d").ok())
 }
 
@@ -121,5 +142,23 @@ pub fn coerce(plan: &Plan, ty: &TypeRef, v: &Value) -> Result<Value, Bad> {
             let Value::Array(items) = v else { return Err(Bad::Invalid) };
             items.iter().map(|x| coerce(plan, inner, x)).collect::<Result<Vec<_>, _>>().map(Value::Array)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_and_written_by_hand_agree_with_chrono() {
+        for s in ["2026-03-02", "1999-12-31", "2024-02-29", "0001-01-01"] {
+            assert_eq!(parse_iso_date(s), NaiveDate::parse_from_str(s, "%Y-%m-%d").ok(), "{s}");
+            let t = parse_iso_date(s).and_then(|d| d.and_hms_opt(13, 0, 0)).map(|d| d.and_utc());
+            assert_eq!(t.map(fmt_date).as_deref(), Some(s), "{s} written back");
+        }
+        for bad in ["2026-02-30", "2026-13-01", "2026-3-02", "2026/03/02", "20260302", "2026-03-0x", ""] {
+            assert_eq!(parse_iso_date(bad), None, "{bad}");
+        }
+        assert_eq!(parse_date("20260302"), NaiveDate::from_ymd_opt(2026, 3, 2), "the compact form still reads");
     }
 }
