@@ -14,7 +14,12 @@ use super::{Ctx, Server, wrk};
 const MIN_SHARE: f64 = 0.10;
 
 /// Starts the release mock at `scale`, with `--state FILE` when given.
-fn start(ctx: &mut Ctx, scale: u32, state: Option<&std::path::Path>, tag: &str) -> Result<(Server, Duration), String> {
+pub(super) fn start(
+    ctx: &mut Ctx,
+    scale: u32,
+    state: Option<&std::path::Path>,
+    tag: &str,
+) -> Result<(Server, Duration), String> {
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], free_port()?));
     let mut command = Command::new(&ctx.mock_bin);
     command.args(["serve", "--addr", &addr.to_string(), "--scale", &scale.to_string()]);

@@ -12,6 +12,8 @@ use super::{Ctx, num};
 /// One mock start at one scale.
 struct ScaleRun {
     scale: u32,
+    /// Started from a state database written by an earlier start, not from the seed.
+    from_state: bool,
     entries: u64,
     startup: Duration,
     ready_in_ms: Option<f64>,
@@ -58,6 +60,7 @@ pub fn measure(ctx: &mut Ctx) -> Result<Vec<Section>, String> {
         drop(mock);
         runs.push(ScaleRun {
             scale,
+            from_state: false,
             entries: num(&pages, "/total_entries")? as u64,
             startup,
             ready_in_ms: ready_in_ms(&log),
@@ -66,7 +69,41 @@ pub fn measure(ctx: &mut Ctx) -> Result<Vec<Section>, String> {
             pages,
         });
     }
+    if ctx.opts.one_million {
+        runs.push(from_state_database(ctx, 500, runs.last().map_or(0, |r| r.entries))?);
+    }
     Ok(vec![memory_section(&runs), deep_page_section(&runs)?, client_section(&fetch, &decode)?])
+}
+
+/// Starts the mock on a new state database at `scale` (seeding and writing it), then again
+/// on that database, and measures the second start.
+fn from_state_database(ctx: &mut Ctx, scale: u32, entries: u64) -> Result<ScaleRun, String> {
+    println!("bench: scale {scale}: start-up and memory from a state database");
+    let db = ctx.dir.join(format!("start-{scale}.db"));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let (first, _) = super::durable::start(ctx, scale, Some(&db), &format!("start-{scale}-new-state"))?;
+    drop(first);
+    let tag = format!("start-{scale}-from-state");
+    let (mock, startup) = super::durable::start(ctx, scale, Some(&db), &tag)?;
+    let hwm_kib = status_kib(mock.child.id(), "VmHWM")?;
+    let rss_kib = status_kib(mock.child.id(), "VmRSS")?;
+    let log = std::fs::read_to_string(&mock.log).unwrap_or_default();
+    drop(mock);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    Ok(ScaleRun {
+        scale,
+        from_state: true,
+        entries,
+        startup,
+        ready_in_ms: ready_in_ms(&log),
+        hwm_kib,
+        rss_kib,
+        pages: Value::Null,
+    })
 }
 
 fn memory_section(runs: &[ScaleRun]) -> Section {
@@ -95,7 +132,7 @@ fn memory_section(runs: &[ScaleRun]) -> Section {
         let checks: Vec<bool> = [startup_ok, rss_ok].into_iter().flatten().collect();
         let verdict = if checks.is_empty() { "–".to_owned() } else { verdict(checks.iter().all(|ok| *ok)) };
         table.row(vec![
-            r.scale.to_string(),
+            if r.from_state { format!("{} (from `--state`)", r.scale) } else { r.scale.to_string() },
             report::count(r.entries),
             report::ms(startup_ms),
             r.ready_in_ms.map_or_else(|| "–".into(), report::ms),
@@ -108,7 +145,7 @@ fn memory_section(runs: &[ScaleRun]) -> Section {
         ]);
     }
     let mut notes = Vec::new();
-    if let [.., a, b] = runs {
+    if let [.., a, b] = &runs.iter().filter(|r| !r.from_state).collect::<Vec<_>>()[..] {
         let bytes = (b.hwm_kib as f64 - a.hwm_kib as f64) * 1024.0 / (b.entries as f64 - a.entries as f64).max(1.0);
         notes.push(format!(
             "Marginal memory between scale {} and {}: {:.0} bytes per added time entry (every other resource \
@@ -123,7 +160,8 @@ fn memory_section(runs: &[ScaleRun]) -> Section {
                 log line (\"ready in\") is shown beside it. Peak RSS (`VmHWM`) and RSS now (`VmRSS`) are read from \
                 `/proc/<pid>/status` right after start-up; peak RSS per time entry divides the peak by the \
                 number of time entries (so it includes every other resource, the spec and the server itself). \
-                1 KiB = 1024 bytes."
+                1 KiB = 1024 bytes. The row marked `--state` starts the mock on a state database an earlier \
+                start seeded and wrote at that scale."
             .into(),
         table,
         notes,
