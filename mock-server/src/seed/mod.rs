@@ -74,9 +74,10 @@ pub fn seed(
             ((f64::from(res.seed_count) * scale).round() as usize).max(1)
         };
         let streams = Streams { seed, resource: fnv(&res.name) };
-        // A table drawn in one stream balances its flags with what is left of that stream.
+        // A table that fits one chunk is drawn in one stream, as it always was, and balances
+        // its flags with what is left of that stream.
         let mut rng = streams.chunk(0);
-        let mut rows = if g.chunkable(r) && !res.singleton {
+        let mut rows = if count > CHUNK && g.chunkable(r) {
             rng = streams.salted(BALANCE);
             g.draw_chunked(r, count, &streams)
         } else {
