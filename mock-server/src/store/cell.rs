@@ -19,8 +19,10 @@ pub enum Cell {
     Int(i64),
     /// Any other number (rendered the way `serde_json` renders an `f64`).
     Float(f64),
-    /// A string of at most [`Short::CAPACITY`] bytes, inline.
+    /// A string of at most 14 bytes, inline.
     Short(Short),
+    /// A string of 15 to 23 bytes (a timestamp), in one small allocation.
+    Medium(Box<Medium>),
     /// A longer string (boxed twice so the pointer, and the cell, stay small).
     #[allow(clippy::redundant_allocation)]
     Long(Box<Box<str>>),
@@ -50,16 +52,20 @@ impl Cell {
 
     /// A string cell.
     pub fn string(s: &str) -> Cell {
-        match Short::new(s) {
-            Some(short) => Cell::Short(short),
-            None => Cell::Long(Box::new(s.into())),
+        if let Some(short) = Short::new(s) {
+            Cell::Short(short)
+        } else if let Some(medium) = Medium::new(s) {
+            Cell::Medium(Box::new(medium))
+        } else {
+            Cell::Long(Box::new(s.into()))
         }
     }
 
     /// The string's bytes, when the cell holds one (no UTF-8 check: for comparing).
     pub fn str_bytes(&self) -> Option<&[u8]> {
         match self {
-            Cell::Short(s) => s.bytes.get(..usize::from(s.len)),
+            Cell::Short(s) => Some(s.bytes()),
+            Cell::Medium(s) => Some(s.bytes()),
             Cell::Long(s) => Some(s.as_bytes()),
             _ => None,
         }
@@ -69,6 +75,7 @@ impl Cell {
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Cell::Short(s) => Some(s.as_str()),
+            Cell::Medium(s) => Some(s.as_str()),
             Cell::Long(s) => Some(s),
             _ => None,
         }
@@ -104,14 +111,18 @@ impl Cell {
             (Cell::Null, Value::Null) => Some(Ordering::Equal),
             (Cell::Null, _) => Some(Ordering::Less),
             (_, Value::Null) => Some(Ordering::Greater),
-            (Cell::Short(_) | Cell::Long(_), Value::String(y)) => Some(self.str_bytes()?.cmp(y.as_bytes())),
+            (Cell::Short(_) | Cell::Medium(_) | Cell::Long(_), Value::String(y)) => {
+                Some(self.str_bytes()?.cmp(y.as_bytes()))
+            }
             (Cell::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
             (Cell::Int(i), Value::Number(n)) => match n.as_i64() {
                 Some(j) => Some(i.cmp(&j)),
                 None => (*i as f64).partial_cmp(&n.as_f64()?),
             },
             (Cell::Float(f), Value::Number(n)) => f.partial_cmp(&n.as_f64()?),
-            (Cell::Short(_) | Cell::Long(_), Value::Number(n)) => Some(self.as_str()?.cmp(n.to_string().as_str())),
+            (Cell::Short(_) | Cell::Medium(_) | Cell::Long(_), Value::Number(n)) => {
+                Some(self.as_str()?.cmp(n.to_string().as_str()))
+            }
             (Cell::Int(_) | Cell::Float(_), Value::String(y)) => Some(self.to_value().to_string().cmp(y)),
             _ => None,
         }
@@ -120,7 +131,7 @@ impl Cell {
     /// Orders two cells of the same field (see [`Cell::cmp_value`]).
     pub fn cmp_cell(&self, other: &Cell) -> Option<Ordering> {
         match (self, other) {
-            (Cell::Short(_) | Cell::Long(_), Cell::Short(_) | Cell::Long(_)) => {
+            (Cell::Short(_) | Cell::Medium(_) | Cell::Long(_), Cell::Short(_) | Cell::Medium(_) | Cell::Long(_)) => {
                 Some(self.str_bytes()?.cmp(other.str_bytes()?))
             }
             (Cell::Int(i), Cell::Int(j)) => Some(i.cmp(j)),
@@ -138,7 +149,9 @@ impl Cell {
             Cell::Bool(b) => Value::Bool(*b),
             Cell::Int(i) => Value::from(*i),
             Cell::Float(f) => Number::from_f64(*f).map_or(Value::Null, Value::Number),
-            Cell::Short(_) | Cell::Long(_) => Value::String(self.as_str().unwrap_or_default().to_string()),
+            Cell::Short(_) | Cell::Medium(_) | Cell::Long(_) => {
+                Value::String(self.as_str().unwrap_or_default().to_string())
+            }
             Cell::Json(v) => (**v).clone(),
         }
     }
@@ -155,8 +168,18 @@ impl From<Value> for Cell {
                 (None, false) => Cell::Json(Box::new(Value::Number(n))),
             },
             Value::String(s) => Cell::string(&s),
-            other => Cell::Json(Box::new(other)),
+            other => Cell::Json(Box::new(compact(other))),
         }
+    }
+}
+
+/// `v` with every array and object holding no more room than its items take: a value
+/// built by inserting grows its maps by doubling, and stored values are kept for good.
+fn compact(v: Value) -> Value {
+    match v {
+        Value::Array(items) => Value::Array(items.into_iter().map(compact).collect()),
+        Value::Object(fields) => Value::Object(fields.into_iter().map(|(k, v)| (k, compact(v))).collect()),
+        other => other,
     }
 }
 
@@ -200,7 +223,7 @@ impl PartialEq<Value> for Cell {
         match (self, other) {
             (Cell::Null, Value::Null) => true,
             (Cell::Bool(a), Value::Bool(b)) => a == b,
-            (Cell::Short(_) | Cell::Long(_), Value::String(b)) => self.as_str() == Some(b.as_str()),
+            (Cell::Short(_) | Cell::Medium(_) | Cell::Long(_), Value::String(b)) => self.as_str() == Some(b.as_str()),
             (Cell::Int(a), Value::Number(b)) => b.as_i64() == Some(*a),
             (Cell::Float(a), Value::Number(b)) => b.is_f64() && b.as_f64() == Some(*a),
             (Cell::Json(a), b) => **a == *b,
@@ -216,7 +239,7 @@ impl Serialize for Cell {
             Cell::Bool(b) => s.serialize_bool(*b),
             Cell::Int(i) => s.serialize_i64(*i),
             Cell::Float(f) => s.serialize_f64(*f),
-            Cell::Short(_) | Cell::Long(_) => s.serialize_str(self.as_str().unwrap_or_default()),
+            Cell::Short(_) | Cell::Medium(_) | Cell::Long(_) => s.serialize_str(self.as_str().unwrap_or_default()),
             Cell::Json(v) => v.serialize(s),
         }
     }
@@ -228,23 +251,32 @@ impl<'de> Deserialize<'de> for Cell {
     }
 }
 
-/// A string of up to 14 bytes stored inline.
+/// A string of up to `N` bytes in a fixed array.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Short {
+pub struct Packed<const N: usize> {
     len: u8,
-    bytes: [u8; Short::CAPACITY],
+    bytes: [u8; N],
 }
 
-impl Short {
-    /// The longest string kept inline, in bytes.
-    pub const CAPACITY: usize = 14;
+/// A string of up to 14 bytes, stored inside the cell.
+pub type Short = Packed<14>;
 
-    /// `s` inline, when it fits.
-    fn new(s: &str) -> Option<Short> {
+/// A string of up to 23 bytes, such as a timestamp: 24 bytes in one allocation where a
+/// [`Cell::Long`] takes two.
+pub type Medium = Packed<23>;
+
+impl<const N: usize> Packed<N> {
+    /// `s`, when it fits.
+    fn new(s: &str) -> Option<Packed<N>> {
         let len = s.len();
-        let mut bytes = [0; Short::CAPACITY];
+        let mut bytes = [0; N];
         bytes.get_mut(..len)?.copy_from_slice(s.as_bytes());
-        Some(Short { len: u8::try_from(len).ok()?, bytes })
+        Some(Packed { len: u8::try_from(len).ok()?, bytes })
+    }
+
+    /// The string's bytes.
+    fn bytes(&self) -> &[u8] {
+        self.bytes.get(..usize::from(self.len)).unwrap_or_default()
     }
 
     /// The string.
@@ -287,11 +319,32 @@ mod tests {
     fn short_strings_stay_inline_and_long_ones_do_not() {
         assert!(matches!(Cell::from("2025-01-01"), Cell::Short(_)));
         assert!(matches!(Cell::from("exactly14bytes"), Cell::Short(_)));
-        assert!(matches!(Cell::from("fifteen bytes!!"), Cell::Long(_)));
+        assert!(matches!(Cell::from("fifteen bytes!!"), Cell::Medium(_)));
+        assert!(matches!(Cell::from("2025-07-15T09:55:19Z"), Cell::Medium(_)));
+        assert!(matches!(Cell::from("twenty-three bytes long"), Cell::Medium(_)));
+        assert!(matches!(Cell::from("twenty-four bytes long!!"), Cell::Long(_)));
         assert!(matches!(Cell::from("ünïcödé"), Cell::Short(_)));
-        for s in ["", "a", "exactly14bytes", "fifteen bytes!!", "2025-07-15T09:55:19Z", "ünïcödé ✓✓"] {
+        for s in [
+            "",
+            "a",
+            "exactly14bytes",
+            "fifteen bytes!!",
+            "2025-07-15T09:55:19Z",
+            "ünïcödé ✓✓",
+            "twenty-four bytes long!!",
+        ] {
             assert_eq!(Cell::from(s).as_str(), Some(s));
         }
+    }
+
+    #[test]
+    fn stored_json_keeps_its_keys_in_order() {
+        let mut built = serde_json::Map::new();
+        for (i, key) in ["zeta", "alpha", "mid", "beta", "omega", "gamma"].iter().enumerate() {
+            built.insert((*key).to_string(), json!([i, {"b": 1, "a": 2}]));
+        }
+        let v = Value::Object(built);
+        assert_eq!(Cell::from(v.clone()).to_value().to_string(), v.to_string());
     }
 
     #[test]
