@@ -16,6 +16,7 @@ mod record;
 pub use cell::{Cell, cmp_json};
 pub use durable::Durable;
 pub use files::{Files, StoredFile};
+pub use order::Order;
 pub use record::{Draft, Rec};
 
 use std::collections::{BTreeMap, HashMap};
@@ -58,31 +59,6 @@ pub struct Table {
 /// Ticks handed to table versions; process-wide so that no two states of
 /// any table, in any store, ever share one.
 static CLOCK: AtomicU64 = AtomicU64::new(1);
-
-/// A table's ids in list order, with each id's position.
-#[derive(Debug, Clone, Default)]
-pub struct Order {
-    /// Ids in order.
-    pub ids: Vec<i64>,
-    /// (id, position in `ids`), sorted by id: a third of a hash map's memory.
-    by_id: Vec<(i64, u32)>,
-}
-
-impl Order {
-    /// The order of `ids`.
-    pub fn new(ids: Vec<i64>) -> Order {
-        let mut by_id: Vec<(i64, u32)> =
-            ids.iter().enumerate().map(|(i, id)| (*id, u32::try_from(i).unwrap_or(u32::MAX))).collect();
-        by_id.sort_unstable();
-        Order { ids, by_id }
-    }
-
-    /// The position of `id` in the order.
-    pub fn pos(&self, id: i64) -> Option<usize> {
-        let i = self.by_id.binary_search_by_key(&id, |(k, _)| *k).ok()?;
-        self.by_id.get(i).map(|(_, p)| *p as usize)
-    }
-}
 
 /// A write to a field the resource does not have.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
