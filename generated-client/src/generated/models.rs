@@ -94,13 +94,13 @@ rt::open_enum! {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct Teammate {
-    /// `id`.
+    /// Id of the teammate's user.
     pub id: i64,
-    /// `first_name`.
+    /// The teammate's given name.
     pub first_name: String,
-    /// `last_name`.
+    /// The teammate's family name.
     pub last_name: String,
-    /// `email`.
+    /// The teammate's login address.
     pub email: String,
 }
 /// A user's assignment to a project seen from the user's side, with the project's task assignments.
@@ -109,9 +109,9 @@ pub struct Teammate {
 pub struct ProjectAssignment {
     /// Same id as the matching user assignment.
     pub id: i64,
-    /// `is_active`.
+    /// False once the user is removed from the project.
     pub is_active: bool,
-    /// `is_project_manager`.
+    /// Whether the user manages the project.
     pub is_project_manager: bool,
     /// True when the user's own default rate applies on this project.
     pub use_default_rates: bool,
@@ -121,13 +121,13 @@ pub struct ProjectAssignment {
     /// This user's share of the budget for per-person budgets.
     #[serde(serialize_with = "rt::number::serialize")]
     pub budget: ::std::option::Option<rt::Decimal>,
-    /// `created_at`.
+    /// When the user was assigned to the project.
     pub created_at: rt::DateTime,
-    /// `updated_at`.
+    /// When the assignment last changed.
     pub updated_at: rt::DateTime,
-    /// `project`.
+    /// The assigned project.
     pub project: ProjectAssignmentProject,
-    /// `client`.
+    /// The client the project belongs to.
     pub client: ProjectAssignmentClient,
     /// The project's task assignments.
     pub task_assignments: ::std::vec::Vec<ProjectTaskAssignment>,
@@ -136,23 +136,23 @@ pub struct ProjectAssignment {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct ProjectTaskAssignment {
-    /// `id`.
+    /// Unique id of the project task assignment.
     pub id: i64,
-    /// `billable`.
+    /// Whether time on this task is billable on the project.
     pub billable: bool,
-    /// `is_active`.
+    /// False once the task is removed from the project.
     pub is_active: bool,
-    /// `created_at`.
+    /// When the task was assigned to the project.
     pub created_at: rt::DateTime,
-    /// `updated_at`.
+    /// When the task assignment last changed.
     pub updated_at: rt::DateTime,
-    /// `hourly_rate`.
+    /// Billable rate of the task on the project, when billing by task.
     #[serde(serialize_with = "rt::number::serialize")]
     pub hourly_rate: ::std::option::Option<rt::Decimal>,
-    /// `budget`.
+    /// Hours budget of the task, when budgeting by task.
     #[serde(serialize_with = "rt::number::serialize")]
     pub budget: ::std::option::Option<rt::Decimal>,
-    /// `task`.
+    /// The assigned task.
     pub task: ProjectTaskAssignmentTask,
 }
 /// A link from a time entry to an item in another tool, such as an issue or a card.
@@ -241,7 +241,7 @@ impl ExternalReferenceInput {
 pub struct Receipt {
     /// Where to download the file.
     pub url: String,
-    /// `file_name`.
+    /// Name of the uploaded file.
     pub file_name: String,
     /// Size in bytes.
     pub file_size: i64,
@@ -258,12 +258,12 @@ pub struct InvoiceLineItem {
     pub project: ::std::option::Option<InvoiceLineItemProject>,
     /// Name of an invoice item category, such as Service.
     pub kind: String,
-    /// `description`.
+    /// Text shown on the line.
     pub description: ::std::option::Option<String>,
     /// Number of units; hours for imported time.
     #[serde(serialize_with = "rt::number::serialize")]
     pub quantity: rt::Decimal,
-    /// `unit_price`.
+    /// Price of one unit.
     #[serde(serialize_with = "rt::number::serialize")]
     pub unit_price: rt::Decimal,
     /// quantity times unit_price.
@@ -287,14 +287,14 @@ pub struct InvoiceLineItemInput {
     /// Name of an invoice item category, such as Service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: ::std::option::Option<String>,
-    /// `description`.
+    /// Text shown on the line.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub description: rt::Patch<String>,
     /// Number of units; hours for imported time.
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: ::std::option::Option<rt::Decimal>,
-    /// `unit_price`.
+    /// Price of one unit.
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: ::std::option::Option<rt::Decimal>,
@@ -336,7 +336,7 @@ impl InvoiceLineItemInput {
         self.kind = Some(value.into());
         self
     }
-    /// `description`.
+    /// Text shown on the line.
     ///
     /// `None` sends `null` to clear the value.
     pub fn description(
@@ -356,7 +356,7 @@ impl InvoiceLineItemInput {
         self.quantity = Some(value);
         self
     }
-    /// `unit_price`.
+    /// Price of one unit.
     pub fn unit_price(mut self, value: rt::Decimal) -> Self {
         self.unit_price = Some(value);
         self
@@ -381,7 +381,7 @@ impl InvoiceLineItemInput {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct InvoiceRetainer {
-    /// `id`.
+    /// Id of the retainer.
     pub id: i64,
 }
 /// Someone an invoice or estimate message is e-mailed to.
@@ -390,7 +390,7 @@ pub struct InvoiceRetainer {
 pub struct MessageRecipient {
     /// Display name of the recipient.
     pub name: ::std::option::Option<String>,
-    /// `email`.
+    /// Address the message goes to.
     pub email: String,
 }
 /// Request form of [`MessageRecipient`]: every field is optional and left out unless set.
@@ -400,7 +400,7 @@ pub struct MessageRecipientInput {
     /// Display name of the recipient.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub name: rt::Patch<String>,
-    /// `email`.
+    /// Address the message goes to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: ::std::option::Option<String>,
 }
@@ -424,7 +424,7 @@ impl MessageRecipientInput {
         self.name = rt::Patch::Null;
         self
     }
-    /// `email`.
+    /// Address the message goes to.
     pub fn email(mut self, value: impl ::std::convert::Into<String>) -> Self {
         self.email = Some(value.into());
         self
@@ -434,20 +434,20 @@ impl MessageRecipientInput {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct PaymentGateway {
-    /// `id`.
+    /// Id of the payment service, when one was used.
     pub id: ::std::option::Option<i64>,
-    /// `name`.
+    /// Name of the payment service, when one was used.
     pub name: ::std::option::Option<String>,
 }
 /// The default subject and body Harvest proposes for a new invoice message.
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct InvoiceMessageTemplate {
-    /// `invoice_id`.
+    /// The invoice the wording is for.
     pub invoice_id: i64,
-    /// `subject`.
+    /// Proposed subject line.
     pub subject: String,
-    /// `body`.
+    /// Proposed message text.
     pub body: String,
     /// Whether the wording is for a reminder.
     pub reminder: bool,
@@ -610,12 +610,12 @@ pub struct EstimateLineItem {
     pub id: i64,
     /// Name of an estimate item category, such as Service.
     pub kind: String,
-    /// `description`.
+    /// Text shown on the line.
     pub description: ::std::option::Option<String>,
     /// Number of units.
     #[serde(serialize_with = "rt::number::serialize")]
     pub quantity: rt::Decimal,
-    /// `unit_price`.
+    /// Price of one unit.
     #[serde(serialize_with = "rt::number::serialize")]
     pub unit_price: rt::Decimal,
     /// quantity times unit_price.
@@ -636,14 +636,14 @@ pub struct EstimateLineItemInput {
     /// Name of an estimate item category, such as Service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: ::std::option::Option<String>,
-    /// `description`.
+    /// Text shown on the line.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub description: rt::Patch<String>,
     /// Number of units.
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: ::std::option::Option<rt::Decimal>,
-    /// `unit_price`.
+    /// Price of one unit.
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: ::std::option::Option<rt::Decimal>,
@@ -673,7 +673,7 @@ impl EstimateLineItemInput {
         self.kind = Some(value.into());
         self
     }
-    /// `description`.
+    /// Text shown on the line.
     ///
     /// `None` sends `null` to clear the value.
     pub fn description(
@@ -693,7 +693,7 @@ impl EstimateLineItemInput {
         self.quantity = Some(value);
         self
     }
-    /// `unit_price`.
+    /// Price of one unit.
     pub fn unit_price(mut self, value: rt::Decimal) -> Self {
         self.unit_price = Some(value);
         self
@@ -718,179 +718,187 @@ impl EstimateLineItemInput {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct TimeClientsRow {
-    /// `client_id`.
+    /// Id of the client.
     pub client_id: i64,
-    /// `client_name`.
+    /// Name of the client.
     pub client_name: String,
-    /// `total_hours`.
+    /// All hours tracked in the range.
     #[serde(serialize_with = "rt::number::serialize")]
     pub total_hours: rt::Decimal,
-    /// `billable_hours`.
+    /// Billable hours tracked in the range.
     #[serde(serialize_with = "rt::number::serialize")]
     pub billable_hours: rt::Decimal,
-    /// `currency`.
-    pub currency: String,
-    /// `billable_amount`.
+    /// ISO 4217 code of the amounts in this row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: ::std::option::Option<String>,
+    /// Billable amount in the range.
     #[serde(serialize_with = "rt::number::serialize")]
-    pub billable_amount: rt::Decimal,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billable_amount: ::std::option::Option<rt::Decimal>,
 }
 /// Hours and billable amount of one project in one currency.
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct TimeProjectsRow {
-    /// `project_id`.
+    /// Id of the project.
     pub project_id: i64,
-    /// `project_name`.
+    /// Name of the project.
     pub project_name: String,
-    /// `client_id`.
+    /// Id of the client.
     pub client_id: i64,
-    /// `client_name`.
+    /// Name of the client.
     pub client_name: String,
-    /// `total_hours`.
+    /// All hours tracked in the range.
     #[serde(serialize_with = "rt::number::serialize")]
     pub total_hours: rt::Decimal,
-    /// `billable_hours`.
+    /// Billable hours tracked in the range.
     #[serde(serialize_with = "rt::number::serialize")]
     pub billable_hours: rt::Decimal,
-    /// `currency`.
-    pub currency: String,
-    /// `billable_amount`.
+    /// ISO 4217 code of the amounts in this row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: ::std::option::Option<String>,
+    /// Billable amount in the range.
     #[serde(serialize_with = "rt::number::serialize")]
-    pub billable_amount: rt::Decimal,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billable_amount: ::std::option::Option<rt::Decimal>,
 }
 /// Hours and billable amount of one task in one currency.
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct TimeTasksRow {
-    /// `task_id`.
+    /// Id of the task.
     pub task_id: i64,
-    /// `task_name`.
+    /// Name of the task.
     pub task_name: String,
-    /// `total_hours`.
+    /// All hours tracked in the range.
     #[serde(serialize_with = "rt::number::serialize")]
     pub total_hours: rt::Decimal,
-    /// `billable_hours`.
+    /// Billable hours tracked in the range.
     #[serde(serialize_with = "rt::number::serialize")]
     pub billable_hours: rt::Decimal,
-    /// `currency`.
-    pub currency: String,
-    /// `billable_amount`.
+    /// ISO 4217 code of the amounts in this row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: ::std::option::Option<String>,
+    /// Billable amount in the range.
     #[serde(serialize_with = "rt::number::serialize")]
-    pub billable_amount: rt::Decimal,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billable_amount: ::std::option::Option<rt::Decimal>,
 }
 /// Hours and billable amount of one user in one currency.
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct TimeTeamRow {
-    /// `user_id`.
+    /// Id of the user.
     pub user_id: i64,
-    /// `user_name`.
+    /// Full name of the user.
     pub user_name: String,
-    /// `is_contractor`.
+    /// Whether the user is a contractor.
     pub is_contractor: bool,
     /// Hours available per week, in seconds.
     pub weekly_capacity: i64,
-    /// `avatar_url`.
+    /// Address of the user's profile picture.
     pub avatar_url: String,
-    /// `total_hours`.
+    /// All hours tracked in the range.
     #[serde(serialize_with = "rt::number::serialize")]
     pub total_hours: rt::Decimal,
-    /// `billable_hours`.
+    /// Billable hours tracked in the range.
     #[serde(serialize_with = "rt::number::serialize")]
     pub billable_hours: rt::Decimal,
-    /// `currency`.
-    pub currency: String,
-    /// `billable_amount`.
+    /// ISO 4217 code of the amounts in this row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: ::std::option::Option<String>,
+    /// Billable amount in the range.
     #[serde(serialize_with = "rt::number::serialize")]
-    pub billable_amount: rt::Decimal,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billable_amount: ::std::option::Option<rt::Decimal>,
 }
 /// Expense totals of one client in one currency.
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct ExpenseClientsRow {
-    /// `client_id`.
+    /// Id of the client.
     pub client_id: i64,
-    /// `client_name`.
+    /// Name of the client.
     pub client_name: String,
-    /// `total_amount`.
+    /// All expenses in the range.
     #[serde(serialize_with = "rt::number::serialize")]
     pub total_amount: rt::Decimal,
-    /// `billable_amount`.
+    /// Billable amount in the range.
     #[serde(serialize_with = "rt::number::serialize")]
     pub billable_amount: rt::Decimal,
-    /// `currency`.
+    /// ISO 4217 code of the amounts in this row.
     pub currency: String,
 }
 /// Expense totals of one project in one currency.
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct ExpenseProjectsRow {
-    /// `client_id`.
+    /// Id of the client.
     pub client_id: i64,
-    /// `client_name`.
+    /// Name of the client.
     pub client_name: String,
-    /// `project_id`.
+    /// Id of the project.
     pub project_id: i64,
-    /// `project_name`.
+    /// Name of the project.
     pub project_name: String,
-    /// `total_amount`.
+    /// All expenses in the range.
     #[serde(serialize_with = "rt::number::serialize")]
     pub total_amount: rt::Decimal,
-    /// `billable_amount`.
+    /// Billable amount in the range.
     #[serde(serialize_with = "rt::number::serialize")]
     pub billable_amount: rt::Decimal,
-    /// `currency`.
+    /// ISO 4217 code of the amounts in this row.
     pub currency: String,
 }
 /// Expense totals of one expense category in one currency.
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct ExpenseCategoriesRow {
-    /// `expense_category_id`.
+    /// Id of the expense category.
     pub expense_category_id: i64,
-    /// `expense_category_name`.
+    /// Name of the expense category.
     pub expense_category_name: String,
-    /// `total_amount`.
+    /// All expenses in the range.
     #[serde(serialize_with = "rt::number::serialize")]
     pub total_amount: rt::Decimal,
-    /// `billable_amount`.
+    /// Billable amount in the range.
     #[serde(serialize_with = "rt::number::serialize")]
     pub billable_amount: rt::Decimal,
-    /// `currency`.
+    /// ISO 4217 code of the amounts in this row.
     pub currency: String,
 }
 /// Expense totals of one user in one currency.
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct ExpenseTeamRow {
-    /// `user_id`.
+    /// Id of the user.
     pub user_id: i64,
-    /// `user_name`.
+    /// Full name of the user.
     pub user_name: String,
-    /// `is_contractor`.
+    /// Whether the user is a contractor.
     pub is_contractor: bool,
-    /// `total_amount`.
+    /// All expenses in the range.
     #[serde(serialize_with = "rt::number::serialize")]
     pub total_amount: rt::Decimal,
-    /// `billable_amount`.
+    /// Billable amount in the range.
     #[serde(serialize_with = "rt::number::serialize")]
     pub billable_amount: rt::Decimal,
-    /// `currency`.
+    /// ISO 4217 code of the amounts in this row.
     pub currency: String,
 }
 /// Billable hours and expenses of one project not yet on an invoice.
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct UninvoicedRow {
-    /// `client_id`.
+    /// Id of the client.
     pub client_id: i64,
-    /// `client_name`.
+    /// Name of the client.
     pub client_name: String,
-    /// `project_id`.
+    /// Id of the project.
     pub project_id: i64,
-    /// `project_name`.
+    /// Name of the project.
     pub project_name: String,
-    /// `currency`.
+    /// ISO 4217 code of the amounts in this row.
     pub currency: String,
     /// All billable hours in the range.
     #[serde(serialize_with = "rt::number::serialize")]
@@ -903,25 +911,26 @@ pub struct UninvoicedRow {
     pub uninvoiced_expenses: rt::Decimal,
     /// Amount of uninvoiced hours at their billable rates.
     #[serde(serialize_with = "rt::number::serialize")]
-    pub uninvoiced_amount: rt::Decimal,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uninvoiced_amount: ::std::option::Option<rt::Decimal>,
 }
 /// Budget, spend and remainder of one project.
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct ProjectBudgetRow {
-    /// `client_id`.
+    /// Id of the client.
     pub client_id: i64,
-    /// `client_name`.
+    /// Name of the client.
     pub client_name: String,
-    /// `project_id`.
+    /// Id of the project.
     pub project_id: i64,
-    /// `project_name`.
+    /// Name of the project.
     pub project_name: String,
     /// Whether the figures cover the current month only.
     pub budget_is_monthly: bool,
-    /// `budget_by`.
+    /// How the project's budget is counted.
     pub budget_by: BudgetBy,
-    /// `is_active`.
+    /// False once the project is archived.
     pub is_active: bool,
     /// Budget in hours or money depending on budget_by.
     #[serde(serialize_with = "rt::number::serialize")]
@@ -937,9 +946,9 @@ pub struct ProjectBudgetRow {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct ProjectAssignmentProject {
-    /// `id`.
+    /// Unique id of the project.
     pub id: i64,
-    /// `name`.
+    /// Name of the project.
     pub name: String,
     /// Short code that identifies the project.
     pub code: ::std::option::Option<String>,
@@ -948,28 +957,40 @@ pub struct ProjectAssignmentProject {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct ProjectAssignmentClient {
-    /// `id`.
+    /// Unique id of the client.
     pub id: i64,
-    /// `name`.
+    /// Name of the client.
     pub name: String,
 }
-/// The `task` summary embedded in `project_task_assignment.task`. (The same fields as [`ProjectAssignmentClient`].)
-pub type ProjectTaskAssignmentTask = ProjectAssignmentClient;
+/// The `task` summary embedded in `project_task_assignment.task`.
+#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "::harvest_client_runtime::serde")]
+pub struct ProjectTaskAssignmentTask {
+    /// Unique id of the task.
+    pub id: i64,
+    /// Name of the task.
+    pub name: String,
+}
 /// The `project` summary embedded in `invoice_line_item.project`. (The same fields as [`ProjectAssignmentProject`].)
 pub type InvoiceLineItemProject = ProjectAssignmentProject;
-/// The `user` summary embedded in `billable_rate.user`. (The same fields as [`InvoiceRetainer`].)
-pub type BillableRateUser = InvoiceRetainer;
-/// The `user` summary embedded in `cost_rate.user`. (The same fields as [`InvoiceRetainer`].)
-pub type CostRateUser = InvoiceRetainer;
+/// The `user` summary embedded in `billable_rate.user`.
+#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "::harvest_client_runtime::serde")]
+pub struct BillableRateUser {
+    /// Unique id of the user.
+    pub id: i64,
+}
+/// The `user` summary embedded in `cost_rate.user`. (The same fields as [`BillableRateUser`].)
+pub type CostRateUser = BillableRateUser;
 /// The `client` summary embedded in `contact.client`. (The same fields as [`ProjectAssignmentClient`].)
 pub type ContactClient = ProjectAssignmentClient;
 /// The `client` summary embedded in `project.client`.
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct ProjectClient {
-    /// `id`.
+    /// Unique id of the client.
     pub id: i64,
-    /// `name`.
+    /// Name of the client.
     pub name: String,
     /// ISO 4217 code; the account's currency when omitted.
     pub currency: String,
@@ -980,35 +1001,35 @@ pub type UserAssignmentProject = ProjectAssignmentProject;
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct UserAssignmentUser {
-    /// `id`.
+    /// Unique id of the user.
     pub id: i64,
     /// Full name.
     pub name: String,
 }
 /// The `project` summary embedded in `task_assignment.project`. (The same fields as [`ProjectAssignmentProject`].)
 pub type TaskAssignmentProject = ProjectAssignmentProject;
-/// The `task` summary embedded in `task_assignment.task`. (The same fields as [`ProjectAssignmentClient`].)
-pub type TaskAssignmentTask = ProjectAssignmentClient;
+/// The `task` summary embedded in `task_assignment.task`. (The same fields as [`ProjectTaskAssignmentTask`].)
+pub type TaskAssignmentTask = ProjectTaskAssignmentTask;
 /// The `user` summary embedded in `time_entry.user`. (The same fields as [`UserAssignmentUser`].)
 pub type TimeEntryUser = UserAssignmentUser;
 /// The `user_assignment` summary embedded in `time_entry.user_assignment`.
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct TimeEntryUserAssignment {
-    /// `id`.
+    /// Unique id of the user assignment.
     pub id: i64,
     /// Whether the user manages this project.
     pub is_project_manager: bool,
-    /// `is_active`.
+    /// False once the user is removed from the project.
     pub is_active: bool,
     /// True when the user's own default rate applies instead of hourly_rate.
     pub use_default_rates: bool,
     /// This user's share of the budget for per-person budgets.
     #[serde(serialize_with = "rt::number::serialize")]
     pub budget: ::std::option::Option<rt::Decimal>,
-    /// `created_at`.
+    /// When the record was created.
     pub created_at: rt::DateTime,
-    /// `updated_at`.
+    /// When the record last changed.
     pub updated_at: rt::DateTime,
     /// Hourly rate applied when the project bills per person and default rates are off.
     #[serde(serialize_with = "rt::number::serialize")]
@@ -1018,21 +1039,21 @@ pub struct TimeEntryUserAssignment {
 pub type TimeEntryClient = ProjectClient;
 /// The `project` summary embedded in `time_entry.project`. (The same fields as [`ProjectAssignmentProject`].)
 pub type TimeEntryProject = ProjectAssignmentProject;
-/// The `task` summary embedded in `time_entry.task`. (The same fields as [`ProjectAssignmentClient`].)
-pub type TimeEntryTask = ProjectAssignmentClient;
+/// The `task` summary embedded in `time_entry.task`. (The same fields as [`ProjectTaskAssignmentTask`].)
+pub type TimeEntryTask = ProjectTaskAssignmentTask;
 /// The `task_assignment` summary embedded in `time_entry.task_assignment`.
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct TimeEntryTaskAssignment {
-    /// `id`.
+    /// Unique id of the task assignment.
     pub id: i64,
     /// Whether time on this task is billable on this project.
     pub billable: bool,
-    /// `is_active`.
+    /// False once the task is removed from the project.
     pub is_active: bool,
-    /// `created_at`.
+    /// When the record was created.
     pub created_at: rt::DateTime,
-    /// `updated_at`.
+    /// When the record last changed.
     pub updated_at: rt::DateTime,
     /// Hourly rate applied when the project bills per task.
     #[serde(serialize_with = "rt::number::serialize")]
@@ -1045,7 +1066,7 @@ pub struct TimeEntryTaskAssignment {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct TimeEntryInvoice {
-    /// `id`.
+    /// Unique id of the invoice.
     pub id: i64,
     /// Generated from the account's sequence when omitted.
     pub number: String,
@@ -1058,9 +1079,9 @@ pub type ExpenseProject = ProjectAssignmentProject;
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct ExpenseExpenseCategory {
-    /// `id`.
+    /// Unique id of the expense category.
     pub id: i64,
-    /// `name`.
+    /// Name of the category.
     pub name: String,
     /// Price per unit for unit-priced categories.
     #[serde(serialize_with = "rt::number::serialize")]
@@ -1076,20 +1097,30 @@ pub type ExpenseUserAssignment = TimeEntryUserAssignment;
 pub type ExpenseInvoice = TimeEntryInvoice;
 /// The `client` summary embedded in `invoice.client`. (The same fields as [`ProjectAssignmentClient`].)
 pub type InvoiceClient = ProjectAssignmentClient;
-/// The `estimate` summary embedded in `invoice.estimate`. (The same fields as [`InvoiceRetainer`].)
-pub type InvoiceEstimate = InvoiceRetainer;
+/// The `estimate` summary embedded in `invoice.estimate`.
+#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "::harvest_client_runtime::serde")]
+pub struct InvoiceEstimate {
+    /// Unique id of the estimate.
+    pub id: i64,
+}
 /// The `user` summary embedded in `invoice.creator`. (The same fields as [`UserAssignmentUser`].)
 pub type InvoiceCreator = UserAssignmentUser;
-/// The `invoice` summary embedded in `invoice_message.invoice`. (The same fields as [`InvoiceRetainer`].)
-pub type InvoiceMessageInvoice = InvoiceRetainer;
-/// The `invoice` summary embedded in `invoice_payment.invoice`. (The same fields as [`InvoiceRetainer`].)
-pub type InvoicePaymentInvoice = InvoiceRetainer;
+/// The `invoice` summary embedded in `invoice_message.invoice`.
+#[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "::harvest_client_runtime::serde")]
+pub struct InvoiceMessageInvoice {
+    /// Unique id of the invoice.
+    pub id: i64,
+}
+/// The `invoice` summary embedded in `invoice_payment.invoice`. (The same fields as [`InvoiceMessageInvoice`].)
+pub type InvoicePaymentInvoice = InvoiceMessageInvoice;
 /// The `client` summary embedded in `estimate.client`. (The same fields as [`ProjectAssignmentClient`].)
 pub type EstimateClient = ProjectAssignmentClient;
 /// The `user` summary embedded in `estimate.creator`. (The same fields as [`UserAssignmentUser`].)
 pub type EstimateCreator = UserAssignmentUser;
-/// The `estimate` summary embedded in `estimate_message.estimate`. (The same fields as [`InvoiceRetainer`].)
-pub type EstimateMessageEstimate = InvoiceRetainer;
+/// The `estimate` summary embedded in `estimate_message.estimate`. (The same fields as [`InvoiceEstimate`].)
+pub type EstimateMessageEstimate = InvoiceEstimate;
 /// The Harvest account the token acts on, with its display settings and enabled modules.
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
@@ -1098,25 +1129,25 @@ pub struct Company {
     pub base_uri: String,
     /// Host name of the account without scheme.
     pub full_domain: String,
-    /// `name`.
+    /// Name of the account's company.
     pub name: String,
-    /// `is_active`.
+    /// False once the account is closed.
     pub is_active: bool,
-    /// `week_start_day`.
+    /// First day of the week in timesheets and reports.
     pub week_start_day: WeekStartDay,
     /// True when time is tracked with start and end times instead of durations.
     pub wants_timestamp_timers: bool,
-    /// `time_format`.
+    /// Whether hours show as decimals or as hours and minutes.
     pub time_format: TimeFormat,
     /// strftime pattern used to show dates, such as %Y-%m-%d.
     pub date_format: String,
     /// Billing plan of the account, e.g. trial, free or simple-v4.
     pub plan_type: String,
-    /// `clock`.
+    /// Whether times of day show on a 12-hour or 24-hour clock.
     pub clock: Clock,
-    /// `currency_code_display`.
+    /// Where amounts show the ISO currency code.
     pub currency_code_display: CurrencyCodeDisplay,
-    /// `currency_symbol_display`.
+    /// Where amounts show the currency symbol.
     pub currency_symbol_display: CurrencySymbolDisplay,
     /// Character placed before the fractional digits of numbers.
     pub decimal_symbol: String,
@@ -1153,7 +1184,7 @@ pub struct Company {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct User {
-    /// `id`.
+    /// Unique id of the user.
     pub id: i64,
     /// Cannot change while the user is archived.
     pub first_name: String,
@@ -1161,7 +1192,7 @@ pub struct User {
     pub last_name: String,
     /// Login address; an invitation goes here on create.
     pub email: String,
-    /// `telephone`.
+    /// Phone number; empty when unknown.
     pub telephone: String,
     /// Harvest time-zone name; the account's zone when omitted.
     pub timezone: String,
@@ -1183,11 +1214,11 @@ pub struct User {
     pub roles: ::std::vec::Vec<String>,
     /// Permission levels of the user.
     pub access_roles: ::std::vec::Vec<AccessRole>,
-    /// `avatar_url`.
+    /// Address of the user's profile picture.
     pub avatar_url: String,
-    /// `created_at`.
+    /// When the record was created.
     pub created_at: rt::DateTime,
-    /// `updated_at`.
+    /// When the record last changed.
     pub updated_at: rt::DateTime,
     /// The account's own staff number for the user; sent by newer accounts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1232,7 +1263,7 @@ impl rt::Record for User {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct BillableRate {
-    /// `id`.
+    /// Unique id of the billable rate.
     pub id: i64,
     /// Rate per hour.
     #[serde(serialize_with = "rt::number::serialize")]
@@ -1241,9 +1272,9 @@ pub struct BillableRate {
     pub start_date: ::std::option::Option<rt::Date>,
     /// Last day the rate applies, set by Harvest when a later rate starts.
     pub end_date: ::std::option::Option<rt::Date>,
-    /// `created_at`.
+    /// When the record was created.
     pub created_at: rt::DateTime,
-    /// `updated_at`.
+    /// When the record last changed.
     pub updated_at: rt::DateTime,
 }
 impl rt::Record for BillableRate {
@@ -1261,7 +1292,7 @@ impl rt::Record for BillableRate {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct CostRate {
-    /// `id`.
+    /// Unique id of the cost rate.
     pub id: i64,
     /// Cost per hour.
     #[serde(serialize_with = "rt::number::serialize")]
@@ -1270,9 +1301,9 @@ pub struct CostRate {
     pub start_date: ::std::option::Option<rt::Date>,
     /// Last day the rate applies, set by Harvest when a later rate starts.
     pub end_date: ::std::option::Option<rt::Date>,
-    /// `created_at`.
+    /// When the record was created.
     pub created_at: rt::DateTime,
-    /// `updated_at`.
+    /// When the record last changed.
     pub updated_at: rt::DateTime,
 }
 impl rt::Record for CostRate {
@@ -1290,9 +1321,9 @@ impl rt::Record for CostRate {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct Client {
-    /// `id`.
+    /// Unique id of the client.
     pub id: i64,
-    /// `name`.
+    /// Name of the client.
     pub name: String,
     /// False once the client is archived.
     pub is_active: bool,
@@ -1302,9 +1333,9 @@ pub struct Client {
     pub statement_key: String,
     /// ISO 4217 code; the account's currency when omitted.
     pub currency: String,
-    /// `created_at`.
+    /// When the record was created.
     pub created_at: rt::DateTime,
-    /// `updated_at`.
+    /// When the record last changed.
     pub updated_at: rt::DateTime,
 }
 impl rt::Record for Client {
@@ -1322,17 +1353,17 @@ impl rt::Record for Client {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct Contact {
-    /// `id`.
+    /// Unique id of the contact.
     pub id: i64,
-    /// `client`.
+    /// The client the contact works for.
     pub client: ContactClient,
-    /// `title`.
+    /// Job title of the contact.
     pub title: ::std::option::Option<String>,
-    /// `first_name`.
+    /// Given name of the contact.
     pub first_name: String,
-    /// `last_name`.
+    /// Family name of the contact.
     pub last_name: ::std::option::Option<String>,
-    /// `email`.
+    /// E-mail address invoices and estimates are sent to.
     pub email: ::std::option::Option<String>,
     /// Empty string when unset.
     pub phone_office: String,
@@ -1340,9 +1371,9 @@ pub struct Contact {
     pub phone_mobile: String,
     /// Empty string when unset.
     pub fax: String,
-    /// `created_at`.
+    /// When the record was created.
     pub created_at: rt::DateTime,
-    /// `updated_at`.
+    /// When the record last changed.
     pub updated_at: rt::DateTime,
 }
 impl rt::Record for Contact {
@@ -1360,11 +1391,11 @@ impl rt::Record for Contact {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct Project {
-    /// `id`.
+    /// Unique id of the project.
     pub id: i64,
-    /// `client`.
+    /// The client the project is for.
     pub client: ProjectClient,
-    /// `name`.
+    /// Name of the project.
     pub name: String,
     /// Short code that identifies the project.
     pub code: ::std::option::Option<String>,
@@ -1403,15 +1434,15 @@ pub struct Project {
     /// Amount to invoice on a fixed-fee project.
     #[serde(serialize_with = "rt::number::serialize")]
     pub fee: ::std::option::Option<rt::Decimal>,
-    /// `notes`.
+    /// Free-form notes about the project.
     pub notes: ::std::option::Option<String>,
-    /// `starts_on`.
+    /// First day of the project.
     pub starts_on: ::std::option::Option<rt::Date>,
-    /// `ends_on`.
+    /// Last day of the project.
     pub ends_on: ::std::option::Option<rt::Date>,
-    /// `created_at`.
+    /// When the record was created.
     pub created_at: rt::DateTime,
-    /// `updated_at`.
+    /// When the record last changed.
     pub updated_at: rt::DateTime,
 }
 impl rt::Record for Project {
@@ -1429,13 +1460,13 @@ impl rt::Record for Project {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct UserAssignment {
-    /// `id`.
+    /// Unique id of the user assignment.
     pub id: i64,
     /// The project, taken from the path.
     pub project: UserAssignmentProject,
-    /// `user`.
+    /// The assigned user.
     pub user: UserAssignmentUser,
-    /// `is_active`.
+    /// False once the user is removed from the project.
     pub is_active: bool,
     /// Whether the user manages this project.
     pub is_project_manager: bool,
@@ -1447,9 +1478,9 @@ pub struct UserAssignment {
     /// This user's share of the budget for per-person budgets.
     #[serde(serialize_with = "rt::number::serialize")]
     pub budget: ::std::option::Option<rt::Decimal>,
-    /// `created_at`.
+    /// When the record was created.
     pub created_at: rt::DateTime,
-    /// `updated_at`.
+    /// When the record last changed.
     pub updated_at: rt::DateTime,
 }
 impl rt::Record for UserAssignment {
@@ -1467,13 +1498,13 @@ impl rt::Record for UserAssignment {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct TaskAssignment {
-    /// `id`.
+    /// Unique id of the task assignment.
     pub id: i64,
     /// The project, taken from the path.
     pub project: TaskAssignmentProject,
-    /// `task`.
+    /// The assigned task.
     pub task: TaskAssignmentTask,
-    /// `is_active`.
+    /// False once the task is removed from the project.
     pub is_active: bool,
     /// Whether time on this task is billable on this project.
     pub billable: bool,
@@ -1483,9 +1514,9 @@ pub struct TaskAssignment {
     /// This task's share of the budget for per-task budgets.
     #[serde(serialize_with = "rt::number::serialize")]
     pub budget: ::std::option::Option<rt::Decimal>,
-    /// `created_at`.
+    /// When the record was created.
     pub created_at: rt::DateTime,
-    /// `updated_at`.
+    /// When the record last changed.
     pub updated_at: rt::DateTime,
 }
 impl rt::Record for TaskAssignment {
@@ -1503,9 +1534,9 @@ impl rt::Record for TaskAssignment {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct Task {
-    /// `id`.
+    /// Unique id of the task.
     pub id: i64,
-    /// `name`.
+    /// Name of the task.
     pub name: String,
     /// Whether the task starts out billable when added to a new project.
     pub billable_by_default: bool,
@@ -1516,9 +1547,9 @@ pub struct Task {
     pub is_default: bool,
     /// False once the task is archived.
     pub is_active: bool,
-    /// `created_at`.
+    /// When the record was created.
     pub created_at: rt::DateTime,
-    /// `updated_at`.
+    /// When the record last changed.
     pub updated_at: rt::DateTime,
 }
 impl rt::Record for Task {
@@ -1536,7 +1567,7 @@ impl rt::Record for Task {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct TimeEntry {
-    /// `id`.
+    /// Unique id of the time entry.
     pub id: i64,
     /// Day the time counts for.
     pub spent_date: rt::Date,
@@ -1544,11 +1575,11 @@ pub struct TimeEntry {
     pub user: TimeEntryUser,
     /// The user's assignment to the project.
     pub user_assignment: TimeEntryUserAssignment,
-    /// `client`.
+    /// Client of the entry's project.
     pub client: TimeEntryClient,
-    /// `project`.
+    /// Project the time is tracked on.
     pub project: TimeEntryProject,
-    /// `task`.
+    /// Task the time is tracked on.
     pub task: TimeEntryTask,
     /// The task's assignment to the project.
     pub task_assignment: TimeEntryTaskAssignment,
@@ -1565,7 +1596,7 @@ pub struct TimeEntry {
     /// Hours after the account's rounding rule, as used by reports and invoices.
     #[serde(serialize_with = "rt::number::serialize")]
     pub rounded_hours: rt::Decimal,
-    /// `notes`.
+    /// What the time was spent on.
     pub notes: ::std::option::Option<String>,
     /// Whether the entry can no longer be edited.
     pub is_locked: bool,
@@ -1573,7 +1604,7 @@ pub struct TimeEntry {
     pub locked_reason: ::std::option::Option<String>,
     /// Whether the entry was approved; superseded by approval_status. (Deprecated by Harvest.)
     pub is_closed: bool,
-    /// `approval_status`.
+    /// Where the entry is in the approval workflow; sent by accounts with approvals.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval_status: ::std::option::Option<ApprovalStatus>,
     /// Whether the entry has been invoiced.
@@ -1586,7 +1617,7 @@ pub struct TimeEntry {
     pub ended_time: ::std::option::Option<String>,
     /// Whether a timer is running on the entry.
     pub is_running: bool,
-    /// `billable`.
+    /// Whether the time can be billed, from the task assignment.
     pub billable: bool,
     /// Whether the time counts against the project budget.
     pub budgeted: bool,
@@ -1596,9 +1627,9 @@ pub struct TimeEntry {
     /// Cost rate of the user for this time.
     #[serde(serialize_with = "rt::number::serialize")]
     pub cost_rate: ::std::option::Option<rt::Decimal>,
-    /// `created_at`.
+    /// When the record was created.
     pub created_at: rt::DateTime,
-    /// `updated_at`.
+    /// When the record last changed.
     pub updated_at: rt::DateTime,
     /// Whether someone locked the entry by hand rather than by approval or invoicing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1619,13 +1650,13 @@ impl rt::Record for TimeEntry {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct Expense {
-    /// `id`.
+    /// Unique id of the expense.
     pub id: i64,
-    /// `client`.
+    /// Client of the expense's project.
     pub client: ExpenseClient,
-    /// `project`.
+    /// Project the expense is charged to.
     pub project: ExpenseProject,
-    /// `expense_category`.
+    /// Category of the expense, with its unit price for unit-based categories.
     pub expense_category: ExpenseExpenseCategory,
     /// Who spent the money; the authenticated user when omitted.
     pub user: ExpenseUser,
@@ -1635,7 +1666,7 @@ pub struct Expense {
     pub receipt: ::std::option::Option<Receipt>,
     /// The invoice the expense was billed on, once invoiced.
     pub invoice: ::std::option::Option<ExpenseInvoice>,
-    /// `notes`.
+    /// What the expense was for.
     pub notes: ::std::option::Option<String>,
     /// Quantity for unit-priced categories; total_cost follows from it.
     #[serde(serialize_with = "rt::number::serialize")]
@@ -1643,11 +1674,11 @@ pub struct Expense {
     /// Amount spent; required unless the category is unit-priced.
     #[serde(serialize_with = "rt::number::serialize")]
     pub total_cost: rt::Decimal,
-    /// `billable`.
+    /// Whether the expense can be invoiced to the client.
     pub billable: bool,
     /// Whether the expense was approved; superseded by approval_status. (Deprecated by Harvest.)
     pub is_closed: bool,
-    /// `approval_status`.
+    /// Where the expense is in the approval workflow; sent by accounts with approvals.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval_status: ::std::option::Option<ApprovalStatus>,
     /// Whether the expense can no longer be edited (invoiced, approved or archived).
@@ -1656,11 +1687,11 @@ pub struct Expense {
     pub is_billed: bool,
     /// Why the expense is locked.
     pub locked_reason: ::std::option::Option<String>,
-    /// `spent_date`.
+    /// Day the money was spent.
     pub spent_date: rt::Date,
-    /// `created_at`.
+    /// When the record was created.
     pub created_at: rt::DateTime,
-    /// `updated_at`.
+    /// When the record last changed.
     pub updated_at: rt::DateTime,
     /// Whether someone locked the expense by hand.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1681,9 +1712,9 @@ impl rt::Record for Expense {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct ExpenseCategory {
-    /// `id`.
+    /// Unique id of the expense category.
     pub id: i64,
-    /// `name`.
+    /// Name of the category.
     pub name: String,
     /// Name of the unit for unit-priced categories, such as mile.
     pub unit_name: ::std::option::Option<String>,
@@ -1692,9 +1723,9 @@ pub struct ExpenseCategory {
     pub unit_price: ::std::option::Option<rt::Decimal>,
     /// False once the category is archived.
     pub is_active: bool,
-    /// `created_at`.
+    /// When the record was created.
     pub created_at: rt::DateTime,
-    /// `updated_at`.
+    /// When the record last changed.
     pub updated_at: rt::DateTime,
 }
 impl rt::Record for ExpenseCategory {
@@ -1712,9 +1743,9 @@ impl rt::Record for ExpenseCategory {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct Invoice {
-    /// `id`.
+    /// Unique id of the invoice.
     pub id: i64,
-    /// `client`.
+    /// The client billed.
     pub client: InvoiceClient,
     /// On update, lines with an id change, lines without one are added, and _destroy removes.
     pub line_items: ::std::vec::Vec<InvoiceLineItem>,
@@ -1728,7 +1759,7 @@ pub struct Invoice {
     pub client_key: String,
     /// Generated from the account's sequence when omitted.
     pub number: String,
-    /// `purchase_order`.
+    /// The client's purchase order number.
     pub purchase_order: ::std::option::Option<String>,
     /// Total after discount and taxes.
     #[serde(serialize_with = "rt::number::serialize")]
@@ -1754,13 +1785,13 @@ pub struct Invoice {
     /// Amount taken off by the discount.
     #[serde(serialize_with = "rt::number::serialize")]
     pub discount_amount: rt::Decimal,
-    /// `subject`.
+    /// Title shown on the invoice.
     pub subject: ::std::option::Option<String>,
-    /// `notes`.
+    /// Text printed at the bottom of the invoice.
     pub notes: ::std::option::Option<String>,
     /// ISO 4217 code; the client's currency when omitted.
     pub currency: String,
-    /// `state`.
+    /// Where the invoice is in its life cycle.
     pub state: InvoiceState,
     /// First day of the tracked time that was imported.
     pub period_start: ::std::option::Option<rt::Date>,
@@ -1770,23 +1801,23 @@ pub struct Invoice {
     pub issue_date: rt::Date,
     /// Honoured only with payment_term custom; otherwise follows from the term.
     pub due_date: rt::Date,
-    /// `payment_term`.
+    /// When payment is due, relative to the issue date.
     pub payment_term: PaymentTerm,
     /// Online payment methods offered to the client.
     pub payment_options: ::std::vec::Vec<PaymentOption>,
-    /// `sent_at`.
+    /// When the invoice was last sent or marked as sent.
     pub sent_at: ::std::option::Option<rt::DateTime>,
-    /// `paid_at`.
+    /// When the last payment settled the invoice.
     pub paid_at: ::std::option::Option<rt::DateTime>,
-    /// `paid_date`.
+    /// Day the invoice was fully paid.
     pub paid_date: ::std::option::Option<rt::Date>,
     /// When the invoice was written off.
     pub closed_at: ::std::option::Option<rt::DateTime>,
     /// The recurring invoice this one was generated from.
     pub recurring_invoice_id: ::std::option::Option<i64>,
-    /// `created_at`.
+    /// When the record was created.
     pub created_at: rt::DateTime,
-    /// `updated_at`.
+    /// When the record last changed.
     pub updated_at: rt::DateTime,
 }
 impl rt::Record for Invoice {
@@ -1804,21 +1835,21 @@ impl rt::Record for Invoice {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct InvoiceMessage {
-    /// `id`.
+    /// Unique id of the invoice message.
     pub id: i64,
     /// Who wrote the message.
     pub sent_by: String,
-    /// `sent_by_email`.
+    /// Address of the user who sent the message.
     pub sent_by_email: String,
     /// Name shown as the sender.
     pub sent_from: String,
-    /// `sent_from_email`.
+    /// Address the message was sent from.
     pub sent_from_email: String,
     /// Who receives the e-mail; required unless event_type is given.
     pub recipients: ::std::vec::Vec<MessageRecipient>,
-    /// `subject`.
+    /// Subject line of the e-mail.
     pub subject: ::std::option::Option<String>,
-    /// `body`.
+    /// Text of the e-mail.
     pub body: ::std::option::Option<String>,
     /// True when the invoice offers online payment. (Deprecated by Harvest.)
     pub include_link_to_client_invoice: bool,
@@ -1834,9 +1865,9 @@ pub struct InvoiceMessage {
     pub reminder: bool,
     /// Day a scheduled reminder goes out.
     pub send_reminder_on: ::std::option::Option<rt::Date>,
-    /// `created_at`.
+    /// When the record was created.
     pub created_at: rt::DateTime,
-    /// `updated_at`.
+    /// When the record last changed.
     pub updated_at: rt::DateTime,
 }
 impl rt::Record for InvoiceMessage {
@@ -1854,9 +1885,9 @@ impl rt::Record for InvoiceMessage {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct InvoicePayment {
-    /// `id`.
+    /// Unique id of the invoice payment.
     pub id: i64,
-    /// `amount`.
+    /// Amount paid.
     #[serde(serialize_with = "rt::number::serialize")]
     pub amount: rt::Decimal,
     /// When the payment was made; send this or paid_date.
@@ -1865,17 +1896,17 @@ pub struct InvoicePayment {
     pub paid_date: rt::Date,
     /// Who entered the payment.
     pub recorded_by: String,
-    /// `recorded_by_email`.
+    /// Address of the user who recorded the payment.
     pub recorded_by_email: String,
-    /// `notes`.
+    /// Free-form notes about the payment.
     pub notes: ::std::option::Option<String>,
     /// Reference from the card processor or PayPal.
     pub transaction_id: ::std::option::Option<String>,
     /// The online gateway that processed the payment.
     pub payment_gateway: ::std::option::Option<PaymentGateway>,
-    /// `created_at`.
+    /// When the record was created.
     pub created_at: rt::DateTime,
-    /// `updated_at`.
+    /// When the record last changed.
     pub updated_at: rt::DateTime,
 }
 impl rt::Record for InvoicePayment {
@@ -1893,17 +1924,17 @@ impl rt::Record for InvoicePayment {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct InvoiceItemCategory {
-    /// `id`.
+    /// Unique id of the invoice item category.
     pub id: i64,
-    /// `name`.
+    /// Name of the category.
     pub name: String,
     /// Whether imported time uses this category; such categories cannot be deleted.
     pub use_as_service: bool,
     /// Whether imported expenses use this category; such categories cannot be deleted.
     pub use_as_expense: bool,
-    /// `created_at`.
+    /// When the record was created.
     pub created_at: rt::DateTime,
-    /// `updated_at`.
+    /// When the record last changed.
     pub updated_at: rt::DateTime,
 }
 impl rt::Record for InvoiceItemCategory {
@@ -1921,9 +1952,9 @@ impl rt::Record for InvoiceItemCategory {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct Estimate {
-    /// `id`.
+    /// Unique id of the estimate.
     pub id: i64,
-    /// `client`.
+    /// The client the estimate is for.
     pub client: EstimateClient,
     /// On update, lines with an id change and lines without one are added.
     pub line_items: ::std::vec::Vec<EstimateLineItem>,
@@ -1933,7 +1964,7 @@ pub struct Estimate {
     pub client_key: String,
     /// Generated from the account's sequence when omitted.
     pub number: String,
-    /// `purchase_order`.
+    /// The client's purchase order number.
     pub purchase_order: ::std::option::Option<String>,
     /// Total after discount and taxes.
     #[serde(serialize_with = "rt::number::serialize")]
@@ -1956,25 +1987,25 @@ pub struct Estimate {
     /// Amount taken off by the discount.
     #[serde(serialize_with = "rt::number::serialize")]
     pub discount_amount: rt::Decimal,
-    /// `subject`.
+    /// Title shown on the estimate.
     pub subject: ::std::option::Option<String>,
-    /// `notes`.
+    /// Text printed at the bottom of the estimate.
     pub notes: ::std::option::Option<String>,
     /// ISO 4217 code; the client's currency when omitted.
     pub currency: String,
-    /// `state`.
+    /// Where the estimate is in its life cycle.
     pub state: EstimateState,
-    /// `issue_date`.
+    /// Day the estimate is dated.
     pub issue_date: ::std::option::Option<rt::Date>,
-    /// `sent_at`.
+    /// When the estimate was last sent or marked as sent.
     pub sent_at: ::std::option::Option<rt::DateTime>,
-    /// `accepted_at`.
+    /// When the client accepted the estimate.
     pub accepted_at: ::std::option::Option<rt::DateTime>,
-    /// `declined_at`.
+    /// When the client declined the estimate.
     pub declined_at: ::std::option::Option<rt::DateTime>,
-    /// `created_at`.
+    /// When the record was created.
     pub created_at: rt::DateTime,
-    /// `updated_at`.
+    /// When the record last changed.
     pub updated_at: rt::DateTime,
 }
 impl rt::Record for Estimate {
@@ -1992,29 +2023,29 @@ impl rt::Record for Estimate {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct EstimateMessage {
-    /// `id`.
+    /// Unique id of the estimate message.
     pub id: i64,
     /// Who wrote the message.
     pub sent_by: String,
-    /// `sent_by_email`.
+    /// Address of the user who sent the message.
     pub sent_by_email: String,
     /// Name shown as the sender.
     pub sent_from: String,
-    /// `sent_from_email`.
+    /// Address the message was sent from.
     pub sent_from_email: String,
     /// Who receives the e-mail; required unless event_type is given.
     pub recipients: ::std::vec::Vec<MessageRecipient>,
-    /// `subject`.
+    /// Subject line of the e-mail.
     pub subject: ::std::option::Option<String>,
-    /// `body`.
+    /// Text of the e-mail.
     pub body: ::std::option::Option<String>,
     /// Whether the sender gets a copy.
     pub send_me_a_copy: bool,
     /// The state change to apply instead of sending an e-mail.
     pub event_type: ::std::option::Option<EstimateMessageEvent>,
-    /// `created_at`.
+    /// When the record was created.
     pub created_at: rt::DateTime,
-    /// `updated_at`.
+    /// When the record last changed.
     pub updated_at: rt::DateTime,
 }
 impl rt::Record for EstimateMessage {
@@ -2032,13 +2063,13 @@ impl rt::Record for EstimateMessage {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct EstimateItemCategory {
-    /// `id`.
+    /// Unique id of the estimate item category.
     pub id: i64,
-    /// `name`.
+    /// Name of the category.
     pub name: String,
-    /// `created_at`.
+    /// When the record was created.
     pub created_at: rt::DateTime,
-    /// `updated_at`.
+    /// When the record last changed.
     pub updated_at: rt::DateTime,
 }
 impl rt::Record for EstimateItemCategory {
@@ -2056,15 +2087,15 @@ impl rt::Record for EstimateItemCategory {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct Role {
-    /// `id`.
+    /// Unique id of the role.
     pub id: i64,
-    /// `name`.
+    /// Name of the role.
     pub name: String,
     /// Users holding the role; an update replaces the whole set.
     pub user_ids: ::std::vec::Vec<i64>,
-    /// `created_at`.
+    /// When the record was created.
     pub created_at: rt::DateTime,
-    /// `updated_at`.
+    /// When the record last changed.
     pub updated_at: rt::DateTime,
 }
 impl rt::Record for Role {
@@ -2123,7 +2154,7 @@ pub struct CreateUserBody {
     pub last_name: String,
     /// Login address; an invitation goes here on create.
     pub email: String,
-    /// `telephone`.
+    /// Phone number; empty when unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub telephone: ::std::option::Option<String>,
     /// Harvest time-zone name; the account's zone when omitted.
@@ -2179,7 +2210,7 @@ impl CreateUserBody {
             access_roles: ::std::default::Default::default(),
         }
     }
-    /// `telephone`.
+    /// Phone number; empty when unknown.
     pub fn telephone(mut self, value: impl ::std::convert::Into<String>) -> Self {
         self.telephone = Some(value.into());
         self
@@ -2260,7 +2291,7 @@ pub struct UpdateUserBody {
     /// Login address; an invitation goes here on create.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: ::std::option::Option<String>,
-    /// `telephone`.
+    /// Phone number; empty when unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub telephone: ::std::option::Option<String>,
     /// Harvest time-zone name; the account's zone when omitted.
@@ -2322,7 +2353,7 @@ impl UpdateUserBody {
         self.email = Some(value.into());
         self
     }
-    /// `telephone`.
+    /// Phone number; empty when unknown.
     pub fn telephone(mut self, value: impl ::std::convert::Into<String>) -> Self {
         self.telephone = Some(value.into());
         self
@@ -2444,7 +2475,7 @@ impl CreateCostRateBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct CreateClientBody {
-    /// `name`.
+    /// Name of the client.
     pub name: String,
     /// False once the client is archived.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2496,7 +2527,7 @@ impl CreateClientBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct UpdateClientBody {
-    /// `name`.
+    /// Name of the client.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<String>,
     /// False once the client is archived.
@@ -2524,7 +2555,7 @@ impl UpdateClientBody {
             currency: ::std::default::Default::default(),
         }
     }
-    /// `name`.
+    /// Name of the client.
     pub fn name(mut self, value: impl ::std::convert::Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -2559,17 +2590,17 @@ impl UpdateClientBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct CreateContactBody {
-    /// Id of the `client` to link.
+    /// Id of the `client`: The client the contact works for.
     pub client_id: i64,
-    /// `title`.
+    /// Job title of the contact.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub title: rt::Patch<String>,
-    /// `first_name`.
+    /// Given name of the contact.
     pub first_name: String,
-    /// `last_name`.
+    /// Family name of the contact.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub last_name: rt::Patch<String>,
-    /// `email`.
+    /// E-mail address invoices and estimates are sent to.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub email: rt::Patch<String>,
     /// Empty string when unset.
@@ -2596,7 +2627,7 @@ impl CreateContactBody {
             fax: ::std::default::Default::default(),
         }
     }
-    /// `title`.
+    /// Job title of the contact.
     ///
     /// `None` sends `null` to clear the value.
     pub fn title(
@@ -2611,7 +2642,7 @@ impl CreateContactBody {
         self.title = rt::Patch::Null;
         self
     }
-    /// `last_name`.
+    /// Family name of the contact.
     ///
     /// `None` sends `null` to clear the value.
     pub fn last_name(
@@ -2626,7 +2657,7 @@ impl CreateContactBody {
         self.last_name = rt::Patch::Null;
         self
     }
-    /// `email`.
+    /// E-mail address invoices and estimates are sent to.
     ///
     /// `None` sends `null` to clear the value.
     pub fn email(
@@ -2661,19 +2692,19 @@ impl CreateContactBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct UpdateContactBody {
-    /// Id of the `client` to link.
+    /// Id of the `client`: The client the contact works for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: ::std::option::Option<i64>,
-    /// `title`.
+    /// Job title of the contact.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub title: rt::Patch<String>,
-    /// `first_name`.
+    /// Given name of the contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: ::std::option::Option<String>,
-    /// `last_name`.
+    /// Family name of the contact.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub last_name: rt::Patch<String>,
-    /// `email`.
+    /// E-mail address invoices and estimates are sent to.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub email: rt::Patch<String>,
     /// Empty string when unset.
@@ -2705,12 +2736,12 @@ impl UpdateContactBody {
             fax: ::std::default::Default::default(),
         }
     }
-    /// Id of the `client` to link.
+    /// Id of the `client`: The client the contact works for.
     pub fn client_id(mut self, value: i64) -> Self {
         self.client_id = Some(value);
         self
     }
-    /// `title`.
+    /// Job title of the contact.
     ///
     /// `None` sends `null` to clear the value.
     pub fn title(
@@ -2725,12 +2756,12 @@ impl UpdateContactBody {
         self.title = rt::Patch::Null;
         self
     }
-    /// `first_name`.
+    /// Given name of the contact.
     pub fn first_name(mut self, value: impl ::std::convert::Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// `last_name`.
+    /// Family name of the contact.
     ///
     /// `None` sends `null` to clear the value.
     pub fn last_name(
@@ -2745,7 +2776,7 @@ impl UpdateContactBody {
         self.last_name = rt::Patch::Null;
         self
     }
-    /// `email`.
+    /// E-mail address invoices and estimates are sent to.
     ///
     /// `None` sends `null` to clear the value.
     pub fn email(
@@ -2780,9 +2811,9 @@ impl UpdateContactBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct CreateProjectBody {
-    /// Id of the `client` to link.
+    /// Id of the `client`: The client the project is for.
     pub client_id: i64,
-    /// `name`.
+    /// Name of the project.
     pub name: String,
     /// Short code that identifies the project.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
@@ -2834,13 +2865,13 @@ pub struct CreateProjectBody {
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub fee: rt::Patch<rt::Decimal>,
-    /// `notes`.
+    /// Free-form notes about the project.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub notes: rt::Patch<String>,
-    /// `starts_on`.
+    /// First day of the project.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub starts_on: rt::Patch<rt::Date>,
-    /// `ends_on`.
+    /// Last day of the project.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub ends_on: rt::Patch<rt::Date>,
 }
@@ -2983,7 +3014,7 @@ impl CreateProjectBody {
         self.fee = rt::Patch::Null;
         self
     }
-    /// `notes`.
+    /// Free-form notes about the project.
     ///
     /// `None` sends `null` to clear the value.
     pub fn notes(
@@ -2998,7 +3029,7 @@ impl CreateProjectBody {
         self.notes = rt::Patch::Null;
         self
     }
-    /// `starts_on`.
+    /// First day of the project.
     ///
     /// `None` sends `null` to clear the value.
     pub fn starts_on(mut self, value: ::std::option::Option<rt::Date>) -> Self {
@@ -3010,7 +3041,7 @@ impl CreateProjectBody {
         self.starts_on = rt::Patch::Null;
         self
     }
-    /// `ends_on`.
+    /// Last day of the project.
     ///
     /// `None` sends `null` to clear the value.
     pub fn ends_on(mut self, value: ::std::option::Option<rt::Date>) -> Self {
@@ -3027,10 +3058,10 @@ impl CreateProjectBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct UpdateProjectBody {
-    /// Id of the `client` to link.
+    /// Id of the `client`: The client the project is for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: ::std::option::Option<i64>,
-    /// `name`.
+    /// Name of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<String>,
     /// Short code that identifies the project.
@@ -3083,13 +3114,13 @@ pub struct UpdateProjectBody {
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub fee: rt::Patch<rt::Decimal>,
-    /// `notes`.
+    /// Free-form notes about the project.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub notes: rt::Patch<String>,
-    /// `starts_on`.
+    /// First day of the project.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub starts_on: rt::Patch<rt::Date>,
-    /// `ends_on`.
+    /// Last day of the project.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub ends_on: rt::Patch<rt::Date>,
 }
@@ -3124,12 +3155,12 @@ impl UpdateProjectBody {
             ends_on: ::std::default::Default::default(),
         }
     }
-    /// Id of the `client` to link.
+    /// Id of the `client`: The client the project is for.
     pub fn client_id(mut self, value: i64) -> Self {
         self.client_id = Some(value);
         self
     }
-    /// `name`.
+    /// Name of the project.
     pub fn name(mut self, value: impl ::std::convert::Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -3247,7 +3278,7 @@ impl UpdateProjectBody {
         self.fee = rt::Patch::Null;
         self
     }
-    /// `notes`.
+    /// Free-form notes about the project.
     ///
     /// `None` sends `null` to clear the value.
     pub fn notes(
@@ -3262,7 +3293,7 @@ impl UpdateProjectBody {
         self.notes = rt::Patch::Null;
         self
     }
-    /// `starts_on`.
+    /// First day of the project.
     ///
     /// `None` sends `null` to clear the value.
     pub fn starts_on(mut self, value: ::std::option::Option<rt::Date>) -> Self {
@@ -3274,7 +3305,7 @@ impl UpdateProjectBody {
         self.starts_on = rt::Patch::Null;
         self
     }
-    /// `ends_on`.
+    /// Last day of the project.
     ///
     /// `None` sends `null` to clear the value.
     pub fn ends_on(mut self, value: ::std::option::Option<rt::Date>) -> Self {
@@ -3291,9 +3322,9 @@ impl UpdateProjectBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct CreateUserAssignmentBody {
-    /// Id of the `user` to link.
+    /// Id of the `user`: The assigned user.
     pub user_id: i64,
-    /// `is_active`.
+    /// False once the user is removed from the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_active: ::std::option::Option<bool>,
     /// Whether the user manages this project.
@@ -3323,7 +3354,7 @@ impl CreateUserAssignmentBody {
             budget: ::std::default::Default::default(),
         }
     }
-    /// `is_active`.
+    /// False once the user is removed from the project.
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
@@ -3367,7 +3398,7 @@ impl CreateUserAssignmentBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct UpdateUserAssignmentBody {
-    /// `is_active`.
+    /// False once the user is removed from the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_active: ::std::option::Option<bool>,
     /// Whether the user manages this project.
@@ -3401,7 +3432,7 @@ impl UpdateUserAssignmentBody {
             budget: ::std::default::Default::default(),
         }
     }
-    /// `is_active`.
+    /// False once the user is removed from the project.
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
@@ -3445,9 +3476,9 @@ impl UpdateUserAssignmentBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct CreateTaskAssignmentBody {
-    /// Id of the `task` to link.
+    /// Id of the `task`: The assigned task.
     pub task_id: i64,
-    /// `is_active`.
+    /// False once the task is removed from the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_active: ::std::option::Option<bool>,
     /// Whether time on this task is billable on this project.
@@ -3473,7 +3504,7 @@ impl CreateTaskAssignmentBody {
             budget: ::std::default::Default::default(),
         }
     }
-    /// `is_active`.
+    /// False once the task is removed from the project.
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
@@ -3512,7 +3543,7 @@ impl CreateTaskAssignmentBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct UpdateTaskAssignmentBody {
-    /// `is_active`.
+    /// False once the task is removed from the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_active: ::std::option::Option<bool>,
     /// Whether time on this task is billable on this project.
@@ -3542,7 +3573,7 @@ impl UpdateTaskAssignmentBody {
             budget: ::std::default::Default::default(),
         }
     }
-    /// `is_active`.
+    /// False once the task is removed from the project.
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
@@ -3581,7 +3612,7 @@ impl UpdateTaskAssignmentBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct CreateTaskBody {
-    /// `name`.
+    /// Name of the task.
     pub name: String,
     /// Whether the task starts out billable when added to a new project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3643,7 +3674,7 @@ impl CreateTaskBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct UpdateTaskBody {
-    /// `name`.
+    /// Name of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<String>,
     /// Whether the task starts out billable when added to a new project.
@@ -3676,7 +3707,7 @@ impl UpdateTaskBody {
             is_active: ::std::default::Default::default(),
         }
     }
-    /// `name`.
+    /// Name of the task.
     pub fn name(mut self, value: impl ::std::convert::Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -3718,12 +3749,12 @@ impl UpdateTaskBody {
 pub struct CreateTimeEntryBody {
     /// Day the time counts for.
     pub spent_date: rt::Date,
-    /// Who tracked the time; the authenticated user when omitted.
+    /// Id of the `user`: Who tracked the time; the authenticated user when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: ::std::option::Option<i64>,
-    /// Id of the `project` to link.
+    /// Id of the `project`: Project the time is tracked on.
     pub project_id: i64,
-    /// Id of the `task` to link.
+    /// Id of the `task`: Task the time is tracked on.
     pub task_id: i64,
     /// Link to the item in another tool the time was tracked from.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
@@ -3732,7 +3763,7 @@ pub struct CreateTimeEntryBody {
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hours: ::std::option::Option<rt::Decimal>,
-    /// `notes`.
+    /// What the time was spent on.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub notes: rt::Patch<String>,
     /// Start time of day on timestamp accounts.
@@ -3757,7 +3788,7 @@ impl CreateTimeEntryBody {
             ended_time: ::std::default::Default::default(),
         }
     }
-    /// Who tracked the time; the authenticated user when omitted.
+    /// Id of the `user`: Who tracked the time; the authenticated user when omitted.
     pub fn user_id(mut self, value: i64) -> Self {
         self.user_id = Some(value);
         self
@@ -3782,7 +3813,7 @@ impl CreateTimeEntryBody {
         self.hours = Some(value);
         self
     }
-    /// `notes`.
+    /// What the time was spent on.
     ///
     /// `None` sends `null` to clear the value.
     pub fn notes(
@@ -3835,10 +3866,10 @@ pub struct UpdateTimeEntryBody {
     /// Day the time counts for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spent_date: ::std::option::Option<rt::Date>,
-    /// Id of the `project` to link.
+    /// Id of the `project`: Project the time is tracked on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: ::std::option::Option<i64>,
-    /// Id of the `task` to link.
+    /// Id of the `task`: Task the time is tracked on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_id: ::std::option::Option<i64>,
     /// Link to the item in another tool the time was tracked from.
@@ -3848,7 +3879,7 @@ pub struct UpdateTimeEntryBody {
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hours: ::std::option::Option<rt::Decimal>,
-    /// `notes`.
+    /// What the time was spent on.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub notes: rt::Patch<String>,
     /// Start time of day on timestamp accounts.
@@ -3882,12 +3913,12 @@ impl UpdateTimeEntryBody {
         self.spent_date = Some(value);
         self
     }
-    /// Id of the `project` to link.
+    /// Id of the `project`: Project the time is tracked on.
     pub fn project_id(mut self, value: i64) -> Self {
         self.project_id = Some(value);
         self
     }
-    /// Id of the `task` to link.
+    /// Id of the `task`: Task the time is tracked on.
     pub fn task_id(mut self, value: i64) -> Self {
         self.task_id = Some(value);
         self
@@ -3912,7 +3943,7 @@ impl UpdateTimeEntryBody {
         self.hours = Some(value);
         self
     }
-    /// `notes`.
+    /// What the time was spent on.
     ///
     /// `None` sends `null` to clear the value.
     pub fn notes(
@@ -3962,14 +3993,14 @@ impl UpdateTimeEntryBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct CreateExpenseBody {
-    /// Id of the `project` to link.
+    /// Id of the `project`: Project the expense is charged to.
     pub project_id: i64,
-    /// Id of the `expense_category` to link.
+    /// Id of the `expense_category`: Category of the expense, with its unit price for unit-based categories.
     pub expense_category_id: i64,
-    /// Who spent the money; the authenticated user when omitted.
+    /// Id of the `user`: Who spent the money; the authenticated user when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: ::std::option::Option<i64>,
-    /// `notes`.
+    /// What the expense was for.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub notes: rt::Patch<String>,
     /// Quantity for unit-priced categories; total_cost follows from it.
@@ -3980,10 +4011,10 @@ pub struct CreateExpenseBody {
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_cost: ::std::option::Option<rt::Decimal>,
-    /// `billable`.
+    /// Whether the expense can be invoiced to the client.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billable: ::std::option::Option<bool>,
-    /// `spent_date`.
+    /// Day the money was spent.
     pub spent_date: rt::Date,
 }
 impl CreateExpenseBody {
@@ -4000,12 +4031,12 @@ impl CreateExpenseBody {
             spent_date,
         }
     }
-    /// Who spent the money; the authenticated user when omitted.
+    /// Id of the `user`: Who spent the money; the authenticated user when omitted.
     pub fn user_id(mut self, value: i64) -> Self {
         self.user_id = Some(value);
         self
     }
-    /// `notes`.
+    /// What the expense was for.
     ///
     /// `None` sends `null` to clear the value.
     pub fn notes(
@@ -4037,7 +4068,7 @@ impl CreateExpenseBody {
         self.total_cost = Some(value);
         self
     }
-    /// `billable`.
+    /// Whether the expense can be invoiced to the client.
     pub fn billable(mut self, value: bool) -> Self {
         self.billable = Some(value);
         self
@@ -4047,13 +4078,13 @@ impl CreateExpenseBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct UpdateExpenseBody {
-    /// Id of the `project` to link.
+    /// Id of the `project`: Project the expense is charged to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: ::std::option::Option<i64>,
-    /// Id of the `expense_category` to link.
+    /// Id of the `expense_category`: Category of the expense, with its unit price for unit-based categories.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expense_category_id: ::std::option::Option<i64>,
-    /// `notes`.
+    /// What the expense was for.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub notes: rt::Patch<String>,
     /// Quantity for unit-priced categories; total_cost follows from it.
@@ -4064,10 +4095,10 @@ pub struct UpdateExpenseBody {
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_cost: ::std::option::Option<rt::Decimal>,
-    /// `billable`.
+    /// Whether the expense can be invoiced to the client.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billable: ::std::option::Option<bool>,
-    /// `spent_date`.
+    /// Day the money was spent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spent_date: ::std::option::Option<rt::Date>,
     /// True removes the attached receipt.
@@ -4093,17 +4124,17 @@ impl UpdateExpenseBody {
             delete_receipt: ::std::default::Default::default(),
         }
     }
-    /// Id of the `project` to link.
+    /// Id of the `project`: Project the expense is charged to.
     pub fn project_id(mut self, value: i64) -> Self {
         self.project_id = Some(value);
         self
     }
-    /// Id of the `expense_category` to link.
+    /// Id of the `expense_category`: Category of the expense, with its unit price for unit-based categories.
     pub fn expense_category_id(mut self, value: i64) -> Self {
         self.expense_category_id = Some(value);
         self
     }
-    /// `notes`.
+    /// What the expense was for.
     ///
     /// `None` sends `null` to clear the value.
     pub fn notes(
@@ -4135,12 +4166,12 @@ impl UpdateExpenseBody {
         self.total_cost = Some(value);
         self
     }
-    /// `billable`.
+    /// Whether the expense can be invoiced to the client.
     pub fn billable(mut self, value: bool) -> Self {
         self.billable = Some(value);
         self
     }
-    /// `spent_date`.
+    /// Day the money was spent.
     pub fn spent_date(mut self, value: rt::Date) -> Self {
         self.spent_date = Some(value);
         self
@@ -4155,7 +4186,7 @@ impl UpdateExpenseBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct CreateExpenseCategoryBody {
-    /// `name`.
+    /// Name of the category.
     pub name: String,
     /// Name of the unit for unit-priced categories, such as mile.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
@@ -4215,7 +4246,7 @@ impl CreateExpenseCategoryBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct UpdateExpenseCategoryBody {
-    /// `name`.
+    /// Name of the category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<String>,
     /// Name of the unit for unit-priced categories, such as mile.
@@ -4244,7 +4275,7 @@ impl UpdateExpenseCategoryBody {
             is_active: ::std::default::Default::default(),
         }
     }
-    /// `name`.
+    /// Name of the category.
     pub fn name(mut self, value: impl ::std::convert::Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -4286,18 +4317,18 @@ impl UpdateExpenseCategoryBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct CreateInvoiceBody {
-    /// Id of the `client` to link.
+    /// Id of the `client`: The client billed.
     pub client_id: i64,
     /// On update, lines with an id change, lines without one are added, and _destroy removes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items: ::std::option::Option<::std::vec::Vec<InvoiceLineItemInput>>,
-    /// The estimate the invoice was made from.
+    /// Id of the `estimate`: The estimate the invoice was made from.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub estimate_id: rt::Patch<i64>,
     /// Generated from the account's sequence when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: ::std::option::Option<String>,
-    /// `purchase_order`.
+    /// The client's purchase order number.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub purchase_order: rt::Patch<String>,
     /// First tax rate in percent (10.0 = 10%).
@@ -4312,10 +4343,10 @@ pub struct CreateInvoiceBody {
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub discount: rt::Patch<rt::Decimal>,
-    /// `subject`.
+    /// Title shown on the invoice.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub subject: rt::Patch<String>,
-    /// `notes`.
+    /// Text printed at the bottom of the invoice.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub notes: rt::Patch<String>,
     /// ISO 4217 code; the client's currency when omitted.
@@ -4327,7 +4358,7 @@ pub struct CreateInvoiceBody {
     /// Honoured only with payment_term custom; otherwise follows from the term.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_date: ::std::option::Option<rt::Date>,
-    /// `payment_term`.
+    /// When payment is due, relative to the issue date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_term: ::std::option::Option<PaymentTerm>,
     /// Online payment methods offered to the client.
@@ -4368,7 +4399,7 @@ impl CreateInvoiceBody {
         self.line_items = Some(value);
         self
     }
-    /// The estimate the invoice was made from.
+    /// Id of the `estimate`: The estimate the invoice was made from.
     ///
     /// `None` sends `null` to clear the value.
     pub fn estimate_id(mut self, value: ::std::option::Option<i64>) -> Self {
@@ -4385,7 +4416,7 @@ impl CreateInvoiceBody {
         self.number = Some(value.into());
         self
     }
-    /// `purchase_order`.
+    /// The client's purchase order number.
     ///
     /// `None` sends `null` to clear the value.
     pub fn purchase_order(
@@ -4436,7 +4467,7 @@ impl CreateInvoiceBody {
         self.discount = rt::Patch::Null;
         self
     }
-    /// `subject`.
+    /// Title shown on the invoice.
     ///
     /// `None` sends `null` to clear the value.
     pub fn subject(
@@ -4451,7 +4482,7 @@ impl CreateInvoiceBody {
         self.subject = rt::Patch::Null;
         self
     }
-    /// `notes`.
+    /// Text printed at the bottom of the invoice.
     ///
     /// `None` sends `null` to clear the value.
     pub fn notes(
@@ -4481,7 +4512,7 @@ impl CreateInvoiceBody {
         self.due_date = Some(value);
         self
     }
-    /// `payment_term`.
+    /// When payment is due, relative to the issue date.
     pub fn payment_term(mut self, value: PaymentTerm) -> Self {
         self.payment_term = Some(value);
         self
@@ -4506,19 +4537,19 @@ impl CreateInvoiceBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct UpdateInvoiceBody {
-    /// Id of the `client` to link.
+    /// Id of the `client`: The client billed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: ::std::option::Option<i64>,
     /// On update, lines with an id change, lines without one are added, and _destroy removes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items: ::std::option::Option<::std::vec::Vec<InvoiceLineItemInput>>,
-    /// The estimate the invoice was made from.
+    /// Id of the `estimate`: The estimate the invoice was made from.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub estimate_id: rt::Patch<i64>,
     /// Generated from the account's sequence when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: ::std::option::Option<String>,
-    /// `purchase_order`.
+    /// The client's purchase order number.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub purchase_order: rt::Patch<String>,
     /// First tax rate in percent (10.0 = 10%).
@@ -4533,10 +4564,10 @@ pub struct UpdateInvoiceBody {
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub discount: rt::Patch<rt::Decimal>,
-    /// `subject`.
+    /// Title shown on the invoice.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub subject: rt::Patch<String>,
-    /// `notes`.
+    /// Text printed at the bottom of the invoice.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub notes: rt::Patch<String>,
     /// ISO 4217 code; the client's currency when omitted.
@@ -4548,7 +4579,7 @@ pub struct UpdateInvoiceBody {
     /// Honoured only with payment_term custom; otherwise follows from the term.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_date: ::std::option::Option<rt::Date>,
-    /// `payment_term`.
+    /// When payment is due, relative to the issue date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_term: ::std::option::Option<PaymentTerm>,
     /// Online payment methods offered to the client.
@@ -4585,7 +4616,7 @@ impl UpdateInvoiceBody {
             retainer_id: ::std::default::Default::default(),
         }
     }
-    /// Id of the `client` to link.
+    /// Id of the `client`: The client billed.
     pub fn client_id(mut self, value: i64) -> Self {
         self.client_id = Some(value);
         self
@@ -4595,7 +4626,7 @@ impl UpdateInvoiceBody {
         self.line_items = Some(value);
         self
     }
-    /// The estimate the invoice was made from.
+    /// Id of the `estimate`: The estimate the invoice was made from.
     ///
     /// `None` sends `null` to clear the value.
     pub fn estimate_id(mut self, value: ::std::option::Option<i64>) -> Self {
@@ -4612,7 +4643,7 @@ impl UpdateInvoiceBody {
         self.number = Some(value.into());
         self
     }
-    /// `purchase_order`.
+    /// The client's purchase order number.
     ///
     /// `None` sends `null` to clear the value.
     pub fn purchase_order(
@@ -4663,7 +4694,7 @@ impl UpdateInvoiceBody {
         self.discount = rt::Patch::Null;
         self
     }
-    /// `subject`.
+    /// Title shown on the invoice.
     ///
     /// `None` sends `null` to clear the value.
     pub fn subject(
@@ -4678,7 +4709,7 @@ impl UpdateInvoiceBody {
         self.subject = rt::Patch::Null;
         self
     }
-    /// `notes`.
+    /// Text printed at the bottom of the invoice.
     ///
     /// `None` sends `null` to clear the value.
     pub fn notes(
@@ -4708,7 +4739,7 @@ impl UpdateInvoiceBody {
         self.due_date = Some(value);
         self
     }
-    /// `payment_term`.
+    /// When payment is due, relative to the issue date.
     pub fn payment_term(mut self, value: PaymentTerm) -> Self {
         self.payment_term = Some(value);
         self
@@ -4731,10 +4762,10 @@ pub struct CreateInvoiceMessageBody {
     /// Who receives the e-mail; required unless event_type is given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipients: ::std::option::Option<::std::vec::Vec<MessageRecipientInput>>,
-    /// `subject`.
+    /// Subject line of the e-mail.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub subject: rt::Patch<String>,
-    /// `body`.
+    /// Text of the e-mail.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub body: rt::Patch<String>,
     /// True when the invoice offers online payment.
@@ -4777,7 +4808,7 @@ impl CreateInvoiceMessageBody {
         self.recipients = Some(value);
         self
     }
-    /// `subject`.
+    /// Subject line of the e-mail.
     ///
     /// `None` sends `null` to clear the value.
     pub fn subject(
@@ -4792,7 +4823,7 @@ impl CreateInvoiceMessageBody {
         self.subject = rt::Patch::Null;
         self
     }
-    /// `body`.
+    /// Text of the e-mail.
     ///
     /// `None` sends `null` to clear the value.
     pub fn body(
@@ -4847,7 +4878,7 @@ impl CreateInvoiceMessageBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct CreateInvoicePaymentBody {
-    /// `amount`.
+    /// Amount paid.
     #[serde(serialize_with = "rt::number::serialize")]
     pub amount: rt::Decimal,
     /// When the payment was made; send this or paid_date.
@@ -4856,7 +4887,7 @@ pub struct CreateInvoicePaymentBody {
     /// Day the payment was made; send this or paid_at.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paid_date: ::std::option::Option<rt::Date>,
-    /// `notes`.
+    /// Free-form notes about the payment.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub notes: rt::Patch<String>,
     /// Whether to e-mail the client a thank-you note.
@@ -4884,7 +4915,7 @@ impl CreateInvoicePaymentBody {
         self.paid_date = Some(value);
         self
     }
-    /// `notes`.
+    /// Free-form notes about the payment.
     ///
     /// `None` sends `null` to clear the value.
     pub fn notes(
@@ -4909,7 +4940,7 @@ impl CreateInvoicePaymentBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct CreateInvoiceItemCategoryBody {
-    /// `name`.
+    /// Name of the category.
     pub name: String,
 }
 impl CreateInvoiceItemCategoryBody {
@@ -4922,7 +4953,7 @@ impl CreateInvoiceItemCategoryBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct UpdateInvoiceItemCategoryBody {
-    /// `name`.
+    /// Name of the category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<String>,
 }
@@ -4938,7 +4969,7 @@ impl UpdateInvoiceItemCategoryBody {
             name: ::std::default::Default::default(),
         }
     }
-    /// `name`.
+    /// Name of the category.
     pub fn name(mut self, value: impl ::std::convert::Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -4948,7 +4979,7 @@ impl UpdateInvoiceItemCategoryBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct CreateEstimateBody {
-    /// Id of the `client` to link.
+    /// Id of the `client`: The client the estimate is for.
     pub client_id: i64,
     /// On update, lines with an id change and lines without one are added.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4956,7 +4987,7 @@ pub struct CreateEstimateBody {
     /// Generated from the account's sequence when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: ::std::option::Option<String>,
-    /// `purchase_order`.
+    /// The client's purchase order number.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub purchase_order: rt::Patch<String>,
     /// First tax rate in percent (10.0 = 10%).
@@ -4971,16 +5002,16 @@ pub struct CreateEstimateBody {
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub discount: rt::Patch<rt::Decimal>,
-    /// `subject`.
+    /// Title shown on the estimate.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub subject: rt::Patch<String>,
-    /// `notes`.
+    /// Text printed at the bottom of the estimate.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub notes: rt::Patch<String>,
     /// ISO 4217 code; the client's currency when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: ::std::option::Option<String>,
-    /// `issue_date`.
+    /// Day the estimate is dated.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub issue_date: rt::Patch<rt::Date>,
 }
@@ -5011,7 +5042,7 @@ impl CreateEstimateBody {
         self.number = Some(value.into());
         self
     }
-    /// `purchase_order`.
+    /// The client's purchase order number.
     ///
     /// `None` sends `null` to clear the value.
     pub fn purchase_order(
@@ -5062,7 +5093,7 @@ impl CreateEstimateBody {
         self.discount = rt::Patch::Null;
         self
     }
-    /// `subject`.
+    /// Title shown on the estimate.
     ///
     /// `None` sends `null` to clear the value.
     pub fn subject(
@@ -5077,7 +5108,7 @@ impl CreateEstimateBody {
         self.subject = rt::Patch::Null;
         self
     }
-    /// `notes`.
+    /// Text printed at the bottom of the estimate.
     ///
     /// `None` sends `null` to clear the value.
     pub fn notes(
@@ -5097,7 +5128,7 @@ impl CreateEstimateBody {
         self.currency = Some(value.into());
         self
     }
-    /// `issue_date`.
+    /// Day the estimate is dated.
     ///
     /// `None` sends `null` to clear the value.
     pub fn issue_date(mut self, value: ::std::option::Option<rt::Date>) -> Self {
@@ -5114,7 +5145,7 @@ impl CreateEstimateBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct UpdateEstimateBody {
-    /// Id of the `client` to link.
+    /// Id of the `client`: The client the estimate is for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: ::std::option::Option<i64>,
     /// On update, lines with an id change and lines without one are added.
@@ -5123,7 +5154,7 @@ pub struct UpdateEstimateBody {
     /// Generated from the account's sequence when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: ::std::option::Option<String>,
-    /// `purchase_order`.
+    /// The client's purchase order number.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub purchase_order: rt::Patch<String>,
     /// First tax rate in percent (10.0 = 10%).
@@ -5138,16 +5169,16 @@ pub struct UpdateEstimateBody {
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub discount: rt::Patch<rt::Decimal>,
-    /// `subject`.
+    /// Title shown on the estimate.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub subject: rt::Patch<String>,
-    /// `notes`.
+    /// Text printed at the bottom of the estimate.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub notes: rt::Patch<String>,
     /// ISO 4217 code; the client's currency when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: ::std::option::Option<String>,
-    /// `issue_date`.
+    /// Day the estimate is dated.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub issue_date: rt::Patch<rt::Date>,
 }
@@ -5173,7 +5204,7 @@ impl UpdateEstimateBody {
             issue_date: ::std::default::Default::default(),
         }
     }
-    /// Id of the `client` to link.
+    /// Id of the `client`: The client the estimate is for.
     pub fn client_id(mut self, value: i64) -> Self {
         self.client_id = Some(value);
         self
@@ -5188,7 +5219,7 @@ impl UpdateEstimateBody {
         self.number = Some(value.into());
         self
     }
-    /// `purchase_order`.
+    /// The client's purchase order number.
     ///
     /// `None` sends `null` to clear the value.
     pub fn purchase_order(
@@ -5239,7 +5270,7 @@ impl UpdateEstimateBody {
         self.discount = rt::Patch::Null;
         self
     }
-    /// `subject`.
+    /// Title shown on the estimate.
     ///
     /// `None` sends `null` to clear the value.
     pub fn subject(
@@ -5254,7 +5285,7 @@ impl UpdateEstimateBody {
         self.subject = rt::Patch::Null;
         self
     }
-    /// `notes`.
+    /// Text printed at the bottom of the estimate.
     ///
     /// `None` sends `null` to clear the value.
     pub fn notes(
@@ -5274,7 +5305,7 @@ impl UpdateEstimateBody {
         self.currency = Some(value.into());
         self
     }
-    /// `issue_date`.
+    /// Day the estimate is dated.
     ///
     /// `None` sends `null` to clear the value.
     pub fn issue_date(mut self, value: ::std::option::Option<rt::Date>) -> Self {
@@ -5294,10 +5325,10 @@ pub struct CreateEstimateMessageBody {
     /// Who receives the e-mail; required unless event_type is given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipients: ::std::option::Option<::std::vec::Vec<MessageRecipientInput>>,
-    /// `subject`.
+    /// Subject line of the e-mail.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub subject: rt::Patch<String>,
-    /// `body`.
+    /// Text of the e-mail.
     #[serde(default, skip_serializing_if = "rt::Patch::is_unset")]
     pub body: rt::Patch<String>,
     /// Whether the sender gets a copy.
@@ -5328,7 +5359,7 @@ impl CreateEstimateMessageBody {
         self.recipients = Some(value);
         self
     }
-    /// `subject`.
+    /// Subject line of the e-mail.
     ///
     /// `None` sends `null` to clear the value.
     pub fn subject(
@@ -5343,7 +5374,7 @@ impl CreateEstimateMessageBody {
         self.subject = rt::Patch::Null;
         self
     }
-    /// `body`.
+    /// Text of the e-mail.
     ///
     /// `None` sends `null` to clear the value.
     pub fn body(
@@ -5383,7 +5414,7 @@ impl CreateEstimateMessageBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct CreateEstimateItemCategoryBody {
-    /// `name`.
+    /// Name of the category.
     pub name: String,
 }
 impl CreateEstimateItemCategoryBody {
@@ -5396,7 +5427,7 @@ impl CreateEstimateItemCategoryBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct UpdateEstimateItemCategoryBody {
-    /// `name`.
+    /// Name of the category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<String>,
 }
@@ -5412,7 +5443,7 @@ impl UpdateEstimateItemCategoryBody {
             name: ::std::default::Default::default(),
         }
     }
-    /// `name`.
+    /// Name of the category.
     pub fn name(mut self, value: impl ::std::convert::Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -5422,7 +5453,7 @@ impl UpdateEstimateItemCategoryBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct CreateRoleBody {
-    /// `name`.
+    /// Name of the role.
     pub name: String,
     /// Users holding the role; an update replaces the whole set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5446,7 +5477,7 @@ impl CreateRoleBody {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct UpdateRoleBody {
-    /// `name`.
+    /// Name of the role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<String>,
     /// Users holding the role; an update replaces the whole set.
@@ -5466,7 +5497,7 @@ impl UpdateRoleBody {
             user_ids: ::std::default::Default::default(),
         }
     }
-    /// `name`.
+    /// Name of the role.
     pub fn name(mut self, value: impl ::std::convert::Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -5480,19 +5511,19 @@ impl UpdateRoleBody {
 /// The searchable paths of `company`: a search filter can name nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CompanyField {
-    /// `base_uri`
+    /// `base_uri`: Web address of the account.
     BaseUri,
-    /// `currency`
+    /// `currency`: Default currency of the account; sent by newer accounts.
     Currency,
-    /// `full_domain`
+    /// `full_domain`: Host name of the account without scheme.
     FullDomain,
-    /// `is_active`
+    /// `is_active`: False once the account is closed.
     IsActive,
-    /// `name`
+    /// `name`: Name of the account's company.
     Name,
-    /// `plan_type`
+    /// `plan_type`: Billing plan of the account, e.g. trial, free or simple-v4.
     PlanType,
-    /// `weekly_capacity`
+    /// `weekly_capacity`: Default weekly capacity of new users in seconds (126000 = 35 hours).
     WeeklyCapacity,
 }
 impl rt::SearchField for CompanyField {
@@ -5523,60 +5554,60 @@ impl rt::SearchField for CompanyField {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct CompanySearchHit {
-    /// `base_uri`, when returned.
+    /// Web address of the account. `None` when the search left it out.
     #[serde(default)]
     pub base_uri: ::std::option::Option<String>,
-    /// `currency`, when returned.
+    /// Default currency of the account; sent by newer accounts. `None` when the search left it out.
     #[serde(default)]
     pub currency: ::std::option::Option<String>,
-    /// `full_domain`, when returned.
+    /// Host name of the account without scheme. `None` when the search left it out.
     #[serde(default)]
     pub full_domain: ::std::option::Option<String>,
-    /// `is_active`, when returned.
+    /// False once the account is closed. `None` when the search left it out.
     #[serde(default)]
     pub is_active: ::std::option::Option<bool>,
-    /// `name`, when returned.
+    /// Name of the account's company. `None` when the search left it out.
     #[serde(default)]
     pub name: ::std::option::Option<String>,
-    /// `plan_type`, when returned.
+    /// Billing plan of the account, e.g. trial, free or simple-v4. `None` when the search left it out.
     #[serde(default)]
     pub plan_type: ::std::option::Option<String>,
-    /// `weekly_capacity`, when returned.
+    /// Default weekly capacity of new users in seconds (126000 = 35 hours). `None` when the search left it out.
     #[serde(default)]
     pub weekly_capacity: ::std::option::Option<i64>,
 }
 /// The searchable paths of `users`: a search filter can name nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum UserField {
-    /// `avatar_url`
+    /// `avatar_url`: Address of the user's profile picture.
     AvatarUrl,
-    /// `cost_rate`
+    /// `cost_rate`: Internal cost per hour used for profitability.
     CostRate,
-    /// `created_at`
+    /// `created_at`: When the record was created.
     CreatedAt,
-    /// `default_hourly_rate`
+    /// `default_hourly_rate`: Billable rate used when the user joins a project.
     DefaultHourlyRate,
-    /// `email`
+    /// `email`: Login address; an invitation goes here on create.
     Email,
-    /// `first_name`
+    /// `first_name`: Cannot change while the user is archived.
     FirstName,
-    /// `id`
+    /// `id`: Unique id of the user.
     Id,
-    /// `is_active`
+    /// `is_active`: False once the user is archived.
     IsActive,
-    /// `is_contractor`
+    /// `is_contractor`: Contractor rather than employee.
     IsContractor,
-    /// `last_name`
+    /// `last_name`: Cannot change while the user is archived.
     LastName,
-    /// `roles`
+    /// `roles`: Descriptive business roles; they do not grant permissions.
     Roles,
-    /// `telephone`
+    /// `telephone`: Phone number; empty when unknown.
     Telephone,
-    /// `timezone`
+    /// `timezone`: Harvest time-zone name; the account's zone when omitted.
     Timezone,
-    /// `updated_at`
+    /// `updated_at`: When the record last changed.
     UpdatedAt,
-    /// `weekly_capacity`
+    /// `weekly_capacity`: Hours available per week, in seconds (126000 = 35 hours).
     WeeklyCapacity,
 }
 impl rt::SearchField for UserField {
@@ -5623,70 +5654,70 @@ impl rt::SearchField for UserField {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct UserSearchHit {
-    /// `avatar_url`, when returned.
+    /// Address of the user's profile picture. `None` when the search left it out.
     #[serde(default)]
     pub avatar_url: ::std::option::Option<String>,
-    /// `cost_rate`, when returned.
+    /// Internal cost per hour used for profitability. `None` when the search left it out.
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub cost_rate: ::std::option::Option<rt::Decimal>,
-    /// `created_at`, when returned.
+    /// When the record was created. `None` when the search left it out.
     #[serde(default)]
     pub created_at: ::std::option::Option<rt::DateTime>,
-    /// `default_hourly_rate`, when returned.
+    /// Billable rate used when the user joins a project. `None` when the search left it out.
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub default_hourly_rate: ::std::option::Option<rt::Decimal>,
-    /// `email`, when returned.
+    /// Login address; an invitation goes here on create. `None` when the search left it out.
     #[serde(default)]
     pub email: ::std::option::Option<String>,
-    /// `first_name`, when returned.
+    /// Cannot change while the user is archived. `None` when the search left it out.
     #[serde(default)]
     pub first_name: ::std::option::Option<String>,
-    /// `id`, when returned.
+    /// Unique id of the user. `None` when the search left it out.
     #[serde(default)]
     pub id: ::std::option::Option<i64>,
-    /// `is_active`, when returned.
+    /// False once the user is archived. `None` when the search left it out.
     #[serde(default)]
     pub is_active: ::std::option::Option<bool>,
-    /// `is_contractor`, when returned.
+    /// Contractor rather than employee. `None` when the search left it out.
     #[serde(default)]
     pub is_contractor: ::std::option::Option<bool>,
-    /// `last_name`, when returned.
+    /// Cannot change while the user is archived. `None` when the search left it out.
     #[serde(default)]
     pub last_name: ::std::option::Option<String>,
-    /// `roles`, when returned.
+    /// Descriptive business roles; they do not grant permissions. `None` when the search left it out.
     #[serde(default)]
     pub roles: ::std::option::Option<::std::vec::Vec<String>>,
-    /// `telephone`, when returned.
+    /// Phone number; empty when unknown. `None` when the search left it out.
     #[serde(default)]
     pub telephone: ::std::option::Option<String>,
-    /// `timezone`, when returned.
+    /// Harvest time-zone name; the account's zone when omitted. `None` when the search left it out.
     #[serde(default)]
     pub timezone: ::std::option::Option<String>,
-    /// `updated_at`, when returned.
+    /// When the record last changed. `None` when the search left it out.
     #[serde(default)]
     pub updated_at: ::std::option::Option<rt::DateTime>,
-    /// `weekly_capacity`, when returned.
+    /// Hours available per week, in seconds (126000 = 35 hours). `None` when the search left it out.
     #[serde(default)]
     pub weekly_capacity: ::std::option::Option<i64>,
 }
 /// The searchable paths of `clients`: a search filter can name nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ClientField {
-    /// `address`
+    /// `address`: Postal address; may span several lines.
     Address,
-    /// `created_at`
+    /// `created_at`: When the record was created.
     CreatedAt,
-    /// `currency`
+    /// `currency`: ISO 4217 code; the account's currency when omitted.
     Currency,
-    /// `id`
+    /// `id`: Unique id of the client.
     Id,
-    /// `is_active`
+    /// `is_active`: False once the client is archived.
     IsActive,
-    /// `name`
+    /// `name`: Name of the client.
     Name,
-    /// `updated_at`
+    /// `updated_at`: When the record last changed.
     UpdatedAt,
 }
 impl rt::SearchField for ClientField {
@@ -5717,50 +5748,50 @@ impl rt::SearchField for ClientField {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct ClientSearchHit {
-    /// `address`, when returned.
+    /// Postal address; may span several lines. `None` when the search left it out.
     #[serde(default)]
     pub address: ::std::option::Option<String>,
-    /// `created_at`, when returned.
+    /// When the record was created. `None` when the search left it out.
     #[serde(default)]
     pub created_at: ::std::option::Option<rt::DateTime>,
-    /// `currency`, when returned.
+    /// ISO 4217 code; the account's currency when omitted. `None` when the search left it out.
     #[serde(default)]
     pub currency: ::std::option::Option<String>,
-    /// `id`, when returned.
+    /// Unique id of the client. `None` when the search left it out.
     #[serde(default)]
     pub id: ::std::option::Option<i64>,
-    /// `is_active`, when returned.
+    /// False once the client is archived. `None` when the search left it out.
     #[serde(default)]
     pub is_active: ::std::option::Option<bool>,
-    /// `name`, when returned.
+    /// Name of the client. `None` when the search left it out.
     #[serde(default)]
     pub name: ::std::option::Option<String>,
-    /// `updated_at`, when returned.
+    /// When the record last changed. `None` when the search left it out.
     #[serde(default)]
     pub updated_at: ::std::option::Option<rt::DateTime>,
 }
 /// The searchable paths of `contacts`: a search filter can name nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ContactField {
-    /// `client`
+    /// `client`: The client the contact works for.
     Client,
-    /// `client.id`
+    /// `client.id`: Unique id of the client.
     ClientId,
-    /// `client.name`
+    /// `client.name`: Name of the client.
     ClientName,
-    /// `created_at`
+    /// `created_at`: When the record was created.
     CreatedAt,
-    /// `email`
+    /// `email`: E-mail address invoices and estimates are sent to.
     Email,
-    /// `first_name`
+    /// `first_name`: Given name of the contact.
     FirstName,
-    /// `id`
+    /// `id`: Unique id of the contact.
     Id,
-    /// `last_name`
+    /// `last_name`: Family name of the contact.
     LastName,
-    /// `title`
+    /// `title`: Job title of the contact.
     Title,
-    /// `updated_at`
+    /// `updated_at`: When the record last changed.
     UpdatedAt,
 }
 impl rt::SearchField for ContactField {
@@ -5797,61 +5828,61 @@ impl rt::SearchField for ContactField {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct ContactSearchHit {
-    /// `client`, when returned.
+    /// The client the contact works for. `None` when the search left it out.
     #[serde(default)]
     pub client: ::std::option::Option<ContactClient>,
-    /// `created_at`, when returned.
+    /// When the record was created. `None` when the search left it out.
     #[serde(default)]
     pub created_at: ::std::option::Option<rt::DateTime>,
-    /// `email`, when returned.
+    /// E-mail address invoices and estimates are sent to. `None` when the search left it out.
     #[serde(default)]
     pub email: ::std::option::Option<String>,
-    /// `first_name`, when returned.
+    /// Given name of the contact. `None` when the search left it out.
     #[serde(default)]
     pub first_name: ::std::option::Option<String>,
-    /// `id`, when returned.
+    /// Unique id of the contact. `None` when the search left it out.
     #[serde(default)]
     pub id: ::std::option::Option<i64>,
-    /// `last_name`, when returned.
+    /// Family name of the contact. `None` when the search left it out.
     #[serde(default)]
     pub last_name: ::std::option::Option<String>,
-    /// `title`, when returned.
+    /// Job title of the contact. `None` when the search left it out.
     #[serde(default)]
     pub title: ::std::option::Option<String>,
-    /// `updated_at`, when returned.
+    /// When the record last changed. `None` when the search left it out.
     #[serde(default)]
     pub updated_at: ::std::option::Option<rt::DateTime>,
 }
 /// The searchable paths of `projects`: a search filter can name nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProjectField {
-    /// `budget`
+    /// `budget`: Hours budget, for projects budgeted by time.
     Budget,
-    /// `client`
+    /// `client`: The client the project is for.
     Client,
-    /// `client.id`
+    /// `client.id`: Unique id of the client.
     ClientId,
-    /// `client.name`
+    /// `client.name`: Name of the client.
     ClientName,
-    /// `client.currency`
+    /// `client.currency`: ISO 4217 code; the account's currency when omitted.
     ClientCurrency,
-    /// `code`
+    /// `code`: Short code that identifies the project.
     Code,
-    /// `created_at`
+    /// `created_at`: When the record was created.
     CreatedAt,
-    /// `hourly_rate`
+    /// `hourly_rate`: Rate used when billing by project.
     HourlyRate,
-    /// `id`
+    /// `id`: Unique id of the project.
     Id,
-    /// `is_active`
+    /// `is_active`: False once the project is archived.
     IsActive,
-    /// `is_billable`
+    /// `is_billable`: Documented as required on create; the server defaults it to true.
     IsBillable,
-    /// `name`
+    /// `name`: Name of the project.
     Name,
-    /// `starts_on`
+    /// `starts_on`: First day of the project.
     StartsOn,
-    /// `updated_at`
+    /// `updated_at`: When the record last changed.
     UpdatedAt,
 }
 impl rt::SearchField for ProjectField {
@@ -5896,72 +5927,72 @@ impl rt::SearchField for ProjectField {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct ProjectSearchHit {
-    /// `budget`, when returned.
+    /// Hours budget, for projects budgeted by time. `None` when the search left it out.
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub budget: ::std::option::Option<rt::Decimal>,
-    /// `client`, when returned.
+    /// The client the project is for. `None` when the search left it out.
     #[serde(default)]
     pub client: ::std::option::Option<ProjectClient>,
-    /// `code`, when returned.
+    /// Short code that identifies the project. `None` when the search left it out.
     #[serde(default)]
     pub code: ::std::option::Option<String>,
-    /// `created_at`, when returned.
+    /// When the record was created. `None` when the search left it out.
     #[serde(default)]
     pub created_at: ::std::option::Option<rt::DateTime>,
-    /// `hourly_rate`, when returned.
+    /// Rate used when billing by project. `None` when the search left it out.
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub hourly_rate: ::std::option::Option<rt::Decimal>,
-    /// `id`, when returned.
+    /// Unique id of the project. `None` when the search left it out.
     #[serde(default)]
     pub id: ::std::option::Option<i64>,
-    /// `is_active`, when returned.
+    /// False once the project is archived. `None` when the search left it out.
     #[serde(default)]
     pub is_active: ::std::option::Option<bool>,
-    /// `is_billable`, when returned.
+    /// Documented as required on create; the server defaults it to true. `None` when the search left it out.
     #[serde(default)]
     pub is_billable: ::std::option::Option<bool>,
-    /// `name`, when returned.
+    /// Name of the project. `None` when the search left it out.
     #[serde(default)]
     pub name: ::std::option::Option<String>,
-    /// `starts_on`, when returned.
+    /// First day of the project. `None` when the search left it out.
     #[serde(default)]
     pub starts_on: ::std::option::Option<rt::Date>,
-    /// `updated_at`, when returned.
+    /// When the record last changed. `None` when the search left it out.
     #[serde(default)]
     pub updated_at: ::std::option::Option<rt::DateTime>,
 }
 /// The searchable paths of `user_assignments`: a search filter can name nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum UserAssignmentField {
-    /// `budget`
+    /// `budget`: This user's share of the budget for per-person budgets.
     Budget,
-    /// `created_at`
+    /// `created_at`: When the record was created.
     CreatedAt,
-    /// `hourly_rate`
+    /// `hourly_rate`: Hourly rate applied when the project bills per person and default rates are off.
     HourlyRate,
-    /// `id`
+    /// `id`: Unique id of the user assignment.
     Id,
-    /// `is_active`
+    /// `is_active`: False once the user is removed from the project.
     IsActive,
-    /// `is_project_manager`
+    /// `is_project_manager`: Whether the user manages this project.
     IsProjectManager,
-    /// `project`
+    /// `project`: The project, taken from the path.
     Project,
-    /// `project.id`
+    /// `project.id`: Unique id of the project.
     ProjectId,
-    /// `project.name`
+    /// `project.name`: Name of the project.
     ProjectName,
-    /// `project.code`
+    /// `project.code`: Short code that identifies the project.
     ProjectCode,
-    /// `updated_at`
+    /// `updated_at`: When the record last changed.
     UpdatedAt,
-    /// `user`
+    /// `user`: The assigned user.
     User,
-    /// `user.id`
+    /// `user.id`: Unique id of the user.
     UserId,
-    /// `user.name`
+    /// `user.name`: Full name.
     UserName,
 }
 impl rt::SearchField for UserAssignmentField {
@@ -6006,64 +6037,64 @@ impl rt::SearchField for UserAssignmentField {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct UserAssignmentSearchHit {
-    /// `budget`, when returned.
+    /// This user's share of the budget for per-person budgets. `None` when the search left it out.
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub budget: ::std::option::Option<rt::Decimal>,
-    /// `created_at`, when returned.
+    /// When the record was created. `None` when the search left it out.
     #[serde(default)]
     pub created_at: ::std::option::Option<rt::DateTime>,
-    /// `hourly_rate`, when returned.
+    /// Hourly rate applied when the project bills per person and default rates are off. `None` when the search left it out.
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub hourly_rate: ::std::option::Option<rt::Decimal>,
-    /// `id`, when returned.
+    /// Unique id of the user assignment. `None` when the search left it out.
     #[serde(default)]
     pub id: ::std::option::Option<i64>,
-    /// `is_active`, when returned.
+    /// False once the user is removed from the project. `None` when the search left it out.
     #[serde(default)]
     pub is_active: ::std::option::Option<bool>,
-    /// `is_project_manager`, when returned.
+    /// Whether the user manages this project. `None` when the search left it out.
     #[serde(default)]
     pub is_project_manager: ::std::option::Option<bool>,
-    /// `project`, when returned.
+    /// The project, taken from the path. `None` when the search left it out.
     #[serde(default)]
     pub project: ::std::option::Option<UserAssignmentProject>,
-    /// `updated_at`, when returned.
+    /// When the record last changed. `None` when the search left it out.
     #[serde(default)]
     pub updated_at: ::std::option::Option<rt::DateTime>,
-    /// `user`, when returned.
+    /// The assigned user. `None` when the search left it out.
     #[serde(default)]
     pub user: ::std::option::Option<UserAssignmentUser>,
 }
 /// The searchable paths of `task_assignments`: a search filter can name nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TaskAssignmentField {
-    /// `billable`
+    /// `billable`: Whether time on this task is billable on this project.
     Billable,
-    /// `created_at`
+    /// `created_at`: When the record was created.
     CreatedAt,
-    /// `hourly_rate`
+    /// `hourly_rate`: Hourly rate applied when the project bills per task.
     HourlyRate,
-    /// `id`
+    /// `id`: Unique id of the task assignment.
     Id,
-    /// `is_active`
+    /// `is_active`: False once the task is removed from the project.
     IsActive,
-    /// `project`
+    /// `project`: The project, taken from the path.
     Project,
-    /// `project.id`
+    /// `project.id`: Unique id of the project.
     ProjectId,
-    /// `project.name`
+    /// `project.name`: Name of the project.
     ProjectName,
-    /// `project.code`
+    /// `project.code`: Short code that identifies the project.
     ProjectCode,
-    /// `task`
+    /// `task`: The assigned task.
     Task,
-    /// `task.id`
+    /// `task.id`: Unique id of the task.
     TaskId,
-    /// `task.name`
+    /// `task.name`: Name of the task.
     TaskName,
-    /// `updated_at`
+    /// `updated_at`: When the record last changed.
     UpdatedAt,
 }
 impl rt::SearchField for TaskAssignmentField {
@@ -6106,48 +6137,48 @@ impl rt::SearchField for TaskAssignmentField {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct TaskAssignmentSearchHit {
-    /// `billable`, when returned.
+    /// Whether time on this task is billable on this project. `None` when the search left it out.
     #[serde(default)]
     pub billable: ::std::option::Option<bool>,
-    /// `created_at`, when returned.
+    /// When the record was created. `None` when the search left it out.
     #[serde(default)]
     pub created_at: ::std::option::Option<rt::DateTime>,
-    /// `hourly_rate`, when returned.
+    /// Hourly rate applied when the project bills per task. `None` when the search left it out.
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub hourly_rate: ::std::option::Option<rt::Decimal>,
-    /// `id`, when returned.
+    /// Unique id of the task assignment. `None` when the search left it out.
     #[serde(default)]
     pub id: ::std::option::Option<i64>,
-    /// `is_active`, when returned.
+    /// False once the task is removed from the project. `None` when the search left it out.
     #[serde(default)]
     pub is_active: ::std::option::Option<bool>,
-    /// `project`, when returned.
+    /// The project, taken from the path. `None` when the search left it out.
     #[serde(default)]
     pub project: ::std::option::Option<TaskAssignmentProject>,
-    /// `task`, when returned.
+    /// The assigned task. `None` when the search left it out.
     #[serde(default)]
     pub task: ::std::option::Option<TaskAssignmentTask>,
-    /// `updated_at`, when returned.
+    /// When the record last changed. `None` when the search left it out.
     #[serde(default)]
     pub updated_at: ::std::option::Option<rt::DateTime>,
 }
 /// The searchable paths of `tasks`: a search filter can name nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TaskField {
-    /// `billable_by_default`
+    /// `billable_by_default`: Whether the task starts out billable when added to a new project.
     BillableByDefault,
-    /// `created_at`
+    /// `created_at`: When the record was created.
     CreatedAt,
-    /// `default_hourly_rate`
+    /// `default_hourly_rate`: Rate the task gets when added to a project.
     DefaultHourlyRate,
-    /// `id`
+    /// `id`: Unique id of the task.
     Id,
-    /// `is_active`
+    /// `is_active`: False once the task is archived.
     IsActive,
-    /// `name`
+    /// `name`: Name of the task.
     Name,
-    /// `updated_at`
+    /// `updated_at`: When the record last changed.
     UpdatedAt,
 }
 impl rt::SearchField for TaskField {
@@ -6178,75 +6209,75 @@ impl rt::SearchField for TaskField {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct TaskSearchHit {
-    /// `billable_by_default`, when returned.
+    /// Whether the task starts out billable when added to a new project. `None` when the search left it out.
     #[serde(default)]
     pub billable_by_default: ::std::option::Option<bool>,
-    /// `created_at`, when returned.
+    /// When the record was created. `None` when the search left it out.
     #[serde(default)]
     pub created_at: ::std::option::Option<rt::DateTime>,
-    /// `default_hourly_rate`, when returned.
+    /// Rate the task gets when added to a project. `None` when the search left it out.
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub default_hourly_rate: ::std::option::Option<rt::Decimal>,
-    /// `id`, when returned.
+    /// Unique id of the task. `None` when the search left it out.
     #[serde(default)]
     pub id: ::std::option::Option<i64>,
-    /// `is_active`, when returned.
+    /// False once the task is archived. `None` when the search left it out.
     #[serde(default)]
     pub is_active: ::std::option::Option<bool>,
-    /// `name`, when returned.
+    /// Name of the task. `None` when the search left it out.
     #[serde(default)]
     pub name: ::std::option::Option<String>,
-    /// `updated_at`, when returned.
+    /// When the record last changed. `None` when the search left it out.
     #[serde(default)]
     pub updated_at: ::std::option::Option<rt::DateTime>,
 }
 /// The searchable paths of `time_entries`: a search filter can name nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TimeEntryField {
-    /// `billable`
+    /// `billable`: Whether the time can be billed, from the task assignment.
     Billable,
-    /// `client`
+    /// `client`: Client of the entry's project.
     Client,
-    /// `client.id`
+    /// `client.id`: Unique id of the client.
     ClientId,
-    /// `client.name`
+    /// `client.name`: Name of the client.
     ClientName,
-    /// `client.currency`
+    /// `client.currency`: ISO 4217 code; the account's currency when omitted.
     ClientCurrency,
-    /// `created_at`
+    /// `created_at`: When the record was created.
     CreatedAt,
-    /// `hours`
+    /// `hours`: Hours tracked; omitted on create (duration accounts) it starts a timer at 0.0.
     Hours,
-    /// `id`
+    /// `id`: Unique id of the time entry.
     Id,
-    /// `is_billed`
+    /// `is_billed`: Whether the entry has been invoiced.
     IsBilled,
-    /// `notes`
+    /// `notes`: What the time was spent on.
     Notes,
-    /// `project`
+    /// `project`: Project the time is tracked on.
     Project,
-    /// `project.id`
+    /// `project.id`: Unique id of the project.
     ProjectId,
-    /// `project.name`
+    /// `project.name`: Name of the project.
     ProjectName,
-    /// `project.code`
+    /// `project.code`: Short code that identifies the project.
     ProjectCode,
-    /// `spent_date`
+    /// `spent_date`: Day the time counts for.
     SpentDate,
-    /// `task`
+    /// `task`: Task the time is tracked on.
     Task,
-    /// `task.id`
+    /// `task.id`: Unique id of the task.
     TaskId,
-    /// `task.name`
+    /// `task.name`: Name of the task.
     TaskName,
-    /// `updated_at`
+    /// `updated_at`: When the record last changed.
     UpdatedAt,
-    /// `user`
+    /// `user`: Who tracked the time; the authenticated user when omitted.
     User,
-    /// `user.id`
+    /// `user.id`: Unique id of the user.
     UserId,
-    /// `user.name`
+    /// `user.name`: Full name.
     UserName,
 }
 impl rt::SearchField for TimeEntryField {
@@ -6307,94 +6338,94 @@ impl rt::SearchField for TimeEntryField {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct TimeEntrySearchHit {
-    /// `billable`, when returned.
+    /// Whether the time can be billed, from the task assignment. `None` when the search left it out.
     #[serde(default)]
     pub billable: ::std::option::Option<bool>,
-    /// `client`, when returned.
+    /// Client of the entry's project. `None` when the search left it out.
     #[serde(default)]
     pub client: ::std::option::Option<TimeEntryClient>,
-    /// `created_at`, when returned.
+    /// When the record was created. `None` when the search left it out.
     #[serde(default)]
     pub created_at: ::std::option::Option<rt::DateTime>,
-    /// `hours`, when returned.
+    /// Hours tracked; omitted on create (duration accounts) it starts a timer at 0.0. `None` when the search left it out.
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub hours: ::std::option::Option<rt::Decimal>,
-    /// `id`, when returned.
+    /// Unique id of the time entry. `None` when the search left it out.
     #[serde(default)]
     pub id: ::std::option::Option<i64>,
-    /// `is_billed`, when returned.
+    /// Whether the entry has been invoiced. `None` when the search left it out.
     #[serde(default)]
     pub is_billed: ::std::option::Option<bool>,
-    /// `notes`, when returned.
+    /// What the time was spent on. `None` when the search left it out.
     #[serde(default)]
     pub notes: ::std::option::Option<String>,
-    /// `project`, when returned.
+    /// Project the time is tracked on. `None` when the search left it out.
     #[serde(default)]
     pub project: ::std::option::Option<TimeEntryProject>,
-    /// `spent_date`, when returned.
+    /// Day the time counts for. `None` when the search left it out.
     #[serde(default)]
     pub spent_date: ::std::option::Option<rt::Date>,
-    /// `task`, when returned.
+    /// Task the time is tracked on. `None` when the search left it out.
     #[serde(default)]
     pub task: ::std::option::Option<TimeEntryTask>,
-    /// `updated_at`, when returned.
+    /// When the record last changed. `None` when the search left it out.
     #[serde(default)]
     pub updated_at: ::std::option::Option<rt::DateTime>,
-    /// `user`, when returned.
+    /// Who tracked the time; the authenticated user when omitted. `None` when the search left it out.
     #[serde(default)]
     pub user: ::std::option::Option<TimeEntryUser>,
 }
 /// The searchable paths of `expenses`: a search filter can name nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ExpenseField {
-    /// `billable`
+    /// `billable`: Whether the expense can be invoiced to the client.
     Billable,
-    /// `client`
+    /// `client`: Client of the expense's project.
     Client,
-    /// `client.id`
+    /// `client.id`: Unique id of the client.
     ClientId,
-    /// `client.name`
+    /// `client.name`: Name of the client.
     ClientName,
-    /// `client.currency`
+    /// `client.currency`: ISO 4217 code; the account's currency when omitted.
     ClientCurrency,
-    /// `created_at`
+    /// `created_at`: When the record was created.
     CreatedAt,
-    /// `expense_category`
+    /// `expense_category`: Category of the expense, with its unit price for unit-based categories.
     ExpenseCategory,
-    /// `expense_category.id`
+    /// `expense_category.id`: Unique id of the expense category.
     ExpenseCategoryId,
-    /// `expense_category.name`
+    /// `expense_category.name`: Name of the category.
     ExpenseCategoryName,
-    /// `expense_category.unit_price`
+    /// `expense_category.unit_price`: Price per unit for unit-priced categories.
     ExpenseCategoryUnitPrice,
-    /// `expense_category.unit_name`
+    /// `expense_category.unit_name`: Name of the unit for unit-priced categories, such as mile.
     ExpenseCategoryUnitName,
-    /// `id`
+    /// `id`: Unique id of the expense.
     Id,
-    /// `is_billed`
+    /// `is_billed`: Whether the expense has been invoiced.
     IsBilled,
-    /// `notes`
+    /// `notes`: What the expense was for.
     Notes,
-    /// `project`
+    /// `project`: Project the expense is charged to.
     Project,
-    /// `project.id`
+    /// `project.id`: Unique id of the project.
     ProjectId,
-    /// `project.name`
+    /// `project.name`: Name of the project.
     ProjectName,
-    /// `project.code`
+    /// `project.code`: Short code that identifies the project.
     ProjectCode,
-    /// `spent_date`
+    /// `spent_date`: Day the money was spent.
     SpentDate,
-    /// `total_cost`
+    /// `total_cost`: Amount spent; required unless the category is unit-priced.
     TotalCost,
-    /// `updated_at`
+    /// `updated_at`: When the record last changed.
     UpdatedAt,
-    /// `user`
+    /// `user`: Who spent the money; the authenticated user when omitted.
     User,
-    /// `user.id`
+    /// `user.id`: Unique id of the user.
     UserId,
-    /// `user.name`
+    /// `user.name`: Full name.
     UserName,
 }
 impl rt::SearchField for ExpenseField {
@@ -6459,60 +6490,60 @@ impl rt::SearchField for ExpenseField {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct ExpenseSearchHit {
-    /// `billable`, when returned.
+    /// Whether the expense can be invoiced to the client. `None` when the search left it out.
     #[serde(default)]
     pub billable: ::std::option::Option<bool>,
-    /// `client`, when returned.
+    /// Client of the expense's project. `None` when the search left it out.
     #[serde(default)]
     pub client: ::std::option::Option<ExpenseClient>,
-    /// `created_at`, when returned.
+    /// When the record was created. `None` when the search left it out.
     #[serde(default)]
     pub created_at: ::std::option::Option<rt::DateTime>,
-    /// `expense_category`, when returned.
+    /// Category of the expense, with its unit price for unit-based categories. `None` when the search left it out.
     #[serde(default)]
     pub expense_category: ::std::option::Option<ExpenseExpenseCategory>,
-    /// `id`, when returned.
+    /// Unique id of the expense. `None` when the search left it out.
     #[serde(default)]
     pub id: ::std::option::Option<i64>,
-    /// `is_billed`, when returned.
+    /// Whether the expense has been invoiced. `None` when the search left it out.
     #[serde(default)]
     pub is_billed: ::std::option::Option<bool>,
-    /// `notes`, when returned.
+    /// What the expense was for. `None` when the search left it out.
     #[serde(default)]
     pub notes: ::std::option::Option<String>,
-    /// `project`, when returned.
+    /// Project the expense is charged to. `None` when the search left it out.
     #[serde(default)]
     pub project: ::std::option::Option<ExpenseProject>,
-    /// `spent_date`, when returned.
+    /// Day the money was spent. `None` when the search left it out.
     #[serde(default)]
     pub spent_date: ::std::option::Option<rt::Date>,
-    /// `total_cost`, when returned.
+    /// Amount spent; required unless the category is unit-priced. `None` when the search left it out.
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub total_cost: ::std::option::Option<rt::Decimal>,
-    /// `updated_at`, when returned.
+    /// When the record last changed. `None` when the search left it out.
     #[serde(default)]
     pub updated_at: ::std::option::Option<rt::DateTime>,
-    /// `user`, when returned.
+    /// Who spent the money; the authenticated user when omitted. `None` when the search left it out.
     #[serde(default)]
     pub user: ::std::option::Option<ExpenseUser>,
 }
 /// The searchable paths of `expense_categories`: a search filter can name nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ExpenseCategoryField {
-    /// `created_at`
+    /// `created_at`: When the record was created.
     CreatedAt,
-    /// `id`
+    /// `id`: Unique id of the expense category.
     Id,
-    /// `is_active`
+    /// `is_active`: False once the category is archived.
     IsActive,
-    /// `name`
+    /// `name`: Name of the category.
     Name,
-    /// `unit_name`
+    /// `unit_name`: Name of the unit for unit-priced categories, such as mile.
     UnitName,
-    /// `unit_price`
+    /// `unit_price`: Price per unit for unit-priced categories.
     UnitPrice,
-    /// `updated_at`
+    /// `updated_at`: When the record last changed.
     UpdatedAt,
 }
 impl rt::SearchField for ExpenseCategoryField {
@@ -6543,59 +6574,59 @@ impl rt::SearchField for ExpenseCategoryField {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct ExpenseCategorySearchHit {
-    /// `created_at`, when returned.
+    /// When the record was created. `None` when the search left it out.
     #[serde(default)]
     pub created_at: ::std::option::Option<rt::DateTime>,
-    /// `id`, when returned.
+    /// Unique id of the expense category. `None` when the search left it out.
     #[serde(default)]
     pub id: ::std::option::Option<i64>,
-    /// `is_active`, when returned.
+    /// False once the category is archived. `None` when the search left it out.
     #[serde(default)]
     pub is_active: ::std::option::Option<bool>,
-    /// `name`, when returned.
+    /// Name of the category. `None` when the search left it out.
     #[serde(default)]
     pub name: ::std::option::Option<String>,
-    /// `unit_name`, when returned.
+    /// Name of the unit for unit-priced categories, such as mile. `None` when the search left it out.
     #[serde(default)]
     pub unit_name: ::std::option::Option<String>,
-    /// `unit_price`, when returned.
+    /// Price per unit for unit-priced categories. `None` when the search left it out.
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub unit_price: ::std::option::Option<rt::Decimal>,
-    /// `updated_at`, when returned.
+    /// When the record last changed. `None` when the search left it out.
     #[serde(default)]
     pub updated_at: ::std::option::Option<rt::DateTime>,
 }
 /// The searchable paths of `invoices`: a search filter can name nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InvoiceField {
-    /// `amount`
+    /// `amount`: Total after discount and taxes.
     Amount,
-    /// `client`
+    /// `client`: The client billed.
     Client,
-    /// `client.id`
+    /// `client.id`: Unique id of the client.
     ClientId,
-    /// `client.name`
+    /// `client.name`: Name of the client.
     ClientName,
-    /// `created_at`
+    /// `created_at`: When the record was created.
     CreatedAt,
-    /// `currency`
+    /// `currency`: ISO 4217 code; the client's currency when omitted.
     Currency,
-    /// `due_amount`
+    /// `due_amount`: Part of the total still unpaid.
     DueAmount,
-    /// `due_date`
+    /// `due_date`: Honoured only with payment_term custom; otherwise follows from the term.
     DueDate,
-    /// `id`
+    /// `id`: Unique id of the invoice.
     Id,
-    /// `issue_date`
+    /// `issue_date`: Today when omitted.
     IssueDate,
-    /// `number`
+    /// `number`: Generated from the account's sequence when omitted.
     Number,
-    /// `state`
+    /// `state`: Where the invoice is in its life cycle.
     State,
-    /// `subject`
+    /// `subject`: Title shown on the invoice.
     Subject,
-    /// `updated_at`
+    /// `updated_at`: When the record last changed.
     UpdatedAt,
 }
 impl rt::SearchField for InvoiceField {
@@ -6640,59 +6671,59 @@ impl rt::SearchField for InvoiceField {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct InvoiceSearchHit {
-    /// `amount`, when returned.
+    /// Total after discount and taxes. `None` when the search left it out.
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub amount: ::std::option::Option<rt::Decimal>,
-    /// `client`, when returned.
+    /// The client billed. `None` when the search left it out.
     #[serde(default)]
     pub client: ::std::option::Option<InvoiceClient>,
-    /// `created_at`, when returned.
+    /// When the record was created. `None` when the search left it out.
     #[serde(default)]
     pub created_at: ::std::option::Option<rt::DateTime>,
-    /// `currency`, when returned.
+    /// ISO 4217 code; the client's currency when omitted. `None` when the search left it out.
     #[serde(default)]
     pub currency: ::std::option::Option<String>,
-    /// `due_amount`, when returned.
+    /// Part of the total still unpaid. `None` when the search left it out.
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub due_amount: ::std::option::Option<rt::Decimal>,
-    /// `due_date`, when returned.
+    /// Honoured only with payment_term custom; otherwise follows from the term. `None` when the search left it out.
     #[serde(default)]
     pub due_date: ::std::option::Option<rt::Date>,
-    /// `id`, when returned.
+    /// Unique id of the invoice. `None` when the search left it out.
     #[serde(default)]
     pub id: ::std::option::Option<i64>,
-    /// `issue_date`, when returned.
+    /// Today when omitted. `None` when the search left it out.
     #[serde(default)]
     pub issue_date: ::std::option::Option<rt::Date>,
-    /// `number`, when returned.
+    /// Generated from the account's sequence when omitted. `None` when the search left it out.
     #[serde(default)]
     pub number: ::std::option::Option<String>,
-    /// `state`, when returned.
+    /// Where the invoice is in its life cycle. `None` when the search left it out.
     #[serde(default)]
     pub state: ::std::option::Option<InvoiceState>,
-    /// `subject`, when returned.
+    /// Title shown on the invoice. `None` when the search left it out.
     #[serde(default)]
     pub subject: ::std::option::Option<String>,
-    /// `updated_at`, when returned.
+    /// When the record last changed. `None` when the search left it out.
     #[serde(default)]
     pub updated_at: ::std::option::Option<rt::DateTime>,
 }
 /// The searchable paths of `invoice_item_categories`: a search filter can name nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InvoiceItemCategoryField {
-    /// `created_at`
+    /// `created_at`: When the record was created.
     CreatedAt,
-    /// `id`
+    /// `id`: Unique id of the invoice item category.
     Id,
-    /// `name`
+    /// `name`: Name of the category.
     Name,
-    /// `updated_at`
+    /// `updated_at`: When the record last changed.
     UpdatedAt,
-    /// `use_as_expense`
+    /// `use_as_expense`: Whether imported expenses use this category; such categories cannot be deleted.
     UseAsExpense,
-    /// `use_as_service`
+    /// `use_as_service`: Whether imported time uses this category; such categories cannot be deleted.
     UseAsService,
 }
 impl rt::SearchField for InvoiceItemCategoryField {
@@ -6721,51 +6752,51 @@ impl rt::SearchField for InvoiceItemCategoryField {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct InvoiceItemCategorySearchHit {
-    /// `created_at`, when returned.
+    /// When the record was created. `None` when the search left it out.
     #[serde(default)]
     pub created_at: ::std::option::Option<rt::DateTime>,
-    /// `id`, when returned.
+    /// Unique id of the invoice item category. `None` when the search left it out.
     #[serde(default)]
     pub id: ::std::option::Option<i64>,
-    /// `name`, when returned.
+    /// Name of the category. `None` when the search left it out.
     #[serde(default)]
     pub name: ::std::option::Option<String>,
-    /// `updated_at`, when returned.
+    /// When the record last changed. `None` when the search left it out.
     #[serde(default)]
     pub updated_at: ::std::option::Option<rt::DateTime>,
-    /// `use_as_expense`, when returned.
+    /// Whether imported expenses use this category; such categories cannot be deleted. `None` when the search left it out.
     #[serde(default)]
     pub use_as_expense: ::std::option::Option<bool>,
-    /// `use_as_service`, when returned.
+    /// Whether imported time uses this category; such categories cannot be deleted. `None` when the search left it out.
     #[serde(default)]
     pub use_as_service: ::std::option::Option<bool>,
 }
 /// The searchable paths of `estimates`: a search filter can name nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EstimateField {
-    /// `amount`
+    /// `amount`: Total after discount and taxes.
     Amount,
-    /// `client`
+    /// `client`: The client the estimate is for.
     Client,
-    /// `client.id`
+    /// `client.id`: Unique id of the client.
     ClientId,
-    /// `client.name`
+    /// `client.name`: Name of the client.
     ClientName,
-    /// `created_at`
+    /// `created_at`: When the record was created.
     CreatedAt,
-    /// `currency`
+    /// `currency`: ISO 4217 code; the client's currency when omitted.
     Currency,
-    /// `id`
+    /// `id`: Unique id of the estimate.
     Id,
-    /// `issue_date`
+    /// `issue_date`: Day the estimate is dated.
     IssueDate,
-    /// `number`
+    /// `number`: Generated from the account's sequence when omitted.
     Number,
-    /// `state`
+    /// `state`: Where the estimate is in its life cycle.
     State,
-    /// `subject`
+    /// `subject`: Title shown on the estimate.
     Subject,
-    /// `updated_at`
+    /// `updated_at`: When the record last changed.
     UpdatedAt,
 }
 impl rt::SearchField for EstimateField {
@@ -6806,48 +6837,48 @@ impl rt::SearchField for EstimateField {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct EstimateSearchHit {
-    /// `amount`, when returned.
+    /// Total after discount and taxes. `None` when the search left it out.
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub amount: ::std::option::Option<rt::Decimal>,
-    /// `client`, when returned.
+    /// The client the estimate is for. `None` when the search left it out.
     #[serde(default)]
     pub client: ::std::option::Option<EstimateClient>,
-    /// `created_at`, when returned.
+    /// When the record was created. `None` when the search left it out.
     #[serde(default)]
     pub created_at: ::std::option::Option<rt::DateTime>,
-    /// `currency`, when returned.
+    /// ISO 4217 code; the client's currency when omitted. `None` when the search left it out.
     #[serde(default)]
     pub currency: ::std::option::Option<String>,
-    /// `id`, when returned.
+    /// Unique id of the estimate. `None` when the search left it out.
     #[serde(default)]
     pub id: ::std::option::Option<i64>,
-    /// `issue_date`, when returned.
+    /// Day the estimate is dated. `None` when the search left it out.
     #[serde(default)]
     pub issue_date: ::std::option::Option<rt::Date>,
-    /// `number`, when returned.
+    /// Generated from the account's sequence when omitted. `None` when the search left it out.
     #[serde(default)]
     pub number: ::std::option::Option<String>,
-    /// `state`, when returned.
+    /// Where the estimate is in its life cycle. `None` when the search left it out.
     #[serde(default)]
     pub state: ::std::option::Option<EstimateState>,
-    /// `subject`, when returned.
+    /// Title shown on the estimate. `None` when the search left it out.
     #[serde(default)]
     pub subject: ::std::option::Option<String>,
-    /// `updated_at`, when returned.
+    /// When the record last changed. `None` when the search left it out.
     #[serde(default)]
     pub updated_at: ::std::option::Option<rt::DateTime>,
 }
 /// The searchable paths of `estimate_item_categories`: a search filter can name nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EstimateItemCategoryField {
-    /// `created_at`
+    /// `created_at`: When the record was created.
     CreatedAt,
-    /// `id`
+    /// `id`: Unique id of the estimate item category.
     Id,
-    /// `name`
+    /// `name`: Name of the category.
     Name,
-    /// `updated_at`
+    /// `updated_at`: When the record last changed.
     UpdatedAt,
 }
 impl rt::SearchField for EstimateItemCategoryField {
@@ -6872,31 +6903,31 @@ impl rt::SearchField for EstimateItemCategoryField {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct EstimateItemCategorySearchHit {
-    /// `created_at`, when returned.
+    /// When the record was created. `None` when the search left it out.
     #[serde(default)]
     pub created_at: ::std::option::Option<rt::DateTime>,
-    /// `id`, when returned.
+    /// Unique id of the estimate item category. `None` when the search left it out.
     #[serde(default)]
     pub id: ::std::option::Option<i64>,
-    /// `name`, when returned.
+    /// Name of the category. `None` when the search left it out.
     #[serde(default)]
     pub name: ::std::option::Option<String>,
-    /// `updated_at`, when returned.
+    /// When the record last changed. `None` when the search left it out.
     #[serde(default)]
     pub updated_at: ::std::option::Option<rt::DateTime>,
 }
 /// The searchable paths of `roles`: a search filter can name nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RoleField {
-    /// `created_at`
+    /// `created_at`: When the record was created.
     CreatedAt,
-    /// `id`
+    /// `id`: Unique id of the role.
     Id,
-    /// `name`
+    /// `name`: Name of the role.
     Name,
-    /// `updated_at`
+    /// `updated_at`: When the record last changed.
     UpdatedAt,
-    /// `user_ids`
+    /// `user_ids`: Users holding the role; an update replaces the whole set.
     UserIds,
 }
 impl rt::SearchField for RoleField {
@@ -6923,40 +6954,40 @@ impl rt::SearchField for RoleField {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct RoleSearchHit {
-    /// `created_at`, when returned.
+    /// When the record was created. `None` when the search left it out.
     #[serde(default)]
     pub created_at: ::std::option::Option<rt::DateTime>,
-    /// `id`, when returned.
+    /// Unique id of the role. `None` when the search left it out.
     #[serde(default)]
     pub id: ::std::option::Option<i64>,
-    /// `name`, when returned.
+    /// Name of the role. `None` when the search left it out.
     #[serde(default)]
     pub name: ::std::option::Option<String>,
-    /// `updated_at`, when returned.
+    /// When the record last changed. `None` when the search left it out.
     #[serde(default)]
     pub updated_at: ::std::option::Option<rt::DateTime>,
-    /// `user_ids`, when returned.
+    /// Users holding the role; an update replaces the whole set. `None` when the search left it out.
     #[serde(default)]
     pub user_ids: ::std::option::Option<::std::vec::Vec<i64>>,
 }
 /// The searchable paths of `time_projects`: a search filter can name nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TimeProjectsRowField {
-    /// `billable_amount`
+    /// `billable_amount`: Billable amount in the range.
     BillableAmount,
-    /// `billable_hours`
+    /// `billable_hours`: Billable hours tracked in the range.
     BillableHours,
-    /// `client_id`
+    /// `client_id`: Id of the client.
     ClientId,
-    /// `client_name`
+    /// `client_name`: Name of the client.
     ClientName,
-    /// `currency`
+    /// `currency`: ISO 4217 code of the amounts in this row.
     Currency,
-    /// `project_id`
+    /// `project_id`: Id of the project.
     ProjectId,
-    /// `project_name`
+    /// `project_name`: Name of the project.
     ProjectName,
-    /// `total_hours`
+    /// `total_hours`: All hours tracked in the range.
     TotalHours,
 }
 impl rt::SearchField for TimeProjectsRowField {
@@ -6989,30 +7020,30 @@ impl rt::SearchField for TimeProjectsRowField {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct TimeProjectsRowSearchHit {
-    /// `billable_amount`, when returned.
+    /// Billable amount in the range. `None` when the search left it out.
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub billable_amount: ::std::option::Option<rt::Decimal>,
-    /// `billable_hours`, when returned.
+    /// Billable hours tracked in the range. `None` when the search left it out.
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub billable_hours: ::std::option::Option<rt::Decimal>,
-    /// `client_id`, when returned.
+    /// Id of the client. `None` when the search left it out.
     #[serde(default)]
     pub client_id: ::std::option::Option<i64>,
-    /// `client_name`, when returned.
+    /// Name of the client. `None` when the search left it out.
     #[serde(default)]
     pub client_name: ::std::option::Option<String>,
-    /// `currency`, when returned.
+    /// ISO 4217 code of the amounts in this row. `None` when the search left it out.
     #[serde(default)]
     pub currency: ::std::option::Option<String>,
-    /// `project_id`, when returned.
+    /// Id of the project. `None` when the search left it out.
     #[serde(default)]
     pub project_id: ::std::option::Option<i64>,
-    /// `project_name`, when returned.
+    /// Name of the project. `None` when the search left it out.
     #[serde(default)]
     pub project_name: ::std::option::Option<String>,
-    /// `total_hours`, when returned.
+    /// All hours tracked in the range. `None` when the search left it out.
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub total_hours: ::std::option::Option<rt::Decimal>,
@@ -7020,17 +7051,17 @@ pub struct TimeProjectsRowSearchHit {
 /// The searchable paths of `time_tasks`: a search filter can name nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TimeTasksRowField {
-    /// `billable_amount`
+    /// `billable_amount`: Billable amount in the range.
     BillableAmount,
-    /// `billable_hours`
+    /// `billable_hours`: Billable hours tracked in the range.
     BillableHours,
-    /// `currency`
+    /// `currency`: ISO 4217 code of the amounts in this row.
     Currency,
-    /// `task_id`
+    /// `task_id`: Id of the task.
     TaskId,
-    /// `task_name`
+    /// `task_name`: Name of the task.
     TaskName,
-    /// `total_hours`
+    /// `total_hours`: All hours tracked in the range.
     TotalHours,
 }
 impl rt::SearchField for TimeTasksRowField {
@@ -7059,24 +7090,24 @@ impl rt::SearchField for TimeTasksRowField {
 #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "::harvest_client_runtime::serde")]
 pub struct TimeTasksRowSearchHit {
-    /// `billable_amount`, when returned.
+    /// Billable amount in the range. `None` when the search left it out.
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub billable_amount: ::std::option::Option<rt::Decimal>,
-    /// `billable_hours`, when returned.
+    /// Billable hours tracked in the range. `None` when the search left it out.
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub billable_hours: ::std::option::Option<rt::Decimal>,
-    /// `currency`, when returned.
+    /// ISO 4217 code of the amounts in this row. `None` when the search left it out.
     #[serde(default)]
     pub currency: ::std::option::Option<String>,
-    /// `task_id`, when returned.
+    /// Id of the task. `None` when the search left it out.
     #[serde(default)]
     pub task_id: ::std::option::Option<i64>,
-    /// `task_name`, when returned.
+    /// Name of the task. `None` when the search left it out.
     #[serde(default)]
     pub task_name: ::std::option::Option<String>,
-    /// `total_hours`, when returned.
+    /// All hours tracked in the range. `None` when the search left it out.
     #[serde(serialize_with = "rt::number::serialize")]
     #[serde(default)]
     pub total_hours: ::std::option::Option<rt::Decimal>,

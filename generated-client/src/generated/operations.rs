@@ -393,12 +393,12 @@ impl rt::ListOperation for ListUsersRequest {
     const ENVELOPE: &'static str = "users";
 }
 impl Call<ListUsersRequest> {
-    /// Sets the `is_active` query parameter.
+    /// Only active (true) or only archived (false) records.
     pub fn is_active(mut self, value: bool) -> Self {
         self.params.is_active = Some(value);
         self
     }
-    /// Sets the `updated_since` query parameter.
+    /// Only records changed at or after this time.
     pub fn updated_since(mut self, value: rt::DateTime) -> Self {
         self.params.updated_since = Some(value);
         self
@@ -520,7 +520,7 @@ impl rt::ListOperation for ListActiveProjectAssignmentsRequest {
     const ENVELOPE: &'static str = "project_assignments";
 }
 impl Call<ListActiveProjectAssignmentsRequest> {
-    /// Sets the `updated_since` query parameter.
+    /// Only records changed at or after this time.
     pub fn updated_since(mut self, value: rt::DateTime) -> Self {
         self.params.updated_since = Some(value);
         self
@@ -931,12 +931,12 @@ impl rt::ListOperation for ListClientsRequest {
     const ENVELOPE: &'static str = "clients";
 }
 impl Call<ListClientsRequest> {
-    /// Sets the `is_active` query parameter.
+    /// Only active (true) or only archived (false) records.
     pub fn is_active(mut self, value: bool) -> Self {
         self.params.is_active = Some(value);
         self
     }
-    /// Sets the `updated_since` query parameter.
+    /// Only records changed at or after this time.
     pub fn updated_since(mut self, value: rt::DateTime) -> Self {
         self.params.updated_since = Some(value);
         self
@@ -1107,12 +1107,12 @@ impl rt::ListOperation for ListContactsRequest {
     const ENVELOPE: &'static str = "contacts";
 }
 impl Call<ListContactsRequest> {
-    /// Sets the `client_id` query parameter.
+    /// Only records of this client.
     pub fn client_id(mut self, value: i64) -> Self {
         self.params.client_id = Some(value);
         self
     }
-    /// Sets the `updated_since` query parameter.
+    /// Only records changed at or after this time.
     pub fn updated_since(mut self, value: rt::DateTime) -> Self {
         self.params.updated_since = Some(value);
         self
@@ -1285,17 +1285,17 @@ impl rt::ListOperation for ListProjectsRequest {
     const ENVELOPE: &'static str = "projects";
 }
 impl Call<ListProjectsRequest> {
-    /// Sets the `is_active` query parameter.
+    /// Only active (true) or only archived (false) records.
     pub fn is_active(mut self, value: bool) -> Self {
         self.params.is_active = Some(value);
         self
     }
-    /// Sets the `client_id` query parameter.
+    /// Only records of this client.
     pub fn client_id(mut self, value: i64) -> Self {
         self.params.client_id = Some(value);
         self
     }
-    /// Sets the `updated_since` query parameter.
+    /// Only records changed at or after this time.
     pub fn updated_since(mut self, value: rt::DateTime) -> Self {
         self.params.updated_since = Some(value);
         self
@@ -1521,17 +1521,17 @@ impl rt::ListOperation for ListUserAssignmentsRequest {
     const ENVELOPE: &'static str = "user_assignments";
 }
 impl Call<ListUserAssignmentsRequest> {
-    /// Sets the `user_id` query parameter.
+    /// Only records of this user.
     pub fn user_id(mut self, value: i64) -> Self {
         self.params.user_id = Some(value);
         self
     }
-    /// Sets the `is_active` query parameter.
+    /// Only active (true) or only archived (false) records.
     pub fn is_active(mut self, value: bool) -> Self {
         self.params.is_active = Some(value);
         self
     }
-    /// Sets the `updated_since` query parameter.
+    /// Only records changed at or after this time.
     pub fn updated_since(mut self, value: rt::DateTime) -> Self {
         self.params.updated_since = Some(value);
         self
@@ -1574,17 +1574,17 @@ impl rt::ListOperation for ListUserAssignmentsForSpecificProjectRequest {
     const ENVELOPE: &'static str = "user_assignments";
 }
 impl Call<ListUserAssignmentsForSpecificProjectRequest> {
-    /// Sets the `user_id` query parameter.
+    /// Only records of this user.
     pub fn user_id(mut self, value: i64) -> Self {
         self.params.user_id = Some(value);
         self
     }
-    /// Sets the `is_active` query parameter.
+    /// Only active (true) or only archived (false) records.
     pub fn is_active(mut self, value: bool) -> Self {
         self.params.is_active = Some(value);
         self
     }
-    /// Sets the `updated_since` query parameter.
+    /// Only records changed at or after this time.
     pub fn updated_since(mut self, value: rt::DateTime) -> Self {
         self.params.updated_since = Some(value);
         self
@@ -1824,12 +1824,12 @@ impl rt::ListOperation for ListTaskAssignmentsRequest {
     const ENVELOPE: &'static str = "task_assignments";
 }
 impl Call<ListTaskAssignmentsRequest> {
-    /// Sets the `is_active` query parameter.
+    /// Only active (true) or only archived (false) records.
     pub fn is_active(mut self, value: bool) -> Self {
         self.params.is_active = Some(value);
         self
     }
-    /// Sets the `updated_since` query parameter.
+    /// Only records changed at or after this time.
     pub fn updated_since(mut self, value: rt::DateTime) -> Self {
         self.params.updated_since = Some(value);
         self
@@ -1870,12 +1870,12 @@ impl rt::ListOperation for ListTaskAssignmentsForSpecificProjectRequest {
     const ENVELOPE: &'static str = "task_assignments";
 }
 impl Call<ListTaskAssignmentsForSpecificProjectRequest> {
-    /// Sets the `is_active` query parameter.
+    /// Only active (true) or only archived (false) records.
     pub fn is_active(mut self, value: bool) -> Self {
         self.params.is_active = Some(value);
         self
     }
-    /// Sets the `updated_since` query parameter.
+    /// Only records changed at or after this time.
     pub fn updated_since(mut self, value: rt::DateTime) -> Self {
         self.params.updated_since = Some(value);
         self
@@ -2050,12 +2050,12 @@ impl rt::ListOperation for ListTasksRequest {
     const ENVELOPE: &'static str = "tasks";
 }
 impl Call<ListTasksRequest> {
-    /// Sets the `is_active` query parameter.
+    /// Only active (true) or only archived (false) records.
     pub fn is_active(mut self, value: bool) -> Self {
         self.params.is_active = Some(value);
         self
     }
-    /// Sets the `updated_since` query parameter.
+    /// Only records changed at or after this time.
     pub fn updated_since(mut self, value: rt::DateTime) -> Self {
         self.params.updated_since = Some(value);
         self
@@ -2283,27 +2283,27 @@ impl rt::ListOperation for ListTimeEntriesRequest {
     const ENVELOPE: &'static str = "time_entries";
 }
 impl Call<ListTimeEntriesRequest> {
-    /// Sets the `user_id` query parameter.
+    /// Only records of this user.
     pub fn user_id(mut self, value: i64) -> Self {
         self.params.user_id = Some(value);
         self
     }
-    /// Sets the `client_id` query parameter.
+    /// Only records of this client.
     pub fn client_id(mut self, value: i64) -> Self {
         self.params.client_id = Some(value);
         self
     }
-    /// Sets the `project_id` query parameter.
+    /// Only records of this project.
     pub fn project_id(mut self, value: i64) -> Self {
         self.params.project_id = Some(value);
         self
     }
-    /// Sets the `task_id` query parameter.
+    /// Only records of this task.
     pub fn task_id(mut self, value: i64) -> Self {
         self.params.task_id = Some(value);
         self
     }
-    /// Sets the `external_reference_id` query parameter.
+    /// Only entries linked to this external item.
     pub fn external_reference_id(
         mut self,
         value: impl ::std::convert::Into<String>,
@@ -2311,32 +2311,32 @@ impl Call<ListTimeEntriesRequest> {
         self.params.external_reference_id = Some(value.into());
         self
     }
-    /// Sets the `is_billed` query parameter.
+    /// Only invoiced (true) or only uninvoiced (false) records.
     pub fn is_billed(mut self, value: bool) -> Self {
         self.params.is_billed = Some(value);
         self
     }
-    /// Sets the `is_running` query parameter.
+    /// Only running (true) or only stopped (false) timers.
     pub fn is_running(mut self, value: bool) -> Self {
         self.params.is_running = Some(value);
         self
     }
-    /// Sets the `approval_status` query parameter.
+    /// Only records in this approval state.
     pub fn approval_status(mut self, value: models::ApprovalStatus) -> Self {
         self.params.approval_status = Some(value);
         self
     }
-    /// Sets the `updated_since` query parameter.
+    /// Only records changed at or after this time.
     pub fn updated_since(mut self, value: rt::DateTime) -> Self {
         self.params.updated_since = Some(value);
         self
     }
-    /// Sets the `from` query parameter.
+    /// Only records on or after this day.
     pub fn from(mut self, value: rt::Date) -> Self {
         self.params.from = Some(value);
         self
     }
-    /// Sets the `to` query parameter.
+    /// Only records on or before this day.
     pub fn to(mut self, value: rt::Date) -> Self {
         self.params.to = Some(value);
         self
@@ -2590,42 +2590,42 @@ impl rt::ListOperation for ListExpensesRequest {
     const ENVELOPE: &'static str = "expenses";
 }
 impl Call<ListExpensesRequest> {
-    /// Sets the `user_id` query parameter.
+    /// Only records of this user.
     pub fn user_id(mut self, value: i64) -> Self {
         self.params.user_id = Some(value);
         self
     }
-    /// Sets the `client_id` query parameter.
+    /// Only records of this client.
     pub fn client_id(mut self, value: i64) -> Self {
         self.params.client_id = Some(value);
         self
     }
-    /// Sets the `project_id` query parameter.
+    /// Only records of this project.
     pub fn project_id(mut self, value: i64) -> Self {
         self.params.project_id = Some(value);
         self
     }
-    /// Sets the `is_billed` query parameter.
+    /// Only invoiced (true) or only uninvoiced (false) records.
     pub fn is_billed(mut self, value: bool) -> Self {
         self.params.is_billed = Some(value);
         self
     }
-    /// Sets the `approval_status` query parameter.
+    /// Only records in this approval state.
     pub fn approval_status(mut self, value: models::ApprovalStatus) -> Self {
         self.params.approval_status = Some(value);
         self
     }
-    /// Sets the `updated_since` query parameter.
+    /// Only records changed at or after this time.
     pub fn updated_since(mut self, value: rt::DateTime) -> Self {
         self.params.updated_since = Some(value);
         self
     }
-    /// Sets the `from` query parameter.
+    /// Only records on or after this day.
     pub fn from(mut self, value: rt::Date) -> Self {
         self.params.from = Some(value);
         self
     }
-    /// Sets the `to` query parameter.
+    /// Only records on or before this day.
     pub fn to(mut self, value: rt::Date) -> Self {
         self.params.to = Some(value);
         self
@@ -2844,12 +2844,12 @@ impl rt::ListOperation for ListExpenseCategoriesRequest {
     const ENVELOPE: &'static str = "expense_categories";
 }
 impl Call<ListExpenseCategoriesRequest> {
-    /// Sets the `is_active` query parameter.
+    /// Only active (true) or only archived (false) records.
     pub fn is_active(mut self, value: bool) -> Self {
         self.params.is_active = Some(value);
         self
     }
-    /// Sets the `updated_since` query parameter.
+    /// Only records changed at or after this time.
     pub fn updated_since(mut self, value: rt::DateTime) -> Self {
         self.params.updated_since = Some(value);
         self
@@ -3032,32 +3032,32 @@ impl rt::ListOperation for ListInvoicesRequest {
     const ENVELOPE: &'static str = "invoices";
 }
 impl Call<ListInvoicesRequest> {
-    /// Sets the `client_id` query parameter.
+    /// Only records of this client.
     pub fn client_id(mut self, value: i64) -> Self {
         self.params.client_id = Some(value);
         self
     }
-    /// Sets the `project_id` query parameter.
+    /// Only records of this project.
     pub fn project_id(mut self, value: i64) -> Self {
         self.params.project_id = Some(value);
         self
     }
-    /// Sets the `updated_since` query parameter.
+    /// Only records changed at or after this time.
     pub fn updated_since(mut self, value: rt::DateTime) -> Self {
         self.params.updated_since = Some(value);
         self
     }
-    /// Sets the `from` query parameter.
+    /// Only records on or after this day.
     pub fn from(mut self, value: rt::Date) -> Self {
         self.params.from = Some(value);
         self
     }
-    /// Sets the `to` query parameter.
+    /// Only records on or before this day.
     pub fn to(mut self, value: rt::Date) -> Self {
         self.params.to = Some(value);
         self
     }
-    /// Sets the `state` query parameter.
+    /// Only records in this state.
     pub fn state(mut self, value: models::InvoiceState) -> Self {
         self.params.state = Some(value);
         self
@@ -3233,7 +3233,7 @@ impl rt::ListOperation for ListMessagesForInvoiceRequest {
     const ENVELOPE: &'static str = "invoice_messages";
 }
 impl Call<ListMessagesForInvoiceRequest> {
-    /// Sets the `updated_since` query parameter.
+    /// Only records changed at or after this time.
     pub fn updated_since(mut self, value: rt::DateTime) -> Self {
         self.params.updated_since = Some(value);
         self
@@ -3395,7 +3395,7 @@ impl rt::ListOperation for ListPaymentsForInvoiceRequest {
     const ENVELOPE: &'static str = "invoice_payments";
 }
 impl Call<ListPaymentsForInvoiceRequest> {
-    /// Sets the `updated_since` query parameter.
+    /// Only records changed at or after this time.
     pub fn updated_since(mut self, value: rt::DateTime) -> Self {
         self.params.updated_since = Some(value);
         self
@@ -3558,7 +3558,7 @@ impl rt::ListOperation for ListInvoiceItemCategoriesRequest {
     const ENVELOPE: &'static str = "invoice_item_categories";
 }
 impl Call<ListInvoiceItemCategoriesRequest> {
-    /// Sets the `updated_since` query parameter.
+    /// Only records changed at or after this time.
     pub fn updated_since(mut self, value: rt::DateTime) -> Self {
         self.params.updated_since = Some(value);
         self
@@ -3747,27 +3747,27 @@ impl rt::ListOperation for ListEstimatesRequest {
     const ENVELOPE: &'static str = "estimates";
 }
 impl Call<ListEstimatesRequest> {
-    /// Sets the `client_id` query parameter.
+    /// Only records of this client.
     pub fn client_id(mut self, value: i64) -> Self {
         self.params.client_id = Some(value);
         self
     }
-    /// Sets the `updated_since` query parameter.
+    /// Only records changed at or after this time.
     pub fn updated_since(mut self, value: rt::DateTime) -> Self {
         self.params.updated_since = Some(value);
         self
     }
-    /// Sets the `from` query parameter.
+    /// Only records on or after this day.
     pub fn from(mut self, value: rt::Date) -> Self {
         self.params.from = Some(value);
         self
     }
-    /// Sets the `to` query parameter.
+    /// Only records on or before this day.
     pub fn to(mut self, value: rt::Date) -> Self {
         self.params.to = Some(value);
         self
     }
-    /// Sets the `state` query parameter.
+    /// Only records in this state.
     pub fn state(mut self, value: models::EstimateState) -> Self {
         self.params.state = Some(value);
         self
@@ -3929,7 +3929,7 @@ impl rt::ListOperation for ListMessagesForEstimateRequest {
     const ENVELOPE: &'static str = "estimate_messages";
 }
 impl Call<ListMessagesForEstimateRequest> {
-    /// Sets the `updated_since` query parameter.
+    /// Only records changed at or after this time.
     pub fn updated_since(mut self, value: rt::DateTime) -> Self {
         self.params.updated_since = Some(value);
         self
@@ -4092,7 +4092,7 @@ impl rt::ListOperation for ListEstimateItemCategoriesRequest {
     const ENVELOPE: &'static str = "estimate_item_categories";
 }
 impl Call<ListEstimateItemCategoriesRequest> {
-    /// Sets the `updated_since` query parameter.
+    /// Only records changed at or after this time.
     pub fn updated_since(mut self, value: rt::DateTime) -> Self {
         self.params.updated_since = Some(value);
         self
