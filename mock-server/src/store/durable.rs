@@ -11,14 +11,14 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use harvest_spec::ir::ResourceId;
 use rusqlite::{Connection, OpenFlags, params};
 use serde_json::{Map, Value};
 
-use harvest_spec::ir::ResourceId;
-
-use super::{Cell, Draft, Rec, Store, StoredFile};
+use super::record_json::{from_json, to_json};
+use super::{Rec, Store, StoredFile};
 use crate::error::Error;
-use crate::plan::{FieldIx, Plan};
+use crate::plan::Plan;
 
 /// Marks a database as a harvest-mock state (`PRAGMA application_id`, "HMK1").
 const APPLICATION_ID: i32 = 0x484D_4B31;
@@ -138,14 +138,6 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(2))
 }
 
-/// A record as a JSON object of its present fields, by name.
-fn to_json(plan: &Plan, r: ResourceId, rec: &Rec) -> String {
-    let fields = &plan.spec.resource(r).fields;
-    let obj: Map<String, Value> =
-        fields.iter().zip(rec.iter()).filter_map(|(f, v)| Some((f.name.clone(), v.as_ref()?.to_value()))).collect();
-    Value::Object(obj).to_string()
-}
-
 /// Writes every difference between `old` and `new` in one transaction.
 fn write(plan: &Plan, conn: &Connection, old: &Store, new: &Store) -> rusqlite::Result<()> {
     let tx = conn.unchecked_transaction()?;
@@ -242,15 +234,7 @@ fn read(plan: &Plan, conn: &Connection) -> Result<Store, String> {
         {
             store.load(plan, t, recs);
         }
-        let fields: Map<String, Value> =
-            serde_json::from_str(&text).map_err(|e| format!("record {resource} {id} is not a JSON object: {e}"))?;
-        let mut rec = Draft::absent(plan.spec.resource(r).fields.len());
-        for (name, value) in fields {
-            let ix: FieldIx = plan.res[r]
-                .ix(&name)
-                .ok_or_else(|| format!("record {resource} {id} has a field `{name}` the spec does not have"))?;
-            rec[ix] = Some(Cell::from(value));
-        }
+        let rec = from_json(plan, r, &text).map_err(|e| format!("record {resource} {id} cannot be read: {e}"))?;
         table.get_or_insert_with(|| (r, Vec::new())).1.push((id, rec.into_rec()));
     }
     if let Some((t, recs)) = table {
@@ -280,6 +264,7 @@ fn read(plan: &Plan, conn: &Connection) -> Result<Store, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Cell;
 
     /// Every record of every table, by resource and id.
     fn records(plan: &Plan, store: &Store) -> Vec<(String, i64, String)> {

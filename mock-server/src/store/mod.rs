@@ -12,6 +12,7 @@ mod durable;
 mod files;
 mod order;
 mod record;
+mod record_json;
 
 pub use cell::{Cell, cmp_json};
 pub use durable::Durable;
