@@ -70,7 +70,15 @@ async fn check_window(env: &Env, from: NaiveDate, to: NaiveDate) -> Result<usize
         &report(
             clients
                 .into_iter()
-                .map(|r| (r.client_id, r.currency.unwrap_or_default(), r.total_hours, r.billable_hours, r.billable_amount.unwrap_or_default()))
+                .map(|r| {
+                    (
+                        r.client_id,
+                        r.currency.unwrap_or_default(),
+                        r.total_hours,
+                        r.billable_hours,
+                        r.billable_amount.unwrap_or_default(),
+                    )
+                })
                 .collect(),
         ),
     )?;
@@ -81,7 +89,15 @@ async fn check_window(env: &Env, from: NaiveDate, to: NaiveDate) -> Result<usize
         &report(
             projects
                 .into_iter()
-                .map(|r| (r.project_id, r.currency.unwrap_or_default(), r.total_hours, r.billable_hours, r.billable_amount.unwrap_or_default()))
+                .map(|r| {
+                    (
+                        r.project_id,
+                        r.currency.unwrap_or_default(),
+                        r.total_hours,
+                        r.billable_hours,
+                        r.billable_amount.unwrap_or_default(),
+                    )
+                })
                 .collect(),
         ),
     )?;
@@ -92,7 +108,15 @@ async fn check_window(env: &Env, from: NaiveDate, to: NaiveDate) -> Result<usize
         &report(
             tasks
                 .into_iter()
-                .map(|r| (r.task_id, r.currency.unwrap_or_default(), r.total_hours, r.billable_hours, r.billable_amount.unwrap_or_default()))
+                .map(|r| {
+                    (
+                        r.task_id,
+                        r.currency.unwrap_or_default(),
+                        r.total_hours,
+                        r.billable_hours,
+                        r.billable_amount.unwrap_or_default(),
+                    )
+                })
                 .collect(),
         ),
     )?;
@@ -102,7 +126,15 @@ async fn check_window(env: &Env, from: NaiveDate, to: NaiveDate) -> Result<usize
         &by_user,
         &report(
             team.into_iter()
-                .map(|r| (r.user_id, r.currency.unwrap_or_default(), r.total_hours, r.billable_hours, r.billable_amount.unwrap_or_default()))
+                .map(|r| {
+                    (
+                        r.user_id,
+                        r.currency.unwrap_or_default(),
+                        r.total_hours,
+                        r.billable_hours,
+                        r.billable_amount.unwrap_or_default(),
+                    )
+                })
                 .collect(),
         ),
     )?;

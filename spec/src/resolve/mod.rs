@@ -1,11 +1,11 @@
 //! Raw documents → IR: names, references and every cross-rule, checked once.
 
 mod access;
-mod managed;
 mod api;
 mod compute;
 mod docs;
 mod fields;
+mod managed;
 mod naming;
 mod operations;
 mod records;
