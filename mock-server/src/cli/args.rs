@@ -158,21 +158,39 @@ impl From<Consent> for OAuthConsent {
     }
 }
 
+/// Where the data comes from, the same for `serve` and `export`.
+#[derive(Debug, clap::Args)]
+pub struct Data {
+    /// Seed of the generated data: the same seed gives byte-identical responses.
+    #[arg(long, env = "HARVEST_MOCK_SEED", default_value_t = 42)]
+    pub seed: u64,
+    /// Multiplier of every resource's record count (500 gives 1,000,000 time entries).
+    #[arg(long, env = "HARVEST_MOCK_SCALE", default_value_t = 1.0)]
+    pub scale: f64,
+    /// Spec file or directory (default: the embedded Harvest spec).
+    #[arg(long, env = "HARVEST_MOCK_SPEC")]
+    pub spec: Option<PathBuf>,
+    /// Freeze the mock's clock at this instant (RFC 3339, e.g. 2026-03-01T09:00:00Z); seeded dates
+    /// are laid out back from it. Default: the system clock.
+    #[arg(long, env = "HARVEST_MOCK_NOW", value_name = "INSTANT", value_parser = instant)]
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl Data {
+    /// Why these flags cannot give data: a scale that is not a positive number.
+    pub fn check(&self) -> Result<(), StartError> {
+        if self.scale.is_finite() && self.scale > 0.0 { Ok(()) } else { Err(StartError::Scale(self.scale)) }
+    }
+}
+
 /// Flags of `serve`.
 #[derive(Debug, clap::Args)]
 pub struct Serve {
     /// Address to listen on (port 0 picks a free port; see the ready line).
     #[arg(long, env = "HARVEST_MOCK_ADDR", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
-    /// Seed of the generated data: the same seed gives byte-identical responses.
-    #[arg(long, env = "HARVEST_MOCK_SEED", default_value_t = 42)]
-    seed: u64,
-    /// Multiplier of every resource's record count (500 gives 1,000,000 time entries).
-    #[arg(long, env = "HARVEST_MOCK_SCALE", default_value_t = 1.0)]
-    scale: f64,
-    /// Spec file or directory (default: the embedded Harvest spec).
-    #[arg(long, env = "HARVEST_MOCK_SPEC")]
-    spec: Option<PathBuf>,
+    #[command(flatten)]
+    data: Data,
     /// Accepted API token (repeat or comma-separate; default: any non-empty token).
     #[arg(long, env = "HARVEST_MOCK_TOKEN", value_delimiter = ',')]
     token: Vec<String>,
@@ -218,10 +236,6 @@ pub struct Serve {
     #[arg(long, env = "HARVEST_MOCK_CONNECTOR_CLIENTS", value_name = "ID:SECRET", value_delimiter = ',',
           value_parser = id_and_secret, hide_env_values = true)]
     connector_client: Vec<(String, String)>,
-    /// Freeze the mock's clock at this instant (RFC 3339, e.g. 2026-03-01T09:00:00Z); seeded dates
-    /// are laid out back from it. Default: the system clock.
-    #[arg(long, env = "HARVEST_MOCK_NOW", value_name = "INSTANT", value_parser = instant)]
-    now: Option<chrono::DateTime<chrono::Utc>>,
     /// Accounts (Harvest-Account-Id values) kept before the least recently used one is evicted.
     #[arg(long, env = "HARVEST_MOCK_MAX_ACCOUNTS", value_name = "N", default_value_t = 10_000,
           value_parser = clap::value_parser!(u32).range(1..))]
@@ -235,18 +249,16 @@ pub struct Serve {
 impl Serve {
     /// The server's configuration, or why these flags cannot start one.
     pub fn config(self) -> Result<Config, StartError> {
-        if !(self.scale.is_finite() && self.scale > 0.0) {
-            return Err(StartError::Scale(self.scale));
-        }
+        self.data.check()?;
         let admin_token = self.admin_token.filter(|t| !t.is_empty());
         if admin_token.is_none() && !self.addr.ip().is_loopback() && !self.allow_open_admin {
             return Err(StartError::OpenAdmin(self.addr));
         }
         Ok(Config {
             addr: self.addr,
-            seed: self.seed,
-            scale: self.scale,
-            spec: self.spec,
+            seed: self.data.seed,
+            scale: self.data.scale,
+            spec: self.data.spec,
             tokens: self.token.into_iter().filter(|t| !t.is_empty()).collect(),
             rate_limit: self.rate_limit,
             latency: Duration::from_millis(self.latency),
@@ -258,7 +270,7 @@ impl Serve {
             oauth_consent: self.oauth_consent.into(),
             account_id: self.account_id,
             connector_clients: self.connector_client,
-            now: self.now,
+            now: self.data.now,
             max_accounts: self.max_accounts as usize,
             ..Config::default()
         })

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use harvest_mock::{AppState, Config};
 
 use super::StartError;
-use super::args::instant;
+use super::args::Data;
 
 /// Shown after the flags of `harvest-mock export --help`.
 pub const EXPORT_AFTER_HELP: &str = r#"Output:
@@ -29,24 +29,14 @@ one object: {"clients": [...], "projects": [...], ...})."#;
 pub struct Export {
     /// Directory to write the files into (created when missing).
     dir: PathBuf,
-    /// Seed of the generated data (as `serve`).
-    #[arg(long, env = "HARVEST_MOCK_SEED", default_value_t = 42)]
-    seed: u64,
-    /// Multiplier of every resource's record count (as `serve`).
-    #[arg(long, env = "HARVEST_MOCK_SCALE", default_value_t = 1.0)]
-    scale: f64,
-    /// Spec file or directory (default: the embedded Harvest spec).
-    #[arg(long, env = "HARVEST_MOCK_SPEC")]
-    spec: Option<PathBuf>,
+    #[command(flatten)]
+    data: Data,
     /// Export the account kept in this state database (it must exist; it is only read).
     #[arg(long, env = "HARVEST_MOCK_STATE")]
     state: Option<PathBuf>,
     /// Export these fixtures, checked and with every omitted and computed value filled in.
     #[arg(long, env = "HARVEST_MOCK_FIXTURES", value_name = "DIR", conflicts_with = "state")]
     fixtures: Option<PathBuf>,
-    /// Freeze the clock at this instant (RFC 3339) first; seeded dates are laid out back from it.
-    #[arg(long, env = "HARVEST_MOCK_NOW", value_name = "INSTANT", value_parser = instant)]
-    now: Option<chrono::DateTime<chrono::Utc>>,
     /// The account id written into the manifest.
     #[arg(long, env = "HARVEST_MOCK_ACCOUNT_ID", value_name = "ID", default_value_t = 1)]
     account_id: i64,
@@ -55,19 +45,17 @@ pub struct Export {
 impl Export {
     /// Builds the account and writes it; returns the directory and the files written.
     pub fn run(self) -> Result<(PathBuf, Vec<String>), StartError> {
-        if !(self.scale.is_finite() && self.scale > 0.0) {
-            return Err(StartError::Scale(self.scale));
-        }
+        self.data.check()?;
         if let Some(state) = self.state.as_ref().filter(|p| !p.exists()) {
             return Err(StartError::NoState(state.clone()));
         }
         let config = Config {
-            seed: self.seed,
-            scale: self.scale,
-            spec: self.spec,
+            seed: self.data.seed,
+            scale: self.data.scale,
+            spec: self.data.spec,
             state: self.state,
             fixtures: self.fixtures,
-            now: self.now,
+            now: self.data.now,
             account_id: self.account_id,
             ..Config::default()
         };
