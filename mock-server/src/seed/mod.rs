@@ -117,7 +117,7 @@ struct Streams {
 impl Streams {
     /// The stream of chunk `k` (chunk 0's is the resource's own, as before chunking).
     fn chunk(&self, k: usize) -> ChaCha8Rng {
-        ChaCha8Rng::seed_from_u64(self.seed ^ self.resource ^ (k as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15))
+        self.salted(spread(k))
     }
 
     /// A stream for one purpose (`salt`) and chunk.
@@ -129,11 +129,16 @@ impl Streams {
 /// Runs `hook` on every record, chunk by chunk in parallel, each chunk with its own stream.
 fn per_record(rows: &mut [(i64, Rec)], streams: &Streams, hook: &RecordHook<'_>) {
     crate::parallel::for_each_chunk(rows, CHUNK, |k, chunk| {
-        let mut rng = streams.salted(HOOKS ^ (k as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        let mut rng = streams.salted(HOOKS ^ spread(k));
         for (id, rec) in chunk {
             hook(*id, rec, &mut rng);
         }
     });
+}
+
+/// Chunk index `k` spread over all 64 bits (0 stays 0), to salt its streams.
+fn spread(k: usize) -> u64 {
+    (k as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 /// FNV-1a, to derive one stream per resource name.

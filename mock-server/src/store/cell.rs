@@ -282,7 +282,7 @@ impl<const N: usize> Packed<N> {
     /// The string.
     fn as_str(&self) -> &str {
         // Always valid: the bytes were copied from a whole `&str`.
-        std::str::from_utf8(self.bytes.get(..usize::from(self.len)).unwrap_or_default()).unwrap_or_default()
+        std::str::from_utf8(self.bytes()).unwrap_or_default()
     }
 }
 

@@ -11,14 +11,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use harvest_spec::ir::ResourceId;
 use rusqlite::{Connection, OpenFlags, params};
 use serde_json::{Map, Value};
 
 use super::record_json::{from_json, to_json};
 use super::{Rec, Store, StoredFile};
 use crate::error::Error;
-use crate::plan::Plan;
+use crate::plan::{PerResource, Plan};
 
 /// Marks a database as a harvest-mock state (`PRAGMA application_id`, "HMK1").
 const APPLICATION_ID: i32 = 0x484D_4B31;
@@ -222,23 +221,18 @@ fn read(plan: &Plan, conn: &Connection) -> Result<Store, String> {
     let mut q = conn.prepare("SELECT resource, id, fields FROM records ORDER BY resource, id").map_err(bad)?;
     let rows =
         q.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))).map_err(bad)?;
-    // Rows come grouped by resource; each table is built at once from its rows.
-    let mut table: Option<(ResourceId, Vec<(i64, Rec)>)> = None;
+    // Each table is built at once from its rows.
+    let mut tables: PerResource<Vec<(i64, Rec)>> = plan.res.iter().map(|_| Vec::new()).collect();
     for row in rows {
         let (resource, id, text) = row.map_err(bad)?;
         let r = plan.spec.resource_named(&resource).ok_or_else(|| {
             format!("it holds records of `{resource}`, which the spec does not have (saved with another spec?)")
         })?;
-        if table.as_ref().is_some_and(|(t, _)| *t != r)
-            && let Some((t, recs)) = table.take()
-        {
-            store.load(plan, t, recs);
-        }
         let rec = from_json(plan, r, &text).map_err(|e| format!("record {resource} {id} cannot be read: {e}"))?;
-        table.get_or_insert_with(|| (r, Vec::new())).1.push((id, rec.into_rec()));
+        tables[r].push((id, rec.into_rec()));
     }
-    if let Some((t, recs)) = table {
-        store.load(plan, t, recs);
+    for r in plan.res.ids() {
+        store.load(plan, r, std::mem::take(&mut tables[r]));
     }
     if let Some(Value::Object(next)) = meta.get("next_ids") {
         for (name, v) in next {
