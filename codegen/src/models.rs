@@ -178,8 +178,8 @@ fn record_impl(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
     }
 }
 
-/// Field declaration and setters of an optional request field (nullable → `rt::Patch`,
-/// with `clear_<field>()` to send `null`).
+/// Field declaration and setters of an optional request field. A nullable one is an
+/// `rt::Patch`: its setter sends a value and `clear_<field>()` sends `null`.
 fn optional_field(
     fid: &proc_macro2::Ident,
     ty: &TypeRef,
@@ -188,29 +188,18 @@ fn optional_field(
     d: TokenStream,
     at: &harvest_spec::ir::Location,
 ) -> Result<(TokenStream, Vec<TokenStream>), Error> {
-    let is_string = matches!(ty, TypeRef::String | TypeRef::Time);
+    let (arg, value) = if matches!(ty, TypeRef::String | TypeRef::Time) {
+        (quote!(value: impl ::std::convert::Into<String>), quote!(value.into()))
+    } else {
+        (quote!(value: #rust), quote!(value))
+    };
     if !nullable {
         let decl =
             quote!(#[serde(default, skip_serializing_if = "Option::is_none")] pub #fid: ::std::option::Option<#rust>,);
-        let setter = if is_string {
-            setter(fid, d, quote!(value: impl ::std::convert::Into<String>), quote!(self.#fid = Some(value.into());))
-        } else {
-            setter(fid, d, quote!(value: #rust), quote!(self.#fid = Some(value);))
-        };
-        return Ok((decl, vec![setter]));
+        return Ok((decl, vec![setter(fid, d, arg, quote!(self.#fid = Some(#value);))]));
     }
     let decl = quote!(#[serde(default, skip_serializing_if = "rt::Patch::is_unset")] pub #fid: rt::Patch<#rust>,);
-    let doc_set = quote!(#d #[doc = ""] #[doc = " `None` sends `null` to clear the value."]);
-    let set = if is_string {
-        setter(
-            fid,
-            doc_set,
-            quote!(value: ::std::option::Option<impl ::std::convert::Into<String>>),
-            quote!(self.#fid = rt::Patch::from(value.map(::std::convert::Into::into));),
-        )
-    } else {
-        setter(fid, doc_set, quote!(value: ::std::option::Option<#rust>), quote!(self.#fid = rt::Patch::from(value);))
-    };
+    let set = setter(fid, d, arg, quote!(self.#fid = rt::Patch::Value(#value);));
     let bare = crate::names::unraw(&fid.to_string()).to_owned();
     let clear = ident(&format!("clear_{bare}"), at)?;
     let clear_doc = doc(&format!("Sends `{bare}: null`, clearing the value."));

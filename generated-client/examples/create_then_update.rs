@@ -16,15 +16,12 @@ async fn main() -> Result<(), harvest_client::Error> {
         .user_agent("harvest-client example (dev@example.com)")
         .build()?;
 
-    let created = client
-        .clients()
-        .create(CreateClientBody::new("Acme Corp").address(Some("1 Main St")).currency("EUR"))
-        .send()
-        .await?;
+    let created =
+        client.clients().create(CreateClientBody::new("Acme Corp").address("1 Main St").currency("EUR")).send().await?;
     println!("created {} {:?} {:?}", created.id, created.name, created.address);
 
     // `name` changes, `address` is cleared (sent as null), everything else is left as is.
-    let update = UpdateClientBody::new().name("Acme Corporation").address(None::<String>);
+    let update = UpdateClientBody::new().name("Acme Corporation").clear_address();
     let updated = client.clients().update(created.id, update).send().await?;
     println!("updated {} {:?} {:?}", updated.id, updated.name, updated.address);
 

@@ -73,11 +73,11 @@ async fn time_entries_walk_every_page() -> TestResult {
 #[tokio::test]
 async fn create_update_with_null_and_delete() -> TestResult {
     let (server, c) = start().await?;
-    let created = c.clients().create(CreateClientBody::new("Acme").address(Some("1 Main St"))).send().await?;
+    let created = c.clients().create(CreateClientBody::new("Acme").address("1 Main St")).send().await?;
     assert_eq!(created.address.as_deref(), Some("1 Main St"));
     let renamed = c.clients().update(created.id, UpdateClientBody::new().name("Acme 2")).send().await?;
     assert_eq!((renamed.name.as_str(), renamed.address.as_deref()), ("Acme 2", Some("1 Main St")));
-    let cleared = c.clients().update(created.id, UpdateClientBody::new().address(None::<String>)).send().await?;
+    let cleared = c.clients().update(created.id, UpdateClientBody::new().clear_address()).send().await?;
     assert_eq!(cleared.address, None);
     c.clients().delete(created.id).send().await?;
     let Err(err) = c.clients().get(created.id).send().await else { return Err("deleted client still there".into()) };

@@ -41,7 +41,7 @@ fn nullable_and_optional_fields() -> TestResult {
     assert!(out.get("score").is_none());
     let score: Note = serde_json::from_str(&minimal.replace("\"id\":1", "\"id\":1,\"score\":2"))?;
     assert_eq!(score.score.map(|d| d.to_string()), Some("2".into()));
-    let body = UpdateNoteBody::new().summary(None::<String>).score(rust_decimal::Decimal::new(25, 1));
+    let body = UpdateNoteBody::new().clear_summary().score(rust_decimal::Decimal::new(25, 1));
     assert_eq!(serde_json::to_string(&body)?, r#"{"summary":null,"score":2.5}"#);
     let cleared = UpdateNoteBody::new().score(rust_decimal::Decimal::ONE).clear_summary();
     assert_eq!(serde_json::to_string(&cleared)?, r#"{"summary":null,"score":1.0}"#);
@@ -66,7 +66,7 @@ fn keyword_field_names() -> TestResult {
     use keywords::models::{CreateItemBody, Item};
     let item: Item = serde_json::from_str(r#"{"id":1,"type":"a","ref":null,"use":true,"async":3,"match":{"x":1}}"#)?;
     assert_eq!((item.r#type.as_str(), item.r#use, item.r#async), ("a", true, Some(3)));
-    let body = CreateItemBody::new("b").r#ref(Some("c")).r#use(false);
+    let body = CreateItemBody::new("b").r#ref("c").r#use(false);
     assert_eq!(serde_json::to_string(&body)?, r#"{"type":"b","ref":"c","use":false}"#);
     Ok(())
 }

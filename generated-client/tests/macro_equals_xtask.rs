@@ -34,7 +34,7 @@ macro_rules! exercise {
             let page = client.clients().list().is_active(true).per_page(10).send().await?;
             let _: Vec<m::Client> = page.items;
             let _entry: m::TimeEntry = client.time_entries().get(1).send().await?;
-            let body = m::UpdateTimeEntryBody::new().notes(None::<String>).hours(harvest_client::runtime::Decimal::ONE);
+            let body = m::UpdateTimeEntryBody::new().clear_notes().hours(harvest_client::runtime::Decimal::ONE);
             let _ = client.time_entries().update(1, body).send().await?;
             let _stream = client.time_entries().list().stream();
             let _watch = client.clients().watch(std::time::Duration::from_secs(60));

@@ -240,9 +240,9 @@ fn models_keep_unknown_enum_values_and_read_decimals() -> TestResult {
 fn patch_bodies_distinguish_unset_from_null() -> TestResult {
     let unset = models::UpdateTimeEntryBody::new();
     assert_eq!(serde_json::to_string(&unset)?, "{}");
-    let cleared = models::UpdateTimeEntryBody::new().notes(None::<String>);
+    let cleared = models::UpdateTimeEntryBody::new().clear_notes();
     assert_eq!(serde_json::to_string(&cleared)?, r#"{"notes":null}"#);
-    let set = models::UpdateTimeEntryBody::new().notes(Some("hi")).hours(harvest_client::runtime::Decimal::new(15, 1));
+    let set = models::UpdateTimeEntryBody::new().notes("hi").hours(harvest_client::runtime::Decimal::new(15, 1));
     assert_eq!(serde_json::to_string(&set)?, r#"{"hours":1.5,"notes":"hi"}"#);
     Ok(())
 }
@@ -374,7 +374,7 @@ async fn a_receipt_turns_the_body_into_multipart_form_data() -> TestResult {
     let server = serve(|_, _, _| reply(500, "")).await?;
     let client = support::client(&server.base)?;
     let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 2).ok_or("date")?;
-    let body = models::CreateExpenseBody::new(5, 6, date).notes(Some("taxi"));
+    let body = models::CreateExpenseBody::new(5, 6, date).notes("taxi");
     let file = harvest_client::Upload::new("r.pdf", "application/pdf", &b"%PDF"[..]);
     let _ = client.expenses().create(body).receipt(file).send().await;
     let seen = server.requests();

@@ -131,7 +131,7 @@ async fn worker(c: Client, f: &Fixture, n: usize, until: Instant) -> Tally {
                 let (project, task) = f.pairs[dice.roll(f.pairs.len())];
                 let date = NaiveDate::from_ymd_opt(2024, 3, 1 + dice.roll(28) as u32).unwrap();
                 let hours = Decimal::new(25 + dice.roll(775) as i64, 2);
-                let body = CreateTimeEntryBody::new(date, project, task).hours(hours).notes(Some(&label));
+                let body = CreateTimeEntryBody::new(date, project, task).hours(hours).notes(&label);
                 if let Some(r) = t.count(true, c.time_entries().create(body).send().await) {
                     t.created.push((Kind::TimeEntry, r.id));
                     let data = Data::Entry { date, project, task, hours, notes: label };
@@ -165,7 +165,7 @@ async fn update(c: &Client, t: &mut Tally, mine: Option<(Kind, i64)>, label: &st
         }
         Kind::Task => t.count(true, c.tasks().update(id, UpdateTaskBody::new().name(label)).send().await).is_some(),
         Kind::TimeEntry => {
-            let body = UpdateTimeEntryBody::new().hours(hours).notes(Some(label));
+            let body = UpdateTimeEntryBody::new().hours(hours).notes(label);
             t.count(true, c.time_entries().update(id, body).send().await).is_some()
         }
     };

@@ -99,7 +99,7 @@ async fn clients_get() -> TestResult {
 #[tokio::test]
 async fn clients_create() -> TestResult {
     let env = start().await?;
-    let body = CreateClientBody::new("Initech").address(Some("4120 Freidrich Lane\nAustin, TX")).currency("EUR");
+    let body = CreateClientBody::new("Initech").address("4120 Freidrich Lane\nAustin, TX").currency("EUR");
     let created = env.client.clients().create(body).send().await?;
     assert_eq!(created.name, "Initech");
     assert_eq!(created.address.as_deref(), Some("4120 Freidrich Lane\nAustin, TX"));
@@ -170,7 +170,7 @@ async fn contacts_get() -> TestResult {
 async fn contacts_create() -> TestResult {
     let env = start().await?;
     let client = env.client.clients().create(CreateClientBody::new("Umbrella")).send().await?;
-    let body = CreateContactBody::new(client.id, "Alice").last_name(Some("Smith")).email(Some("alice@umbrella.test"));
+    let body = CreateContactBody::new(client.id, "Alice").last_name("Smith").email("alice@umbrella.test");
     let created = env.client.contacts().create(body).send().await?;
     assert_eq!(created.client.id, client.id);
     assert_eq!(created.client.name, "Umbrella", "the embedded client carries its name");
@@ -182,7 +182,7 @@ async fn contacts_create() -> TestResult {
 async fn contacts_update() -> TestResult {
     let env = start().await?;
     let first = env.client.contacts().list().per_page(1).send().await?.items.into_iter().next().ok_or("no contact")?;
-    let updated = env.client.contacts().update(first.id, UpdateContactBody::new().title(Some("CFO"))).send().await?;
+    let updated = env.client.contacts().update(first.id, UpdateContactBody::new().title("CFO")).send().await?;
     assert_eq!(updated.title.as_deref(), Some("CFO"));
     assert_eq!(updated.first_name, first.first_name, "fields not sent stay as they were");
     Ok(())
@@ -247,7 +247,7 @@ async fn projects_get() -> TestResult {
 async fn projects_create() -> TestResult {
     let env = start().await?;
     let client = env.client.clients().create(CreateClientBody::new("E Corp")).send().await?;
-    let body = CreateProjectBody::new(client.id, "Website").code(Some("WEB")).notes(Some("Fixed fee"));
+    let body = CreateProjectBody::new(client.id, "Website").code("WEB").notes("Fixed fee");
     let created = env.client.projects().create(body).send().await?;
     assert_eq!((created.client.id, created.client.name.as_str()), (client.id, "E Corp"));
     assert_eq!(created.code.as_deref(), Some("WEB"));
@@ -406,9 +406,7 @@ async fn time_entries_create_with_and_without_hours() -> TestResult {
         .client
         .time_entries()
         .create(
-            CreateTimeEntryBody::new(day("2026-11-03")?, project, task)
-                .hours(Decimal::new(225, 2))
-                .notes(Some("Planning")),
+            CreateTimeEntryBody::new(day("2026-11-03")?, project, task).hours(Decimal::new(225, 2)).notes("Planning"),
         )
         .send()
         .await?;
@@ -429,7 +427,7 @@ async fn time_entries_update() -> TestResult {
     let updated = env
         .client
         .time_entries()
-        .update(first.id, UpdateTimeEntryBody::new().notes(Some("Edited")).hours(Decimal::new(3, 0)))
+        .update(first.id, UpdateTimeEntryBody::new().notes("Edited").hours(Decimal::new(3, 0)))
         .send()
         .await?;
     assert_eq!((updated.notes.as_deref(), updated.hours), (Some("Edited"), Decimal::new(3, 0)));
@@ -496,9 +494,8 @@ async fn expenses_create() -> TestResult {
     let env = start().await?;
     let (project, _) = project_and_task(&env).await?;
     let category = expense_category(&env).await?;
-    let body = CreateExpenseBody::new(project, category, day("2026-11-05")?)
-        .total_cost(Decimal::new(1999, 2))
-        .notes(Some("Taxi"));
+    let body =
+        CreateExpenseBody::new(project, category, day("2026-11-05")?).total_cost(Decimal::new(1999, 2)).notes("Taxi");
     let created = env.client.expenses().create(body).send().await?;
     assert_eq!((created.project.id, created.expense_category.id), (project, category));
     assert_eq!(created.notes.as_deref(), Some("Taxi"));
@@ -509,7 +506,7 @@ async fn expenses_create() -> TestResult {
 async fn expenses_update() -> TestResult {
     let env = start().await?;
     let first = env.client.expenses().list().per_page(1).send().await?.items.into_iter().next().ok_or("no expense")?;
-    let updated = env.client.expenses().update(first.id, UpdateExpenseBody::new().notes(Some("Hotel"))).send().await?;
+    let updated = env.client.expenses().update(first.id, UpdateExpenseBody::new().notes("Hotel")).send().await?;
     assert_eq!(updated.notes.as_deref(), Some("Hotel"));
     Ok(())
 }
@@ -570,7 +567,7 @@ async fn invoices_create_computes_amounts_from_line_items() -> TestResult {
     let env = start().await?;
     let client = env.client.clients().list().per_page(1).send().await?.items.into_iter().next().ok_or("no client")?;
     let body = CreateInvoiceBody::new(client.id)
-        .tax(Some(Decimal::new(10, 0)))
+        .tax(Decimal::new(10, 0))
         .line_items(vec![taxed(line("Service", 2, 100)), line("Product", 1, 50)]);
     let created = env.client.invoices().create(body).send().await?;
     assert_eq!(created.line_items.len(), 2);
@@ -591,7 +588,7 @@ async fn invoices_update() -> TestResult {
         .send()
         .await?;
     let updated =
-        env.client.invoices().update(created.id, UpdateInvoiceBody::new().subject(Some("October work"))).send().await?;
+        env.client.invoices().update(created.id, UpdateInvoiceBody::new().subject("October work")).send().await?;
     assert_eq!(updated.subject.as_deref(), Some("October work"));
     assert_eq!(updated.amount, created.amount);
     Ok(())
@@ -620,7 +617,7 @@ async fn open_invoice(env: &Env, amount: i64) -> Result<Invoice, Box<dyn std::er
         .await?;
     env.client
         .invoice_messages()
-        .create(invoice.id, CreateInvoiceMessageBody::new().event_type(Some(InvoiceMessageEvent::Send)))
+        .create(invoice.id, CreateInvoiceMessageBody::new().event_type(InvoiceMessageEvent::Send))
         .send()
         .await?;
     Ok(env.client.invoices().get(invoice.id).send().await?)

@@ -211,7 +211,7 @@ fn small_accounts_have_one_assignment_per_pair() {
         assert_eq!(pairs.len(), tasks.len(), "two task assignments share a project and task");
         for id in s.env.server.state().ids("time_entry").into_iter().step_by(20) {
             let before = c.time_entries().get(id).send().await.expect("get");
-            let body = UpdateTimeEntryBody::new().notes(Some("regression"));
+            let body = UpdateTimeEntryBody::new().notes("regression");
             let after = c.time_entries().update(id, body).send().await.expect("update");
             assert_eq!(
                 (after.user_assignment.id, after.task_assignment.id),

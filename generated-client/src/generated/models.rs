@@ -200,13 +200,8 @@ impl ExternalReferenceInput {
         self
     }
     /// Id of the item's container, such as a project or board.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn group_id(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.group_id = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn group_id(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.group_id = rt::Patch::Value(value.into());
         self
     }
     /// Sends `group_id: null`, clearing the value.
@@ -215,13 +210,8 @@ impl ExternalReferenceInput {
         self
     }
     /// Id of the account in the other tool.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn account_id(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.account_id = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn account_id(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.account_id = rt::Patch::Value(value.into());
         self
     }
     /// Sends `account_id: null`, clearing the value.
@@ -320,10 +310,8 @@ impl InvoiceLineItemInput {
         self
     }
     /// The project the line bills for, if any.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn project_id(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.project_id = rt::Patch::from(value);
+    pub fn project_id(mut self, value: i64) -> Self {
+        self.project_id = rt::Patch::Value(value);
         self
     }
     /// Sends `project_id: null`, clearing the value.
@@ -337,13 +325,8 @@ impl InvoiceLineItemInput {
         self
     }
     /// Text shown on the line.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn description(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.description = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn description(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.description = rt::Patch::Value(value.into());
         self
     }
     /// Sends `description: null`, clearing the value.
@@ -410,13 +393,8 @@ impl MessageRecipientInput {
         Self::default()
     }
     /// Display name of the recipient.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn name(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.name = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn name(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.name = rt::Patch::Value(value.into());
         self
     }
     /// Sends `name: null`, clearing the value.
@@ -674,13 +652,8 @@ impl EstimateLineItemInput {
         self
     }
     /// Text shown on the line.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn description(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.description = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn description(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.description = rt::Patch::Value(value.into());
         self
     }
     /// Sends `description: null`, clearing the value.
@@ -2241,13 +2214,8 @@ impl CreateUserBody {
         self
     }
     /// Billable rate used when the user joins a project.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn default_hourly_rate(
-        mut self,
-        value: ::std::option::Option<rt::Decimal>,
-    ) -> Self {
-        self.default_hourly_rate = rt::Patch::from(value);
+    pub fn default_hourly_rate(mut self, value: rt::Decimal) -> Self {
+        self.default_hourly_rate = rt::Patch::Value(value);
         self
     }
     /// Sends `default_hourly_rate: null`, clearing the value.
@@ -2256,10 +2224,8 @@ impl CreateUserBody {
         self
     }
     /// Internal cost per hour used for profitability.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn cost_rate(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.cost_rate = rt::Patch::from(value);
+    pub fn cost_rate(mut self, value: rt::Decimal) -> Self {
+        self.cost_rate = rt::Patch::Value(value);
         self
     }
     /// Sends `cost_rate: null`, clearing the value.
@@ -2427,10 +2393,8 @@ impl CreateBillableRateBody {
         }
     }
     /// First day the rate applies; omitted on create it replaces the whole history.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn start_date(mut self, value: ::std::option::Option<rt::Date>) -> Self {
-        self.start_date = rt::Patch::from(value);
+    pub fn start_date(mut self, value: rt::Date) -> Self {
+        self.start_date = rt::Patch::Value(value);
         self
     }
     /// Sends `start_date: null`, clearing the value.
@@ -2459,10 +2423,8 @@ impl CreateCostRateBody {
         }
     }
     /// First day the rate applies; omitted on create it replaces the whole history.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn start_date(mut self, value: ::std::option::Option<rt::Date>) -> Self {
-        self.start_date = rt::Patch::from(value);
+    pub fn start_date(mut self, value: rt::Date) -> Self {
+        self.start_date = rt::Patch::Value(value);
         self
     }
     /// Sends `start_date: null`, clearing the value.
@@ -2503,13 +2465,8 @@ impl CreateClientBody {
         self
     }
     /// Postal address; may span several lines.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn address(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.address = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn address(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.address = rt::Patch::Value(value.into());
         self
     }
     /// Sends `address: null`, clearing the value.
@@ -2566,13 +2523,8 @@ impl UpdateClientBody {
         self
     }
     /// Postal address; may span several lines.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn address(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.address = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn address(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.address = rt::Patch::Value(value.into());
         self
     }
     /// Sends `address: null`, clearing the value.
@@ -2628,13 +2580,8 @@ impl CreateContactBody {
         }
     }
     /// Job title of the contact.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn title(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.title = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn title(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.title = rt::Patch::Value(value.into());
         self
     }
     /// Sends `title: null`, clearing the value.
@@ -2643,13 +2590,8 @@ impl CreateContactBody {
         self
     }
     /// Family name of the contact.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn last_name(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.last_name = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn last_name(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.last_name = rt::Patch::Value(value.into());
         self
     }
     /// Sends `last_name: null`, clearing the value.
@@ -2658,13 +2600,8 @@ impl CreateContactBody {
         self
     }
     /// E-mail address invoices and estimates are sent to.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn email(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.email = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn email(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.email = rt::Patch::Value(value.into());
         self
     }
     /// Sends `email: null`, clearing the value.
@@ -2742,13 +2679,8 @@ impl UpdateContactBody {
         self
     }
     /// Job title of the contact.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn title(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.title = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn title(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.title = rt::Patch::Value(value.into());
         self
     }
     /// Sends `title: null`, clearing the value.
@@ -2762,13 +2694,8 @@ impl UpdateContactBody {
         self
     }
     /// Family name of the contact.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn last_name(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.last_name = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn last_name(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.last_name = rt::Patch::Value(value.into());
         self
     }
     /// Sends `last_name: null`, clearing the value.
@@ -2777,13 +2704,8 @@ impl UpdateContactBody {
         self
     }
     /// E-mail address invoices and estimates are sent to.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn email(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.email = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn email(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.email = rt::Patch::Value(value.into());
         self
     }
     /// Sends `email: null`, clearing the value.
@@ -2902,13 +2824,8 @@ impl CreateProjectBody {
         }
     }
     /// Short code that identifies the project.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn code(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.code = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn code(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.code = rt::Patch::Value(value.into());
         self
     }
     /// Sends `code: null`, clearing the value.
@@ -2937,10 +2854,8 @@ impl CreateProjectBody {
         self
     }
     /// Rate used when billing by project.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn hourly_rate(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.hourly_rate = rt::Patch::from(value);
+    pub fn hourly_rate(mut self, value: rt::Decimal) -> Self {
+        self.hourly_rate = rt::Patch::Value(value);
         self
     }
     /// Sends `hourly_rate: null`, clearing the value.
@@ -2949,10 +2864,8 @@ impl CreateProjectBody {
         self
     }
     /// Hours budget, for projects budgeted by time.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn budget(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.budget = rt::Patch::from(value);
+    pub fn budget(mut self, value: rt::Decimal) -> Self {
+        self.budget = rt::Patch::Value(value);
         self
     }
     /// Sends `budget: null`, clearing the value.
@@ -2986,10 +2899,8 @@ impl CreateProjectBody {
         self
     }
     /// Budget in money when budgeting by fees.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn cost_budget(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.cost_budget = rt::Patch::from(value);
+    pub fn cost_budget(mut self, value: rt::Decimal) -> Self {
+        self.cost_budget = rt::Patch::Value(value);
         self
     }
     /// Sends `cost_budget: null`, clearing the value.
@@ -3003,10 +2914,8 @@ impl CreateProjectBody {
         self
     }
     /// Amount to invoice on a fixed-fee project.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn fee(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.fee = rt::Patch::from(value);
+    pub fn fee(mut self, value: rt::Decimal) -> Self {
+        self.fee = rt::Patch::Value(value);
         self
     }
     /// Sends `fee: null`, clearing the value.
@@ -3015,13 +2924,8 @@ impl CreateProjectBody {
         self
     }
     /// Free-form notes about the project.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn notes(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.notes = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn notes(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.notes = rt::Patch::Value(value.into());
         self
     }
     /// Sends `notes: null`, clearing the value.
@@ -3030,10 +2934,8 @@ impl CreateProjectBody {
         self
     }
     /// First day of the project.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn starts_on(mut self, value: ::std::option::Option<rt::Date>) -> Self {
-        self.starts_on = rt::Patch::from(value);
+    pub fn starts_on(mut self, value: rt::Date) -> Self {
+        self.starts_on = rt::Patch::Value(value);
         self
     }
     /// Sends `starts_on: null`, clearing the value.
@@ -3042,10 +2944,8 @@ impl CreateProjectBody {
         self
     }
     /// Last day of the project.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn ends_on(mut self, value: ::std::option::Option<rt::Date>) -> Self {
-        self.ends_on = rt::Patch::from(value);
+    pub fn ends_on(mut self, value: rt::Date) -> Self {
+        self.ends_on = rt::Patch::Value(value);
         self
     }
     /// Sends `ends_on: null`, clearing the value.
@@ -3166,13 +3066,8 @@ impl UpdateProjectBody {
         self
     }
     /// Short code that identifies the project.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn code(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.code = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn code(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.code = rt::Patch::Value(value.into());
         self
     }
     /// Sends `code: null`, clearing the value.
@@ -3201,10 +3096,8 @@ impl UpdateProjectBody {
         self
     }
     /// Rate used when billing by project.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn hourly_rate(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.hourly_rate = rt::Patch::from(value);
+    pub fn hourly_rate(mut self, value: rt::Decimal) -> Self {
+        self.hourly_rate = rt::Patch::Value(value);
         self
     }
     /// Sends `hourly_rate: null`, clearing the value.
@@ -3213,10 +3106,8 @@ impl UpdateProjectBody {
         self
     }
     /// Hours budget, for projects budgeted by time.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn budget(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.budget = rt::Patch::from(value);
+    pub fn budget(mut self, value: rt::Decimal) -> Self {
+        self.budget = rt::Patch::Value(value);
         self
     }
     /// Sends `budget: null`, clearing the value.
@@ -3250,10 +3141,8 @@ impl UpdateProjectBody {
         self
     }
     /// Budget in money when budgeting by fees.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn cost_budget(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.cost_budget = rt::Patch::from(value);
+    pub fn cost_budget(mut self, value: rt::Decimal) -> Self {
+        self.cost_budget = rt::Patch::Value(value);
         self
     }
     /// Sends `cost_budget: null`, clearing the value.
@@ -3267,10 +3156,8 @@ impl UpdateProjectBody {
         self
     }
     /// Amount to invoice on a fixed-fee project.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn fee(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.fee = rt::Patch::from(value);
+    pub fn fee(mut self, value: rt::Decimal) -> Self {
+        self.fee = rt::Patch::Value(value);
         self
     }
     /// Sends `fee: null`, clearing the value.
@@ -3279,13 +3166,8 @@ impl UpdateProjectBody {
         self
     }
     /// Free-form notes about the project.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn notes(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.notes = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn notes(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.notes = rt::Patch::Value(value.into());
         self
     }
     /// Sends `notes: null`, clearing the value.
@@ -3294,10 +3176,8 @@ impl UpdateProjectBody {
         self
     }
     /// First day of the project.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn starts_on(mut self, value: ::std::option::Option<rt::Date>) -> Self {
-        self.starts_on = rt::Patch::from(value);
+    pub fn starts_on(mut self, value: rt::Date) -> Self {
+        self.starts_on = rt::Patch::Value(value);
         self
     }
     /// Sends `starts_on: null`, clearing the value.
@@ -3306,10 +3186,8 @@ impl UpdateProjectBody {
         self
     }
     /// Last day of the project.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn ends_on(mut self, value: ::std::option::Option<rt::Date>) -> Self {
-        self.ends_on = rt::Patch::from(value);
+    pub fn ends_on(mut self, value: rt::Date) -> Self {
+        self.ends_on = rt::Patch::Value(value);
         self
     }
     /// Sends `ends_on: null`, clearing the value.
@@ -3370,10 +3248,8 @@ impl CreateUserAssignmentBody {
         self
     }
     /// Hourly rate applied when the project bills per person and default rates are off.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn hourly_rate(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.hourly_rate = rt::Patch::from(value);
+    pub fn hourly_rate(mut self, value: rt::Decimal) -> Self {
+        self.hourly_rate = rt::Patch::Value(value);
         self
     }
     /// Sends `hourly_rate: null`, clearing the value.
@@ -3382,10 +3258,8 @@ impl CreateUserAssignmentBody {
         self
     }
     /// This user's share of the budget for per-person budgets.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn budget(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.budget = rt::Patch::from(value);
+    pub fn budget(mut self, value: rt::Decimal) -> Self {
+        self.budget = rt::Patch::Value(value);
         self
     }
     /// Sends `budget: null`, clearing the value.
@@ -3448,10 +3322,8 @@ impl UpdateUserAssignmentBody {
         self
     }
     /// Hourly rate applied when the project bills per person and default rates are off.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn hourly_rate(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.hourly_rate = rt::Patch::from(value);
+    pub fn hourly_rate(mut self, value: rt::Decimal) -> Self {
+        self.hourly_rate = rt::Patch::Value(value);
         self
     }
     /// Sends `hourly_rate: null`, clearing the value.
@@ -3460,10 +3332,8 @@ impl UpdateUserAssignmentBody {
         self
     }
     /// This user's share of the budget for per-person budgets.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn budget(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.budget = rt::Patch::from(value);
+    pub fn budget(mut self, value: rt::Decimal) -> Self {
+        self.budget = rt::Patch::Value(value);
         self
     }
     /// Sends `budget: null`, clearing the value.
@@ -3515,10 +3385,8 @@ impl CreateTaskAssignmentBody {
         self
     }
     /// Hourly rate applied when the project bills per task.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn hourly_rate(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.hourly_rate = rt::Patch::from(value);
+    pub fn hourly_rate(mut self, value: rt::Decimal) -> Self {
+        self.hourly_rate = rt::Patch::Value(value);
         self
     }
     /// Sends `hourly_rate: null`, clearing the value.
@@ -3527,10 +3395,8 @@ impl CreateTaskAssignmentBody {
         self
     }
     /// This task's share of the budget for per-task budgets.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn budget(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.budget = rt::Patch::from(value);
+    pub fn budget(mut self, value: rt::Decimal) -> Self {
+        self.budget = rt::Patch::Value(value);
         self
     }
     /// Sends `budget: null`, clearing the value.
@@ -3584,10 +3450,8 @@ impl UpdateTaskAssignmentBody {
         self
     }
     /// Hourly rate applied when the project bills per task.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn hourly_rate(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.hourly_rate = rt::Patch::from(value);
+    pub fn hourly_rate(mut self, value: rt::Decimal) -> Self {
+        self.hourly_rate = rt::Patch::Value(value);
         self
     }
     /// Sends `hourly_rate: null`, clearing the value.
@@ -3596,10 +3460,8 @@ impl UpdateTaskAssignmentBody {
         self
     }
     /// This task's share of the budget for per-task budgets.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn budget(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.budget = rt::Patch::from(value);
+    pub fn budget(mut self, value: rt::Decimal) -> Self {
+        self.budget = rt::Patch::Value(value);
         self
     }
     /// Sends `budget: null`, clearing the value.
@@ -3645,13 +3507,8 @@ impl CreateTaskBody {
         self
     }
     /// Rate the task gets when added to a project.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn default_hourly_rate(
-        mut self,
-        value: ::std::option::Option<rt::Decimal>,
-    ) -> Self {
-        self.default_hourly_rate = rt::Patch::from(value);
+    pub fn default_hourly_rate(mut self, value: rt::Decimal) -> Self {
+        self.default_hourly_rate = rt::Patch::Value(value);
         self
     }
     /// Sends `default_hourly_rate: null`, clearing the value.
@@ -3718,13 +3575,8 @@ impl UpdateTaskBody {
         self
     }
     /// Rate the task gets when added to a project.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn default_hourly_rate(
-        mut self,
-        value: ::std::option::Option<rt::Decimal>,
-    ) -> Self {
-        self.default_hourly_rate = rt::Patch::from(value);
+    pub fn default_hourly_rate(mut self, value: rt::Decimal) -> Self {
+        self.default_hourly_rate = rt::Patch::Value(value);
         self
     }
     /// Sends `default_hourly_rate: null`, clearing the value.
@@ -3794,13 +3646,8 @@ impl CreateTimeEntryBody {
         self
     }
     /// Link to the item in another tool the time was tracked from.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn external_reference(
-        mut self,
-        value: ::std::option::Option<ExternalReferenceInput>,
-    ) -> Self {
-        self.external_reference = rt::Patch::from(value);
+    pub fn external_reference(mut self, value: ExternalReferenceInput) -> Self {
+        self.external_reference = rt::Patch::Value(value);
         self
     }
     /// Sends `external_reference: null`, clearing the value.
@@ -3814,13 +3661,8 @@ impl CreateTimeEntryBody {
         self
     }
     /// What the time was spent on.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn notes(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.notes = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn notes(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.notes = rt::Patch::Value(value.into());
         self
     }
     /// Sends `notes: null`, clearing the value.
@@ -3829,13 +3671,8 @@ impl CreateTimeEntryBody {
         self
     }
     /// Start time of day on timestamp accounts.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn started_time(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.started_time = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn started_time(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.started_time = rt::Patch::Value(value.into());
         self
     }
     /// Sends `started_time: null`, clearing the value.
@@ -3844,13 +3681,8 @@ impl CreateTimeEntryBody {
         self
     }
     /// End time of day on timestamp accounts; omitted on create it leaves the timer running.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn ended_time(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.ended_time = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn ended_time(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.ended_time = rt::Patch::Value(value.into());
         self
     }
     /// Sends `ended_time: null`, clearing the value.
@@ -3924,13 +3756,8 @@ impl UpdateTimeEntryBody {
         self
     }
     /// Link to the item in another tool the time was tracked from.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn external_reference(
-        mut self,
-        value: ::std::option::Option<ExternalReferenceInput>,
-    ) -> Self {
-        self.external_reference = rt::Patch::from(value);
+    pub fn external_reference(mut self, value: ExternalReferenceInput) -> Self {
+        self.external_reference = rt::Patch::Value(value);
         self
     }
     /// Sends `external_reference: null`, clearing the value.
@@ -3944,13 +3771,8 @@ impl UpdateTimeEntryBody {
         self
     }
     /// What the time was spent on.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn notes(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.notes = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn notes(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.notes = rt::Patch::Value(value.into());
         self
     }
     /// Sends `notes: null`, clearing the value.
@@ -3959,13 +3781,8 @@ impl UpdateTimeEntryBody {
         self
     }
     /// Start time of day on timestamp accounts.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn started_time(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.started_time = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn started_time(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.started_time = rt::Patch::Value(value.into());
         self
     }
     /// Sends `started_time: null`, clearing the value.
@@ -3974,13 +3791,8 @@ impl UpdateTimeEntryBody {
         self
     }
     /// End time of day on timestamp accounts; omitted on create it leaves the timer running.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn ended_time(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.ended_time = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn ended_time(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.ended_time = rt::Patch::Value(value.into());
         self
     }
     /// Sends `ended_time: null`, clearing the value.
@@ -4037,13 +3849,8 @@ impl CreateExpenseBody {
         self
     }
     /// What the expense was for.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn notes(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.notes = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn notes(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.notes = rt::Patch::Value(value.into());
         self
     }
     /// Sends `notes: null`, clearing the value.
@@ -4052,10 +3859,8 @@ impl CreateExpenseBody {
         self
     }
     /// Quantity for unit-priced categories; total_cost follows from it.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn units(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.units = rt::Patch::from(value);
+    pub fn units(mut self, value: rt::Decimal) -> Self {
+        self.units = rt::Patch::Value(value);
         self
     }
     /// Sends `units: null`, clearing the value.
@@ -4135,13 +3940,8 @@ impl UpdateExpenseBody {
         self
     }
     /// What the expense was for.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn notes(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.notes = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn notes(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.notes = rt::Patch::Value(value.into());
         self
     }
     /// Sends `notes: null`, clearing the value.
@@ -4150,10 +3950,8 @@ impl UpdateExpenseBody {
         self
     }
     /// Quantity for unit-priced categories; total_cost follows from it.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn units(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.units = rt::Patch::from(value);
+    pub fn units(mut self, value: rt::Decimal) -> Self {
+        self.units = rt::Patch::Value(value);
         self
     }
     /// Sends `units: null`, clearing the value.
@@ -4210,13 +4008,8 @@ impl CreateExpenseCategoryBody {
         }
     }
     /// Name of the unit for unit-priced categories, such as mile.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn unit_name(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.unit_name = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn unit_name(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.unit_name = rt::Patch::Value(value.into());
         self
     }
     /// Sends `unit_name: null`, clearing the value.
@@ -4225,10 +4018,8 @@ impl CreateExpenseCategoryBody {
         self
     }
     /// Price per unit for unit-priced categories.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn unit_price(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.unit_price = rt::Patch::from(value);
+    pub fn unit_price(mut self, value: rt::Decimal) -> Self {
+        self.unit_price = rt::Patch::Value(value);
         self
     }
     /// Sends `unit_price: null`, clearing the value.
@@ -4281,13 +4072,8 @@ impl UpdateExpenseCategoryBody {
         self
     }
     /// Name of the unit for unit-priced categories, such as mile.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn unit_name(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.unit_name = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn unit_name(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.unit_name = rt::Patch::Value(value.into());
         self
     }
     /// Sends `unit_name: null`, clearing the value.
@@ -4296,10 +4082,8 @@ impl UpdateExpenseCategoryBody {
         self
     }
     /// Price per unit for unit-priced categories.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn unit_price(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.unit_price = rt::Patch::from(value);
+    pub fn unit_price(mut self, value: rt::Decimal) -> Self {
+        self.unit_price = rt::Patch::Value(value);
         self
     }
     /// Sends `unit_price: null`, clearing the value.
@@ -4400,10 +4184,8 @@ impl CreateInvoiceBody {
         self
     }
     /// Id of the `estimate`: The estimate the invoice was made from.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn estimate_id(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.estimate_id = rt::Patch::from(value);
+    pub fn estimate_id(mut self, value: i64) -> Self {
+        self.estimate_id = rt::Patch::Value(value);
         self
     }
     /// Sends `estimate_id: null`, clearing the value.
@@ -4417,13 +4199,8 @@ impl CreateInvoiceBody {
         self
     }
     /// The client's purchase order number.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn purchase_order(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.purchase_order = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn purchase_order(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.purchase_order = rt::Patch::Value(value.into());
         self
     }
     /// Sends `purchase_order: null`, clearing the value.
@@ -4432,10 +4209,8 @@ impl CreateInvoiceBody {
         self
     }
     /// First tax rate in percent (10.0 = 10%).
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn tax(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.tax = rt::Patch::from(value);
+    pub fn tax(mut self, value: rt::Decimal) -> Self {
+        self.tax = rt::Patch::Value(value);
         self
     }
     /// Sends `tax: null`, clearing the value.
@@ -4444,10 +4219,8 @@ impl CreateInvoiceBody {
         self
     }
     /// Second tax rate in percent.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn tax2(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.tax2 = rt::Patch::from(value);
+    pub fn tax2(mut self, value: rt::Decimal) -> Self {
+        self.tax2 = rt::Patch::Value(value);
         self
     }
     /// Sends `tax2: null`, clearing the value.
@@ -4456,10 +4229,8 @@ impl CreateInvoiceBody {
         self
     }
     /// Discount in percent of the subtotal.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn discount(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.discount = rt::Patch::from(value);
+    pub fn discount(mut self, value: rt::Decimal) -> Self {
+        self.discount = rt::Patch::Value(value);
         self
     }
     /// Sends `discount: null`, clearing the value.
@@ -4468,13 +4239,8 @@ impl CreateInvoiceBody {
         self
     }
     /// Title shown on the invoice.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn subject(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.subject = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn subject(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.subject = rt::Patch::Value(value.into());
         self
     }
     /// Sends `subject: null`, clearing the value.
@@ -4483,13 +4249,8 @@ impl CreateInvoiceBody {
         self
     }
     /// Text printed at the bottom of the invoice.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn notes(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.notes = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn notes(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.notes = rt::Patch::Value(value.into());
         self
     }
     /// Sends `notes: null`, clearing the value.
@@ -4627,10 +4388,8 @@ impl UpdateInvoiceBody {
         self
     }
     /// Id of the `estimate`: The estimate the invoice was made from.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn estimate_id(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.estimate_id = rt::Patch::from(value);
+    pub fn estimate_id(mut self, value: i64) -> Self {
+        self.estimate_id = rt::Patch::Value(value);
         self
     }
     /// Sends `estimate_id: null`, clearing the value.
@@ -4644,13 +4403,8 @@ impl UpdateInvoiceBody {
         self
     }
     /// The client's purchase order number.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn purchase_order(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.purchase_order = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn purchase_order(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.purchase_order = rt::Patch::Value(value.into());
         self
     }
     /// Sends `purchase_order: null`, clearing the value.
@@ -4659,10 +4413,8 @@ impl UpdateInvoiceBody {
         self
     }
     /// First tax rate in percent (10.0 = 10%).
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn tax(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.tax = rt::Patch::from(value);
+    pub fn tax(mut self, value: rt::Decimal) -> Self {
+        self.tax = rt::Patch::Value(value);
         self
     }
     /// Sends `tax: null`, clearing the value.
@@ -4671,10 +4423,8 @@ impl UpdateInvoiceBody {
         self
     }
     /// Second tax rate in percent.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn tax2(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.tax2 = rt::Patch::from(value);
+    pub fn tax2(mut self, value: rt::Decimal) -> Self {
+        self.tax2 = rt::Patch::Value(value);
         self
     }
     /// Sends `tax2: null`, clearing the value.
@@ -4683,10 +4433,8 @@ impl UpdateInvoiceBody {
         self
     }
     /// Discount in percent of the subtotal.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn discount(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.discount = rt::Patch::from(value);
+    pub fn discount(mut self, value: rt::Decimal) -> Self {
+        self.discount = rt::Patch::Value(value);
         self
     }
     /// Sends `discount: null`, clearing the value.
@@ -4695,13 +4443,8 @@ impl UpdateInvoiceBody {
         self
     }
     /// Title shown on the invoice.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn subject(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.subject = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn subject(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.subject = rt::Patch::Value(value.into());
         self
     }
     /// Sends `subject: null`, clearing the value.
@@ -4710,13 +4453,8 @@ impl UpdateInvoiceBody {
         self
     }
     /// Text printed at the bottom of the invoice.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn notes(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.notes = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn notes(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.notes = rt::Patch::Value(value.into());
         self
     }
     /// Sends `notes: null`, clearing the value.
@@ -4809,13 +4547,8 @@ impl CreateInvoiceMessageBody {
         self
     }
     /// Subject line of the e-mail.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn subject(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.subject = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn subject(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.subject = rt::Patch::Value(value.into());
         self
     }
     /// Sends `subject: null`, clearing the value.
@@ -4824,13 +4557,8 @@ impl CreateInvoiceMessageBody {
         self
     }
     /// Text of the e-mail.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn body(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.body = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn body(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.body = rt::Patch::Value(value.into());
         self
     }
     /// Sends `body: null`, clearing the value.
@@ -4859,13 +4587,8 @@ impl CreateInvoiceMessageBody {
         self
     }
     /// The state change to apply instead of sending an e-mail.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn event_type(
-        mut self,
-        value: ::std::option::Option<InvoiceMessageEvent>,
-    ) -> Self {
-        self.event_type = rt::Patch::from(value);
+    pub fn event_type(mut self, value: InvoiceMessageEvent) -> Self {
+        self.event_type = rt::Patch::Value(value);
         self
     }
     /// Sends `event_type: null`, clearing the value.
@@ -4916,13 +4639,8 @@ impl CreateInvoicePaymentBody {
         self
     }
     /// Free-form notes about the payment.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn notes(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.notes = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn notes(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.notes = rt::Patch::Value(value.into());
         self
     }
     /// Sends `notes: null`, clearing the value.
@@ -5043,13 +4761,8 @@ impl CreateEstimateBody {
         self
     }
     /// The client's purchase order number.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn purchase_order(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.purchase_order = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn purchase_order(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.purchase_order = rt::Patch::Value(value.into());
         self
     }
     /// Sends `purchase_order: null`, clearing the value.
@@ -5058,10 +4771,8 @@ impl CreateEstimateBody {
         self
     }
     /// First tax rate in percent (10.0 = 10%).
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn tax(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.tax = rt::Patch::from(value);
+    pub fn tax(mut self, value: rt::Decimal) -> Self {
+        self.tax = rt::Patch::Value(value);
         self
     }
     /// Sends `tax: null`, clearing the value.
@@ -5070,10 +4781,8 @@ impl CreateEstimateBody {
         self
     }
     /// Second tax rate in percent.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn tax2(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.tax2 = rt::Patch::from(value);
+    pub fn tax2(mut self, value: rt::Decimal) -> Self {
+        self.tax2 = rt::Patch::Value(value);
         self
     }
     /// Sends `tax2: null`, clearing the value.
@@ -5082,10 +4791,8 @@ impl CreateEstimateBody {
         self
     }
     /// Discount in percent of the subtotal.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn discount(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.discount = rt::Patch::from(value);
+    pub fn discount(mut self, value: rt::Decimal) -> Self {
+        self.discount = rt::Patch::Value(value);
         self
     }
     /// Sends `discount: null`, clearing the value.
@@ -5094,13 +4801,8 @@ impl CreateEstimateBody {
         self
     }
     /// Title shown on the estimate.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn subject(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.subject = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn subject(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.subject = rt::Patch::Value(value.into());
         self
     }
     /// Sends `subject: null`, clearing the value.
@@ -5109,13 +4811,8 @@ impl CreateEstimateBody {
         self
     }
     /// Text printed at the bottom of the estimate.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn notes(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.notes = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn notes(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.notes = rt::Patch::Value(value.into());
         self
     }
     /// Sends `notes: null`, clearing the value.
@@ -5129,10 +4826,8 @@ impl CreateEstimateBody {
         self
     }
     /// Day the estimate is dated.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn issue_date(mut self, value: ::std::option::Option<rt::Date>) -> Self {
-        self.issue_date = rt::Patch::from(value);
+    pub fn issue_date(mut self, value: rt::Date) -> Self {
+        self.issue_date = rt::Patch::Value(value);
         self
     }
     /// Sends `issue_date: null`, clearing the value.
@@ -5220,13 +4915,8 @@ impl UpdateEstimateBody {
         self
     }
     /// The client's purchase order number.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn purchase_order(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.purchase_order = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn purchase_order(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.purchase_order = rt::Patch::Value(value.into());
         self
     }
     /// Sends `purchase_order: null`, clearing the value.
@@ -5235,10 +4925,8 @@ impl UpdateEstimateBody {
         self
     }
     /// First tax rate in percent (10.0 = 10%).
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn tax(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.tax = rt::Patch::from(value);
+    pub fn tax(mut self, value: rt::Decimal) -> Self {
+        self.tax = rt::Patch::Value(value);
         self
     }
     /// Sends `tax: null`, clearing the value.
@@ -5247,10 +4935,8 @@ impl UpdateEstimateBody {
         self
     }
     /// Second tax rate in percent.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn tax2(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.tax2 = rt::Patch::from(value);
+    pub fn tax2(mut self, value: rt::Decimal) -> Self {
+        self.tax2 = rt::Patch::Value(value);
         self
     }
     /// Sends `tax2: null`, clearing the value.
@@ -5259,10 +4945,8 @@ impl UpdateEstimateBody {
         self
     }
     /// Discount in percent of the subtotal.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn discount(mut self, value: ::std::option::Option<rt::Decimal>) -> Self {
-        self.discount = rt::Patch::from(value);
+    pub fn discount(mut self, value: rt::Decimal) -> Self {
+        self.discount = rt::Patch::Value(value);
         self
     }
     /// Sends `discount: null`, clearing the value.
@@ -5271,13 +4955,8 @@ impl UpdateEstimateBody {
         self
     }
     /// Title shown on the estimate.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn subject(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.subject = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn subject(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.subject = rt::Patch::Value(value.into());
         self
     }
     /// Sends `subject: null`, clearing the value.
@@ -5286,13 +4965,8 @@ impl UpdateEstimateBody {
         self
     }
     /// Text printed at the bottom of the estimate.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn notes(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.notes = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn notes(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.notes = rt::Patch::Value(value.into());
         self
     }
     /// Sends `notes: null`, clearing the value.
@@ -5306,10 +4980,8 @@ impl UpdateEstimateBody {
         self
     }
     /// Day the estimate is dated.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn issue_date(mut self, value: ::std::option::Option<rt::Date>) -> Self {
-        self.issue_date = rt::Patch::from(value);
+    pub fn issue_date(mut self, value: rt::Date) -> Self {
+        self.issue_date = rt::Patch::Value(value);
         self
     }
     /// Sends `issue_date: null`, clearing the value.
@@ -5360,13 +5032,8 @@ impl CreateEstimateMessageBody {
         self
     }
     /// Subject line of the e-mail.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn subject(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.subject = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn subject(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.subject = rt::Patch::Value(value.into());
         self
     }
     /// Sends `subject: null`, clearing the value.
@@ -5375,13 +5042,8 @@ impl CreateEstimateMessageBody {
         self
     }
     /// Text of the e-mail.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn body(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.body = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn body(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.body = rt::Patch::Value(value.into());
         self
     }
     /// Sends `body: null`, clearing the value.
@@ -5395,13 +5057,8 @@ impl CreateEstimateMessageBody {
         self
     }
     /// The state change to apply instead of sending an e-mail.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn event_type(
-        mut self,
-        value: ::std::option::Option<EstimateMessageEvent>,
-    ) -> Self {
-        self.event_type = rt::Patch::from(value);
+    pub fn event_type(mut self, value: EstimateMessageEvent) -> Self {
+        self.event_type = rt::Patch::Value(value);
         self
     }
     /// Sends `event_type: null`, clearing the value.

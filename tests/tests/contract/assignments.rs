@@ -65,7 +65,7 @@ async fn user_assignments_for_project(env: &Env) -> Outcome {
 
 async fn create_user_assignment(env: &Env) -> Outcome {
     let (project, user) = (new_project(env, "Staffing").await?, any_user(env).await?);
-    let body = CreateUserAssignmentBody::new(user).is_project_manager(true).hourly_rate(Some(dec(8750, 2)));
+    let body = CreateUserAssignmentBody::new(user).is_project_manager(true).hourly_rate(dec(8750, 2));
     let created = env.client.user_assignments().create(project, body).send().await?;
     ensure_eq!((created.project.id, created.project.name.as_str(), created.user.id), (project, "Staffing", user));
     ensure_eq!((created.is_project_manager, created.hourly_rate, created.is_active), (true, Some(dec(8750, 2)), true));
@@ -90,10 +90,7 @@ async fn update_user_assignment(env: &Env) -> Outcome {
         .create(project, CreateUserAssignmentBody::new(any_user(env).await?))
         .send()
         .await?;
-    let body = UpdateUserAssignmentBody::new()
-        .use_default_rates(false)
-        .hourly_rate(Some(dec(120, 0)))
-        .budget(Some(dec(40, 0)));
+    let body = UpdateUserAssignmentBody::new().use_default_rates(false).hourly_rate(dec(120, 0)).budget(dec(40, 0));
     let updated = env.client.user_assignments().update(project, created.id, body).send().await?;
     ensure_eq!((updated.id, updated.user.id), (created.id, created.user.id));
     ensure_eq!(
@@ -144,7 +141,7 @@ async fn task_assignments_for_project(env: &Env) -> Outcome {
 
 async fn create_task_assignment(env: &Env) -> Outcome {
     let (project, task) = (new_project(env, "Tasks").await?, any_task(env).await?);
-    let body = CreateTaskAssignmentBody::new(task).billable(true).hourly_rate(Some(dec(65, 0)));
+    let body = CreateTaskAssignmentBody::new(task).billable(true).hourly_rate(dec(65, 0));
     let created = env.client.task_assignments().create(project, body).send().await?;
     ensure_eq!((created.project.id, created.task.id), (project, task));
     ensure_eq!((created.billable, created.hourly_rate, created.is_active), (true, Some(dec(65, 0)), true));
@@ -169,7 +166,7 @@ async fn update_task_assignment(env: &Env) -> Outcome {
         .create(project, CreateTaskAssignmentBody::new(any_task(env).await?))
         .send()
         .await?;
-    let body = UpdateTaskAssignmentBody::new().billable(!created.billable).budget(Some(dec(12, 0)));
+    let body = UpdateTaskAssignmentBody::new().billable(!created.billable).budget(dec(12, 0));
     let updated = env.client.task_assignments().update(project, created.id, body).send().await?;
     ensure_eq!((updated.id, updated.task.id), (created.id, created.task.id));
     ensure_eq!((updated.billable, updated.budget), (!created.billable, Some(dec(12, 0))));

@@ -39,7 +39,7 @@ async fn list_clients(env: &Env) -> Outcome {
 }
 
 async fn create_client(env: &Env) -> Outcome {
-    let body = CreateClientBody::new("Initech").address(Some("4120 Freidrich Lane\nAustin, TX")).currency("EUR");
+    let body = CreateClientBody::new("Initech").address("4120 Freidrich Lane\nAustin, TX").currency("EUR");
     let created = env.client.clients().create(body).send().await?;
     ensure_eq!(created.name, "Initech");
     ensure_eq!(created.address.as_deref(), Some("4120 Freidrich Lane\nAustin, TX"));
@@ -55,8 +55,8 @@ async fn retrieve_client(env: &Env) -> Outcome {
 }
 
 async fn update_client(env: &Env) -> Outcome {
-    let created = env.client.clients().create(CreateClientBody::new("Hooli").address(Some("1 Main St"))).send().await?;
-    let body = UpdateClientBody::new().name("Hooli XYZ").is_active(false).address(None::<String>);
+    let created = env.client.clients().create(CreateClientBody::new("Hooli").address("1 Main St")).send().await?;
+    let body = UpdateClientBody::new().name("Hooli XYZ").is_active(false).clear_address();
     let updated = env.client.clients().update(created.id, body).send().await?;
     ensure_eq!(updated.id, created.id);
     ensure_eq!((updated.name.as_str(), updated.is_active, updated.address.as_deref()), ("Hooli XYZ", false, None));
@@ -89,8 +89,8 @@ async fn list_contacts(env: &Env) -> Outcome {
 async fn create_contact(env: &Env) -> Outcome {
     let client = env.client.clients().create(CreateClientBody::new("Umbrella")).send().await?;
     let body = CreateContactBody::new(client.id, "Alice")
-        .last_name(Some("Smith"))
-        .email(Some("alice@umbrella.test"))
+        .last_name("Smith")
+        .email("alice@umbrella.test")
         .phone_office("555-0101");
     let created = env.client.contacts().create(body).send().await?;
     ensure_eq!((created.client.id, created.client.name.as_str()), (client.id, "Umbrella"), "embedded client");
@@ -108,7 +108,7 @@ async fn retrieve_contact(env: &Env) -> Outcome {
 
 async fn update_contact(env: &Env) -> Outcome {
     let listed = first(env.client.contacts().list().per_page(1).send().await?, "contact")?;
-    let updated = env.client.contacts().update(listed.id, UpdateContactBody::new().title(Some("CFO"))).send().await?;
+    let updated = env.client.contacts().update(listed.id, UpdateContactBody::new().title("CFO")).send().await?;
     ensure_eq!((updated.id, updated.title.as_deref()), (listed.id, Some("CFO")));
     ensure_eq!(
         (&updated.first_name, &updated.email, updated.client.id),

@@ -32,7 +32,7 @@ async fn draft(env: &Env, amount: i64) -> Result<Estimate, Error> {
 }
 
 fn event(e: EstimateMessageEvent) -> CreateEstimateMessageBody {
-    CreateEstimateMessageBody::new().event_type(Some(e))
+    CreateEstimateMessageBody::new().event_type(e)
 }
 
 async fn list_estimates(env: &Env) -> Outcome {
@@ -55,9 +55,9 @@ async fn list_estimates(env: &Env) -> Outcome {
 async fn create_estimate(env: &Env) -> Outcome {
     let client = first(env.client.clients().list().per_page(1).send().await?, "client")?;
     let body = CreateEstimateBody::new(client.id)
-        .discount(Some(dec(10, 0)))
-        .issue_date(Some(date(2026, 5, 4)?))
-        .subject(Some("Phase 2"))
+        .discount(dec(10, 0))
+        .issue_date(date(2026, 5, 4)?)
+        .subject("Phase 2")
         .line_items(vec![line("Design", 4, 100), line("Build", 2, 50)]);
     let created = env.client.estimates().create(body).send().await?;
     ensure_eq!(
@@ -82,7 +82,7 @@ async fn update_estimate(env: &Env) -> Outcome {
     let created = draft(env, 100).await?;
     let item = created.line_items.first().ok_or("no line item")?.id;
     let lines = vec![EstimateLineItemInput::new().id(item).quantity(dec(3, 0)), line("Support", 1, 20)];
-    let body = UpdateEstimateBody::new().notes(Some("Three units")).line_items(lines);
+    let body = UpdateEstimateBody::new().notes("Three units").line_items(lines);
     let updated = env.client.estimates().update(created.id, body).send().await?;
     let got: Vec<_> = updated.line_items.iter().map(|l| (l.quantity, l.amount)).collect();
     ensure_eq!(got, vec![(dec(3, 0), dec(300, 0)), (dec(1, 0), dec(20, 0))], "the line changed and one was added");
@@ -113,8 +113,8 @@ async fn list_messages(env: &Env) -> Outcome {
 
 async fn create_message(env: &Env) -> Outcome {
     let estimate = draft(env, 500).await?;
-    let to = MessageRecipientInput::new().name(Some("Buyer")).email("buyer@client.test");
-    let body = CreateEstimateMessageBody::new().recipients(vec![to]).subject(Some("Our quote")).send_me_a_copy(true);
+    let to = MessageRecipientInput::new().name("Buyer").email("buyer@client.test");
+    let body = CreateEstimateMessageBody::new().recipients(vec![to]).subject("Our quote").send_me_a_copy(true);
     let message = env.client.estimate_messages().create(estimate.id, body).send().await?;
     ensure_eq!(message.recipients.iter().map(|r| r.email.as_str()).collect::<Vec<_>>(), vec!["buyer@client.test"]);
     ensure_eq!((message.subject.as_deref(), message.send_me_a_copy), (Some("Our quote"), true));

@@ -28,8 +28,7 @@ pub fn contracts() -> Vec<Contract> {
 async fn new_expense(env: &Env, notes: &str) -> Result<Expense, Error> {
     let (project, _) = my_project_and_task(env).await?;
     let category = env.client.expense_categories().create(CreateExpenseCategoryBody::new("Travel")).send().await?;
-    let body =
-        CreateExpenseBody::new(project, category.id, date(2026, 2, 10)?).total_cost(dec(4200, 2)).notes(Some(notes));
+    let body = CreateExpenseBody::new(project, category.id, date(2026, 2, 10)?).total_cost(dec(4200, 2)).notes(notes);
     Ok(env.client.expenses().create(body).send().await?)
 }
 
@@ -66,7 +65,7 @@ async fn create_expense(env: &Env) -> Outcome {
     let category = env.client.expense_categories().create(CreateExpenseCategoryBody::new("Meals")).send().await?;
     let body = CreateExpenseBody::new(project, category.id, date(2026, 2, 11)?)
         .total_cost(dec(1999, 2))
-        .notes(Some("Taxi"))
+        .notes("Taxi")
         .billable(false);
     let created = env.client.expenses().create(body).send().await?;
     ensure_eq!((created.project.id, created.user.id), (project, me.id), "project, and the authenticated user");
@@ -85,7 +84,7 @@ async fn retrieve_expense(env: &Env) -> Outcome {
 
 async fn update_expense(env: &Env) -> Outcome {
     let created = new_expense(env, "Train").await?;
-    let body = UpdateExpenseBody::new().notes(Some("Hotel")).total_cost(dec(180, 0)).billable(false);
+    let body = UpdateExpenseBody::new().notes("Hotel").total_cost(dec(180, 0)).billable(false);
     let updated = env.client.expenses().update(created.id, body).send().await?;
     ensure_eq!(updated.id, created.id);
     ensure_eq!((updated.notes.as_deref(), updated.total_cost, updated.billable), (Some("Hotel"), dec(180, 0), false));
@@ -134,7 +133,7 @@ async fn list_categories(env: &Env) -> Outcome {
 }
 
 async fn create_category(env: &Env) -> Outcome {
-    let body = CreateExpenseCategoryBody::new("Mileage").unit_name(Some("mile")).unit_price(Some(dec(58, 2)));
+    let body = CreateExpenseCategoryBody::new("Mileage").unit_name("mile").unit_price(dec(58, 2));
     let created = env.client.expense_categories().create(body).send().await?;
     ensure_eq!(
         (created.name.as_str(), created.unit_name.as_deref(), created.unit_price),

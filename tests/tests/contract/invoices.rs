@@ -38,7 +38,7 @@ async fn draft(env: &Env, amount: i64) -> Result<Invoice, Error> {
 /// A new open (sent) invoice of one line for `amount`.
 async fn open(env: &Env, amount: i64) -> Result<Invoice, Error> {
     let invoice = draft(env, amount).await?;
-    let send = CreateInvoiceMessageBody::new().event_type(Some(InvoiceMessageEvent::Send));
+    let send = CreateInvoiceMessageBody::new().event_type(InvoiceMessageEvent::Send);
     env.client.invoice_messages().create(invoice.id, send).send().await?;
     Ok(env.client.invoices().get(invoice.id).send().await?)
 }
@@ -61,7 +61,7 @@ async fn list_invoices(env: &Env) -> Outcome {
 async fn create_invoice(env: &Env) -> Outcome {
     let client = first(env.client.clients().list().per_page(1).send().await?, "client")?;
     let lines = vec![line("Service", 2, 100).taxed(true), line("Product", 1, 50)];
-    let body = CreateInvoiceBody::new(client.id).tax(Some(dec(10, 0))).subject(Some("March")).line_items(lines);
+    let body = CreateInvoiceBody::new(client.id).tax(dec(10, 0)).subject("March").line_items(lines);
     let created = env.client.invoices().create(body).send().await?;
     ensure_eq!(
         (created.client.id, created.currency.as_str()),
@@ -90,7 +90,7 @@ async fn update_invoice(env: &Env) -> Outcome {
     let dropped = created.line_items.first().ok_or("no line items")?.id;
     let kept = created.line_items.get(1).ok_or("one line item")?.id;
     let lines = vec![InvoiceLineItemInput::new().id(dropped).destroy(true), line("Service", 3, 10)];
-    let body = UpdateInvoiceBody::new().subject(Some("Revised")).line_items(lines);
+    let body = UpdateInvoiceBody::new().subject("Revised").line_items(lines);
     let updated = env.client.invoices().update(created.id, body).send().await?;
     ensure_eq!(updated.subject.as_deref(), Some("Revised"));
     let left: Vec<(bool, rust_decimal::Decimal)> =
@@ -113,15 +113,11 @@ async fn list_messages(env: &Env) -> Outcome {
     let invoice = draft(env, 75).await?;
     let other = draft(env, 25).await?;
     let c = env.client.invoice_messages();
-    let sent = c
-        .create(invoice.id, CreateInvoiceMessageBody::new().event_type(Some(InvoiceMessageEvent::Send)))
-        .send()
-        .await?;
-    let closed = c
-        .create(invoice.id, CreateInvoiceMessageBody::new().event_type(Some(InvoiceMessageEvent::Close)))
-        .send()
-        .await?;
-    c.create(other.id, CreateInvoiceMessageBody::new().event_type(Some(InvoiceMessageEvent::Send))).send().await?;
+    let sent =
+        c.create(invoice.id, CreateInvoiceMessageBody::new().event_type(InvoiceMessageEvent::Send)).send().await?;
+    let closed =
+        c.create(invoice.id, CreateInvoiceMessageBody::new().event_type(InvoiceMessageEvent::Close)).send().await?;
+    c.create(other.id, CreateInvoiceMessageBody::new().event_type(InvoiceMessageEvent::Send)).send().await?;
     let listed: Vec<InvoiceMessage> = c.list(invoice.id).per_page(1).stream().try_collect().await?;
     ensure_eq!(ids(&listed), vec![closed.id, sent.id], "this invoice's messages, newest first");
     ensure_eq!(listed.first().and_then(|m| m.event_type.clone()), Some(InvoiceMessageEvent::Close));
@@ -130,8 +126,8 @@ async fn list_messages(env: &Env) -> Outcome {
 
 async fn create_message(env: &Env) -> Outcome {
     let invoice = draft(env, 300).await?;
-    let to = MessageRecipientInput::new().name(Some("Pat Payer")).email("pat@client.test");
-    let body = CreateInvoiceMessageBody::new().recipients(vec![to]).subject(Some("Your invoice")).attach_pdf(true);
+    let to = MessageRecipientInput::new().name("Pat Payer").email("pat@client.test");
+    let body = CreateInvoiceMessageBody::new().recipients(vec![to]).subject("Your invoice").attach_pdf(true);
     let message = env.client.invoice_messages().create(invoice.id, body).send().await?;
     let recipients: Vec<(Option<&str>, &str)> =
         message.recipients.iter().map(|r| (r.name.as_deref(), r.email.as_str())).collect();
@@ -143,7 +139,7 @@ async fn create_message(env: &Env) -> Outcome {
     let sent = env.client.invoices().get(invoice.id).send().await?;
     ensure_eq!(sent.state, InvoiceState::Open, "e-mailing a draft opens it");
     ensure!(sent.sent_at.is_some(), "sent_at is not set");
-    let close = CreateInvoiceMessageBody::new().event_type(Some(InvoiceMessageEvent::Close));
+    let close = CreateInvoiceMessageBody::new().event_type(InvoiceMessageEvent::Close);
     let event = env.client.invoice_messages().create(invoice.id, close).send().await?;
     ensure_eq!((event.event_type, event.subject), (Some(InvoiceMessageEvent::Close), None), "a state-change message");
     let closed = env.client.invoices().get(invoice.id).send().await?;
@@ -194,7 +190,7 @@ async fn create_payment(env: &Env) -> Outcome {
     let invoice = open(env, 300).await?;
     ensure_eq!(invoice.state, InvoiceState::Open);
     let day = chrono::NaiveDate::from_ymd_opt(2026, 4, 1).ok_or("date")?;
-    let body = CreateInvoicePaymentBody::new(dec(100, 0)).paid_date(day).notes(Some("Wire"));
+    let body = CreateInvoicePaymentBody::new(dec(100, 0)).paid_date(day).notes("Wire");
     let paid = env.client.invoice_payments().create(invoice.id, body).send().await?;
     ensure_eq!((paid.amount, paid.paid_date, paid.notes.as_deref()), (dec(100, 0), day, Some("Wire")));
     ensure_eq!(env.client.invoices().get(invoice.id).send().await?.due_amount, dec(200, 0), "due after a part payment");

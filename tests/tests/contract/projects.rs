@@ -38,12 +38,12 @@ async fn list_projects(env: &Env) -> Outcome {
 async fn create_project(env: &Env) -> Outcome {
     let client = env.client.clients().create(CreateClientBody::new("E Corp").currency("GBP")).send().await?;
     let body = CreateProjectBody::new(client.id, "Website")
-        .code(Some("WEB"))
+        .code("WEB")
         .bill_by(BillBy::Project)
-        .hourly_rate(Some(dec(150, 0)))
+        .hourly_rate(dec(150, 0))
         .budget_by(BudgetBy::Project)
-        .budget(Some(dec(120, 0)))
-        .starts_on(Some(date(2026, 1, 5)?));
+        .budget(dec(120, 0))
+        .starts_on(date(2026, 1, 5)?);
     let created = env.client.projects().create(body).send().await?;
     ensure_eq!((created.client.id, created.client.name.as_str()), (client.id, "E Corp"), "embedded client");
     ensure_eq!(created.client.currency, "GBP", "the embedded client carries its currency");
@@ -64,7 +64,7 @@ async fn retrieve_project(env: &Env) -> Outcome {
 
 async fn update_project(env: &Env) -> Outcome {
     let listed = first(env.client.projects().list().per_page(1).send().await?, "project")?;
-    let body = UpdateProjectBody::new().name("Renamed").is_active(false).notes(None::<String>);
+    let body = UpdateProjectBody::new().name("Renamed").is_active(false).clear_notes();
     let updated = env.client.projects().update(listed.id, body).send().await?;
     ensure_eq!(updated.id, listed.id);
     ensure_eq!((updated.name.as_str(), updated.is_active, updated.notes.as_deref()), ("Renamed", false, None));
@@ -97,7 +97,7 @@ async fn list_tasks(env: &Env) -> Outcome {
 }
 
 async fn create_task(env: &Env) -> Outcome {
-    let body = CreateTaskBody::new("Research").default_hourly_rate(Some(dec(9550, 2))).billable_by_default(false);
+    let body = CreateTaskBody::new("Research").default_hourly_rate(dec(9550, 2)).billable_by_default(false);
     let created = env.client.tasks().create(body).send().await?;
     ensure_eq!((created.name.as_str(), created.default_hourly_rate), ("Research", Some(dec(9550, 2))));
     ensure_eq!((created.billable_by_default, created.is_active, created.is_default), (false, true, false));

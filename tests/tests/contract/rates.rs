@@ -49,8 +49,7 @@ macro_rules! rate_contracts {
             let (user, _) = $with_rates(env).await?;
             // Yesterday on the mock's clock: a start date after its today is refused.
             let start = env.server.now(1).date_naive() - Duration::days(1);
-            let created =
-                env.client.$group().create(user, $body::new(dec(12345, 2)).start_date(Some(start))).send().await?;
+            let created = env.client.$group().create(user, $body::new(dec(12345, 2)).start_date(start)).send().await?;
             ensure_eq!((created.amount, created.start_date, created.end_date), (dec(12345, 2), Some(start), None));
             let rates: Vec<$ty> = env.client.$group().list(user).stream().try_collect().await?;
             history_is_closed(&rates)?;

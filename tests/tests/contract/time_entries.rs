@@ -24,7 +24,7 @@ pub fn contracts() -> Vec<Contract> {
 /// A stopped entry of the authenticated user, made for the contract.
 async fn stopped_entry(env: &Env, notes: &str) -> Result<TimeEntry, Error> {
     let (project, task) = my_project_and_task(env).await?;
-    let body = CreateTimeEntryBody::new(date(2026, 3, 2)?, project, task).hours(dec(15, 1)).notes(Some(notes));
+    let body = CreateTimeEntryBody::new(date(2026, 3, 2)?, project, task).hours(dec(15, 1)).notes(notes);
     Ok(env.client.time_entries().create(body).send().await?)
 }
 
@@ -75,8 +75,8 @@ async fn create(env: &Env) -> Outcome {
     let reference = ExternalReferenceInput::new().id("ISSUE-7").permalink("https://tracker.example/ISSUE-7");
     let body = CreateTimeEntryBody::new(date(2026, 3, 3)?, project, task)
         .hours(dec(275, 2))
-        .notes(Some("Pairing"))
-        .external_reference(Some(reference));
+        .notes("Pairing")
+        .external_reference(reference);
     let created = env.client.time_entries().create(body).send().await?;
     ensure_eq!((created.project.id, created.task.id, created.user.id), (project, task, me.id), "refs (user = me)");
     ensure_eq!(
@@ -98,7 +98,7 @@ async fn retrieve(env: &Env) -> Outcome {
 
 async fn update(env: &Env) -> Outcome {
     let created = stopped_entry(env, "Before").await?;
-    let body = UpdateTimeEntryBody::new().notes(Some("Edited")).hours(dec(3, 0)).spent_date(date(2026, 3, 4)?);
+    let body = UpdateTimeEntryBody::new().notes("Edited").hours(dec(3, 0)).spent_date(date(2026, 3, 4)?);
     let updated = env.client.time_entries().update(created.id, body).send().await?;
     ensure_eq!(updated.id, created.id);
     ensure_eq!(
@@ -132,7 +132,7 @@ async fn delete_external_reference(env: &Env) -> Outcome {
     let (project, task) = my_project_and_task(env).await?;
     let reference = ExternalReferenceInput::new().id("CARD-1").permalink("https://board.example/CARD-1");
     let body =
-        CreateTimeEntryBody::new(date(2026, 3, 5)?, project, task).hours(dec(1, 0)).external_reference(Some(reference));
+        CreateTimeEntryBody::new(date(2026, 3, 5)?, project, task).hours(dec(1, 0)).external_reference(reference);
     let created = env.client.time_entries().create(body).send().await?;
     ensure!(created.external_reference.is_some(), "no reference to delete");
     let linked = env.client.time_entries().list().external_reference_id("CARD-1").send().await?;

@@ -96,7 +96,7 @@ async fn write_time_entries(
             }
             Op::Update { pick } | Op::Toggle { pick } | Op::Delete { pick } => {
                 let (id, ..) = entries[pick % entries.len()];
-                let body = UpdateTimeEntryBody::new().notes(Some(format!("walked over {pick}")));
+                let body = UpdateTimeEntryBody::new().notes(format!("walked over {pick}"));
                 c.time_entries().update(id, body).send().await?;
             }
         }
@@ -129,10 +129,7 @@ async fn write_projects(
             }
             Op::Update { pick } => {
                 let id = existing[pick % existing.len()];
-                c.projects()
-                    .update(id, UpdateProjectBody::new().notes(Some(format!("walked over {pick}"))))
-                    .send()
-                    .await?;
+                c.projects().update(id, UpdateProjectBody::new().notes(format!("walked over {pick}"))).send().await?;
             }
             Op::Toggle { pick } => {
                 let id = existing[pick % existing.len()];

@@ -27,7 +27,7 @@ async fn expenses_receipts_upload_replace_and_delete() -> TestResult {
     let body = CreateExpenseBody::new(project, category, day("2026-11-06")?)
         .total_cost(Decimal::new(1250, 2))
         .billable(false)
-        .notes(Some("Lunch with \"the client\""));
+        .notes("Lunch with \"the client\"");
     let upload = Upload::new("lunch receipt.pdf", "application/pdf", pdf.clone());
     let created = env.client.expenses().create(body).receipt(upload).send().await?;
     assert_eq!(
@@ -52,7 +52,7 @@ async fn expenses_receipts_upload_replace_and_delete() -> TestResult {
     std::fs::write(&path, &png)?;
     let upload = Upload::from_path(&path)?;
     std::fs::remove_dir_all(&dir)?;
-    let update = UpdateExpenseBody::new().notes(Some("Scanned"));
+    let update = UpdateExpenseBody::new().notes("Scanned");
     let replaced = env.client.expenses().update(created.id, update).receipt(upload).send().await?;
     let new_receipt = replaced.receipt.ok_or("the new receipt is missing")?;
     assert_eq!((new_receipt.file_name.as_str(), new_receipt.content_type.as_str()), ("scan.png", "image/png"));

@@ -44,13 +44,8 @@ impl CreateItemBody {
         }
     }
     /// `ref`.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn r#ref(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.r#ref = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn r#ref(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.r#ref = rt::Patch::Value(value.into());
         self
     }
     /// Sends `ref: null`, clearing the value.

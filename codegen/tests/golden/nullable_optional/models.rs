@@ -63,13 +63,8 @@ impl CreateNoteBody {
         }
     }
     /// Present, may be null.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn summary(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.summary = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn summary(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.summary = rt::Patch::Value(value.into());
         self
     }
     /// Sends `summary: null`, clearing the value.
@@ -83,10 +78,8 @@ impl CreateNoteBody {
         self
     }
     /// May be missing or null.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn due_on(mut self, value: ::std::option::Option<rt::Date>) -> Self {
-        self.due_on = rt::Patch::from(value);
+    pub fn due_on(mut self, value: rt::Date) -> Self {
+        self.due_on = rt::Patch::Value(value);
         self
     }
     /// Sends `due_on: null`, clearing the value.
@@ -134,13 +127,8 @@ impl UpdateNoteBody {
         self
     }
     /// Present, may be null.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn summary(
-        mut self,
-        value: ::std::option::Option<impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.summary = rt::Patch::from(value.map(::std::convert::Into::into));
+    pub fn summary(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.summary = rt::Patch::Value(value.into());
         self
     }
     /// Sends `summary: null`, clearing the value.
@@ -154,10 +142,8 @@ impl UpdateNoteBody {
         self
     }
     /// May be missing or null.
-    ///
-    /// `None` sends `null` to clear the value.
-    pub fn due_on(mut self, value: ::std::option::Option<rt::Date>) -> Self {
-        self.due_on = rt::Patch::from(value);
+    pub fn due_on(mut self, value: rt::Date) -> Self {
+        self.due_on = rt::Patch::Value(value);
         self
     }
     /// Sends `due_on: null`, clearing the value.
