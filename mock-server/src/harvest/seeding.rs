@@ -18,6 +18,10 @@ use crate::store::{Cell, Store};
 pub struct Consistency;
 
 impl SeedPass for Consistency {
+    fn name(&self) -> &'static str {
+        "harvest consistency"
+    }
+
     fn prepare<'a>(&'a self, plan: &'a Plan, store: &'a Store, r: ResourceId) -> Option<RecordHook<'a>> {
         super::seed_records::hook(plan, store, r)
     }

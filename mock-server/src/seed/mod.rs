@@ -37,6 +37,9 @@ pub type RecordHook<'a> = Box<dyn Fn(i64, &mut Rec, &mut ChaCha8Rng) + Send + Sy
 /// A pass over the generated store that makes it consistent with rules the
 /// generic generator does not know (an API's totals, timers, histories).
 pub trait SeedPass: Send + Sync {
+    /// A short name for logs.
+    fn name(&self) -> &'static str;
+
     /// The per-record part of the pass for resource `r`, run on each of its records as they
     /// are drawn (in parallel chunks); `store` holds every resource seeded before `r`.
     /// `None` (the default) when the pass has nothing to do per record of `r`.
@@ -73,6 +76,7 @@ pub fn seed(
         } else {
             ((f64::from(res.seed_count) * scale).round() as usize).max(1)
         };
+        let started = std::time::Instant::now();
         let streams = Streams { seed, resource: fnv(&res.name) };
         // A table that fits one chunk is drawn in one stream, as it always was, and balances
         // its flags with what is left of that stream.
@@ -89,16 +93,21 @@ pub fn seed(
                 per_record(&mut rows, &streams, &hook);
             }
         }
+        let drawn = started.elapsed();
         g.ids[r] = rows.iter().map(|(id, _)| *id).collect();
         g.drawn.add(r, &rows);
+        let records = rows.len();
         g.store.load(plan, r, rows);
+        tracing::debug!(resource = %res.name, records, ?drawn, loaded = ?started.elapsed() - drawn, "seeded");
         progress.step();
     }
     // The lookup arrays share every record; dropped first, so the passes' writes copy none.
     let mut store = g.into_store();
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
     for pass in passes {
+        let started = std::time::Instant::now();
         pass.apply(plan, &mut store, anchor, &mut rng);
+        tracing::debug!(pass = pass.name(), took = ?started.elapsed(), "seed pass applied");
     }
     store
 }
