@@ -5,6 +5,7 @@
 use std::num::NonZeroUsize;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 /// Threads to use: one per core.
 fn threads() -> usize {
@@ -62,6 +63,68 @@ pub fn for_each_chunk<T: Send>(items: &mut [T], size: usize, work: impl Fn(usize
     });
 }
 
+/// `work` on the items of `items` in batches of `size`, results in batch order. The items are
+/// read on the calling thread (a database cursor need not be `Send`) while threads, one per
+/// core, work on the batches read before; at most two batches per thread wait, so memory
+/// stays bounded however many items there are. The first error reading `items` stops it.
+pub fn map_batches<T: Send, U: Send, E>(
+    items: impl Iterator<Item = Result<T, E>>,
+    size: usize,
+    work: impl Fn(Vec<T>) -> U + Sync,
+) -> Result<Vec<U>, E> {
+    let threads = threads();
+    let (to_workers, batches) = sync_channel::<(usize, Vec<T>)>(threads * 2);
+    let batches = Mutex::new(batches);
+    let done: Mutex<Vec<(usize, U)>> = Mutex::new(Vec::new());
+    let read = std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                while let Some((k, batch)) = next_batch(&batches) {
+                    let out = work(batch);
+                    if let Ok(mut done) = done.lock() {
+                        done.push((k, out));
+                    }
+                }
+            });
+        }
+        // Hands the sender over, so the workers see the end however reading ends.
+        feed(items, size.max(1), to_workers)
+    });
+    read?;
+    let mut done = done.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    done.sort_by_key(|(k, _)| *k);
+    Ok(done.into_iter().map(|(_, out)| out).collect())
+}
+
+/// The next batch for a worker, `None` once the reader is done and the queue is empty.
+fn next_batch<T>(batches: &Mutex<Receiver<(usize, Vec<T>)>>) -> Option<(usize, Vec<T>)> {
+    batches.lock().ok()?.recv().ok()
+}
+
+/// Sends `items` in numbered batches of `size`, stopping at the first error.
+fn feed<T, E>(
+    items: impl Iterator<Item = Result<T, E>>,
+    size: usize,
+    to: SyncSender<(usize, Vec<T>)>,
+) -> Result<(), E> {
+    let mut batch = Vec::with_capacity(size);
+    let mut k = 0;
+    for item in items {
+        batch.push(item?);
+        if batch.len() == size {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(size));
+            if to.send((k, full)).is_err() {
+                return Ok(());
+            }
+            k += 1;
+        }
+    }
+    if !batch.is_empty() {
+        let _ = to.send((k, batch));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,6 +133,17 @@ mod tests {
     fn results_come_back_in_chunk_order() {
         let out = map_chunks(100, |k| k * 2);
         assert_eq!(out, (0..100).map(|k| k * 2).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn batches_come_back_in_order_and_a_read_error_stops_the_work() {
+        let items = (0..10_000).map(Ok::<usize, String>);
+        let sums = map_batches(items, 64, |batch| batch.iter().sum::<usize>()).unwrap_or_default();
+        assert_eq!(sums.len(), 10_000usize.div_ceil(64));
+        assert_eq!(sums.iter().sum::<usize>(), (0..10_000).sum::<usize>());
+        assert_eq!(sums[1], (64..128).sum::<usize>(), "the second batch holds the second 64 items");
+        let failing = (0..10_000).map(|i| if i == 5000 { Err(format!("item {i}")) } else { Ok(i) });
+        assert_eq!(map_batches(failing, 64, |batch| batch.len()), Err("item 5000".to_owned()));
     }
 
     #[test]

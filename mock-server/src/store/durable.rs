@@ -11,6 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use harvest_spec::ir::ResourceId;
 use rusqlite::{Connection, OpenFlags, params};
 use serde_json::{Map, Value};
 
@@ -192,6 +193,22 @@ fn meta_of(plan: &Plan, store: &Store) -> Vec<(&'static str, Value)> {
     ]
 }
 
+/// Rows read and parsed together at start-up.
+const READ_BATCH: usize = 2048;
+
+/// Records from rows of the `records` table: (resource name, id, fields as JSON).
+fn parse_rows(plan: &Plan, rows: Vec<(String, i64, String)>) -> Result<Vec<(ResourceId, i64, Rec)>, String> {
+    rows.into_iter()
+        .map(|(resource, id, text)| {
+            let r = plan.spec.resource_named(&resource).ok_or_else(|| {
+                format!("it holds records of `{resource}`, which the spec does not have (saved with another spec?)")
+            })?;
+            let rec = from_json(plan, r, &text).map_err(|e| format!("record {resource} {id} cannot be read: {e}"))?;
+            Ok((r, id, rec.into_rec()))
+        })
+        .collect()
+}
+
 /// Reads the whole account back.
 fn read(plan: &Plan, conn: &Connection) -> Result<Store, String> {
     let bad = |e: rusqlite::Error| format!("it cannot be read ({e}); it was left as it is");
@@ -219,21 +236,26 @@ fn read(plan: &Plan, conn: &Connection) -> Result<Store, String> {
         }
     }
     let mut q = conn.prepare("SELECT resource, id, fields FROM records ORDER BY resource, id").map_err(bad)?;
-    let rows =
-        q.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))).map_err(bad)?;
-    // Each table is built at once from its rows.
+    let rows = q
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?)))
+        .map_err(bad)?
+        .map(|row| row.map_err(bad));
+    // The rows are read here while every core parses the ones read before; then each table
+    // is built at once from its records.
+    let started = std::time::Instant::now();
+    let batches = crate::parallel::map_batches(rows, READ_BATCH, |batch| parse_rows(plan, batch))?;
+    tracing::debug!(took = ?started.elapsed(), "state database: records read");
     let mut tables: PerResource<Vec<(i64, Rec)>> = plan.res.iter().map(|_| Vec::new()).collect();
-    for row in rows {
-        let (resource, id, text) = row.map_err(bad)?;
-        let r = plan.spec.resource_named(&resource).ok_or_else(|| {
-            format!("it holds records of `{resource}`, which the spec does not have (saved with another spec?)")
-        })?;
-        let rec = from_json(plan, r, &text).map_err(|e| format!("record {resource} {id} cannot be read: {e}"))?;
-        tables[r].push((id, rec.into_rec()));
+    for batch in batches {
+        for (r, id, rec) in batch? {
+            tables[r].push((id, rec));
+        }
     }
+    let started = std::time::Instant::now();
     for r in plan.res.ids() {
         store.load(plan, r, std::mem::take(&mut tables[r]));
     }
+    tracing::debug!(took = ?started.elapsed(), "state database: tables built");
     if let Some(Value::Object(next)) = meta.get("next_ids") {
         for (name, v) in next {
             if let (Some(r), Some(n)) = (plan.spec.resource_named(name), v.as_i64()) {

@@ -1,16 +1,18 @@
 //! A record as the state database keeps it: a JSON object of its present
-//! fields by name. Reading goes straight into the record's slots, without
-//! building a map first (a million records are read at start-up).
+//! fields by name. Reading goes straight into the record's slots and cells,
+//! without building a map or a `Value` first (a million records are read at
+//! start-up).
 
 use std::borrow::Cow;
 use std::fmt;
 
-use harvest_spec::ir::ResourceId;
+use harvest_spec::ir::{Field, ResourceId};
+use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::{Cell, Draft, Rec};
-use crate::plan::{Plan, ResInfo};
+use crate::plan::{FieldIx, Plan, ResInfo};
 
 /// A record as a JSON object of its present fields, by name.
 pub fn to_json(plan: &Plan, r: ResourceId, rec: &Rec) -> String {
@@ -23,7 +25,7 @@ pub fn to_json(plan: &Plan, r: ResourceId, rec: &Rec) -> String {
 /// Reads a record of `r` written by [`to_json`]; a field the spec does not have is an error
 /// naming it.
 pub fn from_json(plan: &Plan, r: ResourceId, text: &str) -> Result<Draft, String> {
-    let seed = Slots { info: &plan.res[r], fields: plan.spec.resource(r).fields.len() };
+    let seed = Slots { info: &plan.res[r], fields: &plan.spec.resource(r).fields };
     let mut de = serde_json::Deserializer::from_str(text);
     let rec = seed.deserialize(&mut de).map_err(|e| e.to_string())?;
     de.end().map_err(|e| e.to_string())?;
@@ -33,7 +35,7 @@ pub fn from_json(plan: &Plan, r: ResourceId, text: &str) -> Result<Draft, String
 /// Reads a JSON object into the slots of a record of one resource.
 struct Slots<'a> {
     info: &'a ResInfo,
-    fields: usize,
+    fields: &'a [Field],
 }
 
 impl<'de> DeserializeSeed<'de> for Slots<'_> {
@@ -52,15 +54,73 @@ impl<'de> Visitor<'de> for Slots<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Draft, A::Error> {
-        let mut rec = Draft::absent(self.fields);
+        let mut rec = Draft::absent(self.fields.len());
+        // Fields come in the spec's order (see `to_json`): each name is first compared with
+        // the field after the last one read, and looked up only when it is not that one.
+        let mut next = 0;
         while let Some(Name(name)) = map.next_key::<Name<'de>>()? {
-            let ix = self
-                .info
-                .ix(&name)
-                .ok_or_else(|| de::Error::custom(format!("a field `{name}` the spec does not have")))?;
-            rec[ix] = Some(Cell::from(map.next_value::<Value>()?));
+            let ix = match self.fields.get(next) {
+                Some(f) if f.name == name => FieldIx(next),
+                _ => self
+                    .info
+                    .ix(&name)
+                    .ok_or_else(|| de::Error::custom(format!("a field `{name}` the spec does not have")))?,
+            };
+            next = ix.0 + 1;
+            rec[ix] = Some(map.next_value::<CellValue>()?.0);
         }
         Ok(rec)
+    }
+}
+
+/// One field's value, read straight into a [`Cell`] (as `Cell::from(Value)` would make it).
+struct CellValue(Cell);
+
+impl<'de> de::Deserialize<'de> for CellValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<CellValue, D::Error> {
+        d.deserialize_any(CellVisitor).map(CellValue)
+    }
+}
+
+struct CellVisitor;
+
+impl<'de> Visitor<'de> for CellVisitor {
+    type Value = Cell;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Cell, E> {
+        Ok(Cell::Null)
+    }
+
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Cell, E> {
+        Ok(Cell::Bool(b))
+    }
+
+    fn visit_i64<E: de::Error>(self, i: i64) -> Result<Cell, E> {
+        Ok(Cell::Int(i))
+    }
+
+    fn visit_u64<E: de::Error>(self, u: u64) -> Result<Cell, E> {
+        Ok(Cell::from(Value::from(u)))
+    }
+
+    fn visit_f64<E: de::Error>(self, x: f64) -> Result<Cell, E> {
+        Ok(Cell::from(Value::from(x)))
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Cell, E> {
+        Ok(Cell::string(s))
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Cell, A::Error> {
+        Value::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Cell::from)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Cell, A::Error> {
+        Value::deserialize(de::value::MapAccessDeserializer::new(map)).map(Cell::from)
     }
 }
 
