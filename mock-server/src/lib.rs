@@ -17,6 +17,7 @@ mod app;
 mod config;
 mod engine;
 mod error;
+pub mod examples;
 pub mod fixtures;
 mod harvest;
 mod http;

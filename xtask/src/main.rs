@@ -55,9 +55,17 @@ fn codegen(check: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // The documents' examples are what the mock serves from its default seeded account.
+    let examples = match harvest_mock::examples::openapi_examples() {
+        Ok(examples) => examples,
+        Err(err) => {
+            eprintln!("error: the OpenAPI examples: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
     let outputs = [
         ("generated-client/src/generated", harvest_codegen::generate_sources(&spec)),
-        ("generated-client/api", harvest_codegen::doc_sources(&spec)),
+        ("generated-client/api", harvest_codegen::doc_sources_with_examples(&spec, &examples)),
     ];
     let mut states = Vec::new();
     for (dir, files) in outputs {
