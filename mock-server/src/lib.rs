@@ -32,4 +32,4 @@ mod values;
 
 pub use config::{Config, OAuthConsent};
 pub use error::Error;
-pub use http::{AppState, FilterError, MockServer, RecordedRequest, RequestFilter, StatusMatch, router};
+pub use http::{AppState, FilterError, MockServer, RecordedRequest, RequestFilter, StatusMatch, admin_openapi, router};
