@@ -90,11 +90,11 @@ fn media<'a>(doc: &'a mut Value, op: &Operation, path: &[&str]) -> Result<&'a mu
     }
 }
 
-fn section<'a>(examples: &'a Map<String, Value>, key: &str) -> Result<&'a Map<String, Value>, Error> {
-    static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
+/// The `key` section of the examples (operation id → example); absent is empty.
+fn section(examples: &Map<String, Value>, key: &str) -> Result<Map<String, Value>, Error> {
     match examples.get(key) {
-        None => Ok(&EMPTY),
-        Some(Value::Object(map)) => Ok(map),
+        None => Ok(Map::new()),
+        Some(Value::Object(map)) => Ok(map.clone()),
         Some(_) => Err(example_error(key, "is not an object of operation ids")),
     }
 }
