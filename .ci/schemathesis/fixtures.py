@@ -9,7 +9,8 @@ seed), so the run survives changes to the seeded data.
 
 For each path parameter the config gets a "keep" record; a DELETE gets a
 "spare" sibling instead for its last parameter, so deleting never removes the
-records the other operations keep using. Request bodies get existing
+records the other operations keep using (a record created for the run where the
+mock refuses to delete one with dependants, see FRESH_SPARES). Request bodies get existing
 client/project/task/user/category ids, and reports a window of the seeded
 year, so creates and reports reach their success responses.
 
@@ -47,12 +48,6 @@ REPLACING_CREATES = {"/users/{}/billable_rates", "/users/{}/cost_rates"}
 # rule of the records involved). Every other check, and this one on every other
 # operation, stays as schemathesis ships it. See README.md, "Checks".
 STATE_RULES = {
-    "DELETE /clients/{client_id}": "a client with projects or invoices is not removable (spec `delete: block`)",
-    "DELETE /expense_categories/{expense_category_id}": "a category with expenses is not removable",
-    "DELETE /projects/{project_id}/task_assignments/{task_assignment_id}": "an assignment with time entries is not removable",
-    "DELETE /projects/{project_id}/user_assignments/{user_assignment_id}": "an assignment with time entries or expenses is not removable",
-    "DELETE /tasks/{task_id}": "a task with time entries is not removable",
-    "DELETE /users/{user_id}": "a user with time entries or expenses is not removable",
     "PATCH /time_entries/{time_entry_id}/restart": "only a stopped timer restarts",
     "PATCH /time_entries/{time_entry_id}/stop": "only a running timer stops",
     "POST /invoices/{invoice_id}/messages": "recipients are required unless event_type is given, and events follow the state machine",
@@ -62,6 +57,22 @@ STATE_RULES = {
     "POST /projects/{project_id}/user_assignments": "a user is assigned to a project once",
     "POST /users/{user_id}/billable_rates": "start_date may not be after today (the server's clock)",
     "POST /users/{user_id}/cost_rates": "start_date may not be after today (the server's clock)",
+}
+# Deletes the mock refuses while the record has dependants (a client with projects or
+# invoices, a category with expenses, a task, user or assignment with time entries or
+# expenses: spec `delete: block`). Their spare is a record created for the run, which has
+# none, so the first delete succeeds and later ones find it gone (404, which the check
+# accepts); no 422 needs allowing. Each entry: the body to create it with in its collection
+# (under the kept parents); a (collection, body) value is a record created first for it.
+FRESH_SPARES = {
+    "/clients/{}": {"name": "schemathesis spare client"},
+    "/expense_categories/{}": {"name": "schemathesis spare category"},
+    "/tasks/{}": {"name": "schemathesis spare task"},
+    "/users/{}": {"first_name": "Spare", "last_name": "User", "email": "spare-user@example.invalid"},
+    "/projects/{}/task_assignments/{}": {"task_id": ("/tasks", {"name": "schemathesis spare assigned task"})},
+    "/projects/{}/user_assignments/{}": {
+        "user_id": ("/users", {"first_name": "Spare", "last_name": "Assignee", "email": "spare-assignee@example.invalid"})
+    },
 }
 # The statuses schemathesis expects of a schema-valid request, plus 422 (see STATE_RULES).
 ACCEPTED_OR_STATE_RULE = ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]
@@ -82,6 +93,14 @@ class Mock:
         with urllib.request.urlopen(urllib.request.Request(url, headers=HEADERS), timeout=30) as r:
             body = json.load(r)
         return next(v for v in body.values() if isinstance(v, list))
+
+    def create(self, path, body):
+        """POSTs `body` to a collection; the new record's id."""
+        data = json.dumps(body).encode()
+        headers = dict(HEADERS, **{"Content-Type": "application/json"})
+        request = urllib.request.Request(f"{self.base}{path}", data=data, headers=headers, method="POST")
+        with urllib.request.urlopen(request, timeout=30) as r:
+            return json.load(r)["id"]
 
 
 def normalize(path):
@@ -170,6 +189,15 @@ def body_ids(mock, ids):
     return common, {"user_assignments": {"body.user_id": free_user}, "task_assignments": {"body.task_id": free_task}}
 
 
+def fresh_spares(mock, ids):
+    """A record created for each delete in FRESH_SPARES (see there), by id key."""
+    made = {}
+    for key, body in FRESH_SPARES.items():
+        body = {k: mock.create(*v) if isinstance(v, tuple) else v for k, v in body.items()}
+        made[key] = mock.create(ids.url_of(key.rsplit("/", 1)[0]), body)
+    return made
+
+
 def report_window(mock):
     """The year up to the newest time entry: reports refuse more than a year."""
     newest = datetime.date.fromisoformat(mock.list("/time_entries", per_page=1)[0]["spent_date"])
@@ -217,7 +245,7 @@ def state_rule(doc, path, method):
     return None
 
 
-def operation_params(path, method, ids, per_collection, window):
+def operation_params(path, method, ids, per_collection, window, fresh):
     """The fixed parameters of one operation."""
     params = {}
     names = re.findall(r"\{([^}]+)\}", path)
@@ -225,7 +253,10 @@ def operation_params(path, method, ids, per_collection, window):
     replacing = method == "post" and normalize(path) in REPLACING_CREATES
     for i, (name, key) in enumerate(zip(names, keys)):
         deleted = method == "delete" and i == len(keys) - 1
-        params[f"path.{name}"] = ids.spare(key) if deleted or replacing else ids.keep(key)
+        if deleted and key in fresh:
+            params[f"path.{name}"] = fresh[key]
+        else:
+            params[f"path.{name}"] = ids.spare(key) if deleted or replacing else ids.keep(key)
     if method == "post":
         params.update(per_collection.get(path.rsplit("/", 1)[-1], {}))
     if method == "get" and path in PAGE_SIZES:
@@ -243,11 +274,12 @@ def main():
     ids = Ids(mock, sorted({k for path, _ in operations(doc) for k in id_keys(path)}))
     common, per_collection = body_ids(mock, ids)
     window = report_window(mock)
+    fresh = fresh_spares(mock, ids)
     # No crash cache: every run, local or CI, sends exactly the cases its seed draws.
     lines = ["[cache]", "enabled = false", "", "[parameters]"] + [f"{toml(k)} = {toml(v)}" for k, v in common.items()]
     ruled = []
     for path, method in operations(doc):
-        params = operation_params(path, method, ids, per_collection, window)
+        params = operation_params(path, method, ids, per_collection, window, fresh)
         rule = state_rule(doc, path, method)
         if not params and not rule:
             continue
@@ -263,6 +295,7 @@ def main():
         f.write("\n".join(lines) + "\n")
     chosen = ", ".join(f"{k}={v[0]}/{v[1]}" for k, v in sorted(ids.chosen.items()))
     print(f"fixtures: kept/spare ids {chosen}; bodies {common}; reports {window['query.from']}..{window['query.to']}")
+    print(f"fixtures: spares created for deletes refused while dependants exist: {fresh}")
     print(f"fixtures: {len(ruled)} operations may answer a schema-valid request with a state rule's 422: {', '.join(ruled)}")
 
 

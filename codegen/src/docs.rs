@@ -5,6 +5,7 @@
 //! IR in OpenAPI 3.1 and, for 3.0.3, passes the result through [`openapi30`], which only
 //! rewrites JSON Schema 2020-12 idioms into their 3.0.3 equivalents.
 
+mod examples;
 mod markdown;
 mod openapi;
 mod openapi30;
@@ -13,6 +14,7 @@ mod responses;
 
 use harvest_spec::Spec;
 use harvest_spec::ir::Schema;
+use serde_json::{Map, Value};
 
 use crate::Error;
 
@@ -61,11 +63,18 @@ fn schema_name(spec: &Spec, schema: Schema) -> String {
 }
 
 /// The documentation outputs as `(file name, text)`: `openapi.json` (3.1),
-/// `openapi-3.0.json` (3.0.3) and `operations.md`.
+/// `openapi-3.0.json` (3.0.3) and `operations.md`, without examples.
 pub fn doc_sources(spec: &Spec) -> Result<Vec<(String, String)>, Error> {
+    doc_sources_with_examples(spec, &Map::new())
+}
+
+/// [`doc_sources`] with `examples` in both OpenAPI documents: `{"source": {...},
+/// "responses": {operationId: body}, "requests": {operationId: body}}` (see
+/// `harvest_mock::examples::openapi_examples`, which `cargo xtask codegen` passes).
+pub fn doc_sources_with_examples(spec: &Spec, examples: &Map<String, Value>) -> Result<Vec<(String, String)>, Error> {
     let mut files = Vec::new();
     for version in OpenApiVersion::ALL {
-        let doc = openapi_document(spec, version)?;
+        let doc = openapi::document_with_examples(spec, version, examples)?;
         let text = serde_json::to_string_pretty(&doc)
             .map_err(|e| Error::Syntax { file: version.file_name().into(), message: e.to_string() })?;
         files.push((version.file_name().to_string(), format!("{text}\n")));

@@ -29,7 +29,7 @@ use harvest_spec::Spec;
 use harvest_spec::ir::Location;
 use proc_macro2::TokenStream;
 
-pub use docs::{OpenApiVersion, doc_sources, markdown, openapi, openapi_document};
+pub use docs::{OpenApiVersion, doc_sources, doc_sources_with_examples, markdown, openapi, openapi_document};
 pub use names::parse_ident;
 
 /// The first line of every generated file.
@@ -52,6 +52,14 @@ pub enum Error {
         /// The file name.
         file: String,
         /// The parser's message.
+        message: String,
+    },
+    /// An example given for the OpenAPI document does not fit the spec or the document.
+    #[error("example for `{operation}`: {message}")]
+    Example {
+        /// The operation id (or section) the example names.
+        operation: String,
+        /// What is wrong.
         message: String,
     },
 }

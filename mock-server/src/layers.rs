@@ -21,6 +21,7 @@ const RANKS: &[(&str, u8)] = &[
     ("app", 7),
     ("fixtures", 8),
     ("http", 9),
+    ("examples", 10),
 ];
 
 /// Edges the ranks would allow but the design forbids: the edge serves the

@@ -17,6 +17,7 @@ mod app;
 mod config;
 mod engine;
 mod error;
+pub mod examples;
 pub mod fixtures;
 mod harvest;
 mod http;
@@ -31,4 +32,4 @@ mod values;
 
 pub use config::{Config, OAuthConsent};
 pub use error::Error;
-pub use http::{AppState, FilterError, MockServer, RecordedRequest, RequestFilter, StatusMatch, router};
+pub use http::{AppState, FilterError, MockServer, RecordedRequest, RequestFilter, StatusMatch, admin_openapi, router};

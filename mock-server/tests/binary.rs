@@ -283,6 +283,7 @@ fn help_documents_every_variable_the_admin_api_the_fault_headers_and_the_ready_l
         "/__admin/faults",
         "/__admin/tokens",
         "/__admin/import",
+        "/admin-openapi.json",
         "Prefer: code=",
         "X-Mock-Delay",
         "X-Mock-Fault",

@@ -13,8 +13,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   codegen           regenerate generated-client/src/generated/ (Rust) and generated-client/api/
                     (openapi.json in OpenAPI 3.1, openapi-3.0.json in 3.0.3, operations.md)
-                    from spec/harvest
-                    (and the permission table in mock-server/README.md)
+                    from spec/harvest, with examples from the mock's default account
+                    (and mock-server/api/admin-openapi.json, the mock's own document,
+                    and the permission table in mock-server/README.md)
   codegen --check   exit non-zero, naming each stale file, when the checked-in code differs
   bench [options]   measure the mock, the client and the generator on 127.0.0.1 and write
                     BENCHMARKS.md (`cargo xtask bench --help` for the options)
@@ -46,6 +47,13 @@ fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// The mock's own document (admin API, hosted connector API, Harvest ID, search) as a file.
+fn admin_document() -> Result<Vec<(String, String)>, harvest_codegen::Error> {
+    let text = serde_json::to_string_pretty(&harvest_mock::admin_openapi())
+        .map_err(|e| harvest_codegen::Error::Syntax { file: "admin-openapi.json".into(), message: e.to_string() })?;
+    Ok(vec![("admin-openapi.json".into(), format!("{text}\n"))])
+}
+
 fn codegen(check: bool) -> ExitCode {
     let root = workspace_root();
     let spec = match harvest_spec::load_path(&root.join("spec/harvest")) {
@@ -55,9 +63,18 @@ fn codegen(check: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // The documents' examples are what the mock serves from its default seeded account.
+    let examples = match harvest_mock::examples::openapi_examples() {
+        Ok(examples) => examples,
+        Err(err) => {
+            eprintln!("error: the OpenAPI examples: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
     let outputs = [
         ("generated-client/src/generated", harvest_codegen::generate_sources(&spec)),
-        ("generated-client/api", harvest_codegen::doc_sources(&spec)),
+        ("generated-client/api", harvest_codegen::doc_sources_with_examples(&spec, &examples)),
+        ("mock-server/api", admin_document()),
     ];
     let mut states = Vec::new();
     for (dir, files) in outputs {

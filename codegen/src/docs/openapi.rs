@@ -4,7 +4,7 @@ use harvest_spec::Spec;
 use harvest_spec::ir::{Body, Field, MAX_DECIMAL, NON_BLANK_PATTERN, Operation, Response, TypeRef};
 use serde_json::{Map, Value, json};
 
-use super::{OpenApiVersion, openapi30, parameters, responses, schema_name};
+use super::{OpenApiVersion, examples, openapi30, parameters, responses, schema_name};
 use crate::Error;
 
 fn reference(name: &str) -> Value {
@@ -151,7 +151,17 @@ pub fn openapi(spec: &Spec) -> Result<Value, Error> {
 /// 3.1 terms, and 3.0.3 rewrites how JSON Schema says it, leaving out `pattern` for client
 /// generators and declaring errors as `4XX`/`5XX` (see [`describe`] and `openapi30`).
 pub fn openapi_document(spec: &Spec, version: OpenApiVersion) -> Result<Value, Error> {
+    document_with_examples(spec, version, &Map::new())
+}
+
+/// [`openapi_document`] carrying `examples` (see `examples::apply`).
+pub(super) fn document_with_examples(
+    spec: &Spec,
+    version: OpenApiVersion,
+    examples: &Map<String, Value>,
+) -> Result<Value, Error> {
     let mut doc = describe(spec, version);
+    examples::apply(spec, &mut doc, examples)?;
     if version == OpenApiVersion::V3_0 {
         openapi30::downgrade(&mut doc);
     }

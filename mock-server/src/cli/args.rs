@@ -50,7 +50,8 @@ Harvest ID (OAuth2; point a client's https://id.getharvest.com at the mock):
 
 Uploaded files: GET /receipts/{account}/{id}/{name} serves an expense's receipt (the `url` it shows).
 
-OpenAPI documents, no credentials: GET /openapi.json (3.1), /openapi-3.0.json (3.0.3), /operations.md
+OpenAPI documents, no credentials: GET /openapi.json (3.1), /openapi-3.0.json (3.0.3), /operations.md;
+the admin API, hosted connector API, Harvest ID and search: GET /admin-openapi.json
 
 Accounts: every Harvest-Account-Id value is an account of its own, created on first use as a
 copy of the seeded account (--account-id is the default one, saved by --state); the least

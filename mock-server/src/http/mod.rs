@@ -5,6 +5,7 @@
 
 mod admin;
 mod admin_accounts;
+mod admin_doc;
 mod admin_guard;
 mod admin_import;
 mod admin_scope;
@@ -35,6 +36,7 @@ use axum::response::{IntoResponse, Response};
 use harvest_spec::ir::Method;
 use serde_json::Value;
 
+pub use admin_doc::admin_openapi;
 pub use journal::{FilterError, RecordedRequest, RequestFilter, StatusMatch};
 pub use server::{MockServer, router};
 
