@@ -2,6 +2,7 @@
 //! table's indexes); results come back in chunk order, so what is computed
 //! never depends on how many threads ran.
 
+use std::collections::BTreeMap;
 use std::num::NonZeroUsize;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -41,6 +42,17 @@ pub fn map_chunks<T: Send>(n: usize, work: impl Fn(usize) -> T + Sync) -> Vec<T>
     done.into_iter().map(|(_, out)| out).collect()
 }
 
+/// Sorts `items` by `cmp` (stably), the parts on every core first when there are many: the
+/// final pass then only merges the sorted parts, which the standard sort finds as runs.
+pub fn sort_by<T: Send>(items: &mut [T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering + Sync) {
+    const ALONE: usize = 1 << 16;
+    if items.len() > ALONE {
+        let part = items.len().div_ceil(threads());
+        for_each_chunk(items, part, |_, chunk| chunk.sort_by(&cmp));
+    }
+    items.sort_by(cmp);
+}
+
 /// `work(k, chunk)` on each `size`-long chunk of `items`, run on up to one thread per core.
 pub fn for_each_chunk<T: Send>(items: &mut [T], size: usize, work: impl Fn(usize, &mut [T]) + Sync) {
     let chunks: Vec<(usize, &mut [T])> = items.chunks_mut(size.max(1)).enumerate().collect();
@@ -63,37 +75,49 @@ pub fn for_each_chunk<T: Send>(items: &mut [T], size: usize, work: impl Fn(usize
     });
 }
 
-/// `work` on the items of `items` in batches of `size`, results in batch order. The items are
-/// read on the calling thread (a database cursor need not be `Send`) while threads, one per
-/// core, work on the batches read before; at most two batches per thread wait, so memory
+/// `work` on the items of `items` in batches of `size`, each result handed to `take` in batch
+/// order. The items are read on the calling thread (a database cursor need not be `Send`)
+/// while threads, one per core, work on the batches read before; at most two batches per
+/// thread wait to be worked on, and results are taken as soon as their turn comes, so memory
 /// stays bounded however many items there are. The first error reading `items` stops it.
 pub fn map_batches<T: Send, U: Send, E>(
     items: impl Iterator<Item = Result<T, E>>,
     size: usize,
     work: impl Fn(Vec<T>) -> U + Sync,
-) -> Result<Vec<U>, E> {
+    mut take: impl FnMut(U),
+) -> Result<(), E> {
     let threads = threads();
     let (to_workers, batches) = sync_channel::<(usize, Vec<T>)>(threads * 2);
     let batches = Mutex::new(batches);
-    let done: Mutex<Vec<(usize, U)>> = Mutex::new(Vec::new());
+    let results = Mutex::new(BTreeMap::new());
+    let mut next = 0;
     let read = std::thread::scope(|s| {
         for _ in 0..threads {
             s.spawn(|| {
                 while let Some((k, batch)) = next_batch(&batches) {
                     let out = work(batch);
-                    if let Ok(mut done) = done.lock() {
-                        done.push((k, out));
+                    if let Ok(mut results) = results.lock() {
+                        results.insert(k, out);
                     }
                 }
             });
         }
         // Hands the sender over, so the workers see the end however reading ends.
-        feed(items, size.max(1), to_workers)
+        feed(items, size.max(1), to_workers, || take_ready(&results, &mut next, &mut take))
     });
     read?;
-    let mut done = done.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-    done.sort_by_key(|(k, _)| *k);
-    Ok(done.into_iter().map(|(_, out)| out).collect())
+    take_ready(&results, &mut next, &mut take);
+    Ok(())
+}
+
+/// Hands every result of [`map_batches`] whose turn has come (from number `next` on) to `take`.
+fn take_ready<U>(results: &Mutex<BTreeMap<usize, U>>, next: &mut usize, take: &mut impl FnMut(U)) {
+    loop {
+        let ready = results.lock().ok().and_then(|mut results| results.remove(next));
+        let Some(out) = ready else { return };
+        take(out);
+        *next += 1;
+    }
 }
 
 /// The next batch for a worker, `None` once the reader is done and the queue is empty.
@@ -101,11 +125,13 @@ fn next_batch<T>(batches: &Mutex<Receiver<(usize, Vec<T>)>>) -> Option<(usize, V
     batches.lock().ok()?.recv().ok()
 }
 
-/// Sends `items` in numbered batches of `size`, stopping at the first error.
+/// Sends `items` in numbered batches of `size`, stopping at the first error; `between` runs
+/// after each batch is sent.
 fn feed<T, E>(
     items: impl Iterator<Item = Result<T, E>>,
     size: usize,
     to: SyncSender<(usize, Vec<T>)>,
+    mut between: impl FnMut(),
 ) -> Result<(), E> {
     let mut batch = Vec::with_capacity(size);
     let mut k = 0;
@@ -117,6 +143,7 @@ fn feed<T, E>(
                 return Ok(());
             }
             k += 1;
+            between();
         }
     }
     if !batch.is_empty() {
@@ -138,12 +165,23 @@ mod tests {
     #[test]
     fn batches_come_back_in_order_and_a_read_error_stops_the_work() {
         let items = (0..10_000).map(Ok::<usize, String>);
-        let sums = map_batches(items, 64, |batch| batch.iter().sum::<usize>()).unwrap_or_default();
+        let mut sums = Vec::new();
+        let read = map_batches(items, 64, |batch| batch.iter().sum::<usize>(), |sum| sums.push(sum));
+        assert_eq!(read, Ok(()));
         assert_eq!(sums.len(), 10_000usize.div_ceil(64));
         assert_eq!(sums.iter().sum::<usize>(), (0..10_000).sum::<usize>());
         assert_eq!(sums[1], (64..128).sum::<usize>(), "the second batch holds the second 64 items");
         let failing = (0..10_000).map(|i| if i == 5000 { Err(format!("item {i}")) } else { Ok(i) });
-        assert_eq!(map_batches(failing, 64, |batch| batch.len()), Err("item 5000".to_owned()));
+        assert_eq!(map_batches(failing, 64, |batch| batch.len(), drop), Err("item 5000".to_owned()));
+    }
+
+    #[test]
+    fn a_parallel_sort_sorts_stably() {
+        let mut items: Vec<(u32, usize)> = (0..200_000).map(|i| ((i * 7919 % 1000) as u32, i)).collect();
+        let mut expected = items.clone();
+        expected.sort_by_key(|(k, _)| *k);
+        sort_by(&mut items, |a, b| a.0.cmp(&b.0));
+        assert_eq!(items, expected, "equal keys keep their order");
     }
 
     #[test]

@@ -243,14 +243,27 @@ fn read(plan: &Plan, conn: &Connection) -> Result<Store, String> {
     // The rows are read here while every core parses the ones read before; then each table
     // is built at once from its records.
     let started = std::time::Instant::now();
-    let batches = crate::parallel::map_batches(rows, READ_BATCH, |batch| parse_rows(plan, batch))?;
-    tracing::debug!(took = ?started.elapsed(), "state database: records read");
     let mut tables: PerResource<Vec<(i64, Rec)>> = plan.res.iter().map(|_| Vec::new()).collect();
-    for batch in batches {
-        for (r, id, rec) in batch? {
-            tables[r].push((id, rec));
-        }
+    let mut unreadable = None;
+    crate::parallel::map_batches(
+        rows,
+        READ_BATCH,
+        |batch| parse_rows(plan, batch),
+        |parsed| match parsed {
+            Ok(records) => {
+                for (r, id, rec) in records {
+                    tables[r].push((id, rec));
+                }
+            }
+            Err(e) => {
+                unreadable.get_or_insert(e);
+            }
+        },
+    )?;
+    if let Some(e) = unreadable {
+        return Err(e);
     }
+    tracing::debug!(took = ?started.elapsed(), "state database: records read");
     let started = std::time::Instant::now();
     for r in plan.res.ids() {
         store.load(plan, r, std::mem::take(&mut tables[r]));

@@ -104,7 +104,7 @@ fn sorted_ids(plan: &Plan, store: &Store, r: ResourceId, mut ids: Vec<i64>) -> V
         rec.and_then(|rec| rec.value(ix)).unwrap_or(null)
     }
     let directed = |o: Ordering, desc: bool| if desc { o.reverse() } else { o };
-    keyed.sort_by(|(ka, a), (kb, b)| {
+    crate::parallel::sort_by(&mut keyed, |(ka, a), (kb, b)| {
         let o = directed(ka.cmp_cell(kb).unwrap_or(Ordering::Equal), first_desc);
         if o != Ordering::Equal {
             return o;
