@@ -34,9 +34,8 @@ pub fn hook<'a>(plan: &'a Plan, store: &'a Store, r: ResourceId) -> Option<Recor
     }))
 }
 
-/// Field positions of a time entry and the tables its flags come from.
-struct TimeEntry<'a> {
-    store: &'a Store,
+/// Field positions of a time entry and the flags it takes from other tables.
+struct TimeEntry {
     hours: FieldIx,
     hours_without_timer: FieldIx,
     rounded_hours: FieldIx,
@@ -48,22 +47,49 @@ struct TimeEntry<'a> {
     approval_status: FieldIx,
     is_closed: FieldIx,
     external_reference: FieldIx,
-    /// (the entry's task assignment field, the assignment table, its `billable`).
-    task_billable: Option<(FieldIx, ResourceId, FieldIx)>,
-    /// (the entry's project field, the project table, its `is_billable`).
-    project_billable: Option<(FieldIx, ResourceId, FieldIx)>,
+    /// The entry's task assignment field, and each assignment's `billable`.
+    task_billable: Option<(FieldIx, Flags)>,
+    /// The entry's project field, and each project's `is_billable`.
+    project_billable: Option<(FieldIx, Flags)>,
 }
 
-impl<'a> TimeEntry<'a> {
+/// A boolean field of every record of a table, by id (seeded ids are dense: an array
+/// read per time entry instead of a walk down the table's tree).
+struct Flags {
+    first: i64,
+    values: Vec<Option<bool>>,
+}
+
+impl Flags {
+    /// Field `ix` of every record of `table`.
+    fn of(store: &Store, table: ResourceId, ix: FieldIx) -> Flags {
+        let rows = &store.tables[table].rows;
+        let first = rows.keys().next().copied().unwrap_or(0);
+        let last = rows.keys().next_back().copied().unwrap_or(first - 1);
+        let mut values = vec![None; usize::try_from(last - first + 1).unwrap_or(0)];
+        for (id, rec) in rows {
+            if let Some(slot) = usize::try_from(id - first).ok().and_then(|i| values.get_mut(i)) {
+                *slot = rec.value(ix).and_then(Cell::as_bool);
+            }
+        }
+        Flags { first, values }
+    }
+
+    /// The flag of record `id`, if it has one.
+    fn get(&self, id: i64) -> Option<bool> {
+        *self.values.get(usize::try_from(id - self.first).ok()?)?
+    }
+}
+
+impl TimeEntry {
     /// Every position the hook writes (all declared needs of `time_entry_timer`).
-    fn resolve(plan: &Plan, store: &'a Store, r: ResourceId) -> Option<TimeEntry<'a>> {
+    fn resolve(plan: &Plan, store: &Store, r: ResourceId) -> Option<TimeEntry> {
         let info = &plan.res[r];
         let flag = |via: &str, table: &str, name: &str| {
             let t = resource_named(plan, table)?;
-            Some((info.ix(via)?, t, plan.res[t].ix(name)?))
+            Some((info.ix(via)?, Flags::of(store, t, plan.res[t].ix(name)?)))
         };
         Some(TimeEntry {
-            store,
             hours: info.ix("hours")?,
             hours_without_timer: info.ix("hours_without_timer")?,
             rounded_hours: info.ix("rounded_hours")?,
@@ -89,10 +115,11 @@ impl<'a> TimeEntry<'a> {
         rec[self.is_running] = Some(Cell::Bool(false));
         rec[self.timer_started_at] = Some(Cell::Null);
         rec[self.budgeted] = Some(Cell::Bool(true));
-        let flag = |(via, table, field): (FieldIx, ResourceId, FieldIx)| {
-            self.store.get(table, ref_id(rec.get(via))?)?.value(field).and_then(Cell::as_bool)
+        let flag = |of: &Option<(FieldIx, Flags)>| {
+            let (via, flags) = of.as_ref()?;
+            flags.get(ref_id(rec.get(*via))?)
         };
-        if let (Some(ta), Some(pb)) = (self.task_billable.and_then(flag), self.project_billable.and_then(flag)) {
+        if let (Some(ta), Some(pb)) = (flag(&self.task_billable), flag(&self.project_billable)) {
             rec[self.billable] = Some(Cell::Bool(ta && pb));
         }
         if rec.value(self.billable).and_then(Cell::as_bool) != Some(true) {

@@ -27,6 +27,8 @@ pub(super) struct Gen<'a> {
     pub(super) ids: PerResource<Vec<i64>>,
     /// The same tables, for fast lookups while drawing.
     pub(super) drawn: Drawn,
+    /// Each resource's `match` refs, resolved once.
+    pub(super) matches: PerResource<Vec<matching::Match>>,
     anchor: DateTime<Utc>,
     /// Next value of the counter behind numbered hints (invoice numbers).
     counter: u64,
@@ -47,6 +49,7 @@ impl<'a> Gen<'a> {
             store: Store::empty(plan),
             ids: plan.res.iter().map(|_| Vec::new()).collect(),
             drawn: Drawn::new(plan),
+            matches: plan.res.ids().map(|r| matching::matches_of(plan, r)).collect(),
             anchor,
             counter: 0,
         }

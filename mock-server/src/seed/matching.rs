@@ -11,27 +11,31 @@ use crate::plan::{FieldIx, Plan};
 use crate::store::{Cell, Draft, ref_id};
 
 /// A `match` ref with its pairs resolved to (target position, our position).
-struct Match {
+pub(super) struct Match {
     ix: FieldIx,
     target: ResourceId,
     pairs: Vec<(FieldIx, FieldIx)>,
+}
+
+/// The `match` refs of `r`, in field order.
+pub(super) fn matches_of(plan: &Plan, r: ResourceId) -> Vec<Match> {
+    let info = &plan.res[r];
+    info.refs
+        .iter()
+        .filter_map(|rf| {
+            let RefSource::Match(pairs) = &rf.source else { return None };
+            let tinfo = &plan.res[rf.target];
+            let pairs = pairs.iter().filter_map(|(tf, of)| Some((tinfo.ix(tf)?, info.ix(of)?))).collect();
+            Some(Match { ix: rf.ix, target: rf.target, pairs })
+        })
+        .collect()
 }
 
 impl Gen<'_> {
     /// Sets every `match` ref of `rec`, copying the chosen target's fields into
     /// the ones still unset. A ref with no target left is null.
     pub(super) fn match_refs(&self, r: ResourceId, rec: &mut Draft, rng: &mut ChaCha8Rng) {
-        let info = &self.plan.res[r];
-        let matches: Vec<Match> = info
-            .refs
-            .iter()
-            .filter_map(|rf| {
-                let RefSource::Match(pairs) = &rf.source else { return None };
-                let tinfo = &self.plan.res[rf.target];
-                let pairs = pairs.iter().filter_map(|(tf, of)| Some((tinfo.ix(tf)?, info.ix(of)?))).collect();
-                Some(Match { ix: rf.ix, target: rf.target, pairs })
-            })
-            .collect();
+        let matches = &self.matches[r];
         for (k, m) in matches.iter().enumerate() {
             let mut pool = self.candidates(m, rec);
             // Draw as before; a target that would leave a later ref without one is
@@ -81,14 +85,28 @@ impl Gen<'_> {
         }
     }
 
-    /// Whether choosing `cid` for `m` leaves every one of `later` a target.
+    /// Whether choosing `cid` for `m` leaves every one of `later` a target: each later ref
+    /// must find a target whose fields equal the ones `rec` would then hold (its own, or
+    /// those `cid` fills in). Nothing is copied or collected.
     fn leaves_room(&self, m: &Match, cid: i64, later: &[Match], rec: &Draft) -> bool {
         if later.is_empty() {
             return true;
         }
-        let mut after = rec.clone();
-        self.fill(m, cid, &mut after);
-        later.iter().all(|l| self.candidates(l, &after).is_none_or(|c| !c.is_empty()))
+        let target = self.drawn.get(m.target, cid);
+        let after = |oix: FieldIx| match rec.get(oix) {
+            Some(Some(_)) => ref_id(rec.get(oix)),
+            _ => {
+                let (tix, _) = m.pairs.iter().find(|(_, o)| *o == oix)?;
+                ref_id(target?.get(*tix))
+            }
+        };
+        later.iter().all(|l| {
+            let mut lists =
+                l.pairs.iter().filter_map(|&(tix, oix)| Some(self.drawn.referring(l.target, tix, after(oix)?)));
+            let Some(first) = lists.next() else { return true };
+            let rest: Vec<&[i64]> = lists.collect();
+            first.iter().any(|id| rest.iter().all(|ids| ids.binary_search(id).is_ok()))
+        })
     }
 }
 
