@@ -62,6 +62,9 @@ impl App {
         let fresh = || seeded(&plan, &seeding, &bound, (config.seed, config.scale), clock.now(), progress);
         let (first, base, durable) = match &config.state {
             Some(path) => {
+                if path.exists() {
+                    progress.reading_state();
+                }
                 let mut seeded_now = None;
                 let (durable, first) = Durable::open(&plan, path, || seeded_now.insert(fresh()).clone())?;
                 (first, seeded_now, Some(durable))

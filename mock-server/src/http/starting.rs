@@ -37,8 +37,7 @@ impl Gate {
     /// `{"stage", "resources_done", "resources", "elapsed_ms"}` of the start so far.
     pub fn progress(&self) -> serde_json::Value {
         let (done, total) = self.progress.get();
-        let stage = if total == 0 { "loading the spec" } else { "seeding" };
-        json!({"stage": stage, "resources_done": done, "resources": total,
+        json!({"stage": self.progress.stage(), "resources_done": done, "resources": total,
                "elapsed_ms": self.since.elapsed().as_millis() as u64})
     }
 }
