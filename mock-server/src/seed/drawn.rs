@@ -21,7 +21,7 @@ struct Dense {
 pub(super) struct Drawn {
     tables: PerResource<Dense>,
     /// (table, ref field) → target id → ids of the table's records pointing at it.
-    referring: HashMap<(ResourceId, FieldIx), HashMap<i64, Vec<i64>>>,
+    referring: HashMap<(ResourceId, FieldIx), ByTarget>,
     /// Which tables later draws read.
     read: Vec<bool>,
     /// Which (table, field) pairs `match` refs search by.
@@ -62,13 +62,9 @@ impl Drawn {
         }
         self.tables[r] = Dense { first, recs };
         for (t, ix) in self.searched.iter().filter(|(t, _)| *t == r) {
-            let mut by_target: HashMap<i64, Vec<i64>> = HashMap::new();
-            for (id, rec) in rows {
-                if let Some(target) = ref_id(rec.get(*ix)) {
-                    by_target.entry(target).or_default().push(*id);
-                }
-            }
-            self.referring.insert((*t, *ix), by_target);
+            let pairs: Vec<(i64, i64)> =
+                rows.iter().filter_map(|(id, rec)| Some((ref_id(rec.get(*ix))?, *id))).collect();
+            self.referring.insert((*t, *ix), ByTarget::new(&pairs));
         }
     }
 
@@ -80,6 +76,69 @@ impl Drawn {
 
     /// Ids (ascending) of the records of `r` whose ref field `ix` points at `target`.
     pub(super) fn referring(&self, r: ResourceId, ix: FieldIx, target: i64) -> &[i64] {
-        self.referring.get(&(r, ix)).and_then(|m| m.get(&target)).map_or(&[], Vec::as_slice)
+        self.referring.get(&(r, ix)).map_or(&[], |by| by.get(target))
+    }
+}
+
+/// Ids of the records pointing at each target: in an array by target id when the targets'
+/// ids are dense (seeded ones are), else in a map.
+enum ByTarget {
+    Dense { first: i64, lists: Vec<Vec<i64>> },
+    Sparse(HashMap<i64, Vec<i64>>),
+}
+
+impl ByTarget {
+    /// From (target, id) pairs, ids ascending.
+    fn new(pairs: &[(i64, i64)]) -> ByTarget {
+        let first = pairs.iter().map(|(t, _)| *t).min().unwrap_or(0);
+        let last = pairs.iter().map(|(t, _)| *t).max().unwrap_or(first);
+        let span = usize::try_from(last.saturating_sub(first)).ok().filter(|span| *span <= 4 * pairs.len() + 4096);
+        match span {
+            Some(span) => {
+                let mut lists = vec![Vec::new(); span + 1];
+                for (target, id) in pairs {
+                    if let Some(list) = usize::try_from(target - first).ok().and_then(|i| lists.get_mut(i)) {
+                        list.push(*id);
+                    }
+                }
+                ByTarget::Dense { first, lists }
+            }
+            None => {
+                let mut map: HashMap<i64, Vec<i64>> = HashMap::new();
+                for (target, id) in pairs {
+                    map.entry(*target).or_default().push(*id);
+                }
+                ByTarget::Sparse(map)
+            }
+        }
+    }
+
+    /// The ids pointing at `target`.
+    fn get(&self, target: i64) -> &[i64] {
+        match self {
+            ByTarget::Dense { first, lists } => {
+                usize::try_from(target - first).ok().and_then(|i| lists.get(i)).map_or(&[], Vec::as_slice)
+            }
+            ByTarget::Sparse(map) => map.get(&target).map_or(&[], Vec::as_slice),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dense_and_sparse_targets_give_the_same_lists() {
+        let dense: Vec<(i64, i64)> = (0..300).map(|id| (1000 + id % 7, id)).collect();
+        let sparse: Vec<(i64, i64)> = (0..300).map(|id| ((id % 7) * 1_000_000_000, id)).collect();
+        let (d, s) = (ByTarget::new(&dense), ByTarget::new(&sparse));
+        assert!(matches!(d, ByTarget::Dense { .. }) && matches!(s, ByTarget::Sparse(_)));
+        for k in 0..7 {
+            let want: Vec<i64> = (0..300).filter(|id| id % 7 == k).collect();
+            assert_eq!(d.get(1000 + k), want.as_slice());
+            assert_eq!(s.get(k * 1_000_000_000), want.as_slice());
+        }
+        assert!(d.get(999).is_empty() && d.get(2000).is_empty() && s.get(5).is_empty());
     }
 }

@@ -3,7 +3,7 @@
 //! (a time entry's user assignment must be on a project with task assignments).
 
 use harvest_spec::ir::{RefSource, ResourceId};
-use rand::seq::SliceRandom;
+use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use super::Gen;
@@ -37,19 +37,16 @@ impl Gen<'_> {
     pub(super) fn match_refs(&self, r: ResourceId, rec: &mut Draft, rng: &mut ChaCha8Rng) {
         let matches = &self.matches[r];
         for (k, m) in matches.iter().enumerate() {
-            let mut pool = self.candidates(m, rec);
-            // Draw as before; a target that would leave a later ref without one is
-            // struck off and the draw repeated, so accounts that never hit one are unchanged.
+            let candidates = self.candidates(m, rec);
+            let mut pool = Pool { targets: candidates.as_deref().unwrap_or(&self.ids[m.target]), struck: Vec::new() };
+            // A target that would leave a later ref without one is struck off and the draw
+            // repeated, so accounts that never hit one are drawn as if it could not happen.
             let chosen = loop {
-                let pick = match &pool {
-                    Some(c) => c.choose(rng).copied(),
-                    None => self.pick(m.target, rng),
-                };
-                let Some(cid) = pick else { break None };
+                let Some((at, cid)) = pool.choose(rng) else { break None };
                 if self.leaves_room(m, cid, &matches[k + 1..], rec) {
                     break Some(cid);
                 }
-                pool.get_or_insert_with(|| self.ids[m.target].clone()).retain(|x| *x != cid);
+                pool.strike(at);
             };
             rec[m.ix] = Some(chosen.map_or(Cell::Null, Cell::Int));
             if let Some(cid) = chosen {
@@ -110,8 +107,73 @@ impl Gen<'_> {
     }
 }
 
+/// The targets a `match` ref may still take: `targets` but the positions struck off. A draw
+/// from it takes the same random numbers, and gives the same target, as `choose` on a copy of
+/// the targets with the struck ones removed, without making that copy (a strike off the whole
+/// table would copy every id of it).
+struct Pool<'p> {
+    targets: &'p [i64],
+    /// Positions in `targets`, ascending.
+    struck: Vec<usize>,
+}
+
+impl Pool<'_> {
+    /// (position, target) of a target drawn at random, `None` when none is left.
+    fn choose(&self, rng: &mut ChaCha8Rng) -> Option<(usize, i64)> {
+        let left = self.targets.len() - self.struck.len();
+        if left == 0 {
+            return None;
+        }
+        // The index `choose` would draw on a slice of `left` items...
+        let mut at = match u32::try_from(left) {
+            Ok(n) => rng.gen_range(0..n) as usize,
+            Err(_) => rng.gen_range(0..left),
+        };
+        // ...is the `at`-th target left: each struck position at or before it moves it one on.
+        for &s in &self.struck {
+            if s > at {
+                break;
+            }
+            at += 1;
+        }
+        Some((at, *self.targets.get(at)?))
+    }
+
+    /// Takes the target at `at` out of the draw.
+    fn strike(&mut self, at: usize) {
+        if let Err(i) = self.struck.binary_search(&at) {
+            self.struck.insert(i, at);
+        }
+    }
+}
+
 /// Whether every ref of `rec` that may not be null points somewhere.
 pub(super) fn complete(plan: &Plan, r: ResourceId, rec: &Draft) -> bool {
     let fields = &plan.spec.resource(r).fields;
     plan.res[r].refs.iter().all(|rf| fields[rf.ix.0].nullable || ref_id(rec.get(rf.ix)).is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::SeedableRng;
+    use rand::seq::SliceRandom;
+
+    use super::*;
+
+    #[test]
+    fn a_pool_draws_what_choose_draws_from_a_copy_without_the_struck_targets() {
+        let targets: Vec<i64> = (100..160).collect();
+        for seed in 0..50 {
+            let (mut a, mut b) = (ChaCha8Rng::seed_from_u64(seed), ChaCha8Rng::seed_from_u64(seed));
+            let mut pool = Pool { targets: &targets, struck: Vec::new() };
+            let mut copy = targets.clone();
+            while let Some((at, id)) = pool.choose(&mut a) {
+                assert_eq!(Some(id), copy.choose(&mut b).copied(), "seed {seed}");
+                assert_eq!(targets[at], id);
+                pool.strike(at);
+                copy.retain(|x| *x != id);
+            }
+            assert!(copy.is_empty(), "every target was drawn once");
+        }
+    }
 }
