@@ -24,7 +24,7 @@ pub use fake::anchor;
 pub use progress::Progress;
 
 use crate::plan::Plan;
-use crate::store::{Rec, Store};
+use crate::store::{Built, Rec, Store};
 use generate::Gen;
 
 /// Records drawn from one random stream; a resource with more is drawn in several chunks.
@@ -41,7 +41,8 @@ pub trait SeedPass: Send + Sync {
     fn name(&self) -> &'static str;
 
     /// The per-record part of the pass for resource `r`, run on each of its records as they
-    /// are drawn (in parallel chunks); `store` holds every resource seeded before `r`.
+    /// are drawn (in parallel chunks); `store` holds every resource seeded before `r` that
+    /// `r` refers to (others may still be building on another thread).
     /// `None` (the default) when the pass has nothing to do per record of `r`.
     fn prepare<'a>(&'a self, _plan: &'a Plan, _store: &'a Store, _r: ResourceId) -> Option<RecordHook<'a>> {
         None
@@ -67,40 +68,31 @@ pub fn seed(
     let mut g = Gen::new(plan, anchor);
     g.store.seed = seed;
     g.store.scale = scale;
-    for r in plan.seed_order.iter().copied() {
-        let res = plan.spec.resource(r);
-        let count = if res.singleton {
-            1
-        } else if res.seed_count == 0 {
-            0
-        } else {
-            ((f64::from(res.seed_count) * scale).round() as usize).max(1)
-        };
-        let started = std::time::Instant::now();
-        let streams = Streams { seed, resource: fnv(&res.name) };
-        // A table that fits one chunk is drawn in one stream, as it always was, and balances
-        // its flags with what is left of that stream.
-        let mut rng = streams.chunk(0);
-        let mut rows = if count > CHUNK && g.chunkable(r) {
-            rng = streams.salted(BALANCE);
-            g.draw_chunked(r, count, &streams)
-        } else {
-            g.draw_in_order(r, count, &mut rng)
-        };
-        balance::balance_flags(plan, r, &mut rows, &mut rng);
-        for pass in passes {
-            if let Some(hook) = pass.prepare(plan, &g.store, r) {
-                per_record(&mut rows, &streams, &hook);
+    std::thread::scope(|s| {
+        // Large tables are built on a thread of their own while the next ones are drawn.
+        let mut building: Vec<(ResourceId, std::thread::ScopedJoinHandle<'_, Built>)> = Vec::new();
+        for r in plan.seed_order.iter().copied() {
+            // The tables `r` points at are read while its records are drawn: in place first.
+            let (wait, rest) =
+                building.into_iter().partition(|(t, _)| plan.res[r].refs.iter().any(|rf| rf.target == *t));
+            building = rest;
+            for (_, table) in wait {
+                g.store.install(joined(table));
             }
+            let rows = draw(plan, passes, &mut g, r, seed, scale);
+            g.ids[r] = rows.iter().map(|(id, _)| *id).collect();
+            g.drawn.add(r, &rows);
+            if rows.len() >= BUILD_APART_FROM {
+                building.push((r, s.spawn(move || Store::build(plan, r, rows))));
+            } else {
+                g.store.load(plan, r, rows);
+            }
+            progress.step();
         }
-        let drawn = started.elapsed();
-        g.ids[r] = rows.iter().map(|(id, _)| *id).collect();
-        g.drawn.add(r, &rows);
-        let records = rows.len();
-        g.store.load(plan, r, rows);
-        tracing::debug!(resource = %res.name, records, ?drawn, loaded = ?started.elapsed() - drawn, "seeded");
-        progress.step();
-    }
+        for (_, table) in building {
+            g.store.install(joined(table));
+        }
+    });
     // The lookup arrays share every record; dropped first, so the passes' writes copy none.
     let mut store = g.into_store();
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
@@ -110,6 +102,52 @@ pub fn seed(
         tracing::debug!(pass = pass.name(), took = ?started.elapsed(), "seed pass applied");
     }
     store
+}
+
+/// Tables with at least this many records are built on a thread of their own.
+const BUILD_APART_FROM: usize = 100_000;
+
+/// The records of `r`, drawn and made consistent by the passes' hooks.
+fn draw(
+    plan: &Plan,
+    passes: &[Box<dyn SeedPass>],
+    g: &mut Gen<'_>,
+    r: ResourceId,
+    seed: u64,
+    scale: f64,
+) -> Vec<(i64, Rec)> {
+    let res = plan.spec.resource(r);
+    let count = if res.singleton {
+        1
+    } else if res.seed_count == 0 {
+        0
+    } else {
+        ((f64::from(res.seed_count) * scale).round() as usize).max(1)
+    };
+    let started = std::time::Instant::now();
+    let streams = Streams { seed, resource: fnv(&res.name) };
+    // A table that fits one chunk is drawn in one stream, as it always was, and balances
+    // its flags with what is left of that stream.
+    let mut rng = streams.chunk(0);
+    let mut rows = if count > CHUNK && g.chunkable(r) {
+        rng = streams.salted(BALANCE);
+        g.draw_chunked(r, count, &streams)
+    } else {
+        g.draw_in_order(r, count, &mut rng)
+    };
+    balance::balance_flags(plan, r, &mut rows, &mut rng);
+    for pass in passes {
+        if let Some(hook) = pass.prepare(plan, &g.store, r) {
+            per_record(&mut rows, &streams, &hook);
+        }
+    }
+    tracing::debug!(resource = %res.name, records = rows.len(), took = ?started.elapsed(), "drawn");
+    rows
+}
+
+/// The table a thread built (a panic there is a bug, raised again here).
+fn joined(table: std::thread::ScopedJoinHandle<'_, Built>) -> Built {
+    table.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// Salt of the stream that balances a chunked resource's flags.

@@ -11,10 +11,41 @@ use crate::plan::{FieldIx, Plan};
 /// Tables with fewer records are built on one thread (starting threads would cost more).
 const PARALLEL_FROM: usize = 10_000;
 
+/// A table built from its records by [`Store::build`], ready to take the place of one.
+pub struct Built {
+    r: ResourceId,
+    next_id: i64,
+    parts: Vec<Part>,
+}
+
 impl Store {
     /// Replaces the records of `r` with `rows` (ids ascending or not; of two records with one
     /// id the later wins) and builds the table's indexes from them.
-    pub fn load(&mut self, plan: &Plan, r: ResourceId, mut rows: Vec<(i64, Rec)>) {
+    pub fn load(&mut self, plan: &Plan, r: ResourceId, rows: Vec<(i64, Rec)>) {
+        self.install(Store::build(plan, r, rows));
+    }
+
+    /// Puts a table built apart in place of the one it was built for.
+    pub fn install(&mut self, built: Built) {
+        let t = &mut self.tables[built.r];
+        *t = Table { next_id: t.next_id.max(built.next_id), version: tick(), ..Table::default() };
+        for part in built.parts {
+            match part {
+                Part::Rows(rows) => t.rows = rows,
+                Part::Ref(ix, index) => {
+                    t.index.insert(ix, index);
+                }
+                Part::Bool(ix, sets) => {
+                    t.bools.insert(ix, sets);
+                }
+            }
+        }
+    }
+
+    /// The table of `r` holding `rows` (as [`Store::load`] takes them), built without the
+    /// store, so that it can be built on another thread while the store is in use.
+    pub fn build(plan: &Plan, r: ResourceId, mut rows: Vec<(i64, Rec)>) -> Built {
+        let started = std::time::Instant::now();
         rows.reverse();
         rows.sort_by_key(|(id, _)| *id);
         rows.dedup_by_key(|(id, _)| *id);
@@ -23,29 +54,18 @@ impl Store {
         // The records and each index are independent: one task each, on every core.
         let (refs, bools) = (info.refs.len(), info.bools.len());
         let build = |k: usize| match k {
-            0 => Built::Rows(densely(rows.iter().cloned()).collect()),
-            k if k <= refs => Built::Ref(info.refs[k - 1].ix, ref_index(&rows, info.refs[k - 1].ix)),
-            k => Built::Bool(info.bools[k - 1 - refs], bool_index(&rows, info.bools[k - 1 - refs])),
+            0 => Part::Rows(densely(rows.iter().cloned()).collect()),
+            k if k <= refs => Part::Ref(info.refs[k - 1].ix, ref_index(&rows, info.refs[k - 1].ix)),
+            k => Part::Bool(info.bools[k - 1 - refs], bool_index(&rows, info.bools[k - 1 - refs])),
         };
-        let built: Vec<Built> = if rows.len() >= PARALLEL_FROM {
+        let parts = if rows.len() >= PARALLEL_FROM {
             crate::parallel::map_chunks(1 + refs + bools, build)
         } else {
             (0..1 + refs + bools).map(build).collect()
         };
-        drop(rows);
-        let t = &mut self.tables[r];
-        *t = Table { next_id: t.next_id.max(next_id), version: tick(), ..Table::default() };
-        for b in built {
-            match b {
-                Built::Rows(rows) => t.rows = rows,
-                Built::Ref(ix, index) => {
-                    t.index.insert(ix, index);
-                }
-                Built::Bool(ix, sets) => {
-                    t.bools.insert(ix, sets);
-                }
-            }
-        }
+        let (resource, records) = (&plan.spec.resource(r).name, rows.len());
+        tracing::debug!(%resource, records, took = ?started.elapsed(), "table built");
+        Built { r, next_id, parts }
     }
 }
 
@@ -61,7 +81,7 @@ fn densely<T>(items: impl ExactSizeIterator<Item = T>) -> impl Iterator<Item = T
 }
 
 /// One part of a table built at once.
-enum Built {
+enum Part {
     Rows(OrdMap<i64, Rec>),
     Ref(FieldIx, OrdMap<i64, OrdSet<i64>>),
     Bool(FieldIx, [OrdSet<i64>; 2]),

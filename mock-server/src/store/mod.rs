@@ -14,6 +14,7 @@ mod order;
 mod record;
 mod record_json;
 
+pub use bulk::Built;
 pub use cell::{Cell, cmp_json};
 pub use durable::Durable;
 pub use files::{Files, StoredFile};
