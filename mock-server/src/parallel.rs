@@ -53,6 +53,35 @@ pub fn sort_by<T: Send>(items: &mut [T], cmp: impl Fn(&T, &T) -> std::cmp::Order
     items.sort_by(cmp);
 }
 
+/// Sorts `items` (unstably, so only where equal items are indistinguishable), in parts on
+/// every core when there are many, then merging the sorted parts pairwise.
+pub fn sort_unstable<T: Send + Ord + Copy>(items: &mut [T]) {
+    const ALONE: usize = 1 << 16;
+    if items.len() <= ALONE || threads() < 2 {
+        items.sort_unstable();
+        return;
+    }
+    let half = items.len() / 2;
+    let (left, right) = items.split_at_mut(half);
+    std::thread::scope(|s| {
+        s.spawn(|| left.sort_unstable());
+        right.sort_unstable();
+    });
+    // Merges the sorted halves, with a copy of the left one as scratch.
+    let left: Vec<T> = items[..half].to_vec();
+    let (mut i, mut j, mut out) = (0, half, 0);
+    while i < left.len() {
+        if j < items.len() && items[j] < left[i] {
+            items[out] = items[j];
+            j += 1;
+        } else {
+            items[out] = left[i];
+            i += 1;
+        }
+        out += 1;
+    }
+}
+
 /// `work(k, chunk)` on each `size`-long chunk of `items`, run on up to one thread per core.
 pub fn for_each_chunk<T: Send>(items: &mut [T], size: usize, work: impl Fn(usize, &mut [T]) + Sync) {
     let chunks: Vec<(usize, &mut [T])> = items.chunks_mut(size.max(1)).enumerate().collect();
@@ -182,6 +211,17 @@ mod tests {
         expected.sort_by_key(|(k, _)| *k);
         sort_by(&mut items, |a, b| a.0.cmp(&b.0));
         assert_eq!(items, expected, "equal keys keep their order");
+    }
+
+    #[test]
+    fn a_parallel_unstable_sort_sorts() {
+        for n in [0, 1, 1000, 200_001] {
+            let mut items: Vec<u64> = (0..n).map(|i| (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 20).collect();
+            let mut expected = items.clone();
+            expected.sort_unstable();
+            sort_unstable(&mut items);
+            assert_eq!(items, expected, "{n} items");
+        }
     }
 
     #[test]

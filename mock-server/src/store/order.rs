@@ -71,38 +71,34 @@ impl Order {
 impl Store {
     /// The table's ids in list order (cached until the next write).
     pub fn order(&self, plan: &Plan, r: ResourceId) -> Arc<Order> {
-        self.tables[r]
-            .order
-            .get_or_init(|| {
-                Arc::new(Order::new(sorted_ids(plan, self, r, self.tables[r].rows.keys().copied().collect())))
-            })
-            .clone()
+        self.tables[r].order.get_or_init(|| Arc::new(Order::new(sorted_ids(plan, self, r)))).clone()
     }
 }
 
-/// Ids in the resource's default order.
-fn sorted_ids(plan: &Plan, store: &Store, r: ResourceId, mut ids: Vec<i64>) -> Vec<i64> {
+/// The ids of `r`'s records in the resource's default order.
+fn sorted_ids(plan: &Plan, store: &Store, r: ResourceId) -> Vec<i64> {
     let sort = &plan.res[r].sort;
-    let is_id_desc = sort.len() == 1 && Some(sort[0].0) == plan.res[r].id_ix && sort[0].1;
-    if is_id_desc {
-        ids.sort_unstable_by(|a, b| b.cmp(a));
-        return ids;
-    }
-    let table = &store.tables[r];
-    let null = Cell::Null;
     let id_ix = plan.res[r].id_ix;
-    // The first key is copied out of each record, so the sort compares values side by side
-    // instead of chasing a pointer per comparison; later keys are looked up only on ties,
-    // and the id is the id.
-    let Some(&(first, first_desc)) = sort.first() else {
-        ids.sort_unstable_by(|a, b| b.cmp(a));
-        return ids;
+    let table = &store.tables[r];
+    let by_id_only = |keys: &[(FieldIx, bool)]| keys.iter().all(|(ix, _)| Some(*ix) == id_ix);
+    let Some(&(first, first_desc)) = sort.first().filter(|_| !by_id_only(sort)) else {
+        // By id alone, descending unless the spec says ascending.
+        let ascending = sort.first().is_some_and(|(_, desc)| !desc);
+        let ids = table.rows.keys().copied();
+        return if ascending { ids.collect() } else { ids.rev().collect() };
     };
-    let mut keyed: Vec<(Cell, i64)> =
-        ids.iter().map(|id| (key(table.rows.get(id), first, &null).clone(), *id)).collect();
-    fn key<'a>(rec: Option<&'a Rec>, ix: FieldIx, null: &'a Cell) -> &'a Cell {
-        rec.and_then(|rec| rec.value(ix)).unwrap_or(null)
+    let null = Cell::Null;
+    // The first key is copied out of each record (in one walk of the table), so the sort
+    // compares values side by side instead of chasing a pointer per comparison.
+    let keys = || table.rows.iter().map(|(id, rec)| (rec.value(first).unwrap_or(&null), *id));
+    // The id breaks ties, descending unless a later key says otherwise.
+    let id_desc = sort[1..].first().is_none_or(|(_, desc)| *desc);
+    if by_id_only(&sort[1..])
+        && let Some(packed) = packed_keys(keys(), first_desc, id_desc)
+    {
+        return packed;
     }
+    let mut keyed: Vec<(Cell, i64)> = keys().map(|(key, id)| (key.clone(), id)).collect();
     let directed = |o: Ordering, desc: bool| if desc { o.reverse() } else { o };
     crate::parallel::sort_by(&mut keyed, |(ka, a), (kb, b)| {
         let o = directed(ka.cmp_cell(kb).unwrap_or(Ordering::Equal), first_desc);
@@ -126,6 +122,48 @@ fn sorted_ids(plan: &Plan, store: &Store, r: ResourceId, mut ids: Vec<i64>) -> V
     keyed.into_iter().map(|(_, id)| id).collect()
 }
 
+fn key<'a>(rec: Option<&'a Rec>, ix: FieldIx, null: &'a Cell) -> &'a Cell {
+    rec.and_then(|rec| rec.value(ix)).unwrap_or(null)
+}
+
+/// The ids sorted by (key, id), each in its direction, when every key packs into an integer
+/// that orders as [`Cell::cmp_cell`] does (see [`pack`]); `None` otherwise.
+fn packed_keys<'c>(
+    keyed: impl Iterator<Item = (&'c Cell, i64)> + Clone,
+    key_desc: bool,
+    id_desc: bool,
+) -> Option<Vec<i64>> {
+    let strings = keyed.clone().any(|(k, _)| k.str_bytes().is_some());
+    // Flipping every bit turns ascending into descending; the id comes back from its key.
+    let flip = |desc: bool, x: u64| if desc { !x } else { x };
+    let mut packed: Vec<(u128, u64)> = Vec::with_capacity(keyed.size_hint().0);
+    for (k, id) in keyed {
+        let key = pack(k, strings)?;
+        packed.push((if key_desc { !key } else { key }, flip(id_desc, (id as u64) ^ (1 << 63))));
+    }
+    // Every id is a different key, so an unstable sort gives the one order there is.
+    crate::parallel::sort_unstable(&mut packed);
+    Some(packed.into_iter().map(|(_, id)| (flip(id_desc, id) ^ (1 << 63)) as i64).collect())
+}
+
+/// `cell` as an integer that orders as [`Cell::cmp_cell`] among cells of one kind (`strings`,
+/// or integers), nulls first: a string of at most 15 bytes as its bytes, zero-padded, then its
+/// length (so a prefix sorts first); an integer with its sign bit flipped.
+fn pack(cell: &Cell, strings: bool) -> Option<u128> {
+    match cell {
+        Cell::Null => Some(0),
+        Cell::Int(i) if !strings => Some(u128::from((*i as u64) ^ (1 << 63)) + 1),
+        _ if strings => {
+            let bytes = cell.str_bytes()?;
+            let mut packed = [0u8; 16];
+            packed.get_mut(..bytes.len())?.copy_from_slice(bytes);
+            packed[15] = u8::try_from(bytes.len()).ok().filter(|len| *len <= 15)?;
+            Some(u128::from_be_bytes(packed) + 1)
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,5 +182,40 @@ mod tests {
             }
         }
         assert_eq!(Order::new(Vec::new()).pos(1), None);
+    }
+
+    /// What the general path computes: a sort by `cmp_cell`, then by id.
+    fn by_comparison(keyed: &[(&Cell, i64)], key_desc: bool, id_desc: bool) -> Vec<i64> {
+        let mut sorted = keyed.to_vec();
+        sorted.sort_by(|(ka, a), (kb, b)| {
+            let o = ka.cmp_cell(kb).unwrap_or(Ordering::Equal);
+            let o = if key_desc { o.reverse() } else { o };
+            o.then_with(|| if id_desc { b.cmp(a) } else { a.cmp(b) })
+        });
+        sorted.into_iter().map(|(_, id)| id).collect()
+    }
+
+    #[test]
+    fn packed_keys_sort_as_cells_compare() {
+        let strings = ["2025-11-25", "2025-11-2", "2025-11-25\0", "", "a", "ab", "b", "2025-01-01", "zzzzzzzzzzzzzzz"];
+        let cells: Vec<Cell> = strings.iter().map(|s| Cell::string(s)).chain([Cell::Null]).collect();
+        let ints: Vec<Cell> =
+            [0, -1, 1, i64::MIN, i64::MAX, 42].into_iter().map(Cell::Int).chain([Cell::Null]).collect();
+        for kind in [&cells, &ints] {
+            // Every key three times, under ids out of order.
+            let keyed: Vec<(&Cell, i64)> =
+                (0..kind.len() * 3).map(|i| (&kind[i % kind.len()], (i as i64 * 7919) % 1000 - 500)).collect();
+            for (key_desc, id_desc) in [(false, false), (false, true), (true, false), (true, true)] {
+                assert_eq!(
+                    packed_keys(keyed.iter().copied(), key_desc, id_desc),
+                    Some(by_comparison(&keyed, key_desc, id_desc)),
+                    "key desc {key_desc}, id desc {id_desc}"
+                );
+            }
+        }
+        let long = Cell::string("a string of more than fifteen bytes");
+        let (int, text) = (Cell::Int(3), Cell::string("3"));
+        assert_eq!(packed_keys([(&long, 1)].into_iter(), false, true), None, "too long to pack");
+        assert_eq!(packed_keys([(&int, 1), (&text, 2)].into_iter(), false, true), None, "kinds mixed");
     }
 }
