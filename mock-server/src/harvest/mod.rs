@@ -50,7 +50,7 @@ pub fn rules() -> (Registry, Vec<Box<dyn SeedPass>>) {
     add("current_user_project_assignments", Arc::new(users::ProjectAssignments { me: true }));
     add("teammates_list", Arc::new(users::TeammatesList));
     add("teammates_update", Arc::new(users::TeammatesUpdate));
-    (reg, vec![Box::new(seeding::Consistency)])
+    (reg, vec![Box::new(seeding::Consistency), Box::new(seeding::RunningTimers)])
 }
 
 /// A resource by spec name.

@@ -1,5 +1,6 @@
-//! Harvest's consistency pass after generic seeding, one step per behaviour
-//! the spec attaches to a resource (timers, totals, payments, rate histories).
+//! Harvest's consistency passes after generic seeding, one step per behaviour
+//! the spec attaches to a resource (totals, payments, rate histories, then
+//! running timers).
 
 use chrono::{DateTime, Utc};
 use harvest_spec::ir::{FieldRole, ResourceId};
@@ -14,7 +15,8 @@ use crate::render::display_name;
 use crate::seed::{RecordHook, SeedPass};
 use crate::store::{Cell, Store};
 
-/// Makes seeded data look like a real account's.
+/// Makes seeded data look like a real account's: everything but the running timers, so it
+/// need not wait for the time entries' table to be built.
 pub struct Consistency;
 
 impl SeedPass for Consistency {
@@ -26,12 +28,32 @@ impl SeedPass for Consistency {
         super::seed_records::hook(plan, store, r)
     }
 
-    fn apply(&self, plan: &Plan, store: &mut Store, anchor: DateTime<Utc>, rng: &mut ChaCha8Rng) {
-        apply(plan, store, anchor, rng);
+    fn skips(&self, plan: &Plan, r: ResourceId) -> bool {
+        resource_with(plan, "time_entry_timer") == Some(r)
+    }
+
+    fn apply(&self, plan: &Plan, store: &mut Store, _anchor: DateTime<Utc>, rng: &mut ChaCha8Rng) {
+        apply(plan, store, rng);
     }
 }
 
-fn apply(plan: &Plan, store: &mut Store, anchor: DateTime<Utc>, rng: &mut ChaCha8Rng) {
+/// Starts a timer for some active users on their latest time entry (after [`Consistency`],
+/// whose random draws come first in the passes' shared stream).
+pub struct RunningTimers;
+
+impl SeedPass for RunningTimers {
+    fn name(&self) -> &'static str {
+        "harvest running timers"
+    }
+
+    fn apply(&self, plan: &Plan, store: &mut Store, anchor: DateTime<Utc>, rng: &mut ChaCha8Rng) {
+        if let Some(r) = resource_with(plan, "time_entry_timer") {
+            running_timers(plan, store, r, anchor, rng);
+        }
+    }
+}
+
+fn apply(plan: &Plan, store: &mut Store, rng: &mut ChaCha8Rng) {
     // The authenticated user: the oldest id, made an active administrator.
     if let Some(u) = plan.current_user {
         if let Some((&me, _)) = store.tables[u].rows.iter().next() {
@@ -85,9 +107,7 @@ fn apply(plan: &Plan, store: &mut Store, anchor: DateTime<Utc>, rng: &mut ChaCha
     if let Some(p) = resource_with(plan, "invoice_payment_create") {
         invoices::settle_all(plan, store, p);
     }
-    if let Some(r) = resource_with(plan, "time_entry_timer") {
-        running_timers(plan, store, r, anchor, rng);
-    }
+    // Running timers come in their own pass (`RunningTimers`), which draws from `rng` next.
     for r in plan.ops.iter().filter(|o| o.behavior.as_deref() == Some("rate_create")).filter_map(|o| o.resource) {
         rates::close_rates(plan, store, r);
     }

@@ -17,6 +17,8 @@ mod progress;
 
 use chrono::{DateTime, Utc};
 use harvest_spec::ir::ResourceId;
+use std::thread::ScopedJoinHandle;
+
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -48,8 +50,17 @@ pub trait SeedPass: Send + Sync {
         None
     }
 
-    /// Adjusts the whole store once every resource is seeded; `rng` is one stream shared by
-    /// every pass, in order; `anchor` is the last instant of the seeded window (see [`anchor`]).
+    /// Whether [`SeedPass::apply`] neither reads nor writes table `r`, so that the pass can
+    /// run while that table is still being built (the default: it may use every table).
+    fn skips(&self, _plan: &Plan, _r: ResourceId) -> bool {
+        false
+    }
+
+    /// Adjusts the whole store once every resource is seeded (but those it [skips]);
+    /// `rng` is one stream shared by every pass, in order; `anchor` is the last instant of
+    /// the seeded window (see [`anchor`]).
+    ///
+    /// [skips]: SeedPass::skips
     fn apply(&self, plan: &Plan, store: &mut Store, anchor: DateTime<Utc>, rng: &mut ChaCha8Rng);
 }
 
@@ -68,17 +79,13 @@ pub fn seed(
     let mut g = Gen::new(plan, anchor);
     g.store.seed = seed;
     g.store.scale = scale;
-    std::thread::scope(|s| {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
+    std::thread::scope(move |s| {
         // Large tables are built on a thread of their own while the next ones are drawn.
-        let mut building: Vec<(ResourceId, std::thread::ScopedJoinHandle<'_, Built>)> = Vec::new();
+        let mut building: Vec<(ResourceId, ScopedJoinHandle<'_, Built>)> = Vec::new();
         for r in plan.seed_order.iter().copied() {
             // The tables `r` points at are read while its records are drawn: in place first.
-            let (wait, rest) =
-                building.into_iter().partition(|(t, _)| plan.res[r].refs.iter().any(|rf| rf.target == *t));
-            building = rest;
-            for (_, table) in wait {
-                g.store.install(joined(table));
-            }
+            install(&mut g.store, &mut building, |t| plan.res[r].refs.iter().any(|rf| rf.target == t));
             let rows = draw(plan, passes, &mut g, r, seed, scale);
             g.ids[r] = rows.iter().map(|(id, _)| *id).collect();
             g.drawn.add(r, &rows);
@@ -89,19 +96,30 @@ pub fn seed(
             }
             progress.step();
         }
-        for (_, table) in building {
-            g.store.install(joined(table));
+        // The lookup arrays share every record; dropped first, so the passes' writes copy none.
+        let mut store = g.into_store();
+        for pass in passes {
+            install(&mut store, &mut building, |t| !pass.skips(plan, t));
+            let started = std::time::Instant::now();
+            pass.apply(plan, &mut store, anchor, &mut rng);
+            tracing::debug!(pass = pass.name(), took = ?started.elapsed(), "seed pass applied");
         }
-    });
-    // The lookup arrays share every record; dropped first, so the passes' writes copy none.
-    let mut store = g.into_store();
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
-    for pass in passes {
-        let started = std::time::Instant::now();
-        pass.apply(plan, &mut store, anchor, &mut rng);
-        tracing::debug!(pass = pass.name(), took = ?started.elapsed(), "seed pass applied");
+        install(&mut store, &mut building, |_| true);
+        store
+    })
+}
+
+/// Puts in place the tables still building that `needed` asks for, waiting for each.
+fn install(
+    store: &mut Store,
+    building: &mut Vec<(ResourceId, ScopedJoinHandle<'_, Built>)>,
+    needed: impl Fn(ResourceId) -> bool,
+) {
+    let (wait, rest) = std::mem::take(building).into_iter().partition(|(t, _)| needed(*t));
+    *building = rest;
+    for (_, table) in wait {
+        store.install(table.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
     }
-    store
 }
 
 /// Tables with at least this many records are built on a thread of their own.
@@ -143,11 +161,6 @@ fn draw(
     }
     tracing::debug!(resource = %res.name, records = rows.len(), took = ?started.elapsed(), "drawn");
     rows
-}
-
-/// The table a thread built (a panic there is a bug, raised again here).
-fn joined(table: std::thread::ScopedJoinHandle<'_, Built>) -> Built {
-    table.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// Salt of the stream that balances a chunked resource's flags.
