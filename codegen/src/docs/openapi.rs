@@ -149,7 +149,7 @@ pub fn openapi(spec: &Spec) -> Result<Value, Error> {
 ///
 /// Both versions describe the same operations and schemas: the document is built once in
 /// 3.1 terms, and 3.0.3 rewrites how JSON Schema says it, leaving out `pattern` for client
-/// generators and declaring errors as `4XX`/`5XX` (see [`describe`] and `openapi30`).
+/// generators and declaring errors as `4XX`/`5XX` (see `describe` and `openapi30`).
 pub fn openapi_document(spec: &Spec, version: OpenApiVersion) -> Result<Value, Error> {
     document_with_examples(spec, version, &Map::new())
 }
