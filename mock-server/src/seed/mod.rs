@@ -15,10 +15,10 @@ mod generate;
 mod matching;
 mod progress;
 
-use chrono::{DateTime, Utc};
-use harvest_spec::ir::ResourceId;
 use std::thread::ScopedJoinHandle;
 
+use chrono::{DateTime, Utc};
+use harvest_spec::ir::ResourceId;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
