@@ -128,17 +128,16 @@ fn key<'a>(rec: Option<&'a Rec>, ix: FieldIx, null: &'a Cell) -> &'a Cell {
 
 /// The ids sorted by (key, id), each in its direction, when every key packs into an integer
 /// that orders as [`Cell::cmp_cell`] does (see [`pack`]); `None` otherwise.
-fn packed_keys<'c>(
-    keyed: impl Iterator<Item = (&'c Cell, i64)> + Clone,
-    key_desc: bool,
-    id_desc: bool,
-) -> Option<Vec<i64>> {
-    let strings = keyed.clone().any(|(k, _)| k.str_bytes().is_some());
+fn packed_keys<'c>(keyed: impl Iterator<Item = (&'c Cell, i64)>, key_desc: bool, id_desc: bool) -> Option<Vec<i64>> {
+    // The first key that is not null says which kind every key must be (a key of the other
+    // kind does not pack, and the general path sorts instead).
+    let mut strings = None;
     // Flipping every bit turns ascending into descending; the id comes back from its key.
     let flip = |desc: bool, x: u64| if desc { !x } else { x };
     let mut packed: Vec<(u128, u64)> = Vec::with_capacity(keyed.size_hint().0);
     for (k, id) in keyed {
-        let key = pack(k, strings)?;
+        let kind = if k.is_null() { false } else { *strings.get_or_insert(k.str_bytes().is_some()) };
+        let key = pack(k, kind)?;
         packed.push((if key_desc { !key } else { key }, flip(id_desc, (id as u64) ^ (1 << 63))));
     }
     // Every id is a different key, so an unstable sort gives the one order there is.
@@ -217,5 +216,6 @@ mod tests {
         let (int, text) = (Cell::Int(3), Cell::string("3"));
         assert_eq!(packed_keys([(&long, 1)].into_iter(), false, true), None, "too long to pack");
         assert_eq!(packed_keys([(&int, 1), (&text, 2)].into_iter(), false, true), None, "kinds mixed");
+        assert_eq!(packed_keys([(&text, 1), (&int, 2)].into_iter(), false, true), None, "kinds mixed");
     }
 }
