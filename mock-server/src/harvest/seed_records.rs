@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::{resource_named, resource_with, timers};
 use crate::plan::{FieldIx, Plan};
-use crate::seed::RecordHook;
+use crate::seed::{ById, RecordHook};
 use crate::store::{Cell, Rec, Store, ref_id};
 use crate::values::dec;
 
@@ -55,10 +55,7 @@ struct TimeEntry {
 
 /// A boolean field of every record of a table, by id (seeded ids are dense: an array
 /// read per time entry instead of a walk down the table's tree).
-struct Flags {
-    first: i64,
-    values: Vec<Option<bool>>,
-}
+struct Flags(ById<Option<bool>>);
 
 impl Flags {
     /// Field `ix` of every record of `table`.
@@ -66,18 +63,18 @@ impl Flags {
         let rows = &store.tables[table].rows;
         let first = rows.keys().next().copied().unwrap_or(0);
         let last = rows.keys().next_back().copied().unwrap_or(first - 1);
-        let mut values = vec![None; usize::try_from(last - first + 1).unwrap_or(0)];
+        let mut values = ById::span(first, last, usize::MAX).unwrap_or_default();
         for (id, rec) in rows {
-            if let Some(slot) = usize::try_from(id - first).ok().and_then(|i| values.get_mut(i)) {
+            if let Some(slot) = values.get_mut(*id) {
                 *slot = rec.value(ix).and_then(Cell::as_bool);
             }
         }
-        Flags { first, values }
+        Flags(values)
     }
 
     /// The flag of record `id`, if it has one.
     fn get(&self, id: i64) -> Option<bool> {
-        *self.values.get(usize::try_from(id - self.first).ok()?)?
+        self.0.get(id).copied().flatten()
     }
 }
 

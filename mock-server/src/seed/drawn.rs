@@ -1,25 +1,19 @@
 //! The tables seeded so far as drawing reads them: each in a plain array by
-//! id, and the ref indexes `match` refs search as hash maps. Seeded ids are
-//! dense, so a lookup is one array access instead of a walk down a tree;
-//! a million time entries make millions of such lookups.
+//! id ([`ById`]), and the ref indexes `match` refs search, by target id too
+//! (in a map when the targets' ids are sparse).
 
 use std::collections::HashMap;
 
 use harvest_spec::ir::{RefSource, ResourceId};
 
+use super::ById;
 use crate::plan::{FieldIx, PerResource, Plan};
 use crate::store::{Rec, ref_id};
 
-/// One table's records by `id - first`.
-#[derive(Default)]
-struct Dense {
-    first: i64,
-    recs: Vec<Option<Rec>>,
-}
-
 /// Lookups into the tables already seeded.
 pub(super) struct Drawn {
-    tables: PerResource<Dense>,
+    /// Each table's records by id.
+    tables: PerResource<ById<Option<Rec>>>,
     /// (table, ref field) → target id → ids of the table's records pointing at it.
     referring: HashMap<(ResourceId, FieldIx), ByTarget>,
     /// Which tables later draws read.
@@ -44,7 +38,7 @@ impl Drawn {
                 }
             }
         }
-        Drawn { tables: plan.res.iter().map(|_| Dense::default()).collect(), referring: HashMap::new(), read, searched }
+        Drawn { tables: plan.res.iter().map(|_| ById::default()).collect(), referring: HashMap::new(), read, searched }
     }
 
     /// Takes in table `r`'s records (ids ascending), when later draws read it.
@@ -54,13 +48,13 @@ impl Drawn {
         }
         let first = rows.first().map_or(0, |(id, _)| *id);
         let last = rows.last().map_or(first - 1, |(id, _)| *id);
-        let mut recs = vec![None; usize::try_from(last - first + 1).unwrap_or(0)];
+        let mut recs = ById::span(first, last, usize::MAX).unwrap_or_default();
         for (id, rec) in rows {
-            if let Some(slot) = usize::try_from(id - first).ok().and_then(|i| recs.get_mut(i)) {
+            if let Some(slot) = recs.get_mut(*id) {
                 *slot = Some(rec.clone());
             }
         }
-        self.tables[r] = Dense { first, recs };
+        self.tables[r] = recs;
         for (t, ix) in self.searched.iter().filter(|(t, _)| *t == r) {
             let pairs: Vec<(i64, i64)> =
                 rows.iter().filter_map(|(id, rec)| Some((ref_id(rec.get(*ix))?, *id))).collect();
@@ -70,8 +64,7 @@ impl Drawn {
 
     /// A seeded record.
     pub(super) fn get(&self, r: ResourceId, id: i64) -> Option<&Rec> {
-        let t = self.tables.get(r)?;
-        t.recs.get(usize::try_from(id - t.first).ok()?)?.as_ref()
+        self.tables.get(r)?.get(id)?.as_ref()
     }
 
     /// Ids (ascending) of the records of `r` whose ref field `ix` points at `target`.
@@ -83,7 +76,7 @@ impl Drawn {
 /// Ids of the records pointing at each target: in an array by target id when the targets'
 /// ids are dense (seeded ones are), else in a map.
 enum ByTarget {
-    Dense { first: i64, lists: Vec<Vec<i64>> },
+    Dense(ById<Vec<i64>>),
     Sparse(HashMap<i64, Vec<i64>>),
 }
 
@@ -92,16 +85,14 @@ impl ByTarget {
     fn new(pairs: &[(i64, i64)]) -> ByTarget {
         let first = pairs.iter().map(|(t, _)| *t).min().unwrap_or(0);
         let last = pairs.iter().map(|(t, _)| *t).max().unwrap_or(first);
-        let span = usize::try_from(last.saturating_sub(first)).ok().filter(|span| *span <= 4 * pairs.len() + 4096);
-        match span {
-            Some(span) => {
-                let mut lists = vec![Vec::new(); span + 1];
+        match ById::<Vec<i64>>::span(first, last, 4 * pairs.len() + 4096) {
+            Some(mut lists) => {
                 for (target, id) in pairs {
-                    if let Some(list) = usize::try_from(target - first).ok().and_then(|i| lists.get_mut(i)) {
+                    if let Some(list) = lists.get_mut(*target) {
                         list.push(*id);
                     }
                 }
-                ByTarget::Dense { first, lists }
+                ByTarget::Dense(lists)
             }
             None => {
                 let mut map: HashMap<i64, Vec<i64>> = HashMap::new();
@@ -115,12 +106,11 @@ impl ByTarget {
 
     /// The ids pointing at `target`.
     fn get(&self, target: i64) -> &[i64] {
-        match self {
-            ByTarget::Dense { first, lists } => {
-                usize::try_from(target - first).ok().and_then(|i| lists.get(i)).map_or(&[], Vec::as_slice)
-            }
-            ByTarget::Sparse(map) => map.get(&target).map_or(&[], Vec::as_slice),
-        }
+        let list = match self {
+            ByTarget::Dense(lists) => lists.get(target),
+            ByTarget::Sparse(map) => map.get(&target),
+        };
+        list.map_or(&[], Vec::as_slice)
     }
 }
 
@@ -133,7 +123,7 @@ mod tests {
         let dense: Vec<(i64, i64)> = (0..300).map(|id| (1000 + id % 7, id)).collect();
         let sparse: Vec<(i64, i64)> = (0..300).map(|id| ((id % 7) * 1_000_000_000, id)).collect();
         let (d, s) = (ByTarget::new(&dense), ByTarget::new(&sparse));
-        assert!(matches!(d, ByTarget::Dense { .. }) && matches!(s, ByTarget::Sparse(_)));
+        assert!(matches!(d, ByTarget::Dense(_)) && matches!(s, ByTarget::Sparse(_)));
         for k in 0..7 {
             let want: Vec<i64> = (0..300).filter(|id| id % 7 == k).collect();
             assert_eq!(d.get(1000 + k), want.as_slice());

@@ -9,6 +9,7 @@
 //! included ([`Store::load`]).
 
 mod balance;
+mod by_id;
 mod drawn;
 mod fake;
 mod generate;
@@ -22,6 +23,7 @@ use harvest_spec::ir::ResourceId;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+pub use by_id::ById;
 pub use fake::anchor;
 pub use progress::Progress;
 
