@@ -8,6 +8,9 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
+/// Slices up to this long are sorted on the calling thread (starting threads would cost more).
+const SORT_ALONE: usize = 1 << 16;
+
 /// Threads to use: one per core.
 fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, NonZeroUsize::get)
@@ -45,8 +48,7 @@ pub fn map_chunks<T: Send>(n: usize, work: impl Fn(usize) -> T + Sync) -> Vec<T>
 /// Sorts `items` by `cmp` (stably), the parts on every core first when there are many: the
 /// final pass then only merges the sorted parts, which the standard sort finds as runs.
 pub fn sort_by<T: Send>(items: &mut [T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering + Sync) {
-    const ALONE: usize = 1 << 16;
-    if items.len() > ALONE {
+    if items.len() > SORT_ALONE {
         let part = items.len().div_ceil(threads());
         for_each_chunk(items, part, |_, chunk| chunk.sort_by(&cmp));
     }
@@ -56,8 +58,7 @@ pub fn sort_by<T: Send>(items: &mut [T], cmp: impl Fn(&T, &T) -> std::cmp::Order
 /// Sorts `items` (unstably, so only where equal items are indistinguishable), in parts on
 /// every core when there are many, then merging the sorted parts pairwise.
 pub fn sort_unstable<T: Send + Ord + Copy>(items: &mut [T]) {
-    const ALONE: usize = 1 << 16;
-    if items.len() <= ALONE || threads() < 2 {
+    if items.len() <= SORT_ALONE || threads() < 2 {
         items.sort_unstable();
         return;
     }
