@@ -1,12 +1,14 @@
 //! Fake values for one field, from its hint, its type or its name.
 
+use std::ops::Range;
+
 use chrono::{DateTime, Duration, Utc};
 use fake::Fake;
 use fake::faker::address::en::{CityName, StateAbbr, StreetName, ZipCode};
 use fake::faker::company::en::{Buzzword, CompanyName};
 use fake::faker::internet::en::SafeEmail;
 use fake::faker::job::en::Title;
-use fake::faker::lorem::en::{Paragraph, Sentence, Word};
+use fake::faker::lorem::en::Word;
 use fake::faker::name::en::{FirstName, LastName};
 use fake::faker::phone_number::en::PhoneNumber;
 use harvest_spec::ir::{FakeHint, TypeRef};
@@ -55,6 +57,30 @@ fn title_case(s: &str) -> String {
     }
 }
 
+/// Lorem words, as many as `words` draws, joined by spaces and ending in a full stop: the
+/// text and random draws of `fake`'s `Sentence`, built in one string of its exact length
+/// instead of a string per word (seeding writes one per time entry, kept as it is built).
+fn sentence(words: Range<usize>, rng: &mut ChaCha8Rng) -> String {
+    let len: usize = words.fake_with_rng(rng);
+    let picked: Vec<&str> = (0..len).map(|_| Word().fake_with_rng::<&str, _>(rng)).collect();
+    let mut out = String::with_capacity(picked.iter().map(|w| w.len() + 1).sum());
+    for (i, w) in picked.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out.push('.');
+    out
+}
+
+/// Sentences of 4 to 9 words, as many as `sentences` draws, one per line: the text and
+/// random draws of `fake`'s `Paragraph` (see [`sentence`]).
+fn paragraph(sentences: Range<usize>, rng: &mut ChaCha8Rng) -> String {
+    let len: usize = sentences.fake_with_rng(rng);
+    (0..len).map(|_| sentence(4..10, rng)).collect::<Vec<_>>().join("\n")
+}
+
 /// A value for a hint.
 pub fn hinted(
     plan: &Plan,
@@ -89,8 +115,8 @@ pub fn hinted(
             let w: String = Buzzword().fake_with_rng(rng);
             s(title_case(&w))
         }
-        FakeHint::Sentence => s(Sentence(3..8).fake_with_rng(rng)),
-        FakeHint::Paragraph => s(Paragraph(1..3).fake_with_rng(rng)),
+        FakeHint::Sentence => s(sentence(3..8, rng)),
+        FakeHint::Paragraph => s(paragraph(1..3, rng)),
         FakeHint::JobTitle => s(Title().fake_with_rng(rng)),
         FakeHint::ProjectCode => {
             let a = char::from(b'A' + rng.gen_range(0..26));
@@ -134,5 +160,25 @@ pub fn by_type(plan: &Plan, anchor: DateTime<Utc>, ty: &TypeRef, rng: &mut ChaCh
             _ => Value::Array(Vec::new()),
         },
         TypeRef::Json | TypeRef::Object(_) | TypeRef::Ref(_) => Value::Null,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use fake::faker::lorem::en::{Paragraph, Sentence};
+    use rand::SeedableRng;
+
+    use super::*;
+
+    #[test]
+    fn sentences_and_paragraphs_are_the_text_and_draws_of_the_fake_crate() {
+        for seed in 0..500 {
+            let (mut ours, mut theirs) = (ChaCha8Rng::seed_from_u64(seed), ChaCha8Rng::seed_from_u64(seed));
+            let expected: String = Sentence(3..8).fake_with_rng(&mut theirs);
+            assert_eq!(sentence(3..8, &mut ours), expected, "sentence of seed {seed}");
+            let expected: String = Paragraph(1..3).fake_with_rng(&mut theirs);
+            assert_eq!(paragraph(1..3, &mut ours), expected, "paragraph of seed {seed}");
+            assert_eq!(ours.gen_range(0..u64::MAX), theirs.gen_range(0..u64::MAX), "same draws taken, seed {seed}");
+        }
     }
 }

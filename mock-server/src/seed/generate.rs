@@ -194,7 +194,7 @@ impl<'a> Gen<'a> {
             if rec[FieldIx(ix)].is_some() {
                 continue;
             }
-            rec[FieldIx(ix)] = self.field(f, d).map(Cell::from);
+            rec[FieldIx(ix)] = self.field(f, d).map(Cell::from_sized);
         }
         // 5. Timestamps: created_at <= updated_at <= anchor.
         if let (Some(c), Some(u)) = (info.role(FieldRole::CreatedAt), info.role(FieldRole::UpdatedAt)) {
@@ -260,8 +260,9 @@ impl<'a> Gen<'a> {
         })
     }
 
+    /// An object of type `schema`, built to size (see [`Cell::from_sized`]).
     fn object(&self, schema: Schema, d: &mut Draw<'_>) -> Value {
-        let mut out = Map::new();
+        let mut fields = Vec::new();
         for f in self.plan.spec.fields_of(schema) {
             let v = if f.name == ID_FIELD && matches!(f.ty, TypeRef::Id) {
                 d.next_item += 1;
@@ -270,9 +271,9 @@ impl<'a> Gen<'a> {
                 self.field(f, d)
             };
             if let Some(v) = v {
-                out.insert(f.name.clone(), v);
+                fields.push((f.name.clone(), v));
             }
         }
-        Value::Object(out)
+        Value::Object(fields.into_iter().collect::<Map<String, Value>>())
     }
 }

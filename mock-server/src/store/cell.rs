@@ -61,6 +61,16 @@ impl Cell {
         }
     }
 
+    /// A string cell that keeps `s`'s allocation when the string is long (no copy when
+    /// it was built to size; [`Cell::string`] copies).
+    pub fn owned_string(s: String) -> Cell {
+        if s.len() <= MEDIUM_MAX {
+            Cell::string(&s)
+        } else {
+            Cell::Long(Box::new(s.into_boxed_str()))
+        }
+    }
+
     /// The string's bytes, when the cell holds one (no UTF-8 check: for comparing).
     pub fn str_bytes(&self) -> Option<&[u8]> {
         match self {
@@ -167,8 +177,19 @@ impl From<Value> for Cell {
                 (None, true) => n.as_f64().map_or(Cell::Null, Cell::Float),
                 (None, false) => Cell::Json(Box::new(Value::Number(n))),
             },
-            Value::String(s) => Cell::string(&s),
+            Value::String(s) => Cell::owned_string(s),
             other => Cell::Json(Box::new(compact(other))),
+        }
+    }
+}
+
+impl Cell {
+    /// A cell holding `v` as it is: for values built to size (collected from exact-size
+    /// iterators), which [`Cell::from`] would otherwise copy to drop their spare room.
+    pub fn from_sized(v: Value) -> Cell {
+        match v {
+            Value::Array(_) | Value::Object(_) => Cell::Json(Box::new(v)),
+            other => Cell::from(other),
         }
     }
 }
@@ -263,7 +284,10 @@ pub type Short = Packed<14>;
 
 /// A string of up to 23 bytes, such as a timestamp: 24 bytes in one allocation where a
 /// [`Cell::Long`] takes two.
-pub type Medium = Packed<23>;
+pub type Medium = Packed<MEDIUM_MAX>;
+
+/// The longest string a [`Medium`] holds.
+const MEDIUM_MAX: usize = 23;
 
 impl<const N: usize> Packed<N> {
     /// `s`, when it fits.
