@@ -9,6 +9,7 @@ SCHEMATHESIS_HOOKS=hooks for that run only). Two jobs, both in every phase:
    before the request leaves. Only integers are rewritten: a wrongly typed id,
    which a negative case sends on purpose, goes out as generated; schemathesis
    re-checks a case after this hook, so its positive/negative label stays true.
+   A rate create's `start_date` after today becomes today (DATED_FROM_TODAY).
    No case is dropped.
 2. `filter_failure`: `positive_data_acceptance` runs with its default statuses
    everywhere. On the few operations of STATE_RULES (a rule of the records stored
@@ -126,7 +127,7 @@ def _rewrite(case, body):
     for key in USER_LISTS:
         if isinstance(body.get(key), list):
             owner = case.path_parameters.get("user_id")
-            users = [u for u in IDS["users"] if u != owner]
+            users = [u for u in IDS["users"] if str(u) != str(owner)]
             body[key] = [users[i % len(users)] if _is_id(v) else v for i, v in enumerate(body[key])]
     if isinstance(body.get("line_items"), list):
         _rewrite_items(case, body["line_items"])
