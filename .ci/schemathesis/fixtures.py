@@ -10,11 +10,13 @@ seed), so the run survives changes to the seeded data.
 For each path parameter the config gets a "keep" record; a DELETE gets a
 "spare" sibling instead for its last parameter, so deleting never removes the
 records the other operations keep using (a record created for the run where the
-mock refuses to delete one with dependants, see FRESH_SPARES). Request bodies get existing
-client/project/task/user/category ids, and reports a window of the seeded
-year, so creates and reports reach their success responses.
+mock refuses to delete one with dependants, see FRESH_SPARES). Reports get a
+window of the seeded year. The ids request bodies name (client, project, task,
+user, category, estimate, the users a role or a manager's teammates list) go to
+a JSON file that `hooks.py` reads, so creates and updates reach their success
+responses in every phase.
 
-usage: fixtures.py API_BASE DOCUMENT OUT_TOML   (API_BASE ends in /v2)
+usage: fixtures.py API_BASE DOCUMENT OUT_TOML OUT_IDS_JSON   (API_BASE ends in /v2)
 """
 
 import datetime
@@ -25,6 +27,8 @@ import urllib.parse
 import urllib.request
 
 import yaml
+
+from hooks import STATE_RULES
 
 HEADERS = {
     "Authorization": "Bearer schemathesis",
@@ -42,22 +46,6 @@ SPARE_WITH = {"/time_entries/{}": "external_reference"}
 # Creates that replace their siblings (a rate without start_date replaces every rate):
 # they go to the spare parent so the kept rates stay readable.
 REPLACING_CREATES = {"/users/{}/billable_rates", "/users/{}/cost_rates"}
-# Operations whose 422 can follow from the records stored (or the server's clock) rather
-# than from the request's shape, which no JSON Schema can state: for these alone `positive_data_acceptance` also
-# accepts a 422 (a schema-valid request may name a record that does not exist, or break a
-# rule of the records involved). Every other check, and this one on every other
-# operation, stays as schemathesis ships it. See README.md, "Checks".
-STATE_RULES = {
-    "PATCH /time_entries/{time_entry_id}/restart": "only a stopped timer restarts",
-    "PATCH /time_entries/{time_entry_id}/stop": "only a running timer stops",
-    "POST /invoices/{invoice_id}/messages": "recipients are required unless event_type is given, and events follow the state machine",
-    "POST /estimates/{estimate_id}/messages": "recipients are required unless event_type is given, and events follow the state machine",
-    "POST /invoices/{invoice_id}/payments": "a payment's amount must be greater than 0 (a rule of the payment behaviour)",
-    "POST /projects/{project_id}/task_assignments": "a task is assigned to a project once",
-    "POST /projects/{project_id}/user_assignments": "a user is assigned to a project once",
-    "POST /users/{user_id}/billable_rates": "start_date may not be after today (the server's clock)",
-    "POST /users/{user_id}/cost_rates": "start_date may not be after today (the server's clock)",
-}
 # Deletes the mock refuses while the record has dependants (a client with projects or
 # invoices, a category with expenses, a task, user or assignment with time entries or
 # expenses: spec `delete: block`). Their spare is a record created for the run, which has
@@ -74,8 +62,6 @@ FRESH_SPARES = {
         "user_id": ("/users", {"first_name": "Spare", "last_name": "Assignee", "email": "spare-assignee@example.invalid"})
     },
 }
-# The statuses schemathesis expects of a schema-valid request, plus 422 (see STATE_RULES).
-ACCEPTED_OR_STATE_RULE = ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]
 # Lists whose default page is too big to fuzz: 2000 time entries are 2.2 MB and take
 # seconds per request in a debug build. Every other list keeps per_page fuzzed.
 PAGE_SIZES = {"/time_entries": 100}
@@ -172,21 +158,34 @@ class Ids:
         return self.chosen[key][1]
 
 
-def body_ids(mock, ids):
-    """Ids for request bodies, and the ids an assignment create may still take."""
+def body_ids(mock, ids, base):
+    """What `hooks.py` points the ids of request bodies at: one record per id key (a user
+    and task assigned to the kept project, so time entries and expenses may name them),
+    the users a list of users may name, and the user and task an assignment create may
+    still take."""
     project = ids.keep("/projects/{}")
     users = [a["user"]["id"] for a in mock.list(f"/projects/{project}/user_assignments")]
     tasks = [a["task"]["id"] for a in mock.list(f"/projects/{project}/task_assignments")]
-    free_user = next((u["id"] for u in mock.list("/users") if u["id"] not in users), users[0])
+    everyone = [u["id"] for u in mock.list("/users")]
+    free_user = next((u for u in everyone if u not in users), users[0])
     free_task = next((t["id"] for t in mock.list("/tasks") if t["id"] not in tasks), tasks[0])
-    common = {
-        "body.client_id": ids.keep("/clients/{}"),
-        "body.project_id": project,
-        "body.task_id": tasks[0],
-        "body.user_id": users[0],
-        "body.expense_category_id": ids.keep("/expense_categories/{}"),
+    return {
+        "api_base": base.rstrip("/"),
+        "headers": HEADERS,
+        "single": {
+            "client_id": ids.keep("/clients/{}"),
+            "project_id": project,
+            "task_id": tasks[0],
+            "user_id": users[0],
+            "expense_category_id": ids.keep("/expense_categories/{}"),
+            "estimate_id": ids.keep("/estimates/{}"),
+        },
+        "users": everyone[:10],
+        "per_operation": {
+            "POST /projects/{project_id}/user_assignments": {"user_id": free_user},
+            "POST /projects/{project_id}/task_assignments": {"task_id": free_task},
+        },
     }
-    return common, {"user_assignments": {"body.user_id": free_user}, "task_assignments": {"body.task_id": free_task}}
 
 
 def fresh_spares(mock, ids):
@@ -217,35 +216,7 @@ def operations(doc):
                 yield path, method
 
 
-def names_records(schema, doc, depth=0):
-    """Whether a request body schema carries ids of other records (`client_id`, `user_ids`,
-    line items' `id`): a schema-valid id may name no record, which is a 422."""
-    if depth > 6 or not isinstance(schema, dict):
-        return False
-    if "$ref" in schema:
-        target = doc
-        for part in schema["$ref"].lstrip("#/").split("/"):
-            target = target.get(part, {})
-        return names_records(target, doc, depth + 1)
-    props = schema.get("properties", {})
-    if any(name.endswith(("_id", "_ids")) or name == "id" for name in props):
-        return True
-    nested = list(props.values()) + [schema.get("items")] + schema.get("anyOf", []) + schema.get("oneOf", [])
-    return any(names_records(s, doc, depth + 1) for s in nested if s)
-
-
-def state_rule(doc, path, method):
-    """Why a 422 may answer a schema-valid request of this operation, or None."""
-    label = f"{method.upper()} {path}"
-    if label in STATE_RULES:
-        return STATE_RULES[label]
-    body = doc["paths"][path][method].get("requestBody", {}).get("content", {}).get("application/json", {})
-    if names_records(body.get("schema"), doc):
-        return "the body names other records by id"
-    return None
-
-
-def operation_params(path, method, ids, per_collection, window, fresh):
+def operation_params(path, method, ids, window, fresh):
     """The fixed parameters of one operation."""
     params = {}
     names = re.findall(r"\{([^}]+)\}", path)
@@ -257,8 +228,6 @@ def operation_params(path, method, ids, per_collection, window, fresh):
             params[f"path.{name}"] = fresh[key]
         else:
             params[f"path.{name}"] = ids.spare(key) if deleted or replacing else ids.keep(key)
-    if method == "post":
-        params.update(per_collection.get(path.rsplit("/", 1)[-1], {}))
     if method == "get" and path in PAGE_SIZES:
         params["query.per_page"] = PAGE_SIZES[path]
     if path.startswith("/reports/") and path != "/reports/project_budget":
@@ -267,36 +236,30 @@ def operation_params(path, method, ids, per_collection, window, fresh):
 
 
 def main():
-    base, document, out = sys.argv[1:4]
+    base, document, out, ids_out = sys.argv[1:5]
     with open(document) as f:
         doc = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     mock = Mock(base)
     ids = Ids(mock, sorted({k for path, _ in operations(doc) for k in id_keys(path)}))
-    common, per_collection = body_ids(mock, ids)
+    bodies = body_ids(mock, ids, base)
     window = report_window(mock)
     fresh = fresh_spares(mock, ids)
     # No crash cache: every run, local or CI, sends exactly the cases its seed draws.
-    lines = ["[cache]", "enabled = false", "", "[parameters]"] + [f"{toml(k)} = {toml(v)}" for k, v in common.items()]
-    ruled = []
+    lines = ["[cache]", "enabled = false"]
     for path, method in operations(doc):
-        params = operation_params(path, method, ids, per_collection, window, fresh)
-        rule = state_rule(doc, path, method)
-        if not params and not rule:
-            continue
-        lines += ["", "[[operations]]", f"include-name = {toml(method.upper() + ' ' + path)}"]
+        params = operation_params(path, method, ids, window, fresh)
         if params:
             inline = ", ".join(f"{toml(k)} = {toml(v)}" for k, v in params.items())
-            lines.append(f"parameters = {{ {inline} }}")
-        if rule:
-            ruled.append(f"{method.upper()} {path}")
-            lines.append(f"# 422 may be a state rule: {rule}")
-            lines.append(f"checks.positive_data_acceptance.expected-statuses = {toml(ACCEPTED_OR_STATE_RULE)}")
+            lines += ["", "[[operations]]", f"include-name = {toml(method.upper() + ' ' + path)}", f"parameters = {{ {inline} }}"]
     with open(out, "w") as f:
         f.write("\n".join(lines) + "\n")
+    with open(ids_out, "w") as f:
+        json.dump(bodies, f, indent=1)
     chosen = ", ".join(f"{k}={v[0]}/{v[1]}" for k, v in sorted(ids.chosen.items()))
-    print(f"fixtures: kept/spare ids {chosen}; bodies {common}; reports {window['query.from']}..{window['query.to']}")
+    print(f"fixtures: kept/spare ids {chosen}; bodies {bodies['single']}; reports {window['query.from']}..{window['query.to']}")
     print(f"fixtures: spares created for deletes refused while dependants exist: {fresh}")
-    print(f"fixtures: {len(ruled)} operations may answer a schema-valid request with a state rule's 422: {', '.join(ruled)}")
+    rules = "; ".join(f"{op} ({reason})" for op, (reason, _) in STATE_RULES.items())
+    print(f"fixtures: {len(STATE_RULES)} operations may answer a schema-valid request with their state rule's own 422: {rules}")
 
 
 if __name__ == "__main__":

@@ -209,3 +209,30 @@ fn the_3_1_document_states_the_bounds_the_mock_enforces() -> Result<(), String> 
     assert_eq!(body_required("patch /clients/{client_id}"), Some(Value::Bool(false)));
     Ok(())
 }
+
+/// Rules the mock enforces on request bodies that the document states (TESTING.md, "What
+/// the OpenAPI document and the mock agree on"): a payment's lower bound, recipients
+/// unless an event, a value type's required fields, and a line item's two forms.
+#[test]
+fn the_harvest_document_states_the_body_rules() -> Result<(), String> {
+    let doc = harvest(OpenApiVersion::V3_1)?;
+    let schema = |name: &str| doc["components"]["schemas"][name].clone();
+    let amount = &schema("CreateInvoicePaymentBody")["properties"]["amount"];
+    assert_eq!((amount["exclusiveMinimum"].as_i64(), amount.get("minimum")), (Some(0), None), "{amount}");
+    let old = harvest(OpenApiVersion::V3_0)?;
+    let amount30 = &old["components"]["schemas"]["CreateInvoicePaymentBody"]["properties"]["amount"];
+    assert_eq!((amount30["minimum"].as_i64(), amount30["exclusiveMinimum"].as_bool()), (Some(0), Some(true)));
+    for body in ["CreateInvoiceMessageBody", "CreateEstimateMessageBody"] {
+        let either = &schema(body)["allOf"][0]["anyOf"];
+        assert_eq!(either[0]["required"], serde_json::json!(["recipients"]), "{body}");
+        assert_eq!(either[0]["properties"]["recipients"]["minItems"], 1, "{body}");
+        assert_eq!(either[1]["required"], serde_json::json!(["event_type"]), "{body}");
+    }
+    assert_eq!(schema("MessageRecipientInput")["required"], serde_json::json!(["email"]));
+    assert_eq!(schema("ExternalReferenceInput")["required"], serde_json::json!(["id"]));
+    assert_eq!(schema("InvoiceLineItemsImportInput")["properties"]["project_ids"]["minItems"], 1);
+    let item = schema("InvoiceLineItemInput");
+    assert_eq!(item["anyOf"][1]["required"], serde_json::json!(["kind", "unit_price"]));
+    assert!(item.get("required").is_none(), "an item named by id needs nothing else");
+    Ok(())
+}

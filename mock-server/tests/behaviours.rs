@@ -138,7 +138,17 @@ async fn payments_settle_invoices() {
     assert_eq!(d.status, 200);
     let inv = call(&s, "GET", &format!("/v2/invoices/{id}"), None).await.json();
     assert_eq!((inv["due_amount"].clone(), inv["state"].clone()), (json!(60.0), json!("open")));
-    assert_eq!(call(&s, "POST", &format!("/v2/invoices/{id}/payments"), Some(&json!({"amount": 0}))).await.status, 422);
+    // The spec's `exclusive_minimum: 0`, on the amount as sent (before it is kept in cents).
+    for amount in [json!(0), json!(-5.5), json!("0")] {
+        let r = call(&s, "POST", &format!("/v2/invoices/{id}/payments"), Some(&json!({"amount": amount}))).await;
+        assert_eq!(
+            (r.status.as_u16(), r.json()),
+            (422, json!({"message": "Amount must be greater than 0"})),
+            "{amount}"
+        );
+    }
+    let tiny = call(&s, "POST", &format!("/v2/invoices/{id}/payments"), Some(&json!({"amount": 0.001}))).await;
+    assert_eq!(tiny.status, 201, "{}", tiny.text);
 }
 
 #[tokio::test]

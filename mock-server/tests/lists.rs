@@ -1,6 +1,8 @@
 //! Envelopes, determinism, both pagination styles, filters and sort order.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "lists/body_rules.rs"]
+mod body_rules;
 mod common;
 #[path = "lists/contract.rs"]
 mod contract;

@@ -85,6 +85,9 @@ pub(crate) struct RawField {
     pub(crate) required: bool,
     pub(crate) default: Option<serde_json::Value>,
     pub(crate) seed: Option<serde_json::Value>,
+    /// `minimum` or `exclusive_minimum` (the key, the value as written).
+    pub(crate) minimums: Vec<(Located<String>, serde_json::Value)>,
+    pub(crate) required_unless: Option<Located<String>>,
     pub(crate) fake: Option<Located<String>>,
     pub(crate) field: Option<Located<String>>,
     pub(crate) op: Option<Located<String>>,
@@ -219,6 +222,9 @@ const FIELD_KEYS: &[&str] = &[
     "role",
     "compute",
     "seed",
+    "minimum",
+    "exclusive_minimum",
+    "required_unless",
 ];
 const FILTER_KEYS: &[&str] = &["type", "field", "op", "required", "doc"];
 const TYPE_KEYS: &[&str] = &["doc", "fields", "inputs", "search"];
@@ -446,6 +452,11 @@ fn read_fields(r: &mut Reader<'_>, node: Option<&Node>, allowed: &[&str]) -> Vec
             required: opt_bool(r, &m, "required"),
             default: m.get("default").map(Node::to_json),
             seed: m.get("seed").map(Node::to_json),
+            minimums: ["minimum", "exclusive_minimum"]
+                .into_iter()
+                .filter_map(|k| m.get(k).map(|n| (Located { value: k.to_string(), loc: r.loc(n) }, n.to_json())))
+                .collect(),
+            required_unless: opt_located(r, &m, "required_unless"),
             fake: opt_located(r, &m, "fake"),
             field: opt_located(r, &m, "field"),
             op: opt_located(r, &m, "op"),

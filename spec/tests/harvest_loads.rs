@@ -1,7 +1,7 @@
 //! The embedded Harvest spec loads without a single diagnostic, with the rules it declares.
 
 use harvest_spec::catalog::{Catalog, Kind, Need};
-use harvest_spec::ir::{Compute, FieldRole, Resource, Spec};
+use harvest_spec::ir::{Compute, FieldRole, Minimum, Resource, Spec};
 
 #[test]
 fn embedded_harvest_spec_is_valid() {
@@ -24,6 +24,24 @@ fn every_stored_timestamp_has_its_role() {
     }
     let users = resource(&spec, "user");
     assert!(users.field_with_role(FieldRole::CreatedAt).is_some());
+}
+
+#[test]
+fn a_payment_amount_must_be_greater_than_zero() {
+    let spec = harvest_spec::harvest().unwrap_or_else(|d| panic!("{d}"));
+    let amount = resource(&spec, "invoice_payment").field("amount").map(|f| f.minimum);
+    assert_eq!(amount, Some(Some(Minimum { value: 0.0, exclusive: true })));
+    let bounded: Vec<_> = spec.resources.iter().flat_map(|r| &r.fields).filter(|f| f.minimum.is_some()).collect();
+    assert_eq!(bounded.len(), 1, "only the payment's amount declares a bound");
+}
+
+#[test]
+fn a_message_needs_recipients_unless_it_is_an_event() {
+    let spec = harvest_spec::harvest().unwrap_or_else(|d| panic!("{d}"));
+    for name in ["invoice_message", "estimate_message"] {
+        let recipients = resource(&spec, name).field("recipients").and_then(|f| f.required_unless.clone());
+        assert_eq!(recipients.as_deref(), Some("event_type"), "{name}");
+    }
 }
 
 #[test]

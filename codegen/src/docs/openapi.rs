@@ -1,7 +1,9 @@
 //! The IR as an OpenAPI document.
 
 use harvest_spec::Spec;
-use harvest_spec::ir::{Body, Field, MAX_DECIMAL, NON_BLANK_PATTERN, Operation, Response, TypeRef};
+use harvest_spec::ir::{
+    Body, DESTROY_INPUT, Field, ID_FIELD, MAX_DECIMAL, NON_BLANK_PATTERN, Operation, Presence, Response, TypeRef,
+};
 use serde_json::{Map, Value, json};
 
 use super::{OpenApiVersion, examples, openapi30, parameters, responses, schema_name};
@@ -80,34 +82,96 @@ fn record_schema(spec: &Spec, doc: &str, fields: &[Field]) -> Value {
     json!({"type": "object", "description": doc, "properties": props, "required": required})
 }
 
+/// The request form of a value type. Its required fields are required whenever the object
+/// is sent; an item of a list that an update edits by `id` (`line_items`) needs them only
+/// when it is new: it names an item by `id`, or is new with its required fields, or is a
+/// new one marked `_destroy`, which is dropped.
 fn input_schema(spec: &Spec, doc: &str, fields: &[&Field]) -> Value {
     let mut props = Map::new();
     for f in fields {
-        props.insert(f.input_name.clone(), with_doc(type_schema(spec, &f.ty, true), &f.doc, f.nullable));
+        let mut schema = type_schema(spec, &f.ty, true);
+        field_rules(&mut schema, Some(f));
+        props.insert(f.input_name.clone(), with_doc(schema, &f.doc, f.nullable));
     }
-    json!({"type": "object", "description": doc, "properties": props})
+    let required: Vec<&str> =
+        fields.iter().filter(|f| f.input.create == Presence::Required).map(|f| f.input_name.as_str()).collect();
+    let named_by_id = fields.iter().any(|f| f.name == ID_FIELD && f.input.update && f.input.create == Presence::Absent);
+    let mut schema = json!({"type": "object", "description": doc, "properties": props});
+    if named_by_id && !required.is_empty() {
+        let mut ways = vec![json!({"required": [ID_FIELD]}), json!({"required": required})];
+        if fields.iter().any(|f| f.name == DESTROY_INPUT) {
+            ways.push(json!({"required": [DESTROY_INPUT], "properties": {DESTROY_INPUT: {"const": true}}}));
+        }
+        schema["anyOf"] = Value::Array(ways);
+    } else if !required.is_empty() {
+        schema["required"] = json!(required);
+    }
+    schema
 }
 
-/// Whether the record field a body field sets may not be sent blank (see `harvest_spec::ir::wire`).
-fn must_not_be_blank(spec: &Spec, op: &Operation, target: Option<&str>) -> bool {
-    let (Some(r), Some(target)) = (op.resource.and_then(|r| spec.resources.get(r.0)), target) else { return false };
-    r.fields.iter().find(|f| f.name == target).is_some_and(Field::must_not_be_blank)
+/// The record field a body field sets, if any.
+fn target_field<'s>(spec: &'s Spec, op: &Operation, target: Option<&str>) -> Option<&'s Field> {
+    let (r, target) = (op.resource.and_then(|r| spec.resources.get(r.0))?, target?);
+    r.fields.iter().find(|f| f.name == target)
+}
+
+/// States the rules of the record field a body field sets: not blank, not empty (see
+/// `harvest_spec::ir::wire`), and its lower bound (`harvest_spec::ir::Minimum`), which
+/// replaces the decimal's general `-MAX_DECIMAL`.
+fn field_rules(schema: &mut Value, field: Option<&Field>) {
+    let Some(f) = field else { return };
+    if f.must_not_be_blank() {
+        schema["pattern"] = Value::String(NON_BLANK_PATTERN.into());
+    }
+    if f.must_not_be_empty() {
+        schema["minItems"] = json!(1);
+    }
+    if let (Some(m), Value::Object(map)) = (f.minimum, &mut *schema) {
+        map.remove("minimum");
+        map.insert(if m.exclusive { "exclusiveMinimum" } else { "minimum" }.into(), m.number());
+    }
 }
 
 fn body_schema(spec: &Spec, op: &Operation, body: &Body) -> Value {
     let mut props = Map::new();
     let mut required = Vec::new();
+    let mut either = Vec::new();
     for f in &body.fields {
+        let target = target_field(spec, op, f.target.as_deref());
         let mut schema = type_schema(spec, &f.ty, true);
-        if must_not_be_blank(spec, op, f.target.as_deref()) {
-            schema["pattern"] = Value::String(NON_BLANK_PATTERN.into());
+        field_rules(&mut schema, target);
+        if let Some(other) = target.and_then(|t| required_unless(spec, body, t)) {
+            either.push((f.name.clone(), schema.clone(), other));
         }
         props.insert(f.name.clone(), with_doc(schema, &f.doc, f.nullable));
         if f.required {
             required.push(Value::String(f.name.clone()));
         }
     }
-    json!({"type": "object", "description": format!("Request body of `{}`.", op.id), "properties": props, "required": required})
+    let mut schema = json!({"type": "object", "description": format!("Request body of `{}`.", op.id), "properties": props, "required": required});
+    // `required_unless`: the field, not empty, or the other one, not null (one `anyOf` each).
+    let all: Vec<Value> = either
+        .into_iter()
+        .map(|(name, own, (other, other_schema))| {
+            let own = if own.get("type") == Some(&json!("array")) { json!({"minItems": 1}) } else { own };
+            json!({"anyOf": [
+                {"required": [name.clone()], "properties": {name: own}},
+                {"required": [other.clone()], "properties": {other: other_schema}},
+            ]})
+        })
+        .collect();
+    if !all.is_empty() {
+        schema["allOf"] = Value::Array(all);
+    }
+    schema
+}
+
+/// For a body field whose record field declares `required_unless`: the other body field's
+/// name and its schema without `null`.
+fn required_unless(spec: &Spec, body: &Body, target: &Field) -> Option<(String, Value)> {
+    let other = target.required_unless.as_deref()?;
+    let f = body.fields.iter().find(|f| f.target.as_deref() == Some(other))?;
+    Some((f.name.clone(), type_schema(spec, &f.ty, true)))
 }
 
 fn response_schema(spec: &Spec, op: &Operation) -> Option<Value> {
@@ -218,8 +282,11 @@ fn describe(spec: &Spec, version: OpenApiVersion) -> Value {
         if let Some(body) = &op.body {
             schemas.insert(body.rust.clone(), body_schema(spec, op, body));
             // A request without a body is a body without fields: refused (422) only when a
-            // field is required, as Rails treats missing parameters (TESTING.md).
-            let required = body.fields.iter().any(|f| f.required);
+            // field is required (or required unless another is sent), as Rails treats missing
+            // parameters (TESTING.md).
+            let required = body.fields.iter().any(|f| {
+                f.required || target_field(spec, op, f.target.as_deref()).is_some_and(|t| t.required_unless.is_some())
+            });
             operation["requestBody"] =
                 json!({"required": required, "content": {"application/json": {"schema": reference(&body.rust)}}});
         }

@@ -24,12 +24,16 @@ pub fn apply_body(ctx: &Ctx<'_>, store: &mut Store, r: ResourceId, rec: &mut Rec
     let mut problems = Vec::new();
     for b in &ctx.op.body {
         let Some(ix) = b.target_ix else {
-            // A request-only input is read by a behaviour; its type is checked here.
-            if let Some(v) = ctx.body.get(&b.name)
-                && !(v.is_null() && b.nullable)
-                && coerce(ctx.plan, &b.ty, v).is_err()
-            {
-                problems.push(format!("{} is invalid", b.label));
+            // A request-only input is read by a behaviour; its type is checked here, an
+            // object's fields as a stored object's are.
+            match (ctx.body.get(&b.name), &b.ty) {
+                (Some(Value::Object(m)), TypeRef::Object(t)) => {
+                    object(ctx, store, *t, m, None, true, &b.label, &mut problems);
+                }
+                (Some(v), ty) if !(v.is_null() && b.nullable) && coerce(ctx.plan, ty, v).is_err() => {
+                    problems.push(format!("{} is invalid", b.label));
+                }
+                _ => {}
             }
             continue;
         };
@@ -41,8 +45,25 @@ pub fn apply_body(ctx: &Ctx<'_>, store: &mut Store, r: ResourceId, rec: &mut Rec
             apply_one(ctx, store, r, rec, create, b, ix, &mut problems);
         }
     }
+    if create {
+        required_unless(ctx, r, &mut problems);
+    }
     ref_problems.extend(problems);
     ref_problems
+}
+
+/// A create's fields with `required_unless: OTHER`: blank when neither they (not empty) nor
+/// OTHER (not null) are sent (an invoice message's `recipients` unless its `event_type`).
+fn required_unless(ctx: &Ctx<'_>, r: ResourceId, problems: &mut Vec<String>) {
+    let res = ctx.plan.spec.resource(r);
+    for b in &ctx.op.body {
+        let Some(f) = b.target_ix.map(|ix| &res.fields[ix.0]) else { continue };
+        let Some(other) = f.required_unless.as_deref().and_then(|o| res.field(o)) else { continue };
+        let sent = ctx.body.get(&b.name).is_some_and(|v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()));
+        if !sent && ctx.body.get(&other.input_name).is_none_or(Value::is_null) {
+            problems.push(format!("{} can't be blank", b.label));
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -122,6 +143,18 @@ fn apply_one(
                                 problems.push(format!("{} must exist", b.label));
                                 return;
                             }
+                            // The bound applies to the value as sent, as the document's
+                            // `exclusiveMinimum` does, not to the cents it is stored as.
+                            if let (Some(m), Some(x)) = (f.minimum, crate::values::num(Some(v)))
+                                && !m.admits(x)
+                            {
+                                problems.push(m.problem(&b.label));
+                                return;
+                            }
+                            if f.must_not_be_empty() && val.as_array().is_some_and(Vec::is_empty) {
+                                problems.push(format!("{} can't be blank", b.label));
+                                return;
+                            }
                             if let Some(t) = f.references
                                 && let Some(ids) = val.as_array()
                                 && ids.iter().any(|x| x.as_i64().is_none_or(|id| store.get(t, id).is_none()))
@@ -166,7 +199,15 @@ fn merge_items(
                 }
             },
         };
-        let destroy = m.get(DESTROY_INPUT).is_some_and(|x| x == &Value::Bool(true) || x == "true" || x == "1");
+        // `_destroy` is a boolean (JSON, or form text `true`/`1`); anything else is invalid.
+        let destroy = match m.get(DESTROY_INPUT).map(|x| coerce(ctx.plan, &TypeRef::Boolean, x)) {
+            None => false,
+            Some(Ok(x)) => x == Value::Bool(true),
+            Some(Err(_)) => {
+                problems.push(format!("{label} is invalid"));
+                continue;
+            }
+        };
         match id {
             Some(id) => {
                 let Some(pos) = items.iter().position(|it| it.get(ID_FIELD).and_then(Value::as_i64) == Some(id)) else {
@@ -208,9 +249,26 @@ pub fn object(
             f.input.update || f.input.create != Presence::Absent
         };
         let flabel = format!("{label} {}", humanize(&f.name).to_lowercase());
+        let nested = match &f.ty {
+            TypeRef::Object(t) => Some(*t),
+            _ => None,
+        };
         let sent = if allowed { input.get(&f.input_name).or_else(|| input.get(&f.name)) } else { None };
         let value = match sent {
             Some(Value::Null) if f.nullable => Some(Value::Null),
+            // The rules every request follows (`harvest_spec::ir::wire`), inside objects too.
+            Some(Value::String(s)) if f.must_not_be_blank() && is_blank(s) => {
+                problems.push(format!("{flabel} can't be blank"));
+                None
+            }
+            Some(Value::Array(a)) if f.must_not_be_empty() && a.is_empty() => {
+                problems.push(format!("{flabel} can't be blank"));
+                None
+            }
+            Some(Value::Object(m)) if nested.is_some() => nested.map(|t| {
+                let old = old.and_then(|o| o.get(&f.name)).and_then(Value::as_object);
+                object(ctx, store, t, m, old, true, &flabel, problems)
+            }),
             Some(v) => match coerce(plan, &f.ty, v) {
                 Ok(val) => {
                     if let (TypeRef::Ref(rt), Some(id)) = (&f.ty, val.as_i64())
@@ -227,13 +285,15 @@ pub fn object(
             },
             None => None,
         };
+        // A new object or item, and an object sent again on update, carries its required
+        // fields (the document's `required`); an item an update names by id need not.
+        if create && sent.is_none() && f.input.create == Presence::Required {
+            problems.push(format!("{flabel} can't be blank"));
+        }
         let v = match (value, old.and_then(|o| o.get(&f.name))) {
             (Some(v), _) => v,
             (None, Some(o)) => o.clone(),
             (None, None) => {
-                if create && old.is_none() && f.input.create == Presence::Required {
-                    problems.push(format!("{flabel} can't be blank"));
-                }
                 if f.name == ID_FIELD && matches!(f.ty, TypeRef::Id) {
                     Value::from(store.alloc_item())
                 } else if let Some(d) = &f.default {

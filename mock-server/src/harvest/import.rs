@@ -14,16 +14,14 @@ fn ids(imp: &Value) -> Option<Vec<i64>> {
     imp.get("project_ids")?.as_array()?.iter().map(|v| crate::values::num(Some(v)).map(|x| x as i64)).collect()
 }
 
-/// Validates the import instructions.
+/// Checks that the projects to import from exist (their presence and type are checked
+/// with the rest of the body, from the spec).
 pub fn check(plan: &Plan, store: &Store, imp: &Value, problems: &mut Vec<String>) {
     let Some(p) = super::resource_named(plan, "project") else { return };
-    match ids(imp) {
-        Some(list) if !list.is_empty() => {
-            if list.iter().any(|id| store.get(p, *id).is_none()) {
-                problems.push("Line items import project ids is invalid".into());
-            }
-        }
-        _ => problems.push("Line items import project ids can't be blank".into()),
+    if let Some(list) = ids(imp)
+        && list.iter().any(|id| store.get(p, *id).is_none())
+    {
+        problems.push("Line items import project ids is invalid".into());
     }
 }
 

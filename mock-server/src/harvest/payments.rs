@@ -11,14 +11,9 @@ use crate::store::{Cell, Rec, Store};
 pub struct PaymentCreate;
 
 impl Behavior for PaymentCreate {
-    fn before_create(&self, ctx: &Ctx<'_>, store: &Store, rec: &mut Rec, problems: &mut Vec<String>) {
+    fn before_create(&self, ctx: &Ctx<'_>, store: &Store, rec: &mut Rec, _problems: &mut Vec<String>) {
         let Some(r) = ctx.op.resource else { return };
         let plan = ctx.plan;
-        if let Some(a) = get(plan, r, rec, "amount").and_then(Cell::as_f64)
-            && a <= 0.0
-        {
-            problems.push("Amount must be greater than 0".into());
-        }
         let at = get(plan, r, rec, "paid_at").and_then(Cell::as_str).map(str::to_string);
         let date = get(plan, r, rec, "paid_date").and_then(Cell::as_str).map(str::to_string);
         let (at, date) = match (at, date) {

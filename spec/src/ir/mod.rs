@@ -7,6 +7,7 @@
 
 mod access;
 mod api;
+mod bounds;
 mod operations;
 mod report;
 mod resources;
@@ -18,6 +19,7 @@ use std::fmt;
 
 pub use access::*;
 pub use api::*;
+pub use bounds::*;
 pub use operations::*;
 pub use report::*;
 pub use resources::*;

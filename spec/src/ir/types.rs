@@ -237,6 +237,10 @@ pub struct Field {
     pub seed: Option<Value>,
     /// For `[id]` fields: the resource the ids point at.
     pub references: Option<ResourceId>,
+    /// For numeric fields: the smallest value a request may send (`minimum`, `exclusive_minimum`).
+    pub minimum: Option<Minimum>,
+    /// A create must send this field (not empty) unless it sends the sibling named here (not null).
+    pub required_unless: Option<String>,
     /// Fake-data hint.
     pub fake: Option<FakeHint>,
     /// One-line description.

@@ -4,6 +4,8 @@
 //!
 //! - a required text field must not be blank ([`Field::must_not_be_blank`],
 //!   [`is_blank`], and [`NON_BLANK_PATTERN`] for the document);
+//! - a required list of a record or value type must not be empty
+//!   ([`Field::must_not_be_empty`], `minItems: 1` in the document);
 //! - `page` runs from 1 to [`MAX_PAGE`], a decimal from -[`MAX_DECIMAL`] to [`MAX_DECIMAL`];
 //! - a keyset `cursor` is base64 of `{"after":{"id":N}}` ([`encode_cursor`],
 //!   [`decode_cursor`], and [`cursor_pattern`] for the document).
@@ -33,6 +35,13 @@ impl Field {
     /// is refused with "… can't be blank" when empty or only whitespace, on update too.
     pub fn must_not_be_blank(&self) -> bool {
         matches!(self.ty, TypeRef::String) && self.input.create == Presence::Required
+    }
+
+    /// Whether a request may not send this field as an empty list: a list a create must
+    /// carry is blank when empty (Rails' presence check), so `[]` is refused with
+    /// "… can't be blank" (`line_items_import.project_ids`).
+    pub fn must_not_be_empty(&self) -> bool {
+        matches!(self.ty, TypeRef::Array(_)) && self.input.create == Presence::Required
     }
 }
 

@@ -197,6 +197,7 @@ pub(crate) fn resolve_fields(
                 "give a value of the field's type (null only for nullable fields)",
             );
         }
+        let minimum = super::bounds::minimum(r, f, &ty);
         let input_name = match (&ty, &f.via) {
             (TypeRef::Ref(_), Some(via)) => via.value.clone(),
             _ => f.name.value.clone(),
@@ -215,6 +216,8 @@ pub(crate) fn resolve_fields(
             default: f.default.clone(),
             seed: f.seed.clone(),
             references,
+            minimum,
+            required_unless: None,
             fake,
             doc: f.doc.clone().unwrap_or_default(),
             deprecated: f.deprecated,
@@ -223,6 +226,7 @@ pub(crate) fn resolve_fields(
             location: f.name.loc.clone(),
         });
     }
+    super::conditions::required_unless(r, raw, &mut out);
     (out, embeds)
 }
 
@@ -380,6 +384,8 @@ pub(crate) fn fill_embeds(r: &mut Resolver<'_>, resources: &[Resource], embeds: 
                     input: InputRule::READ_ONLY,
                     default: None,
                     seed: None,
+                    minimum: None,
+                    required_unless: None,
                     role: None,
                     compute: None,
                     location: name.loc.clone(),
@@ -421,6 +427,8 @@ fn synthetic_name(loc: &Location) -> Field {
         default: None,
         seed: None,
         references: None,
+        minimum: None,
+        required_unless: None,
         fake: None,
         doc: "Full name.".into(),
         deprecated: false,

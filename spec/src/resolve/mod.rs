@@ -2,7 +2,9 @@
 
 mod access;
 mod api;
+mod bounds;
 mod compute;
+mod conditions;
 mod docs;
 mod fields;
 mod managed;
