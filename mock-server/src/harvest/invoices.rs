@@ -25,17 +25,38 @@ pub fn totals(plan: &Plan, store: &mut Store, r: ResourceId, id: i64, with_due: 
     let pct = |n: &str| stored_money(plan, store, r, id, n).unwrap_or_default();
     let hundred = Money::from(100);
     let (tax, tax2, discount) = (pct("tax"), pct("tax2"), pct("discount"));
-    let mut subtotal = Money::ZERO;
-    let mut taxed = Money::ZERO;
-    let mut taxed2 = Money::ZERO;
-    let mut items = match store.field(plan, r, id, "line_items") {
-        Some(Cell::Json(v)) => v.as_array().cloned().unwrap_or_default(),
-        _ => Vec::new(),
-    };
     let computed = line_item_amount(plan, r);
-    for it in &mut items {
+    // The items are changed where they are stored: an invoice's are never copied.
+    let sums = plan.res[r].ix("line_items").and_then(|ix| {
+        store.edit_at(plan, r, id, ix, |cell| match cell {
+            Cell::Json(v) => v.as_array_mut().map(|items| item_amounts(items, computed.as_ref())),
+            _ => None,
+        })
+    });
+    let [subtotal, taxed, taxed2] = sums.flatten().unwrap_or_else(|| {
+        put(plan, store, r, id, "line_items", Value::Array(Vec::new()));
+        [Money::ZERO; 3]
+    });
+    let tax_amount = Money::round(taxed * tax / hundred);
+    let tax2_amount = Money::round(taxed2 * tax2 / hundred);
+    let discount_amount = Money::round(subtotal * discount / hundred);
+    let amount = Money::round(subtotal + tax_amount + tax2_amount - discount_amount);
+    put(plan, store, r, id, "tax_amount", Money::to_value(tax_amount));
+    put(plan, store, r, id, "tax2_amount", Money::to_value(tax2_amount));
+    put(plan, store, r, id, "discount_amount", Money::to_value(discount_amount));
+    put(plan, store, r, id, "amount", Money::to_value(amount));
+    if with_due {
+        settle(plan, store, r, id);
+    }
+}
+
+/// Sets each item's computed amount (when the spec computes one); the sum of the amounts,
+/// of those taxed, and of those taxed by the second tax.
+fn item_amounts(items: &mut [Value], computed: Option<&(String, Vec<(String, Money)>)>) -> [Money; 3] {
+    let [mut subtotal, mut taxed, mut taxed2] = [Money::ZERO; 3];
+    for it in items {
         let Some(m) = it.as_object_mut() else { continue };
-        let Some((target, operands)) = &computed else { continue };
+        let Some((target, operands)) = computed else { continue };
         let amount = Money::round(
             operands.iter().map(|(name, default)| dec_value(m.get(name.as_str())).unwrap_or(*default)).product(),
         );
@@ -48,18 +69,7 @@ pub fn totals(plan: &Plan, store: &mut Store, r: ResourceId, id: i64, with_due: 
             taxed2 += amount;
         }
     }
-    let tax_amount = Money::round(taxed * tax / hundred);
-    let tax2_amount = Money::round(taxed2 * tax2 / hundred);
-    let discount_amount = Money::round(subtotal * discount / hundred);
-    let amount = Money::round(subtotal + tax_amount + tax2_amount - discount_amount);
-    put(plan, store, r, id, "line_items", Value::Array(items));
-    put(plan, store, r, id, "tax_amount", Money::to_value(tax_amount));
-    put(plan, store, r, id, "tax2_amount", Money::to_value(tax2_amount));
-    put(plan, store, r, id, "discount_amount", Money::to_value(discount_amount));
-    put(plan, store, r, id, "amount", Money::to_value(amount));
-    if with_due {
-        settle(plan, store, r, id);
-    }
+    [subtotal, taxed, taxed2]
 }
 
 /// The line-item field the spec computes as a product, and its operands'

@@ -152,26 +152,21 @@ fn seed_document(
         (Some(c), Some(p)) => plan.res[p].ix("client").map(|ix| store.referring(p, ix, c)).unwrap_or_default(),
         _ => Vec::new(),
     };
-    if let Some(Value::Array(items)) = store.field(plan, r, id, "line_items").map(Cell::to_value) {
-        let items: Vec<Value> = items
-            .into_iter()
-            .map(|mut it| {
-                if let Some(m) = it.as_object_mut() {
-                    if let Some(k) = kinds.choose(rng) {
-                        m.insert("kind".into(), Value::String(k.clone()));
-                    }
-                    if m.contains_key("project") {
-                        m.insert(
-                            "project".into(),
-                            projects.choose(rng).map(|p| Value::from(*p)).unwrap_or(Value::Null),
-                        );
-                    }
-                    m.insert("quantity".into(), crate::values::dec(f64::from(rng.gen_range(1..=40))));
+    // Changed where they are stored, without a copy of every invoice's items.
+    if let Some(ix) = plan.res[r].ix("line_items") {
+        store.edit_at(plan, r, id, ix, |cell| {
+            let Cell::Json(v) = cell else { return };
+            for it in v.as_array_mut().into_iter().flatten() {
+                let Some(m) = it.as_object_mut() else { continue };
+                if let Some(k) = kinds.choose(rng) {
+                    m.insert("kind".into(), Value::String(k.clone()));
                 }
-                it
-            })
-            .collect();
-        put(plan, store, r, id, "line_items", Value::Array(items));
+                if m.contains_key("project") {
+                    m.insert("project".into(), projects.choose(rng).map(|p| Value::from(*p)).unwrap_or(Value::Null));
+                }
+                m.insert("quantity".into(), crate::values::dec(f64::from(rng.gen_range(1..=40))));
+            }
+        });
     }
     if let (Some(c), Some(cr)) = (client, resource_named(plan, "client"))
         && let Some(cur) = store.field(plan, cr, c, "currency").cloned()

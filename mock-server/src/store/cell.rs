@@ -64,11 +64,7 @@ impl Cell {
     /// A string cell that keeps `s`'s allocation when the string is long (no copy when
     /// it was built to size; [`Cell::string`] copies).
     pub fn owned_string(s: String) -> Cell {
-        if s.len() <= MEDIUM_MAX {
-            Cell::string(&s)
-        } else {
-            Cell::Long(Box::new(s.into_boxed_str()))
-        }
+        if s.len() <= MEDIUM_MAX { Cell::string(&s) } else { Cell::Long(Box::new(s.into_boxed_str())) }
     }
 
     /// The string's bytes, when the cell holds one (no UTF-8 check: for comparing).

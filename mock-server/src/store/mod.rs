@@ -260,6 +260,32 @@ impl Store {
         self.tables[r].version = tick();
     }
 
+    /// Changes the field at position `ix` of a record in place (a large JSON value, such as
+    /// line items, without copying it), keeping indexes and the list order right like
+    /// [`Store::set_at`]; `None`, and nothing changed, when the record or the value is absent.
+    pub fn edit_at<T>(
+        &mut self,
+        plan: &Plan,
+        r: ResourceId,
+        id: i64,
+        ix: FieldIx,
+        edit: impl FnOnce(&mut Cell) -> T,
+    ) -> Option<T> {
+        let indexed = plan.res[r].ref_at(ix).is_some() || plan.res[r].bools.contains(&ix);
+        let slot = self.tables[r].rows.get_mut(&id)?.get_mut(ix)?;
+        let old = indexed.then(|| slot.clone());
+        let out = edit(slot.as_mut()?);
+        if let Some(old) = old {
+            let new = slot.clone();
+            self.reindex_field(plan, r, id, ix, Some(&old), Some(&new));
+        }
+        if plan.res[r].sort.iter().any(|(s, _)| *s == ix) {
+            self.tables[r].order = OnceLock::new();
+        }
+        self.tables[r].version = tick();
+        Some(out)
+    }
+
     /// The id a named ref field points at.
     pub fn ref_of(&self, plan: &Plan, r: ResourceId, id: i64, name: &str) -> Option<i64> {
         self.field(plan, r, id, name).and_then(Cell::as_i64)
