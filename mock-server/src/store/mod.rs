@@ -301,3 +301,28 @@ impl Store {
 fn tick() -> u64 {
     CLOCK.fetch_add(1, Ordering::Relaxed)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_edited_in_place_moves_in_its_index_and_stamps_the_table() {
+        let plan = Plan::harvest();
+        let mut store = crate::seed::seed(&plan, &[], 7, 1.0, chrono::Utc::now(), &crate::seed::Progress::default());
+        let entries = plan.spec.resource_named("time_entry").unwrap_or_else(|| panic!("no time_entry"));
+        let ix = plan.res[entries].ix("user").unwrap_or_else(|| panic!("no user field"));
+        let (id, user) = store.tables[entries]
+            .rows
+            .iter()
+            .find_map(|(id, rec)| Some((*id, ref_id(rec.get(ix))?)))
+            .unwrap_or_else(|| panic!("no time entry with a user"));
+        let other = user + 1;
+        let version = store.tables[entries].version;
+        assert_eq!(store.edit_at(&plan, entries, id, ix, |cell| *cell = Cell::Int(other)), Some(()));
+        assert!(store.referring(entries, ix, other).contains(&id), "indexed under the new user");
+        assert!(!store.referring(entries, ix, user).contains(&id), "gone from the old user's");
+        assert_ne!(store.tables[entries].version, version, "the table's version moves");
+        assert_eq!(store.edit_at(&plan, entries, -1, ix, |_| ()), None, "no such record: nothing done");
+    }
+}
