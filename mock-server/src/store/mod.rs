@@ -247,17 +247,9 @@ impl Store {
     /// Sets the field at position `ix` of a record, keeping indexes and the
     /// list order right (nothing when there is no such record or position).
     pub fn set_at(&mut self, plan: &Plan, r: ResourceId, id: i64, ix: FieldIx, v: impl Into<Cell>) {
-        let Some(rec) = self.tables[r].rows.get_mut(&id) else { return };
-        let Some(slot) = rec.get_mut(ix) else { return };
+        let Some(slot) = self.tables[r].rows.get_mut(&id).and_then(|rec| rec.get_mut(ix)) else { return };
         let old = slot.replace(v.into());
-        if plan.res[r].ref_at(ix).is_some() || plan.res[r].bools.contains(&ix) {
-            let new = slot.clone();
-            self.reindex_field(plan, r, id, ix, Some(&old), Some(&new));
-        }
-        if plan.res[r].sort.iter().any(|(s, _)| *s == ix) {
-            self.tables[r].order = OnceLock::new();
-        }
-        self.tables[r].version = tick();
+        self.field_changed(plan, r, id, ix, Some(old));
     }
 
     /// Changes the field at position `ix` of a record in place (a large JSON value, such as
@@ -271,19 +263,25 @@ impl Store {
         ix: FieldIx,
         edit: impl FnOnce(&mut Cell) -> T,
     ) -> Option<T> {
-        let indexed = plan.res[r].ref_at(ix).is_some() || plan.res[r].bools.contains(&ix);
         let slot = self.tables[r].rows.get_mut(&id)?.get_mut(ix)?;
-        let old = indexed.then(|| slot.clone());
+        let old = indexed(plan, r, ix).then(|| slot.clone());
         let out = edit(slot.as_mut()?);
-        if let Some(old) = old {
-            let new = slot.clone();
+        self.field_changed(plan, r, id, ix, old);
+        Some(out)
+    }
+
+    /// What follows a change of field `ix` of record `id` (from `old`, needed only when the
+    /// field is indexed): its index entry moves, the list order is rebuilt when the field
+    /// sorts it, and the table's version moves.
+    fn field_changed(&mut self, plan: &Plan, r: ResourceId, id: i64, ix: FieldIx, old: Option<Option<Cell>>) {
+        if let Some(old) = old.filter(|_| indexed(plan, r, ix)) {
+            let new = self.get(r, id).and_then(|rec| rec.get(ix)).cloned().flatten();
             self.reindex_field(plan, r, id, ix, Some(&old), Some(&new));
         }
         if plan.res[r].sort.iter().any(|(s, _)| *s == ix) {
             self.tables[r].order = OnceLock::new();
         }
         self.tables[r].version = tick();
-        Some(out)
     }
 
     /// The id a named ref field points at.
@@ -295,6 +293,11 @@ impl Store {
     pub fn num(&self, plan: &Plan, r: ResourceId, id: i64, name: &str) -> Option<f64> {
         self.field(plan, r, id, name).and_then(Cell::as_f64)
     }
+}
+
+/// Whether field `ix` of `r` has an index (a ref, or an indexed boolean).
+fn indexed(plan: &Plan, r: ResourceId, ix: FieldIx) -> bool {
+    plan.res[r].ref_at(ix).is_some() || plan.res[r].bools.contains(&ix)
 }
 
 /// A fresh tick of the clock.
