@@ -14,6 +14,11 @@ use harvest_mock::MockServer;
 use cli::StartError;
 use cli::args::{Cli, Command, LogFormat, Serve};
 
+/// mimalloc serves the many small allocations of seeding and of requests from per-thread
+/// pages; a record freed on another thread than the one that made it costs no lock.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// How long open requests may take to finish once a stop signal arrives.
 const GRACE: Duration = Duration::from_secs(5);
 
