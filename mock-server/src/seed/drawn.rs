@@ -1,6 +1,8 @@
-//! The tables seeded so far as drawing reads them: each in a plain array by
-//! id ([`ById`]), and the ref indexes `match` refs search, by target id too
-//! (in a map when the targets' ids are sparse).
+//! The tables seeded so far as drawing reads them: only the fields later
+//! draws read, each in a plain array by id ([`ById`]), so that a million
+//! lookups stay in cache instead of following a pointer to a whole record;
+//! and the ref indexes `match` refs search, by target id too (in a map when
+//! the targets' ids are sparse).
 
 use std::collections::HashMap;
 
@@ -8,53 +10,52 @@ use harvest_spec::ir::{RefSource, ResourceId};
 
 use super::ById;
 use crate::plan::{FieldIx, PerResource, Plan};
-use crate::store::{Rec, ref_id};
+use crate::store::{Cell, Rec, ref_id};
 
 /// Lookups into the tables already seeded.
 pub(super) struct Drawn {
-    /// Each table's records by id.
-    tables: PerResource<ById<Option<Rec>>>,
+    /// Per table, per field position: the field's values by id, for the fields in `read`.
+    columns: PerResource<Vec<Option<ById<Option<Cell>>>>>,
     /// (table, ref field) → target id → ids of the table's records pointing at it.
     referring: HashMap<(ResourceId, FieldIx), ByTarget>,
-    /// Which tables later draws read.
-    read: Vec<bool>,
+    /// Which (table, field) pairs later draws read by id.
+    read: Vec<(ResourceId, FieldIx)>,
     /// Which (table, field) pairs `match` refs search by.
     searched: Vec<(ResourceId, FieldIx)>,
 }
 
 impl Drawn {
-    /// Nothing seeded yet; notes which tables and indexes drawing will read.
-    pub(super) fn new(plan: &Plan) -> Drawn {
-        let mut read = vec![false; plan.spec.resources.len()];
+    /// Nothing seeded yet; `read` names the fields later draws read by id. Notes which ref
+    /// indexes `match` refs will search.
+    pub(super) fn new(plan: &Plan, read: Vec<(ResourceId, FieldIx)>) -> Drawn {
         let mut searched = Vec::new();
         for (_, info) in plan.res.iter() {
             for rf in &info.refs {
-                if let Some(slot) = read.get_mut(rf.target.0) {
-                    *slot = true;
-                }
                 if let RefSource::Match(pairs) = &rf.source {
                     let target = &plan.res[rf.target];
                     searched.extend(pairs.iter().filter_map(|(tf, _)| Some((rf.target, target.ix(tf)?))));
                 }
             }
         }
-        Drawn { tables: plan.res.iter().map(|_| ById::default()).collect(), referring: HashMap::new(), read, searched }
+        let columns = plan.spec.resources.iter().map(|res| res.fields.iter().map(|_| None).collect()).collect();
+        Drawn { columns, referring: HashMap::new(), read, searched }
     }
 
-    /// Takes in table `r`'s records (ids ascending), when later draws read it.
+    /// Takes in table `r`'s records (ids ascending): the fields later draws read.
     pub(super) fn add(&mut self, r: ResourceId, rows: &[(i64, Rec)]) {
-        if !self.read.get(r.0).copied().unwrap_or(false) {
-            return;
-        }
         let first = rows.first().map_or(0, |(id, _)| *id);
         let last = rows.last().map_or(first - 1, |(id, _)| *id);
-        let mut recs = ById::span(first, last, usize::MAX).unwrap_or_default();
-        for (id, rec) in rows {
-            if let Some(slot) = recs.get_mut(*id) {
-                *slot = Some(rec.clone());
+        for (_, ix) in self.read.iter().filter(|(t, _)| *t == r) {
+            let mut column: ById<Option<Cell>> = ById::span(first, last, usize::MAX).unwrap_or_default();
+            for (id, rec) in rows {
+                if let Some(slot) = column.get_mut(*id) {
+                    *slot = rec.get(*ix).cloned().flatten();
+                }
+            }
+            if let Some(at) = self.columns[r].get_mut(ix.0) {
+                *at = Some(column);
             }
         }
-        self.tables[r] = recs;
         for (t, ix) in self.searched.iter().filter(|(t, _)| *t == r) {
             let pairs: Vec<(i64, i64)> =
                 rows.iter().filter_map(|(id, rec)| Some((ref_id(rec.get(*ix))?, *id))).collect();
@@ -62,9 +63,10 @@ impl Drawn {
         }
     }
 
-    /// A seeded record.
-    pub(super) fn get(&self, r: ResourceId, id: i64) -> Option<&Rec> {
-        self.tables.get(r)?.get(id)?.as_ref()
+    /// Field `ix` of seeded record `id` of `r`, when the record has it and it is one of the
+    /// fields read (see [`Drawn::new`]).
+    pub(super) fn field(&self, r: ResourceId, id: i64, ix: FieldIx) -> Option<&Cell> {
+        self.columns.get(r)?.get(ix.0)?.as_ref()?.get(id)?.as_ref()
     }
 
     /// Ids (ascending) of the records of `r` whose ref field `ix` points at `target`.

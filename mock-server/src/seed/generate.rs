@@ -29,9 +29,42 @@ pub(super) struct Gen<'a> {
     pub(super) drawn: Drawn,
     /// Each resource's `match` refs, resolved once.
     pub(super) matches: PerResource<Vec<matching::Match>>,
+    /// Each resource's derived refs, resolved once.
+    derived: PerResource<Vec<Derived>>,
     anchor: DateTime<Utc>,
     /// Next value of the counter behind numbered hints (invoice numbers).
     counter: u64,
+}
+
+/// A ref derived from another (`derive: {through, field}`): field `field` of the record
+/// that ref `through` points at.
+struct Derived {
+    ix: FieldIx,
+    /// `None` when the spec names a field the plan does not have (the ref is then null).
+    from: Option<DeriveFrom>,
+}
+
+#[derive(Clone, Copy)]
+struct DeriveFrom {
+    through: FieldIx,
+    target: ResourceId,
+    field: FieldIx,
+}
+
+/// The derived refs of `r`, in field order.
+fn derived_of(plan: &Plan, r: ResourceId) -> Vec<Derived> {
+    let info = &plan.res[r];
+    info.refs
+        .iter()
+        .filter_map(|rf| {
+            let RefSource::Derive { through, field } = &rf.source else { return None };
+            let from = info.ix(through).and_then(|through| {
+                let target = info.ref_at(through)?.target;
+                Some(DeriveFrom { through, target, field: plan.res[target].ix(field)? })
+            });
+            Some(Derived { ix: rf.ix, from })
+        })
+        .collect()
 }
 
 /// One stream of draws: its random stream and the counters its values take.
@@ -44,12 +77,23 @@ pub(super) struct Draw<'r> {
 impl<'a> Gen<'a> {
     /// Nothing seeded yet.
     pub(super) fn new(plan: &'a Plan, anchor: DateTime<Utc>) -> Gen<'a> {
+        let matches: PerResource<Vec<matching::Match>> =
+            plan.res.ids().map(|r| matching::matches_of(plan, r)).collect();
+        let derived: PerResource<Vec<Derived>> = plan.res.ids().map(|r| derived_of(plan, r)).collect();
+        let mut read: Vec<(ResourceId, FieldIx)> = matches
+            .iter()
+            .flat_map(|(_, ms)| ms.iter().flat_map(matching::Match::reads))
+            .chain(derived.iter().flat_map(|(_, ds)| ds.iter().filter_map(|d| Some((d.from?.target, d.from?.field)))))
+            .collect();
+        read.sort_unstable();
+        read.dedup();
         Gen {
             plan,
             store: Store::empty(plan),
             ids: plan.res.iter().map(|_| Vec::new()).collect(),
-            drawn: Drawn::new(plan),
-            matches: plan.res.ids().map(|r| matching::matches_of(plan, r)).collect(),
+            drawn: Drawn::new(plan, read),
+            matches,
+            derived,
             anchor,
             counter: 0,
         }
@@ -180,14 +224,12 @@ impl<'a> Gen<'a> {
             rec[rf.ix] = Some(v.map_or(Cell::Null, Cell::Int));
         }
         // 3. Derived refs.
-        for rf in &info.refs {
-            let RefSource::Derive { through, field } = &rf.source else { continue };
-            let v = info.ix(through).and_then(|ix| ref_id(rec.get(ix))).and_then(|tid| {
-                let tr = info.ref_at(info.ix(through)?)?.target;
-                let fix = plan.res[tr].ix(field)?;
-                self.drawn.get(tr, tid)?.get(fix).cloned().flatten()
+        for d in &self.derived[r] {
+            let v = d.from.and_then(|from| {
+                let tid = ref_id(rec.get(from.through))?;
+                self.drawn.field(from.target, tid, from.field).cloned()
             });
-            rec[rf.ix] = Some(v.unwrap_or(Cell::Null));
+            rec[d.ix] = Some(v.unwrap_or(Cell::Null));
         }
         // 4. Everything else.
         for (ix, f) in res.fields.iter().enumerate() {

@@ -17,6 +17,13 @@ pub(super) struct Match {
     pairs: Vec<(FieldIx, FieldIx)>,
 }
 
+impl Match {
+    /// The (table, field) pairs choosing a target reads: the target's matched fields.
+    pub(super) fn reads(&self) -> impl Iterator<Item = (ResourceId, FieldIx)> + '_ {
+        self.pairs.iter().map(|(tix, _)| (self.target, *tix))
+    }
+}
+
 /// The `match` refs of `r`, in field order.
 pub(super) fn matches_of(plan: &Plan, r: ResourceId) -> Vec<Match> {
     let info = &plan.res[r];
@@ -73,10 +80,9 @@ impl Gen<'_> {
 
     /// Copies target `cid`'s matched fields into the ones `rec` has not set.
     fn fill(&self, m: &Match, cid: i64, rec: &mut Draft) {
-        let target = self.drawn.get(m.target, cid);
         for &(tix, oix) in &m.pairs {
             if rec[oix].is_none() {
-                let v = target.and_then(|x| x.get(tix)).cloned().flatten();
+                let v = self.drawn.field(m.target, cid, tix).cloned();
                 rec[oix] = Some(v.unwrap_or(Cell::Null));
             }
         }
@@ -89,12 +95,11 @@ impl Gen<'_> {
         if later.is_empty() {
             return true;
         }
-        let target = self.drawn.get(m.target, cid);
         let after = |oix: FieldIx| match rec.get(oix) {
             Some(Some(_)) => ref_id(rec.get(oix)),
             _ => {
                 let (tix, _) = m.pairs.iter().find(|(_, o)| *o == oix)?;
-                ref_id(target?.get(*tix))
+                self.drawn.field(m.target, cid, *tix).and_then(Cell::as_i64)
             }
         };
         later.iter().all(|l| {

@@ -98,7 +98,7 @@ pub fn seed(
             }
             progress.step();
         }
-        // The lookup arrays share every record; dropped first, so the passes' writes copy none.
+        // The lookup arrays are dropped before the passes run: they are only for drawing.
         let mut store = g.into_store();
         for pass in passes {
             install(&mut store, &mut building, |t| !pass.skips(plan, t));
