@@ -149,7 +149,8 @@ fn draw(
     // A table that fits one chunk is drawn in one stream, as it always was, and balances
     // its flags with what is left of that stream.
     let mut rng = streams.chunk(0);
-    let mut rows = if count > CHUNK && g.chunkable(r) {
+    let chunked = count > CHUNK && g.chunkable(r);
+    let mut rows = if chunked {
         rng = streams.salted(BALANCE);
         g.draw_chunked(r, count, &streams)
     } else {
@@ -161,7 +162,7 @@ fn draw(
             per_record(&mut rows, &streams, &hook);
         }
     }
-    tracing::debug!(resource = %res.name, records = rows.len(), took = ?started.elapsed(), "drawn");
+    tracing::debug!(resource = %res.name, records = rows.len(), chunked, took = ?started.elapsed(), "drawn");
     rows
 }
 
