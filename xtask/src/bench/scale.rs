@@ -40,19 +40,23 @@ struct Start {
 }
 
 impl ScaleRun {
-    /// Folds repeated starts into the row: the median start-up (and its "ready in"), and the
-    /// highest peak RSS of them all.
-    fn with_starts(mut self, starts: Vec<Start>) -> ScaleRun {
+    /// The row of one or more starts: the median start-up (and its "ready in" and current
+    /// RSS), and the highest peak RSS of them all.
+    fn from_starts(scale: u32, from_state: bool, entries: u64, pages: Value, starts: Vec<Start>) -> ScaleRun {
         let mut by_time: Vec<&Start> = starts.iter().collect();
         by_time.sort_by_key(|s| s.startup);
-        if let Some(median) = by_time.get(by_time.len() / 2) {
-            self.startup = median.startup;
-            self.ready_in_ms = median.ready_in_ms;
-            self.rss_kib = median.rss_kib;
+        let median = by_time.get(by_time.len() / 2);
+        ScaleRun {
+            scale,
+            from_state,
+            entries,
+            startup: median.map_or(Duration::ZERO, |m| m.startup),
+            ready_in_ms: median.and_then(|m| m.ready_in_ms),
+            hwm_kib: starts.iter().map(|s| s.hwm_kib).max().unwrap_or(0),
+            rss_kib: median.map_or(0, |m| m.rss_kib),
+            pages,
+            startups: starts.iter().map(|s| s.startup).collect(),
         }
-        self.hwm_kib = starts.iter().map(|s| s.hwm_kib).max().unwrap_or(self.hwm_kib);
-        self.startups = starts.iter().map(|s| s.startup).collect();
-        self
     }
 }
 
@@ -92,27 +96,15 @@ pub fn measure(ctx: &mut Ctx) -> Result<Vec<Section>, String> {
         }
         let log = std::fs::read_to_string(&mock.log).unwrap_or_default();
         drop(mock);
-        let first = Start { startup, ready_in_ms: ready_in_ms(&log), hwm_kib, rss_kib };
-        let mut run = ScaleRun {
-            scale,
-            from_state: false,
-            entries: num(&pages, "/total_entries")? as u64,
-            startup,
-            ready_in_ms: first.ready_in_ms,
-            hwm_kib,
-            rss_kib,
-            pages,
-            startups: vec![startup],
-        };
+        let mut starts = vec![Start { startup, ready_in_ms: ready_in_ms(&log), hwm_kib, rss_kib }];
         if scale == MILLION_SCALE {
-            let mut starts = vec![first];
             for _ in 1..MILLION_STARTS {
                 let (mock, startup) = ctx.start_mock(scale, limit)?;
                 starts.push(measured(mock, startup)?);
             }
-            run = run.with_starts(starts);
         }
-        runs.push(run);
+        let entries = num(&pages, "/total_entries")? as u64;
+        runs.push(ScaleRun::from_starts(scale, false, entries, pages, starts));
     }
     if ctx.opts.one_million {
         runs.push(from_state_database(ctx, MILLION_SCALE, runs.last().map_or(0, |r| r.entries))?);
@@ -147,18 +139,7 @@ fn from_state_database(ctx: &mut Ctx, scale: u32, entries: u64) -> Result<ScaleR
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }
-    let run = ScaleRun {
-        scale,
-        from_state: true,
-        entries,
-        startup: Duration::ZERO,
-        ready_in_ms: None,
-        hwm_kib: 0,
-        rss_kib: 0,
-        pages: Value::Null,
-        startups: Vec::new(),
-    };
-    Ok(run.with_starts(starts))
+    Ok(ScaleRun::from_starts(scale, true, entries, Value::Null, starts))
 }
 
 fn memory_section(runs: &[ScaleRun]) -> Section {
@@ -345,18 +326,8 @@ mod tests {
             hwm_kib,
             rss_kib: hwm_kib - 10,
         };
-        let run = ScaleRun {
-            scale: MILLION_SCALE,
-            from_state: true,
-            entries: 1_000_000,
-            startup: Duration::ZERO,
-            ready_in_ms: None,
-            hwm_kib: 0,
-            rss_kib: 0,
-            pages: Value::Null,
-            startups: Vec::new(),
-        }
-        .with_starts(vec![start(5_300, 1_400), start(4_100, 1_450), start(4_700, 1_420)]);
+        let starts = vec![start(5_300, 1_400), start(4_100, 1_450), start(4_700, 1_420)];
+        let run = ScaleRun::from_starts(MILLION_SCALE, true, 1_000_000, Value::Null, starts);
         assert_eq!(run.startup, Duration::from_millis(4_700));
         assert_eq!((run.ready_in_ms, run.rss_kib), (Some(4_699.0), 1_410), "taken from the median start");
         assert_eq!(run.hwm_kib, 1_450, "the highest peak of the three");
