@@ -4,7 +4,7 @@ mod money;
 
 pub use money::{Money, dec, round2};
 
-use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Timelike, Utc};
 use harvest_spec::ir::{MAX_DECIMAL, TypeRef};
 use serde_json::Value;
 
@@ -14,16 +14,54 @@ use crate::plan::Plan;
 pub fn fmt_date(t: DateTime<Utc>) -> String {
     let d = t.date_naive();
     // Written by hand: seeding formats millions of dates, and a format string is parsed per call.
-    if (0..=9999).contains(&d.year()) {
-        format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
-    } else {
-        d.format("%Y-%m-%d").to_string()
+    match u32::try_from(d.year()) {
+        Ok(year @ 0..=9999) => {
+            let mut s = String::with_capacity(10);
+            push_date(&mut s, year, d.month(), d.day());
+            s
+        }
+        _ => d.format("%Y-%m-%d").to_string(),
     }
 }
 
-/// A timestamp in Harvest's format.
+/// An instant in Harvest's format (RFC 3339, whole seconds, `Z`).
 pub fn fmt_datetime(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+    let (d, time) = (t.date_naive(), t.time());
+    // By hand too (two per seeded record); chrono writes the rare years past 9999 and leap
+    // seconds.
+    match u32::try_from(d.year()) {
+        Ok(year @ 0..=9999) if time.nanosecond() < 1_000_000_000 => {
+            let mut s = String::with_capacity(20);
+            push_date(&mut s, year, d.month(), d.day());
+            s.push('T');
+            for (k, part) in [time.hour(), time.minute(), time.second()].into_iter().enumerate() {
+                if k > 0 {
+                    s.push(':');
+                }
+                push_digits(&mut s, part, 2);
+            }
+            s.push('Z');
+            s
+        }
+        _ => t.to_rfc3339_opts(SecondsFormat::Secs, true),
+    }
+}
+
+/// `YYYY-MM-DD` onto `s`.
+fn push_date(s: &mut String, year: u32, month: u32, day: u32) {
+    push_digits(s, year, 4);
+    s.push('-');
+    push_digits(s, month, 2);
+    s.push('-');
+    push_digits(s, day, 2);
+}
+
+/// The last `width` decimal digits of `n`, zero-padded, onto `s`.
+fn push_digits(s: &mut String, n: u32, width: u32) {
+    for k in (0..width).rev() {
+        let digit = (n / 10u32.pow(k)) % 10;
+        s.push(char::from(b'0' + digit as u8));
+    }
 }
 
 /// `YYYY-MM-DD` read by hand (seeding reads millions of dates; a format string is parsed per call).
@@ -160,5 +198,28 @@ mod tests {
             assert_eq!(parse_iso_date(bad), None, "{bad}");
         }
         assert_eq!(parse_date("20260302"), NaiveDate::from_ymd_opt(2026, 3, 2), "the compact form still reads");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn instants_written_by_hand_agree_with_chrono(secs in -70_000_000_000i64..300_000_000_000i64) {
+            let t = DateTime::from_timestamp(secs, 0).unwrap_or_default();
+            proptest::prop_assert_eq!(fmt_datetime(t), t.to_rfc3339_opts(SecondsFormat::Secs, true));
+            proptest::prop_assert_eq!(fmt_date(t), t.date_naive().format("%Y-%m-%d").to_string());
+        }
+    }
+
+    #[test]
+    fn instants_at_the_edges_of_four_digit_years_agree_with_chrono() {
+        for (year, month, day, hms) in [(0, 1, 1, 0), (9999, 12, 31, 86_399), (10_000, 1, 1, 0), (-1, 12, 31, 86_399)] {
+            let date = NaiveDate::from_ymd_opt(year, month, day).unwrap_or_else(|| panic!("{year}"));
+            let t = date.and_hms_opt(0, 0, 0).map(|d| d.and_utc() + chrono::Duration::seconds(hms));
+            let t = t.unwrap_or_else(|| panic!("{year}"));
+            assert_eq!(fmt_datetime(t), t.to_rfc3339_opts(SecondsFormat::Secs, true), "{t:?}");
+            assert_eq!(fmt_date(t), t.date_naive().format("%Y-%m-%d").to_string(), "{t:?}");
+        }
+        let leap = NaiveDate::from_ymd_opt(2016, 12, 31).and_then(|d| d.and_hms_milli_opt(23, 59, 59, 1_000));
+        let leap = leap.map(|t| t.and_utc()).unwrap_or_else(|| panic!("a leap second"));
+        assert_eq!(fmt_datetime(leap), leap.to_rfc3339_opts(SecondsFormat::Secs, true), "a leap second");
     }
 }
