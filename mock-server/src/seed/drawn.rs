@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use harvest_spec::ir::{RefSource, ResourceId};
+use harvest_spec::ir::ResourceId;
 
 use super::ById;
 use crate::plan::{FieldIx, PerResource, Plan};
@@ -25,18 +25,9 @@ pub(super) struct Drawn {
 }
 
 impl Drawn {
-    /// Nothing seeded yet; `read` names the fields later draws read by id. Notes which ref
-    /// indexes `match` refs will search.
-    pub(super) fn new(plan: &Plan, read: Vec<(ResourceId, FieldIx)>) -> Drawn {
-        let mut searched = Vec::new();
-        for (_, info) in plan.res.iter() {
-            for rf in &info.refs {
-                if let RefSource::Match(pairs) = &rf.source {
-                    let target = &plan.res[rf.target];
-                    searched.extend(pairs.iter().filter_map(|(tf, _)| Some((rf.target, target.ix(tf)?))));
-                }
-            }
-        }
+    /// Nothing seeded yet; `read` names the fields later draws read by id, `searched` the
+    /// (table, ref field) pairs whose ref indexes `match` refs search.
+    pub(super) fn new(plan: &Plan, read: Vec<(ResourceId, FieldIx)>, searched: Vec<(ResourceId, FieldIx)>) -> Drawn {
         let columns = plan.spec.resources.iter().map(|res| res.fields.iter().map(|_| None).collect()).collect();
         Drawn { columns, referring: HashMap::new(), read, searched }
     }

@@ -80,9 +80,14 @@ impl<'a> Gen<'a> {
         let matches: PerResource<Vec<matching::Match>> =
             plan.res.ids().map(|r| matching::matches_of(plan, r)).collect();
         let derived: PerResource<Vec<Derived>> = plan.res.ids().map(|r| derived_of(plan, r)).collect();
-        let mut read: Vec<(ResourceId, FieldIx)> = matches
+        // The targets' matched fields are both read by id and searched by (their ref indexes).
+        let mut searched: Vec<(ResourceId, FieldIx)> =
+            matches.iter().flat_map(|(_, ms)| ms.iter().flat_map(matching::Match::reads)).collect();
+        searched.sort_unstable();
+        searched.dedup();
+        let mut read: Vec<(ResourceId, FieldIx)> = searched
             .iter()
-            .flat_map(|(_, ms)| ms.iter().flat_map(matching::Match::reads))
+            .copied()
             .chain(derived.iter().flat_map(|(_, ds)| ds.iter().filter_map(|d| Some((d.from?.target, d.from?.field)))))
             .collect();
         read.sort_unstable();
@@ -91,7 +96,7 @@ impl<'a> Gen<'a> {
             plan,
             store: Store::empty(plan),
             ids: plan.res.iter().map(|_| Vec::new()).collect(),
-            drawn: Drawn::new(plan, read),
+            drawn: Drawn::new(plan, read, searched),
             matches,
             derived,
             anchor,
