@@ -34,12 +34,11 @@ pub fn fmt_datetime(t: DateTime<Utc>) -> String {
             let mut s = String::with_capacity(20);
             push_date(&mut s, year, d.month(), d.day());
             s.push('T');
-            for (k, part) in [time.hour(), time.minute(), time.second()].into_iter().enumerate() {
-                if k > 0 {
-                    s.push(':');
-                }
-                push_digits(&mut s, part, 2);
-            }
+            push_digits(&mut s, time.hour(), 2);
+            s.push(':');
+            push_digits(&mut s, time.minute(), 2);
+            s.push(':');
+            push_digits(&mut s, time.second(), 2);
             s.push('Z');
             s
         }
