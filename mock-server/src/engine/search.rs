@@ -17,7 +17,7 @@ use serde_json::Value;
 use super::{ApiError, ApiResult};
 use crate::plan::Plan;
 use crate::render;
-use crate::store::Store;
+use crate::store::{IdSet, Store};
 
 /// What a search entity reads.
 #[derive(Debug, Clone)]
@@ -111,7 +111,7 @@ impl Source for StoreSource<'_> {
         if let Some(b) = value.as_bool() {
             let ix = info.ix(path).filter(|ix| info.bools.contains(ix))?;
             let ids = self.store.with_bool(self.r, ix, b);
-            return Some(ids.into_iter().flatten().filter_map(|id| self.render(*id)).collect());
+            return Some(ids.into_iter().flat_map(IdSet::iter).filter_map(|id| self.render(id)).collect());
         }
         let id = value.as_i64()?;
         if path == ID_FIELD {
@@ -119,8 +119,8 @@ impl Source for StoreSource<'_> {
         }
         let field = path.strip_suffix(".id")?;
         let ix = info.ix(field).filter(|ix| info.ref_at(*ix).is_some())?;
-        let ids = self.store.tables[self.r].index.get(&ix)?.get(&id).cloned().unwrap_or_default();
-        Some(ids.into_iter().filter_map(|id| self.render(id)).collect())
+        let ids = self.store.tables[self.r].index.get(&ix)?.get(&id).map(IdSet::iter);
+        Some(ids.into_iter().flatten().filter_map(|id| self.render(id)).collect())
     }
 }
 

@@ -70,11 +70,11 @@ impl Timer {
         running
             .iter()
             .filter_map(|id| {
-                let base = store.num(plan, r, *id, "hours_without_timer").unwrap_or(0.0);
+                let base = store.num(plan, r, id, "hours_without_timer").unwrap_or(0.0);
                 let started =
-                    store.field(plan, r, *id, "timer_started_at").and_then(Cell::as_str).and_then(parse_datetime)?;
+                    store.field(plan, r, id, "timer_started_at").and_then(Cell::as_str).and_then(parse_datetime)?;
                 let hours = round2(base + (now - started).num_seconds().max(0) as f64 / 3600.0);
-                (store.num(plan, r, *id, "hours") != Some(hours)).then_some((*id, hours))
+                (store.num(plan, r, id, "hours") != Some(hours)).then_some((id, hours))
             })
             .collect()
     }

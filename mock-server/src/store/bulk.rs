@@ -3,9 +3,9 @@
 //! instead of one tree insert and one reindex per field per record.
 
 use harvest_spec::ir::ResourceId;
-use imbl::{OrdMap, OrdSet};
+use imbl::OrdMap;
 
-use super::{Rec, Store, Table, bool_of, ref_id, tick};
+use super::{IdSet, Rec, Store, Table, bool_of, ref_id, tick};
 use crate::plan::{FieldIx, Plan};
 
 /// Tables with fewer records are built on one thread (starting threads would cost more).
@@ -72,7 +72,7 @@ impl Store {
 /// Sorted `items` in the order that fills tree nodes: the even positions, then the odd.
 /// The trees split a full node in halves, so keys inserted in order leave every node half
 /// empty; the second pass fills the gaps the first one left.
-fn densely<T>(items: impl ExactSizeIterator<Item = T>) -> impl Iterator<Item = T> {
+pub(super) fn densely<T>(items: impl ExactSizeIterator<Item = T>) -> impl Iterator<Item = T> {
     let (mut even, mut odd) = (Vec::with_capacity(items.len() / 2 + 1), Vec::with_capacity(items.len() / 2));
     for (i, item) in items.enumerate() {
         if i % 2 == 0 { even.push(item) } else { odd.push(item) }
@@ -83,23 +83,25 @@ fn densely<T>(items: impl ExactSizeIterator<Item = T>) -> impl Iterator<Item = T
 /// One part of a table built at once.
 enum Part {
     Rows(OrdMap<i64, Rec>),
-    Ref(FieldIx, OrdMap<i64, OrdSet<i64>>),
-    Bool(FieldIx, [OrdSet<i64>; 2]),
+    Ref(FieldIx, OrdMap<i64, IdSet>),
+    Bool(FieldIx, [IdSet; 2]),
 }
 
 /// Target id → ids of the records pointing at it through field `ix` (`rows` ids ascending).
-fn ref_index(rows: &[(i64, Rec)], ix: FieldIx) -> OrdMap<i64, OrdSet<i64>> {
+fn ref_index(rows: &[(i64, Rec)], ix: FieldIx) -> OrdMap<i64, IdSet> {
     let mut pairs = Vec::with_capacity(rows.len());
     pairs.extend(rows.iter().filter_map(|(id, rec)| Some((ref_id(rec.get(ix))?, *id))));
     let pairs = by_target(pairs);
-    let mut index = OrdMap::new();
-    for run in pairs.chunk_by(|a, b| a.0 == b.0) {
-        let ids: OrdSet<i64> = densely(run.iter().map(|(_, id)| *id)).collect();
-        if let Some((target, _)) = run.first() {
-            index.insert(*target, ids);
-        }
-    }
-    index
+    let mut ids = Vec::new();
+    let sets: Vec<(i64, IdSet)> = pairs
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|run| {
+            ids.clear();
+            ids.extend(run.iter().map(|(_, id)| *id));
+            (run[0].0, IdSet::from_sorted(&ids))
+        })
+        .collect();
+    densely(sets.into_iter()).collect()
 }
 
 /// (target, id) pairs, ids ascending, sorted by target (ids still ascending within one):
@@ -134,7 +136,7 @@ fn by_target(pairs: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
 }
 
 /// [ids where field `ix` is false, ids where it is true].
-fn bool_index(rows: &[(i64, Rec)], ix: FieldIx) -> [OrdSet<i64>; 2] {
+fn bool_index(rows: &[(i64, Rec)], ix: FieldIx) -> [IdSet; 2] {
     let [mut no, mut yes] = [Vec::new(), Vec::new()];
     for (id, rec) in rows {
         match bool_of(rec.get(ix)) {
@@ -143,7 +145,7 @@ fn bool_index(rows: &[(i64, Rec)], ix: FieldIx) -> [OrdSet<i64>; 2] {
             None => {}
         }
     }
-    [densely(no.into_iter()).collect(), densely(yes.into_iter()).collect()]
+    [IdSet::from_sorted(&no), IdSet::from_sorted(&yes)]
 }
 
 #[cfg(test)]
@@ -153,7 +155,7 @@ mod tests {
     use super::*;
     use crate::store::Cell;
 
-    type RefIndexes = HashMap<FieldIx, OrdMap<i64, OrdSet<i64>>>;
+    type RefIndexes = HashMap<FieldIx, OrdMap<i64, IdSet>>;
 
     #[test]
     fn pairs_are_put_in_target_order_whether_targets_are_dense_or_sparse() {

@@ -10,6 +10,7 @@ mod bulk;
 mod cell;
 mod durable;
 mod files;
+mod id_set;
 mod order;
 mod record;
 mod record_json;
@@ -18,6 +19,7 @@ pub use bulk::Built;
 pub use cell::{Cell, cmp_json};
 pub use durable::Durable;
 pub use files::{Files, StoredFile};
+pub use id_set::IdSet;
 pub use order::Order;
 pub use record::{Draft, Rec};
 
@@ -25,7 +27,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use imbl::{OrdMap, OrdSet};
+use imbl::OrdMap;
 
 use harvest_spec::ir::ResourceId;
 
@@ -49,9 +51,9 @@ pub struct Table {
     /// Next id to hand out.
     pub next_id: i64,
     /// Ref field position → target id → record ids.
-    pub index: HashMap<FieldIx, OrdMap<i64, OrdSet<i64>>>,
+    pub index: HashMap<FieldIx, OrdMap<i64, IdSet>>,
     /// Indexed boolean field position → [ids where false, ids where true].
-    pub bools: HashMap<FieldIx, [OrdSet<i64>; 2]>,
+    pub bools: HashMap<FieldIx, [IdSet; 2]>,
     /// Ids in the resource's default list order, built on first use after a write.
     pub order: OnceLock<Arc<Order>>,
     /// Tick of the last change to any record (see [`Store::stamp`]).
@@ -181,7 +183,7 @@ impl Store {
             }
             let sets = t.bools.entry(ix).or_default();
             if let Some(b) = old {
-                sets[usize::from(b)].remove(&id);
+                sets[usize::from(b)].remove(id);
             }
             if let Some(b) = new {
                 sets[usize::from(b)].insert(id);
@@ -196,7 +198,7 @@ impl Store {
         if let Some(target) = old
             && let Some(set) = m.get_mut(&target)
         {
-            set.remove(&id);
+            set.remove(id);
             if set.is_empty() {
                 m.remove(&target);
             }
@@ -207,18 +209,13 @@ impl Store {
     }
 
     /// Ids of records of `r` whose indexed boolean field `ix` is `value`; `None` when not indexed.
-    pub fn with_bool(&self, r: ResourceId, ix: FieldIx, value: bool) -> Option<&OrdSet<i64>> {
+    pub fn with_bool(&self, r: ResourceId, ix: FieldIx, value: bool) -> Option<&IdSet> {
         self.tables.get(r)?.bools.get(&ix).map(|sets| &sets[usize::from(value)])
     }
 
     /// Ids of records of `r` whose ref field `ix` points at `target`.
     pub fn referring(&self, r: ResourceId, ix: FieldIx, target: i64) -> Vec<i64> {
-        self.tables[r]
-            .index
-            .get(&ix)
-            .and_then(|m| m.get(&target))
-            .map(|s| s.iter().copied().collect())
-            .unwrap_or_default()
+        self.tables[r].index.get(&ix).and_then(|m| m.get(&target)).map(|s| s.iter().collect()).unwrap_or_default()
     }
 
     /// The value of a named field of a record.
