@@ -5,7 +5,8 @@
 use harvest_spec::ir::ResourceId;
 use imbl::OrdMap;
 
-use super::{IdSet, Rec, Store, Table, bool_of, ref_id, tick};
+use super::order::sorted_ids;
+use super::{IdSet, ListOrder, Order, Rec, Store, Table, bool_of, ref_id, tick};
 use crate::plan::{FieldIx, Plan};
 
 /// Tables with fewer records are built on one thread (starting threads would cost more).
@@ -14,13 +15,12 @@ const PARALLEL_FROM: usize = 10_000;
 /// A table built from its records by [`Store::build`], ready to take the place of one.
 pub struct Built {
     r: ResourceId,
-    next_id: i64,
-    parts: Vec<Part>,
+    table: Table,
 }
 
 impl Store {
     /// Replaces the records of `r` with `rows` (ids ascending or not; of two records with one
-    /// id the later wins) and builds the table's indexes from them.
+    /// id the later wins) and builds the table's indexes and list order from them.
     pub fn load(&mut self, plan: &Plan, r: ResourceId, rows: Vec<(i64, Rec)>) {
         self.install(Store::build(plan, r, rows));
     }
@@ -28,18 +28,10 @@ impl Store {
     /// Puts a table built apart in place of the one it was built for.
     pub fn install(&mut self, built: Built) {
         let t = &mut self.tables[built.r];
-        *t = Table { next_id: t.next_id.max(built.next_id), version: tick(), ..Table::default() };
-        for part in built.parts {
-            match part {
-                Part::Rows(rows) => t.rows = rows,
-                Part::Ref(ix, index) => {
-                    t.index.insert(ix, index);
-                }
-                Part::Bool(ix, sets) => {
-                    t.bools.insert(ix, sets);
-                }
-            }
-        }
+        let next_id = t.next_id.max(built.table.next_id);
+        *t = built.table;
+        t.next_id = next_id;
+        t.version = tick();
     }
 
     /// The table of `r` holding `rows` (as [`Store::load`] takes them), built without the
@@ -50,7 +42,7 @@ impl Store {
         rows.sort_by_key(|(id, _)| *id);
         rows.dedup_by_key(|(id, _)| *id);
         let info = &plan.res[r];
-        let next_id = rows.last().map_or(0, |(id, _)| id + 1);
+        let mut table = Table { next_id: rows.last().map_or(0, |(id, _)| id + 1), ..Table::default() };
         // The records and each index are independent: one task each, on every core.
         let (refs, bools) = (info.refs.len(), info.bools.len());
         let build = |k: usize| match k {
@@ -63,9 +55,21 @@ impl Store {
         } else {
             (0..1 + refs + bools).map(build).collect()
         };
+        for part in parts {
+            match part {
+                Part::Rows(rows) => table.rows = rows,
+                Part::Ref(ix, index) => {
+                    table.index.insert(ix, index);
+                }
+                Part::Bool(ix, sets) => {
+                    table.bools.insert(ix, sets);
+                }
+            }
+        }
+        table.order = ListOrder::ready(Order::new(sorted_ids(plan, r, &table)));
         let (resource, records) = (&plan.spec.resource(r).name, rows.len());
         tracing::debug!(%resource, records, took = ?started.elapsed(), "table built");
-        Built { r, next_id, parts }
+        Built { r, table }
     }
 }
 

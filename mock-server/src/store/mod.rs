@@ -11,6 +11,7 @@ mod cell;
 mod durable;
 mod files;
 mod id_set;
+mod list_order;
 mod order;
 mod record;
 mod record_json;
@@ -20,12 +21,12 @@ pub use cell::{Cell, cmp_json};
 pub use durable::Durable;
 pub use files::{Files, StoredFile};
 pub use id_set::IdSet;
+pub use list_order::ListOrder;
 pub use order::Order;
 pub use record::{Draft, Rec};
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
 
 use imbl::OrdMap;
 
@@ -54,8 +55,8 @@ pub struct Table {
     pub index: HashMap<FieldIx, OrdMap<i64, IdSet>>,
     /// Indexed boolean field position → [ids where false, ids where true].
     pub bools: HashMap<FieldIx, [IdSet; 2]>,
-    /// Ids in the resource's default list order, built on first use after a write.
-    pub order: OnceLock<Arc<Order>>,
+    /// Ids in the resource's default list order, built on first use and patched after writes.
+    pub order: ListOrder,
     /// Tick of the last change to any record (see [`Store::stamp`]).
     version: u64,
 }
@@ -147,7 +148,7 @@ impl Store {
         }
         let t = &mut self.tables[r];
         t.rows.insert(id, rec);
-        t.order = OnceLock::new();
+        t.order.moved(id);
         t.version = tick();
         if id >= t.next_id {
             t.next_id = id + 1;
@@ -160,7 +161,7 @@ impl Store {
         for ix in plan.res[r].indexed() {
             self.reindex_field(plan, r, id, ix, old.get(ix), None);
         }
-        self.tables[r].order = OnceLock::new();
+        self.tables[r].order.moved(id);
         self.tables[r].version = tick();
         Some(old)
     }
@@ -276,7 +277,7 @@ impl Store {
             self.reindex_field(plan, r, id, ix, Some(&old), Some(&new));
         }
         if plan.res[r].sort.iter().any(|(s, _)| *s == ix) {
-            self.tables[r].order = OnceLock::new();
+            self.tables[r].order.moved(id);
         }
         self.tables[r].version = tick();
     }

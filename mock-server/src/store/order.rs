@@ -2,11 +2,10 @@
 //! after a write and shared by every list until the next one.
 
 use std::cmp::Ordering;
-use std::sync::Arc;
 
 use harvest_spec::ir::ResourceId;
 
-use super::{Cell, Rec, Store};
+use super::{Cell, Rec, Table};
 use crate::plan::{FieldIx, Plan};
 
 /// A table's ids in list order, with each id's position.
@@ -68,18 +67,10 @@ impl Order {
     }
 }
 
-impl Store {
-    /// The table's ids in list order (cached until the next write).
-    pub fn order(&self, plan: &Plan, r: ResourceId) -> Arc<Order> {
-        self.tables[r].order.get_or_init(|| Arc::new(Order::new(sorted_ids(plan, self, r)))).clone()
-    }
-}
-
-/// The ids of `r`'s records in the resource's default order.
-fn sorted_ids(plan: &Plan, store: &Store, r: ResourceId) -> Vec<i64> {
+/// The ids of `table`'s records in the default order of its resource `r`.
+pub(super) fn sorted_ids(plan: &Plan, r: ResourceId, table: &Table) -> Vec<i64> {
     let sort = &plan.res[r].sort;
     let id_ix = plan.res[r].id_ix;
-    let table = &store.tables[r];
     let by_id_only = |keys: &[(FieldIx, bool)]| keys.iter().all(|(ix, _)| Some(*ix) == id_ix);
     let Some(&(first, first_desc)) = sort.first().filter(|_| !by_id_only(sort)) else {
         // By id alone, descending unless the spec says ascending.
@@ -87,10 +78,9 @@ fn sorted_ids(plan: &Plan, store: &Store, r: ResourceId) -> Vec<i64> {
         let ids = table.rows.keys().copied();
         return if ascending { ids.collect() } else { ids.rev().collect() };
     };
-    let null = Cell::Null;
     // The first key is copied out of each record (in one walk of the table), so the sort
     // compares values side by side instead of chasing a pointer per comparison.
-    let keys = || table.rows.iter().map(|(id, rec)| (rec.value(first).unwrap_or(&null), *id));
+    let keys = || table.rows.iter().map(|(id, rec)| (key(Some(rec), first), *id));
     // The id breaks ties, descending unless a later key says otherwise.
     let id_desc = sort[1..].first().is_none_or(|(_, desc)| *desc);
     if by_id_only(&sort[1..])
@@ -99,31 +89,42 @@ fn sorted_ids(plan: &Plan, store: &Store, r: ResourceId) -> Vec<i64> {
         return packed;
     }
     let mut keyed: Vec<(Cell, i64)> = keys().map(|(key, id)| (key.clone(), id)).collect();
-    let directed = |o: Ordering, desc: bool| if desc { o.reverse() } else { o };
     crate::parallel::sort_by(&mut keyed, |(ka, a), (kb, b)| {
-        let o = directed(ka.cmp_cell(kb).unwrap_or(Ordering::Equal), first_desc);
-        if o != Ordering::Equal {
-            return o;
-        }
-        for (ix, desc) in &sort[1..] {
-            let o = if Some(*ix) == id_ix {
-                a.cmp(b)
-            } else {
-                let (ra, rb) = (table.rows.get(a), table.rows.get(b));
-                key(ra, *ix, &null).cmp_cell(key(rb, *ix, &null)).unwrap_or(Ordering::Equal)
-            };
-            let o = directed(o, *desc);
-            if o != Ordering::Equal {
-                return o;
-            }
-        }
-        b.cmp(a)
+        directed(ka.cmp_cell(kb).unwrap_or(Ordering::Equal), first_desc)
+            .then_with(|| by_keys(table, id_ix, &sort[1..], *a, *b))
     });
     keyed.into_iter().map(|(_, id)| id).collect()
 }
 
-fn key<'a>(rec: Option<&'a Rec>, ix: FieldIx, null: &'a Cell) -> &'a Cell {
-    rec.and_then(|rec| rec.value(ix)).unwrap_or(null)
+/// Compares two ids of `table` as the default order of its resource `r` places them.
+pub(super) fn compare_ids<'a>(plan: &'a Plan, r: ResourceId, table: &'a Table) -> impl Fn(i64, i64) -> Ordering + 'a {
+    let (sort, id_ix) = (&plan.res[r].sort, plan.res[r].id_ix);
+    move |a, b| by_keys(table, id_ix, sort, a, b)
+}
+
+/// Records `a` and `b` of `table` compared by `keys` in turn (each in its direction), then
+/// by id, descending: the order [`sorted_ids`] gives.
+fn by_keys(table: &Table, id_ix: Option<FieldIx>, keys: &[(FieldIx, bool)], a: i64, b: i64) -> Ordering {
+    let (ra, rb) = (table.rows.get(&a), table.rows.get(&b));
+    for (ix, desc) in keys {
+        let o =
+            if Some(*ix) == id_ix { a.cmp(&b) } else { key(ra, *ix).cmp_cell(key(rb, *ix)).unwrap_or(Ordering::Equal) };
+        let o = directed(o, *desc);
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    b.cmp(&a)
+}
+
+fn directed(o: Ordering, desc: bool) -> Ordering {
+    if desc { o.reverse() } else { o }
+}
+
+/// Field `ix` of `rec`, null when absent.
+fn key(rec: Option<&Rec>, ix: FieldIx) -> &Cell {
+    const NULL: &Cell = &Cell::Null;
+    rec.and_then(|rec| rec.value(ix)).unwrap_or(NULL)
 }
 
 /// The ids sorted by (key, id), each in its direction, when every key packs into an integer
