@@ -155,26 +155,38 @@ impl<'a> Gen<'a> {
     }
 
     /// `count` records of `r` drawn in chunks of [`CHUNK`] on every core, each chunk from its
-    /// own stream and with ids following the table's counter in order.
-    pub(super) fn draw_chunked(&mut self, r: ResourceId, count: usize, streams: &Streams) -> Vec<(i64, Rec)> {
+    /// own stream and with ids following the table's counter in order; `finish(k, rows)`
+    /// then adjusts chunk `k` on the thread that drew it, while its records are in cache.
+    /// The counters move past the records with [`Gen::advance_past`].
+    pub(super) fn draw_chunked(
+        &self,
+        r: ResourceId,
+        count: usize,
+        streams: &Streams,
+        finish: impl Fn(usize, &mut [(i64, Rec)]) + Sync,
+    ) -> Vec<(i64, Rec)> {
         let first = self.store.tables[r].next_id;
-        let base = self.counter;
-        let this = &*self;
         let chunks = crate::parallel::map_chunks(count.div_ceil(CHUNK), |k| {
             let mut rng = streams.chunk(k);
             let start = k * CHUNK;
-            let mut d = Draw { rng: &mut rng, counter: base + start as u64 * COUNTER_STRIDE, next_item: 0 };
+            let mut d = Draw { rng: &mut rng, counter: self.counter + start as u64 * COUNTER_STRIDE, next_item: 0 };
             let mut seen = Vec::new();
-            (start..count.min(start + CHUNK))
+            let mut rows: Vec<(i64, Rec)> = (start..count.min(start + CHUNK))
                 .filter_map(|i| {
                     let id = first + i as i64;
-                    this.draw_record(r, id, &mut d, &mut seen).map(|rec| (id, rec))
+                    self.draw_record(r, id, &mut d, &mut seen).map(|rec| (id, rec))
                 })
-                .collect::<Vec<_>>()
+                .collect();
+            finish(k, &mut rows);
+            rows
         });
-        self.store.tables[r].next_id = first + count as i64;
-        self.counter = base + count as u64 * COUNTER_STRIDE;
         chunks.into_iter().flatten().collect()
+    }
+
+    /// Moves the id and fake-value counters past `count` records of `r` drawn in chunks.
+    pub(super) fn advance_past(&mut self, r: ResourceId, count: usize) {
+        self.store.tables[r].next_id += count as i64;
+        self.counter += count as u64 * COUNTER_STRIDE;
     }
 
     /// One record, drawn again while it clashes with `seen` or cannot point where it must.

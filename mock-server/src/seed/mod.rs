@@ -5,8 +5,10 @@
 //! random stream derived from the seed, the resource's name and the chunk's
 //! index (chunk 0's stream is the resource's own). So the same seed gives the
 //! same bytes however many threads draw, and large tables (a million time
-//! entries) are drawn on every core. A table is then built at once, indexes
-//! included ([`Store::load`]).
+//! entries) are drawn on every core. Each chunk then balances its own flags
+//! and runs the passes' record hooks on the thread that drew it, while its
+//! records are in cache. A table is then built at once, indexes included
+//! ([`Store::load`]).
 
 mod balance;
 mod by_id;
@@ -146,22 +148,36 @@ fn draw(
     };
     let started = std::time::Instant::now();
     let streams = Streams { seed, resource: fnv(&res.name) };
-    // A table that fits one chunk is drawn in one stream, as it always was, and balances
-    // its flags with what is left of that stream.
-    let mut rng = streams.chunk(0);
     let chunked = count > CHUNK && g.chunkable(r);
-    let mut rows = if chunked {
-        rng = streams.salted(BALANCE);
-        g.draw_chunked(r, count, &streams)
+    let rows = if chunked {
+        // Each chunk balances its own flags and runs the passes' hooks on the thread that drew
+        // it, while its records are still in cache.
+        let hooks: Vec<RecordHook<'_>> = passes.iter().filter_map(|p| p.prepare(plan, &g.store, r)).collect();
+        let rows = g.draw_chunked(r, count, &streams, |k, rows| {
+            balance::balance_flags(plan, r, rows, &mut streams.salted(BALANCE ^ spread(k)));
+            for hook in &hooks {
+                let mut rng = streams.salted(HOOKS ^ spread(k));
+                for (id, rec) in rows.iter_mut() {
+                    hook(*id, rec, &mut rng);
+                }
+            }
+        });
+        drop(hooks);
+        g.advance_past(r, count);
+        rows
     } else {
-        g.draw_in_order(r, count, &mut rng)
-    };
-    balance::balance_flags(plan, r, &mut rows, &mut rng);
-    for pass in passes {
-        if let Some(hook) = pass.prepare(plan, &g.store, r) {
-            per_record(&mut rows, &streams, &hook);
+        // A table that fits one chunk is drawn in one stream, as it always was, and balances
+        // its flags with what is left of that stream.
+        let mut rng = streams.chunk(0);
+        let mut rows = g.draw_in_order(r, count, &mut rng);
+        balance::balance_flags(plan, r, &mut rows, &mut rng);
+        for pass in passes {
+            if let Some(hook) = pass.prepare(plan, &g.store, r) {
+                per_record(&mut rows, &streams, &hook);
+            }
         }
-    }
+        rows
+    };
     tracing::debug!(resource = %res.name, records = rows.len(), chunked, took = ?started.elapsed(), "drawn");
     rows
 }
