@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Duration, Utc};
-use harvest_spec::ir::{Field, FieldRole, ID_FIELD, RefSource, ResourceId, Schema, TypeRef};
+use harvest_spec::ir::{Field, FieldRole, RefSource, ResourceId, Schema, TypeRef};
 use rand::Rng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
@@ -110,28 +110,15 @@ impl<'a> Gen<'a> {
     }
 
     /// Whether `r`'s records can be drawn in independent chunks: none must be unique
-    /// together with another, none points at its own table, and none holds nested
-    /// items that take ids from the account's one item counter.
+    /// together with another, and none points at its own table. (Nested items take their
+    /// ids from the account's one counter: a chunk numbers its own from 0, and
+    /// [`Gen::draw_chunked`] moves them past the chunks before it.)
     pub(super) fn chunkable(&self, r: ResourceId) -> bool {
         let info = &self.plan.res[r];
         let fields = &self.plan.spec.resource(r).fields;
         info.unique_keys.is_empty()
             && info.refs.iter().all(|rf| rf.target != r)
-            && fields.iter().all(|f| f.references != Some(r) && !self.holds_items(&f.ty))
-    }
-
-    /// Whether values of type `ty` contain objects with ids of their own.
-    fn holds_items(&self, ty: &TypeRef) -> bool {
-        match ty {
-            TypeRef::Array(inner) => self.holds_items(inner),
-            TypeRef::Object(t) => self
-                .plan
-                .spec
-                .fields_of(Schema::Type(*t))
-                .iter()
-                .any(|f| (f.name == ID_FIELD && matches!(f.ty, TypeRef::Id)) || self.holds_items(&f.ty)),
-            _ => false,
-        }
+            && fields.iter().all(|f| f.references != Some(r))
     }
 
     /// `count` records of `r` drawn one after another from `rng`, ids from the table's counter;
@@ -156,15 +143,16 @@ impl<'a> Gen<'a> {
 
     /// `count` records of `r` drawn in chunks of [`CHUNK`] on every core, each chunk from its
     /// own stream and with ids following the table's counter in order; `finish(k, rows)`
-    /// then adjusts chunk `k` on the thread that drew it, while its records are in cache.
-    /// The counters move past the records with [`Gen::advance_past`].
+    /// then adjusts chunk `k` on the thread that drew it, while its records are in cache
+    /// (before its nested items are numbered). Also says how many nested items were drawn;
+    /// the counters move past the records with [`Gen::advance_past`].
     pub(super) fn draw_chunked(
         &self,
         r: ResourceId,
         count: usize,
         streams: &Streams,
         finish: impl Fn(usize, &mut [(i64, Rec)]) + Sync,
-    ) -> Vec<(i64, Rec)> {
+    ) -> (Vec<(i64, Rec)>, i64) {
         let first = self.store.tables[r].next_id;
         let chunks = crate::parallel::map_chunks(count.div_ceil(CHUNK), |k| {
             let mut rng = streams.chunk(k);
@@ -178,14 +166,34 @@ impl<'a> Gen<'a> {
                 })
                 .collect();
             finish(k, &mut rows);
-            rows
+            (rows, d.next_item)
         });
-        chunks.into_iter().flatten().collect()
+        // Each chunk's items follow those of the chunks before it.
+        let mut next_item = self.store.next_item_id;
+        let mut chunks: Vec<(Vec<(i64, Rec)>, i64)> = chunks
+            .into_iter()
+            .map(|(rows, items)| {
+                next_item += items;
+                (rows, next_item - items)
+            })
+            .collect();
+        if next_item > self.store.next_item_id {
+            crate::parallel::for_each_chunk(&mut chunks, 1, |_, chunk| {
+                for (rows, offset) in chunk {
+                    for (_, rec) in rows.iter_mut() {
+                        self.shift_items(r, rec, *offset);
+                    }
+                }
+            });
+        }
+        (chunks.into_iter().flat_map(|(rows, _)| rows).collect(), next_item - self.store.next_item_id)
     }
 
-    /// Moves the id and fake-value counters past `count` records of `r` drawn in chunks.
-    pub(super) fn advance_past(&mut self, r: ResourceId, count: usize) {
+    /// Moves the id and fake-value counters past `count` records of `r` drawn in chunks,
+    /// holding `items` nested items.
+    pub(super) fn advance_past(&mut self, r: ResourceId, count: usize, items: i64) {
         self.store.tables[r].next_id += count as i64;
+        self.store.next_item_id += items;
         self.counter += count as u64 * COUNTER_STRIDE;
     }
 
@@ -323,7 +331,7 @@ impl<'a> Gen<'a> {
     fn object(&self, schema: Schema, d: &mut Draw<'_>) -> Value {
         let mut fields = Vec::new();
         for f in self.plan.spec.fields_of(schema) {
-            let v = if f.name == ID_FIELD && matches!(f.ty, TypeRef::Id) {
+            let v = if super::items::is_item_id(&f.name, &f.ty) {
                 d.next_item += 1;
                 Some(Value::from(d.next_item - 1))
             } else {

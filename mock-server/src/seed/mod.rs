@@ -15,6 +15,7 @@ mod by_id;
 mod drawn;
 mod fake;
 mod generate;
+mod items;
 mod matching;
 mod progress;
 
@@ -152,18 +153,24 @@ fn draw(
     let rows = if chunked {
         // Each chunk balances its own flags and runs the passes' hooks on the thread that drew
         // it, while its records are still in cache.
+        // Records with nested items get their item ids only once every chunk is drawn, so
+        // the hooks, which may read them, wait until then.
+        let items = g.holds_items(r);
         let hooks: Vec<RecordHook<'_>> = passes.iter().filter_map(|p| p.prepare(plan, &g.store, r)).collect();
-        let rows = g.draw_chunked(r, count, &streams, |k, rows| {
+        let (mut rows, drawn_items) = g.draw_chunked(r, count, &streams, |k, rows| {
             balance::balance_flags(plan, r, rows, &mut streams.salted(BALANCE ^ spread(k)));
-            for hook in &hooks {
+            for hook in hooks.iter().filter(|_| !items) {
                 let mut rng = streams.salted(HOOKS ^ spread(k));
                 for (id, rec) in rows.iter_mut() {
                     hook(*id, rec, &mut rng);
                 }
             }
         });
+        for hook in hooks.iter().filter(|_| items) {
+            per_record(&mut rows, &streams, hook);
+        }
         drop(hooks);
-        g.advance_past(r, count);
+        g.advance_past(r, count, drawn_items);
         rows
     } else {
         // A table that fits one chunk is drawn in one stream, as it always was, and balances
@@ -245,5 +252,32 @@ mod tests {
         }
         let ids: Vec<i64> = a.tables[entries].rows.keys().copied().collect();
         assert!(ids.windows(2).all(|w| w[1] == w[0] + 1), "chunked ids follow each other");
+    }
+
+    #[test]
+    fn items_of_chunks_drawn_apart_are_numbered_as_drawing_in_order_numbers_them() {
+        let plan = Plan::harvest();
+        let invoice = plan.spec.resource_named("invoice").unwrap_or_else(|| panic!("no invoice"));
+        let mut g = Gen::new(&plan, anchor(Utc::now()));
+        for r in plan.seed_order.iter().copied().take_while(|r| *r != invoice) {
+            let rows = draw(&plan, &[], &mut g, r, 5, 1.0);
+            g.ids[r] = rows.iter().map(|(id, _)| *id).collect();
+            g.drawn.add(r, &rows);
+            g.store.load(&plan, r, rows);
+        }
+        let start = g.store.next_item_id;
+        let streams = Streams { seed: 5, resource: fnv("invoice") };
+        let (rows, items) = g.draw_chunked(invoice, 2 * CHUNK + 5, &streams, |_, _| {});
+        let Some(ix) = plan.res[invoice].ix("line_items") else { panic!("invoices have line items") };
+        let ids: Vec<i64> = rows
+            .iter()
+            .filter_map(|(_, rec)| rec.value(ix)?.as_array())
+            .flatten()
+            .filter_map(|item| item["id"].as_i64())
+            .collect();
+        assert!(items > 2 * CHUNK as i64, "every invoice has an item");
+        assert_eq!(ids, (start..start + items).collect::<Vec<_>>(), "one counter, in record order");
+        g.advance_past(invoice, 2 * CHUNK + 5, items);
+        assert_eq!(g.store.next_item_id, start + items);
     }
 }
