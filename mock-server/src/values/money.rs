@@ -24,6 +24,11 @@ impl Money {
     /// A number as the decimal it is written as; `None` for NaN, infinities
     /// and numbers beyond ±7.9e28.
     pub fn of(x: f64) -> Option<Money> {
+        whole_cents(x).or_else(|| Self::written(x))
+    }
+
+    /// [`Money::of`] through the shortest text that reads back as `x`.
+    fn written(x: f64) -> Option<Money> {
         Decimal::from_str(&x.to_string()).ok().or_else(|| Decimal::from_f64(x)).map(Money)
     }
 
@@ -91,6 +96,18 @@ impl Product for Money {
     }
 }
 
+/// `x` as a decimal without formatting it, when it is a whole number of cents below 1e13:
+/// most stored amounts are. Any decimal of at most 15 significant digits is the only one
+/// of that length to read back as its float, so the shortest text of `x` is these cents.
+fn whole_cents(x: f64) -> Option<Money> {
+    if x.is_nan() || x.abs() >= 1e13 || (x == 0.0 && x.is_sign_negative()) {
+        return None;
+    }
+    let cents = (x * 100.0).round();
+    // `cents` is below 1e15, so the conversion is exact.
+    (cents / 100.0 == x).then(|| Money(Decimal::new(cents as i64, 2).normalize()))
+}
+
 /// A number rounded as money; NaN for a number no decimal holds (NaN,
 /// infinities, beyond ±7.9e28), which [`dec`] turns into an invalid value.
 pub fn round2(x: f64) -> f64 {
@@ -142,6 +159,28 @@ mod tests {
                 _ => -((seed >> 20) as f64) / 7.0,
             };
             assert_eq!(round2(x).to_bits(), exact_round2(x).to_bits(), "{x}");
+        }
+    }
+
+    #[test]
+    fn whole_cents_read_as_the_decimal_they_are_written_as() {
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for i in 0..200_000u64 {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let x = match i % 5 {
+                0 => (seed >> 40) as f64 / 100.0,
+                1 => -((seed >> 14) as f64) / 100.0,
+                2 => (seed >> 50) as f64 * 0.25,
+                3 => (seed >> 30) as f64 / 1000.0,
+                _ => f64::from_bits(seed),
+            };
+            let (fast, slow) = (Money::of(x), Money::written(x));
+            assert_eq!(fast, slow, "{x}");
+            // Same value and the same scale: nothing downstream can tell the two apart.
+            assert_eq!(fast.map(|m| m.0.to_string()), slow.map(|m| m.0.to_string()), "{x}");
+        }
+        for x in [0.0, -0.0, 1.5, 100.0, 9_999_999_999_999.99, 1e13, -1e13, 0.1 + 0.2, f64::NAN] {
+            assert_eq!(Money::of(x).map(|m| m.0.to_string()), Money::written(x).map(|m| m.0.to_string()), "{x}");
         }
     }
 
